@@ -1,0 +1,1 @@
+"""The engine: realisation data, policies, evaluation, aggregation, rendering, and the `kinerja` command."""

@@ -1,0 +1,293 @@
+"""Typed syntax tree of a catalog file.
+
+Frozen dataclasses, each carrying the `Span` it came from, so every later stage
+(checker, compiler, formatter) can point a planner at the exact place in the file.
+Settings keep the spelling the author used (`key_text`) beside the canonical key,
+so the formatter can rewrite Indonesian aliases to the canonical English form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# ---- expressions -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Number:
+    value: Decimal  # percent literals are already divided by 100
+    text: str       # as written, e.g. "12.5%"
+    span: Span
+
+
+@dataclass(frozen=True)
+class Name:
+    id: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple["Expr", ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # + - * /
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: "Expr"
+    span: Span
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # == != >= > <= <
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@dataclass(frozen=True)
+class If:
+    condition: "Expr"
+    then: "Expr"
+    otherwise: "Expr"
+    span: Span
+
+
+Expr = Union[Number, Name, Call, Binary, Negate, Compare, If]
+
+
+# ---- settings and statements -------------------------------------------------
+
+@dataclass(frozen=True)
+class Arg:
+    kind: str  # "name" | "string" | "number" | "fraction"
+    text: str  # source text ("12.5%", "1/6", "none"); strings without quotes
+    value: Decimal | str  # Decimal for numbers/fractions (percent already /100)
+    span: Span
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str       # canonical key if known, else as written
+    key_text: str  # as written (maybe an Indonesian alias)
+    args: tuple[Arg, ...]
+    span: Span
+    key_span: Span
+
+
+@dataclass(frozen=True)
+class Formula:
+    kind: str  # "numerator" | "denominator" | "value"
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    low: Decimal
+    high: Decimal | None  # a range target "80 .. 90"
+    low_text: str
+    high_text: str | None
+    span: Span
+
+    def __str__(self) -> str:
+        return self.low_text if self.high_text is None else f"{self.low_text} .. {self.high_text}"
+
+
+@dataclass(frozen=True)
+class Target:
+    year: int
+    period: str | None  # None for the annual target; "TW1", "S1", "B01", ...
+    value: TargetValue
+    span: Span
+    renstra: bool = False  # a Renstra (five-year plan) target, not a PK one
+
+
+@dataclass(frozen=True)
+class Range:
+    low: Decimal
+    high: Decimal
+    low_text: str
+    high_text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    label: str | None
+    options: tuple[Setting, ...]
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label: str | None
+    options: tuple[Setting, ...]
+    children: tuple[Union["Group", Component], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Index:
+    options: tuple[Setting, ...]
+    children: tuple[Union[Group, Component], ...]
+    span: Span
+
+
+IndicatorStatement = Union[Setting, Formula, Target, Range, Index]
+
+
+# ---- declarations ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Include:
+    path: str
+    span: Span
+    extends: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    settings: tuple[Setting, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    id: str
+    label: str | None
+    kind: str | None  # count | amount | number | percent | score
+    span: Span
+    kind_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    label: str | None
+    parent: str | None
+    span: Span
+    parent_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Sasaran:
+    id: str
+    label: str | None
+    settings: tuple[Setting, ...]
+    span: Span
+    has_block: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str | None
+    body: tuple[IndicatorStatement, ...]
+    span: Span
+    id_span: Span | None = None
+
+    def settings(self, key: str) -> list[Setting]:
+        return [s for s in self.body if isinstance(s, Setting) and s.key == key]
+
+    def setting(self, key: str) -> Setting | None:
+        found = self.settings(key)
+        return found[-1] if found else None
+
+    def formula(self, kind: str) -> Formula | None:
+        found = [s for s in self.body if isinstance(s, Formula) and s.kind == kind]
+        return found[-1] if found else None
+
+    @property
+    def targets(self) -> list[Target]:
+        return [s for s in self.body if isinstance(s, Target)]
+
+    @property
+    def range(self) -> Range | None:
+        found = [s for s in self.body if isinstance(s, Range)]
+        return found[-1] if found else None
+
+    @property
+    def index(self) -> Index | None:
+        found = [s for s in self.body if isinstance(s, Index)]
+        return found[-1] if found else None
+
+
+@dataclass(frozen=True)
+class Bound:
+    op: str  # >= > <= <
+    value: Decimal
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    bounds: tuple[Bound, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class BandSet:
+    id: str
+    label: str | None
+    bands: tuple[Band, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class PkTarget:
+    indicator: str
+    period: str | None
+    value: TargetValue
+    span: Span
+
+
+@dataclass(frozen=True)
+class Agreement:
+    label: str | None
+    body: tuple[Union[Setting, PkTarget], ...]
+    span: Span
+
+
+Declaration = Union[Include, Policy, FieldDecl, Office, Sasaran, Indicator, BandSet, Agreement]
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str  # including the leading '#'
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    path: str
+    declarations: tuple[Declaration, ...]
+    comments: tuple[Comment, ...] = field(default=())
+    source: str = ""

@@ -1,0 +1,248 @@
+"""The compiled catalog: what the engine evaluates.
+
+Plain frozen data plus compiled callables. Each policy value is a `Declared`
+carrying where it came from, so every result can say which rule produced it.
+The language package defines the signals an expression raises (nihil, undefined);
+the engine decides what they mean under the declared policy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any, Callable, Mapping, Protocol
+
+
+class NihilCase(Exception):
+    """0 / 0 was reached: no cases happened. The nihil policy decides what it counts as."""
+
+
+class UndefinedValue(Exception):
+    """A value that has no meaning, e.g. a division of a non-zero number by zero."""
+
+
+class Env(Protocol):
+    """What a compiled expression reads: data fields, earlier periods, other indicators."""
+
+    values: Mapping[str, Decimal]
+
+    def prev(self, name: str, count: int) -> Decimal: ...
+
+    def ref(self, indicator_id: str) -> Decimal: ...
+
+
+Fn = Callable[[Env], Decimal]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A policy value and the rule that set it ("default", "policy at f.kin:3", …)."""
+
+    value: Any
+    origin: str
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Rounding:
+    mode: str  # half_up | truncate | none
+    places: int = 2
+
+    def apply(self, x: Decimal) -> Decimal:
+        if self.mode == "none":
+            return x
+        exp = Decimal(1).scaleb(-self.places)
+        return x.quantize(exp, rounding=ROUND_HALF_UP if self.mode == "half_up" else ROUND_DOWN)
+
+    def __str__(self) -> str:
+        return "none" if self.mode == "none" else f"{self.mode} {self.places}"
+
+
+@dataclass(frozen=True)
+class BandInterval:
+    label: str
+    low: Decimal | None
+    low_closed: bool
+    high: Decimal | None
+    high_closed: bool
+
+    def contains(self, x: Decimal) -> bool:
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_closed)):
+            return False
+        if self.high is not None and (x > self.high or (x == self.high and not self.high_closed)):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class BandSet:
+    id: str
+    label: str
+    bands: tuple[BandInterval, ...]
+
+    def classify(self, x: Decimal) -> str | None:
+        for band in self.bands:
+            if band.contains(x):
+                return band.label
+        return None
+
+
+def _b(label, low=None, low_closed=True, high=None, high_closed=False):
+    return BandInterval(label, None if low is None else Decimal(low), low_closed,
+                        None if high is None else Decimal(high), high_closed)
+
+
+# The presets of DESIGN §3.6, as gap-free half-open intervals.
+BAND_PRESETS = {
+    "lkjip": BandSet("lkjip", "Predikat LKjIP", (
+        _b("Sangat Baik", 91), _b("Baik", 76, True, 91), _b("Cukup", 66, True, 76),
+        _b("Kurang", 51, True, 66), _b("Sangat Kurang", None, True, 51))),
+    "ikpa": BandSet("ikpa", "Predikat IKPA", (
+        _b("Sangat Baik", 95), _b("Baik", 89, True, 95), _b("Cukup", 70, True, 89),
+        _b("Kurang", None, True, 70))),
+    "sakip": BandSet("sakip", "Predikat SAKIP", (
+        _b("AA", 90, False), _b("A", 80, False, 90, True), _b("BB", 70, False, 80, True),
+        _b("B", 60, False, 70, True), _b("CC", 50, False, 60, True), _b("C", 30, False, 50, True),
+        _b("D", None, True, 30, True))),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Effective policies for one indicator (or the catalog defaults)."""
+
+    cap: Declared          # Decimal | None
+    floor: Declared        # Decimal | None
+    nihil: Declared        # achieved | excluded | zero | error
+    lower_formula: Declared  # two_t_minus_r | t_over_r
+    round: Declared        # Rounding of capaian
+    round_realisasi: Declared  # Rounding of realisasi before capaian
+    rollup: Declared       # sum | average | last
+    bands: Declared        # BandSet
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    level: str    # sasaran | office | overall
+    method: str   # mean | weighted
+    source: str   # indicators | sasaran | office
+    origin: str
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    low: Decimal
+    high: Decimal | None
+    text: str
+    line: int = 0
+
+    @property
+    def is_range(self) -> bool:
+        return self.high is not None
+
+
+@dataclass(frozen=True)
+class CompositeNode:
+    """A group (children combined) or a component (a ratio expression) of an index."""
+
+    id: str
+    label: str
+    kind: str                 # group | component
+    weight: Decimal | None
+    combine: str = "weighted_sum"  # groups: weighted_sum | mean
+    scale: Decimal = Decimal(1)
+    cap: Decimal | None = None
+    nihil: Declared | None = None   # components: the nihil rule in force
+    children: tuple["CompositeNode", ...] = ()
+    fn: Fn | None = None
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    sasaran: str | None
+    office: str | None
+    unit: str
+    scale: Decimal
+    direction: str
+    policy: Policy
+    kind: str                     # ratio | value | index
+    numerator: Fn | None = None
+    denominator: Fn | None = None
+    value: Fn | None = None
+    index: CompositeNode | None = None
+    weight: Decimal | None = None
+    range: tuple[Decimal, Decimal] | None = None
+    targets: Mapping[tuple[int, str | None], TargetSpec] = field(default_factory=dict)
+    renstra: Mapping[int, TargetSpec] = field(default_factory=dict)
+    iku: bool = False
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text
+    fields: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def target(self, year: int, period: str | None = None) -> TargetSpec | None:
+        return self.targets.get((year, period))
+
+
+@dataclass(frozen=True)
+class Sasaran:
+    id: str
+    label: str
+    office: str | None
+    weight: Decimal | None
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    label: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    kind: str  # count | amount | number | percent | score
+
+
+@dataclass(frozen=True)
+class AgreementTarget:
+    indicator: str
+    period: str | None
+    target: TargetSpec
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Agreement:
+    label: str
+    year: int | None
+    office: str | None
+    first_party: tuple[str, ...]
+    second_party: tuple[str, ...]
+    targets: tuple[AgreementTarget, ...]
+    pagu: Mapping[str, Decimal]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    indicators: Mapping[str, Indicator]   # in evaluation order: references first
+    sasaran: Mapping[str, Sasaran]
+    offices: Mapping[str, Office]
+    fields: Mapping[str, Field]
+    bandsets: Mapping[str, BandSet]
+    policy: Policy
+    aggregation: Mapping[str, Aggregation]
+    agreements: tuple[Agreement, ...] = ()
+    files: tuple[str, ...] = ()
+    declared_order: tuple[str, ...] = ()  # indicator ids as written, for display

@@ -1,0 +1,151 @@
+"""Diagnostics: what every stage reports to a person, and how it is rendered.
+
+A diagnostic is data (code, severity, position, message, hint) so it can be
+collected across a whole file, sorted, rendered for a terminal or as JSON, and
+tested by its exact text. Nothing here raises; stages return lists of these.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .ast import Span
+
+ERROR = "error"
+WARNING = "warning"
+
+# Exit codes shared by every command that reads catalogs or data.
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_SYNTAX = 2
+EXIT_IO = 3
+EXIT_USAGE = 4
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: str
+    message: str
+    file: str
+    line: int = 0        # 1-based; 0 when the problem concerns the whole file
+    column: int = 0      # 1-based
+    end_column: int = 0  # exclusive; caret width = end_column - column
+    hint: str | None = None
+    source_line: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def location(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def render(self) -> str:
+        """`file:line:col: error[CODE]: message`, the source line with a caret, the hint."""
+        out = [f"{self.location()}: {self.severity}[{self.code}]: {self.message}"]
+        if self.line and self.source_line is not None:
+            text = self.source_line.rstrip("\r\n").expandtabs(1)
+            gutter = str(self.line)
+            pad = " " * len(gutter)
+            width = max(1, self.end_column - self.column) if self.end_column > self.column else 1
+            width = min(width, max(1, len(text) - self.column + 1))
+            out.append(f" {gutter} | {text}")
+            out.append(f" {pad} | {' ' * (self.column - 1)}{'^' * width}")
+        for note in self.notes:
+            out.append(f"  = note: {note}")
+        if self.hint:
+            out.append(f"  = hint: {self.hint}")
+        return "\n".join(out)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class Sources:
+    """Source texts by file name, to attach the offending line to a diagnostic."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str]] = {}
+
+    def add(self, file: str, text: str) -> None:
+        self._lines[file] = text.splitlines()
+
+    def line(self, file: str, line: int) -> str | None:
+        lines = self._lines.get(file)
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1]
+
+
+def at(span: Span | None, code: str, message: str, *, hint: str | None = None,
+       severity: str = ERROR, file: str = "", notes: Iterable[str] = ()) -> Diagnostic:
+    """Build a diagnostic pointing at a span (or at a whole file when span is None)."""
+    if span is None:
+        return Diagnostic(code, severity, message, file, hint=hint, notes=tuple(notes))
+    end = span.end_column if span.end_line == span.line else span.column + 1
+    return Diagnostic(code, severity, message, span.file, span.line, span.column, end,
+                      hint=hint, notes=tuple(notes))
+
+
+def with_sources(diagnostics: Iterable[Diagnostic], sources: Sources) -> list[Diagnostic]:
+    """Attach source lines and sort by position (file order kept, then line, column)."""
+    out = []
+    for d in diagnostics:
+        if d.line and d.source_line is None:
+            d = Diagnostic(d.code, d.severity, d.message, d.file, d.line, d.column,
+                           d.end_column, d.hint, sources.line(d.file, d.line), d.notes)
+        out.append(d)
+    files: dict[str, int] = {}
+    for d in out:
+        files.setdefault(d.file, len(files))
+    out.sort(key=lambda d: (files[d.file], d.line, d.column, d.code))
+    return out
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate, for 'did you mean' hints; None when nothing is close."""
+    pool = sorted(set(candidates))
+    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.lower(): c for c in pool}
+        match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+        if match:
+            return lowered[match[0]]
+        return None
+    return match[0]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    best = suggest(word, candidates)
+    return f"did you mean `{best}`?" if best else None
+
+
+def exit_code(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:
+    """0 clean, 1 findings, 2 syntax errors, 3 I/O errors (the worst wins)."""
+    code = EXIT_CLEAN
+    for d in diagnostics:
+        if d.code in IO_CODES:
+            return EXIT_IO
+        if d.code in SYNTAX_CODES:
+            code = max(code, EXIT_SYNTAX)
+        elif d.is_error or strict:
+            code = max(code, EXIT_FINDINGS)
+    return code
+
+
+# Codes whose presence means the text could not be parsed / the file could not be read.
+SYNTAX_CODES = frozenset({"E001", "E002", "E003"})
+IO_CODES = frozenset({"E005", "E006", "E007"})

@@ -1,0 +1,431 @@
+"""Source text -> typed AST, with syntax errors as diagnostics.
+
+One LALR parser per process, built from grammar/kinerja.lark with an embedded
+transformer, so the AST is built while parsing (no intermediate tree). When a
+file has syntax errors, each top-level declaration is parsed on its own so that
+every broken declaration gets a diagnostic and the intact ones still reach the
+checker.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from contextvars import ContextVar
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import ast
+from .diagnostics import Diagnostic, did_you_mean, suggest
+from .vocabulary import CONTEXT_KEYS, KEYWORDS, SETTING_KEYS, canonical_key
+
+MAX_EXPRESSION_DEPTH = 64
+
+_file: ContextVar[str] = ContextVar("kinerja_file", default="<text>")
+_comments: ContextVar[list] = ContextVar("kinerja_comments")
+
+
+def grammar_text() -> str:
+    """The grammar, read from the installed package (regular or editable install)."""
+    try:
+        return resources.files("kinerja_dsl.grammar").joinpath("kinerja.lark").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return (Path(__file__).resolve().parent.parent / "grammar" / "kinerja.lark").read_text("utf-8")
+
+
+class NewlineFilter:
+    """Drops newlines inside parentheses and collapses runs of newlines."""
+
+    always_accept = ("_NL",)
+
+    def process(self, stream):
+        depth = 0
+        last_newline = True
+        for token in stream:
+            kind = token.type
+            if kind == "_NL":
+                if depth or last_newline:
+                    continue
+                last_newline = True
+            else:
+                last_newline = False
+                if kind == "LPAR":
+                    depth += 1
+                elif kind == "RPAR" and depth:
+                    depth -= 1
+            yield token
+
+
+def _record_comment(token: Token) -> Token:
+    _comments.get().append(ast.Comment(str(token), token.line, token.column))
+    return token
+
+
+@functools.lru_cache(maxsize=None)
+def lark_parser(with_ast: bool = True) -> Lark:
+    """The process-wide parser; `with_ast=False` gives a bare Lark tree (benchmarks)."""
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        postlex=NewlineFilter(),
+        propagate_positions=not with_ast,
+        maybe_placeholders=True,
+        transformer=AstBuilder() if with_ast else None,
+        lexer_callbacks={"COMMENT": _record_comment} if with_ast else {},
+    )
+
+
+# ---- building the AST ------------------------------------------------------------
+
+def _tok_span(tok: Token) -> ast.Span:
+    return ast.Span(_file.get(), tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+def _span(first, last=None) -> ast.Span:
+    a = first if isinstance(first, ast.Span) else (first.span if hasattr(first, "span") else _tok_span(first))
+    last = first if last is None else last
+    b = last if isinstance(last, ast.Span) else (last.span if hasattr(last, "span") else _tok_span(last))
+    return ast.Span(a.file, a.line, a.column, b.end_line, b.end_column)
+
+
+def _unquote(tok: Token) -> str:
+    return re.sub(r"\\(.)", r"\1", str(tok)[1:-1])
+
+
+def _decimal(text: str) -> tuple[Decimal, bool]:
+    if text.endswith("%"):
+        return Decimal(text[:-1]) / 100, True
+    return Decimal(text), False
+
+
+class AstBuilder(Transformer):
+    """Lark callbacks, one per grammar rule, returning ast nodes."""
+
+    # -- numbers and arguments
+    def number(self, c):
+        minus, tok = (c[0], c[1]) if len(c) == 2 else (None, c[0])
+        value, percent = _decimal(str(tok))
+        text = str(tok)
+        if minus is not None:
+            value, text = -value, "-" + text
+        return ast.Arg("number", text, value, _span(minus or tok, tok), percent)
+
+    def fraction(self, c):
+        num, den = Decimal(str(c[0])), Decimal(str(c[2]))
+        value = num / den if den else Decimal(0)
+        return ast.Arg("fraction", f"{c[0]}/{c[2]}", value, _span(c[0], c[2]))
+
+    def arg(self, c):
+        item = c[0]
+        if isinstance(item, ast.Arg):
+            return item
+        if item.type == "STRING":
+            return ast.Arg("string", _unquote(item), _unquote(item), _tok_span(item))
+        return ast.Arg("name", str(item), str(item), _tok_span(item))
+
+    def setting(self, c):
+        key, args = c[0], tuple(c[1:])
+        last = args[-1] if args else key
+        return ast.Setting(canonical_key(str(key)), str(key), args, _span(key, last), _tok_span(key))
+
+    option = setting
+
+    # -- expressions
+    def literal(self, c):
+        value, _ = _decimal(str(c[0]))
+        return ast.Number(value, str(c[0]), _tok_span(c[0]))
+
+    def name(self, c):
+        return ast.Name(str(c[0]), _tok_span(c[0]))
+
+    def call(self, c):
+        args = tuple(a for a in c[2:-1] if isinstance(a, (ast.Number, ast.Name, ast.Call, ast.Binary,
+                                                           ast.Negate, ast.Compare, ast.If)))
+        return ast.Call(str(c[0]), args, _span(c[0], c[-1]))
+
+    def paren(self, c):
+        return c[1]
+
+    def binary(self, c):
+        return ast.Binary(str(c[1]), c[0], c[2], _span(c[0], c[2]))
+
+    def negate(self, c):
+        return ast.Negate(c[1], _span(c[0], c[1]))
+
+    def compare(self, c):
+        return ast.Compare(str(c[1]), c[0], c[2], _span(c[0], c[2]))
+
+    def if_expr(self, c):
+        return ast.If(c[1], c[3], c[5], _span(c[0], c[5]))
+
+    # -- indicator statements
+    def formula(self, c):
+        kind = {"pembilang": "numerator", "penyebut": "denominator", "nilai": "value"}.get(str(c[0]), str(c[0]))
+        return ast.Formula(kind, c[1], _span(c[0], c[1]))
+
+    def target_value(self, c):
+        low = c[0]
+        high = c[2] if len(c) == 3 else None
+        return ast.TargetValue(low.value * 100 if low.percent else low.value,
+                               (high.value * 100 if high.percent else high.value) if high else None,
+                               low.text, high.text if high else None, _span(low, high or low))
+
+    def target(self, c):
+        period = str(c[2]) if c[2] is not None else None
+        return ast.Target(int(str(c[1])), period, c[4], _span(c[0], c[4]))
+
+    def renstra(self, c):
+        return ast.Target(int(str(c[1])), None, c[3], _span(c[0], c[3]), renstra=True)
+
+    def range(self, c):
+        low, high = c[1], c[3]
+        return ast.Range(low.value * 100 if low.percent else low.value,
+                         high.value * 100 if high.percent else high.value,
+                         low.text, high.text, _span(c[0], high))
+
+    # -- composite index
+    def _options_and_children(self, c, start):
+        options = tuple(x for x in c[start:] if isinstance(x, ast.Setting))
+        children = tuple(x for x in c[start:] if isinstance(x, (ast.Group, ast.Component)))
+        return options, children
+
+    def index(self, c):
+        options, children = self._options_and_children(c, 1)
+        return ast.Index(options, children, _span(c[0], c[-1]))
+
+    def group(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        options, children = self._options_and_children(c, 3)
+        return ast.Group(str(c[1]), label, options, children, _span(c[0], c[-1]))
+
+    def component(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        options = tuple(x for x in c[3:-2] if isinstance(x, ast.Setting))
+        return ast.Component(str(c[1]), label, options, c[-1], _span(c[0], c[-1]))
+
+    # -- bands
+    def bound(self, c):
+        value = c[1].value * 100 if c[1].percent else c[1].value
+        return ast.Bound(str(c[0]), value, c[1].text, _span(c[0], c[1]))
+
+    def band(self, c):
+        bounds = tuple(x for x in c[1:] if isinstance(x, ast.Bound))
+        return ast.Band(_unquote(c[0]), bounds, _span(c[0], bounds[-1]))
+
+    def bands(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        items = tuple(x for x in c[3:] if isinstance(x, ast.Band))
+        return ast.BandSet(str(c[1]), label, items, _span(c[0], c[-1]))
+
+    # -- declarations
+    def include(self, c):
+        return ast.Include(_unquote(c[1]), _span(c[0], c[1]))
+
+    def extends(self, c):
+        return ast.Include(_unquote(c[1]), _span(c[0], c[1]), extends=True)
+
+    def policy(self, c):
+        return ast.Policy(tuple(x for x in c if isinstance(x, ast.Setting)), _span(c[0], c[-1]))
+
+    def field(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        kind = str(c[3]) if c[3] is not None else None
+        last = next(x for x in reversed(c) if x is not None)
+        return ast.FieldDecl(str(c[1]), label, kind, _span(c[0], last),
+                             _tok_span(c[3]) if c[3] is not None else None)
+
+    def office(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        parent = str(c[4]) if c[4] is not None else None
+        last = next(x for x in reversed(c) if x is not None)
+        return ast.Office(str(c[1]), label, parent, _span(c[0], last),
+                          _tok_span(c[4]) if c[4] is not None else None)
+
+    def sasaran(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        settings = tuple(x for x in c[3:] if isinstance(x, ast.Setting))
+        has_block = any(isinstance(x, Token) and x.type == "LBRACE" for x in c[3:])
+        last = next(x for x in reversed(c) if x is not None)
+        return ast.Sasaran(str(c[1]), label, settings, _span(c[0], last), has_block)
+
+    def indicator(self, c):
+        label = _unquote(c[2]) if c[2] is not None else None
+        body = tuple(x for x in c[3:] if not isinstance(x, Token))
+        return ast.Indicator(str(c[1]), label, body, _span(c[0], c[-1]), _tok_span(c[1]))
+
+    def pk_target(self, c):
+        period = str(c[2]) if c[2] is not None else None
+        return ast.PkTarget(str(c[1]), period, c[4], _span(c[0], c[4]))
+
+    def agreement(self, c):
+        label = _unquote(c[1]) if c[1] is not None else None
+        body = tuple(x for x in c[2:] if isinstance(x, (ast.Setting, ast.PkTarget)))
+        return ast.Agreement(label, body, _span(c[0], c[-1]))
+
+    def start(self, c):
+        return tuple(x for x in c if not isinstance(x, Token))
+
+
+# ---- error reporting ------------------------------------------------------------------
+
+_DISPLAY = {
+    "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "STRING": "a quoted text",
+    "_NL": "a new line", "$END": "the end of the file", "DOTDOT": "`..`", "EQEQ": "`==`",
+    "NE": "`!=`", "GE": "`>=`", "LE": "`<=`", "GT": "`>`", "LT": "`<`", "EQUAL": "`=`",
+    "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`", "LPAR": "`(`", "RPAR": "`)`",
+    "LBRACE": "`{`", "RBRACE": "`}`", "COMMA": "`,`",
+}
+_DISPLAY.update({k.upper(): f"`{k}`" for k in KEYWORDS})
+
+_DECLARATION_START = re.compile(
+    r"^(?:" + "|".join(sorted({w for k in ("include", "extends", "policy", "field", "office", "sasaran",
+                                            "indicator", "bands", "agreement")
+                               for w in (k, *KEYWORDS[k])}, key=len, reverse=True)) + r")\b")
+
+
+def display(terminal: str) -> str:
+    return _DISPLAY.get(terminal, terminal.lower())
+
+
+def _expected(names) -> str:
+    shown = sorted({display(n) for n in names if not n.startswith("__")})
+    if len(shown) > 6:
+        shown = shown[:6] + ["…"]
+    return ", ".join(shown)
+
+
+def _statement_hint(line_text: str) -> str | None:
+    """A 'did you mean' for a misspelt keyword at the start of the line."""
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line_text)
+    if not words:
+        return None
+    first = words[0]
+    known = set(KEYWORDS) | {a for v in KEYWORDS.values() for a in v} | set(SETTING_KEYS)
+    if first in known:
+        return None
+    return did_you_mean(first, list(KEYWORDS) + list(SETTING_KEYS))
+
+
+def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    lines = text.splitlines()
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        hint = None
+        if char == "," and err.pos_in_stream and text[err.pos_in_stream - 1].isdigit():
+            hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
+        elif char in "'\u201c\u201d":
+            hint = 'quote texts with straight double quotes: "…"'
+        return Diagnostic("E003", "error", f"unexpected character `{char}`", file, err.line, err.column,
+                          err.column + 1, hint=hint or (f"expected {_expected(err.allowed)}" if err.allowed else None))
+    if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
+        line = max(1, len(lines))
+        column = len(lines[-1]) + 1 if lines else 1
+        opened = text.count("{") - text.count("}")
+        hint = "a `{` is not closed by a `}`" if opened > 0 else f"expected {_expected(err.expected)}"
+        return Diagnostic("E002", "error", "unexpected end of file", file, line, column, column + 1, hint=hint)
+    assert isinstance(err, UnexpectedToken)
+    tok = err.token
+    line_text = lines[tok.line - 1] if 0 < tok.line <= len(lines) else ""
+    shown = "end of line" if tok.type == "_NL" else f"`{tok}`"
+    message = f"unexpected {display(tok.type)}" if tok.type == "_NL" else f"unexpected {shown}"
+    hint = _statement_hint(line_text)
+    if hint is None:
+        if tok.type == "COMMA" and err.token_history and err.token_history[-1].type == "NUMBER":
+            hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
+        elif tok.type == "RBRACE" and "_NL" in err.expected:
+            hint = "put the closing `}` on a line of its own"
+        elif tok.type == "NAME" and err.expected and all(e in ("_NL", "AND") for e in err.expected):
+            hint = "one statement per line"
+        else:
+            hint = f"expected {_expected(err.expected)}"
+    width = max(1, (tok.end_column or tok.column + 1) - tok.column) if tok.type != "_NL" else 1
+    column = tok.column if tok.type != "_NL" else len(line_text) + 1
+    return Diagnostic("E001", "error", message, file, tok.line, column, column + width, hint=hint)
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split a file into top-level declarations: (first line index, text)."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if _DECLARATION_START.match(line)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = starts + [len(lines)]
+    return [(bounds[k], "".join(lines[bounds[k]:bounds[k + 1]])) for k in range(len(starts))]
+
+
+def _parse_text(text: str) -> tuple:
+    parsed = lark_parser().parse(text)
+    return parsed
+
+
+def _depth(expr, limit: int) -> bool:
+    """True when an expression nests deeper than `limit` (guards the compiler's recursion)."""
+    stack = [(expr, 1)]
+    while stack:
+        node, d = stack.pop()
+        if d > limit:
+            return True
+        for child in _children(node):
+            stack.append((child, d + 1))
+    return False
+
+
+def _children(node):
+    if isinstance(node, ast.Binary) or isinstance(node, ast.Compare):
+        return (node.left, node.right)
+    if isinstance(node, ast.Negate):
+        return (node.operand,)
+    if isinstance(node, ast.Call):
+        return node.args
+    if isinstance(node, ast.If):
+        return (node.condition, node.then, node.otherwise)
+    return ()
+
+
+def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagnostic]]:
+    """Parse one file's text. Returns the AST (of the parts that parsed) and diagnostics."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    token_file = _file.set(file)
+    comments: list[ast.Comment] = []
+    token_comments = _comments.set(comments)
+    diagnostics: list[Diagnostic] = []
+    declarations: list = []
+    try:
+        source = text if text.endswith("\n") else text + "\n"
+        try:
+            declarations = list(_parse_text(source))
+        except UnexpectedInput:
+            comments.clear()
+            for offset, chunk in _chunks(source):
+                padded = "\n" * offset + chunk
+                try:
+                    declarations.extend(_parse_text(padded))
+                except UnexpectedInput as err:
+                    diagnostics.append(_syntax_diagnostic(err, padded, file))
+                except VisitError as err:  # a transformer callback failed: still a syntax problem
+                    diagnostics.append(Diagnostic("E001", "error", f"cannot read this declaration: {err.orig_exc}",
+                                                  file, offset + 1, 1, 2))
+        except RecursionError:
+            diagnostics.append(Diagnostic("E008", "error", "the file nests too deeply to read", file, 1, 1, 2,
+                                          hint="split long expressions into several indicators or fields"))
+            declarations = []
+    finally:
+        _file.reset(token_file)
+        _comments.reset(token_comments)
+    if not text.strip() or (not declarations and not diagnostics and not _has_code(text)):
+        diagnostics.append(Diagnostic("E004", "error", "the file has no declarations", file,
+                                      hint="a catalog declares `indicator`, `sasaran`, `policy`, … blocks"))
+    comments.sort(key=lambda c: (c.line, c.column))
+    return ast.CatalogFile(file, tuple(declarations), tuple(comments), text), diagnostics
+
+
+def _has_code(text: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
+
+
+__all__ = ["parse", "lark_parser", "grammar_text", "MAX_EXPRESSION_DEPTH", "CONTEXT_KEYS", "suggest"]
