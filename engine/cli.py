@@ -14,6 +14,9 @@ from pathlib import Path
 
 EPILOG = """\
 examples:
+  kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml
+  kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --json
+  kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN2.jdihn
   kinerja check indicators/sumsel-2024
   kinerja check --json catalog.kin
   kinerja fmt --check indicators/
@@ -118,6 +121,145 @@ def cmd_fmt(args) -> int:
     return code
 
 
+def _load_for_eval(args):
+    """Catalog, data and period, or (None, exit code) after printing what is wrong."""
+    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, exit_code
+    from kinerja_dsl.loader import load
+
+    from .data import check_data, read_data
+    from .periods import Period, PeriodError
+
+    loaded = load(args.paths)
+    if loaded.catalog is None:
+        _print_diagnostics(loaded.diagnostics, sys.stderr)
+        return None, exit_code(loaded.diagnostics)
+    catalog = loaded.catalog
+    data, problems = read_data(args.data)
+    if not problems:
+        problems = check_data(data, catalog)
+    if args.period:
+        try:
+            period = Period.parse(args.period)
+        except PeriodError:
+            problems.append(Diagnostic("D003", "error", f"`{args.period}` is not a period", "--period",
+                                       hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"))
+            period = None
+    else:
+        years = sorted({p.year for p in data.periods()})
+        period = Period.parse(str(years[-1])) if years else None
+        if period is None and not problems:
+            problems.append(Diagnostic("E004", "error", "the data file has no values", data.file))
+    office = getattr(args, "unit", None)
+    if office and office not in catalog.offices:
+        problems.append(Diagnostic("D002", "error", f"unknown office `{office}`", "--unit",
+                                   hint=did_you_mean(office, catalog.offices)))
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        _print_diagnostics(problems, sys.stderr)
+        return None, exit_code(problems)
+    return (catalog, loaded, data, period, office, problems), 0
+
+
+def _evaluation(catalog, loaded, data, period, office, problems, locale):
+    from .aggregate import aggregate
+    from .evaluate import Resolver, evaluate_all
+    from .results import Evaluation
+
+    results = evaluate_all(catalog, data, period, office)
+    sasaran, offices, overall = aggregate(catalog, results, Resolver(catalog, data).subtree)
+    p = catalog.policy
+    policy = {
+        "cap": f"{p.cap.value if p.cap.value is not None else 'none'} ({p.cap.origin})",
+        "floor": f"{p.floor.value if p.floor.value is not None else 'none'} ({p.floor.origin})",
+        "nihil": f"{p.nihil.value} ({p.nihil.origin})",
+        "round": f"{p.round.value} ({p.round.origin})",
+        "round_realisasi": f"{p.round_realisasi.value} ({p.round_realisasi.origin})",
+        "bands": f"{p.bands.value.id} ({p.bands.origin})",
+    }
+    for level, agg in catalog.aggregation.items():
+        policy[f"aggregate {level}"] = f"{agg.method} of {agg.source} ({agg.origin})"
+    return Evaluation(catalog=[f.path for f in loaded.files], data=data.file, period=period.label, office=office,
+                      locale=locale, policy=policy, indicators=results, sasaran=sasaran, offices=offices,
+                      overall=overall, diagnostics=[d.to_json() for d in problems])
+
+
+def _console(file=None):
+    from rich.console import Console
+
+    return Console(file=file, highlight=False, soft_wrap=False,
+                   width=None if (file or sys.stdout).isatty() else 80)
+
+
+def cmd_eval(args) -> int:
+    loaded, code = _load_for_eval(args)
+    if loaded is None:
+        return code
+    ev = _evaluation(*loaded, args.locale)
+    if args.json or (args.out and str(args.out).endswith(".json")):
+        text = ev.model_dump_json(indent=2) + "\n"
+    else:
+        import io
+
+        buffer = io.StringIO()
+        from rich.console import Console
+
+        from .render import render_evaluation
+
+        if args.out:
+            render_evaluation(ev, Console(file=buffer, width=80, no_color=True, highlight=False))
+            text = buffer.getvalue()
+        else:
+            render_evaluation(ev, _console())
+            return 0
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
+
+    loaded, code = _load_for_eval(args)
+    if loaded is None:
+        return code
+    catalog, _, data, period, office, problems = loaded
+    if args.indicator not in catalog.indicators:
+        d = Diagnostic("E101", "error", f"unknown indicator `{args.indicator}`", "INDICATOR",
+                       hint=did_you_mean(args.indicator, catalog.indicators))
+        _print_diagnostics([d], sys.stderr)
+        return 1
+    from .evaluate import evaluate_all
+    from .render import render_explanation
+
+    results = evaluate_all(catalog, data, period, office, only=[args.indicator])
+    result = next(r for r in results if r.id == args.indicator)
+    if args.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        render_explanation(result, _console(), args.locale)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .results import Evaluation
+
+    print(json.dumps(Evaluation.model_json_schema(mode="serialization"), indent=2, sort_keys=True))
+    return 0
+
+
+def _eval_arguments(p) -> None:
+    p.add_argument("paths", nargs=1, metavar="PATH", help="catalog file or folder")
+    p.add_argument("--data", required=True, metavar="FILE", help="realisation data (.toml or .csv)")
+    p.add_argument("--period", metavar="P", help="2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12 "
+                   "(default: the latest year in the data)")
+    p.add_argument("--unit", metavar="U", help="evaluate every indicator at this office instead of its owner")
+    p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation (default id: 102,84)")
+    p.add_argument("--json", action="store_true", help="JSON output (exact decimals as strings)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from kinerja_dsl import __version__
 
@@ -141,6 +283,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="catalog files (.kin) or folders of them")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 when a file would be reformatted")
     p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("eval", help="evaluate a catalog on realisation data",
+                       description="Evaluate every indicator, sasaran, office and the overall capaian.",
+                       epilog="example: kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _eval_arguments(p)
+    p.add_argument("--out", metavar="FILE", help="write the result to FILE (JSON when FILE ends in .json)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("explain", help="show one indicator's computation step by step",
+                       description="Each step with the numbers substituted and the rule that applied.",
+                       epilog="example: kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml PAS1.iph",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _eval_arguments(p)
+    p.add_argument("indicator", metavar="INDICATOR", help="indicator id")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
+    p.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -83,146 +83,152 @@ def setting(s: ast.Setting) -> str:
     return " ".join(parts)
 
 
-def _target_value(v: ast.TargetValue) -> str:
-    return str(v)
-
-
 @dataclass
 class _Line:
     anchor: int   # source line the output line stands for
     end: int      # last source line it covers (multi-line statements)
     depth: int
     text: str
-    blank_before: bool = False
+    force_blank: bool = False  # a top-level block always stands apart
+    closing: bool = False
 
 
 class _Printer:
-    def __init__(self, source_lines: list[str]):
+    def __init__(self) -> None:
         self.lines: list[_Line] = []
-        self.src = source_lines
 
-    def emit(self, span_line: int, end: int, depth: int, text: str, blank: bool = False) -> None:
-        self.lines.append(_Line(span_line, end, depth, text, blank))
-
-    def had_blank_before(self, line: int) -> bool:
-        """Whether the source has a blank line above `line` (above its comment block)."""
-        k = line - 2
-        while k >= 0 and self.src[k].strip().startswith("#"):
-            k -= 1
-        return k >= 0 and not self.src[k].strip()
+    def emit(self, line: int, end: int, depth: int, text: str, force_blank: bool = False,
+             closing: bool = False) -> None:
+        self.lines.append(_Line(line, end, depth, text, force_blank, closing))
 
     # -- statements
     def stmt(self, s, depth: int) -> None:
-        blank = self.had_blank_before(s.span.line)
+        line, end = s.span.line, s.span.end_line
         if isinstance(s, ast.Setting):
-            self.emit(s.span.line, s.span.end_line, depth, setting(s), blank)
+            self.emit(line, end, depth, setting(s))
         elif isinstance(s, ast.Formula):
-            self.emit(s.span.line, s.span.end_line, depth, f"{s.kind} {expression(s.expr)}", blank)
+            self.emit(line, end, depth, f"{s.kind} {expression(s.expr)}")
         elif isinstance(s, ast.Target):
             word = "renstra" if s.renstra else "target"
             period = f" {s.period}" if s.period else ""
-            self.emit(s.span.line, s.span.end_line, depth, f"{word} {s.year}{period} = {_target_value(s.value)}", blank)
+            self.emit(line, end, depth, f"{word} {s.year}{period} = {s.value}")
         elif isinstance(s, ast.Range):
-            self.emit(s.span.line, s.span.end_line, depth, f"range {s.low_text} .. {s.high_text}", blank)
+            self.emit(line, end, depth, f"range {s.low_text} .. {s.high_text}")
         elif isinstance(s, ast.Index):
             head = " ".join(["index"] + [setting(o) for o in s.options])
-            self.block(s, head, s.children, depth, blank)
+            self.block(s, head, s.children, depth)
         elif isinstance(s, ast.Group):
-            head = " ".join(["group", s.id] + ([_quote(s.label)] if s.label else []) + [setting(o) for o in s.options])
-            self.block(s, head, s.children, depth, blank)
+            head = " ".join(["group", s.id] + _label(s.label) + [setting(o) for o in s.options])
+            self.block(s, head, s.children, depth)
         elif isinstance(s, ast.Component):
-            parts = ["component", s.id] + ([_quote(s.label)] if s.label else []) + [setting(o) for o in s.options]
-            self.emit(s.span.line, s.span.end_line, depth, " ".join(parts) + " = " + expression(s.expr), blank)
+            parts = ["component", s.id] + _label(s.label) + [setting(o) for o in s.options]
+            self.emit(line, end, depth, " ".join(parts) + " = " + expression(s.expr))
         elif isinstance(s, ast.PkTarget):
             period = f" {s.period}" if s.period else ""
-            self.emit(s.span.line, s.span.end_line, depth, f"target {s.indicator}{period} = {_target_value(s.value)}", blank)
+            self.emit(line, end, depth, f"target {s.indicator}{period} = {s.value}")
         elif isinstance(s, ast.Band):
             bounds = " and ".join(f"{b.op} {b.text}" for b in s.bounds)
-            self.emit(s.span.line, s.span.end_line, depth, f"{_quote(s.label)} {bounds}", blank)
+            self.emit(line, end, depth, f"{_quote(s.label)} {bounds}")
         else:  # pragma: no cover - every statement kind is handled above
             raise TypeError(type(s))
 
-    def block(self, node, head: str, body, depth: int, blank: bool) -> None:
-        self.emit(node.span.line, node.span.line, depth, head + " {", blank)
+    def block(self, node, head: str, body, depth: int, force_blank: bool = False) -> None:
+        self.emit(node.span.line, node.span.line, depth, head + " {", force_blank)
         for s in body:
             self.stmt(s, depth + 1)
-        self.emit(node.span.end_line, node.span.end_line, depth, "}")
+        self.emit(node.span.end_line, node.span.end_line, depth, "}", closing=True)
 
     # -- declarations
-    def declaration(self, d, first: bool) -> None:
-        is_block = isinstance(d, (ast.Policy, ast.Indicator, ast.BandSet, ast.Agreement)) or (
-            isinstance(d, ast.Sasaran) and d.has_block)
-        blank = not first and (is_block or self.had_blank_before(d.span.line))
-        label = lambda x: [_quote(x)] if x else []  # noqa: E731
+    def declaration(self, d) -> None:
+        line, end = d.span.line, d.span.end_line
         if isinstance(d, ast.Include):
-            self.emit(d.span.line, d.span.end_line, 0, f"{'extends' if d.extends else 'include'} {_quote(d.path)}", blank)
+            self.emit(line, end, 0, f"{'extends' if d.extends else 'include'} {_quote(d.path)}")
         elif isinstance(d, ast.Policy):
-            self.block(d, "policy", d.settings, 0, blank)
+            self.block(d, "policy", d.settings, 0, True)
         elif isinstance(d, ast.FieldDecl):
-            kind = canonical_value("field_kind", d.kind) or d.kind if d.kind else None
-            text = " ".join(["field", d.id] + label(d.label) + ([kind] if kind else []))
-            self.emit(d.span.line, d.span.end_line, 0, text, blank)
+            kind = (canonical_value("field_kind", d.kind) or d.kind) if d.kind else None
+            self.emit(line, end, 0, " ".join(["field", d.id] + _label(d.label) + ([kind] if kind else [])))
         elif isinstance(d, ast.Office):
-            text = " ".join(["office", d.id] + label(d.label) + (["parent", d.parent] if d.parent else []))
-            self.emit(d.span.line, d.span.end_line, 0, text, blank)
+            parent = ["parent", d.parent] if d.parent else []
+            self.emit(line, end, 0, " ".join(["office", d.id] + _label(d.label) + parent))
         elif isinstance(d, ast.Sasaran):
-            head = " ".join(["sasaran", d.id] + label(d.label))
+            head = " ".join(["sasaran", d.id] + _label(d.label))
             if d.has_block:
-                self.block(d, head, d.settings, 0, blank)
+                self.block(d, head, d.settings, 0, True)
             else:
-                self.emit(d.span.line, d.span.end_line, 0, head, blank)
+                self.emit(line, end, 0, head)
         elif isinstance(d, ast.Indicator):
-            self.block(d, " ".join(["indicator", d.id] + label(d.label)), d.body, 0, blank)
+            self.block(d, " ".join(["indicator", d.id] + _label(d.label)), d.body, 0, True)
         elif isinstance(d, ast.BandSet):
-            self.block(d, " ".join(["bands", d.id] + label(d.label)), d.bands, 0, blank)
+            self.block(d, " ".join(["bands", d.id] + _label(d.label)), d.bands, 0, True)
         elif isinstance(d, ast.Agreement):
-            self.block(d, " ".join(["agreement"] + label(d.label)), d.body, 0, blank)
+            self.block(d, " ".join(["agreement"] + _label(d.label)), d.body, 0, True)
+
+
+def _label(text: str | None) -> list[str]:
+    return [_quote(text)] if text else []
 
 
 def format_file(f: ast.CatalogFile) -> str:
-    """The canonical text of a parsed file (which must have parsed without errors)."""
-    printer = _Printer(f.source.splitlines())
-    for i, d in enumerate(f.declarations):
-        printer.declaration(d, i == 0)
+    """The canonical text of a parsed file (which must have parsed without errors).
+
+    Blank lines the author left between statements are kept (one at most); a
+    top-level block always has one before it. Comments keep their place: a
+    comment on its own line stays above the statement that followed it, a
+    trailing comment stays at the end of its statement's line.
+    """
+    printer = _Printer()
+    for d in f.declarations:
+        printer.declaration(d)
+    src = f.source.splitlines()
     code_lines = {ln.anchor for ln in printer.lines}
-    src = printer.src
-    # Split comments into trailing (code before them on the line) and standalone ones.
     trailing: dict[int, list[str]] = {}
-    standalone: list[ast.Comment] = []
+    pending: list[ast.Comment] = []
     for c in f.comments:
         before = src[c.line - 1][: c.column - 1] if c.line - 1 < len(src) else ""
         if before.strip():
             trailing.setdefault(c.line, []).append(c.text.rstrip())
         else:
-            standalone.append(c)
+            pending.append(c)
     out: list[str] = []
-    pending = list(standalone)
-    used_trailing: set[int] = set()
 
-    def flush(upto: int, depth: int) -> bool:
-        flushed = False
-        while pending and pending[0].line < upto:
-            c = pending.pop(0)
-            if out and c.line >= 2 and not src[c.line - 2].strip() and out[-1] != "" and not out[-1].endswith("{"):
-                out.append("")
-            out.append(INDENT * depth + c.text.rstrip())
-            flushed = True
-        return flushed
+    def blank_above(line: int) -> bool:
+        return line >= 2 and not src[line - 2].strip()
 
-    for ln in printer.lines:
-        if ln.blank_before and out and out[-1] != "" and not out[-1].endswith("{"):
+    def add_blank() -> None:
+        if out and out[-1] != "" and not out[-1].endswith("{"):
             out.append("")
-        flush(ln.anchor, ln.depth)
+
+    used: set[int] = set()
+    for ln in printer.lines:
+        if ln.depth == 0 and out and out[-1] == "}":
+            add_blank()
+        before = [c for c in pending if c.line < ln.anchor]
+        pending = pending[len(before):]
+        attached = ln.anchor  # first line of the comment block touching this statement
+        for c in reversed(before):
+            if c.line != attached - 1:
+                break
+            attached = c.line
+        for c in before:
+            if (ln.force_blank and c.line == attached) or blank_above(c.line):
+                add_blank()
+            out.append(INDENT * ln.depth + c.text.rstrip())
+        if (ln.force_blank and attached == ln.anchor) or (blank_above(ln.anchor) and not ln.closing):
+            add_blank()
         text = INDENT * ln.depth + ln.text
         notes = []
         for line in range(ln.anchor, ln.end + 1):
-            if line in trailing and line not in used_trailing and (line == ln.anchor or line not in code_lines):
+            if line in trailing and line not in used and (line == ln.anchor or line not in code_lines):
                 notes.extend(trailing[line])
-                used_trailing.add(line)
+                used.add(line)
         if notes:
             text += "  " + " ".join(notes)
         out.append(text)
-    flush(10 ** 9, 0)
+    for c in pending:
+        if blank_above(c.line):
+            add_blank()
+        out.append(c.text.rstrip())
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"

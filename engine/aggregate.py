@@ -1,0 +1,93 @@
+"""Sasaran, office and overall capaian: means under the declared aggregation policy.
+
+Means use each item's capaian before rounding (after cap and floor), as the
+reports do (Banten KI: mean(121,428…; 102,00) = 111,71). Items without a capaian
+are left out and named with the reason; a nihil item excluded by policy leaves the
+result `ok`, a missing or failed one makes it `incomplete`.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kinerja_dsl.catalog import Aggregation, Catalog
+
+from .data import ROOT
+from .results import AggregateResult, IndicatorResult
+
+ZERO = Decimal(0)
+
+
+def _why(r) -> str:
+    if isinstance(r, IndicatorResult):
+        if r.status == "nihil":
+            return "nihil (excluded)"
+        return f"{r.status}: {r.reason}" if r.reason else r.status
+    return f"{r.status}: no capaian"
+
+
+def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, catalog: Catalog,
+          weights: dict[str, Decimal | None]) -> AggregateResult:
+    used, excluded = [], {}
+    incomplete = False
+    for r in items:
+        if r.capaian_exact is None:
+            excluded[r.id] = _why(r)
+            if not (isinstance(r, IndicatorResult) and r.status == "nihil") and not (
+                    isinstance(r, AggregateResult) and r.status == "empty"):
+                incomplete = True
+        else:
+            used.append(r)
+    method = f"{agg.method} of {agg.source} ({agg.origin})"
+    if not used:
+        return AggregateResult(level=level, id=ident, label=label, status="incomplete" if incomplete else "empty",
+                               method=method, items=[], excluded=excluded)
+    if agg.method == "weighted":
+        total = sum((weights.get(r.id) or ZERO for r in used), ZERO)
+        if not total:
+            return AggregateResult(level=level, id=ident, label=label, status="incomplete", method=method,
+                                   items=[], excluded={**excluded, **{r.id: "no weight" for r in used}})
+        exact = sum(((weights.get(r.id) or ZERO) * r.capaian_exact for r in used), ZERO) / total
+    else:
+        exact = sum((r.capaian_exact for r in used), ZERO) / len(used)
+    rounded = catalog.policy.round.value.apply(exact)
+    return AggregateResult(level=level, id=ident, label=label, capaian=rounded, capaian_exact=exact,
+                           predikat=catalog.policy.bands.value.classify(rounded),
+                           status="incomplete" if incomplete else "ok", method=method,
+                           items=[r.id for r in used], excluded=excluded)
+
+
+def aggregate(catalog: Catalog, results: list[IndicatorResult], subtree) -> tuple[list, list, AggregateResult | None]:
+    """(sasaran results, office results, overall) for one evaluation run."""
+    aggs = catalog.aggregation
+    by_sasaran: dict[str, list] = {}
+    for r in results:
+        if r.sasaran:
+            by_sasaran.setdefault(r.sasaran, []).append(r)
+    ind_weights = {i.id: i.weight for i in catalog.indicators.values()}
+    sasaran = [_mean("sasaran", s.id, s.label, by_sasaran[s.id], aggs["sasaran"], catalog, ind_weights)
+               for s in catalog.sasaran.values() if s.id in by_sasaran]
+    sas_weights = {s.id: s.weight for s in catalog.sasaran.values()}
+
+    offices = []
+    office_agg = aggs["office"]
+    for office in catalog.offices.values():
+        members = subtree(office.id)
+        if office_agg.source == "sasaran":
+            items = [s for s in sasaran if catalog.sasaran[s.id].office in members]
+            weights = sas_weights
+        else:
+            items = [r for r in results if (r.office or ROOT) in members and r.sasaran]
+            weights = ind_weights
+        if items:
+            offices.append(_mean("office", office.id, office.label, items, office_agg, catalog, weights))
+
+    overall_agg = aggs["overall"]
+    if overall_agg.source == "sasaran":
+        items, weights = sasaran, sas_weights
+    elif overall_agg.source == "office":
+        owners = {r.office for r in results if r.office and r.sasaran}
+        items, weights = [o for o in offices if o.id in owners], {}
+    else:
+        items, weights = [r for r in results if r.sasaran], ind_weights
+    overall = _mean("overall", "overall", "Capaian keseluruhan", items, overall_agg, catalog, weights) if items else None
+    return sasaran, offices, overall

@@ -1,0 +1,316 @@
+"""Catalog × realisation data × period -> one result per indicator.
+
+Each indicator goes through the declared steps: data -> realisasi (× scale) ->
+nihil rule -> realisasi rounding -> capaian by direction -> cap and floor ->
+rounding -> predikat. Field values missing at an office are rolled up from its
+sub-periods (the indicator's rollup rule) and from its child offices (counts and
+amounts summed, other kinds averaged over the offices that reported).
+"""
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Iterable
+
+from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, NihilCase, UndefinedValue
+
+from .data import ROOT, Dataset
+from .numbers import format_number
+from .periods import Period
+from .policies import capaian as capaian_of, limit
+from .results import IndicatorResult, NodeResult, Step
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+PRECISION = 34
+SUMMED_KINDS = ("count", "amount")
+
+
+class _Unavailable(Exception):
+    """A referenced indicator or an earlier period has no value."""
+
+
+class _Refused(Exception):
+    """The nihil rule is `error`: the planner must decide."""
+
+
+class Resolver:
+    """Field values per (period, office, rollup), rolled up over periods and offices."""
+
+    def __init__(self, catalog: Catalog, data: Dataset):
+        self.catalog = catalog
+        self.data = data
+        self.children: dict[str, list[str]] = {ROOT: []}
+        for office in catalog.offices.values():
+            self.children.setdefault(office.id, [])
+            self.children.setdefault(office.parent if office.parent else ROOT, []).append(office.id)
+        self._cache: dict[tuple, dict[str, Decimal]] = {}
+        self._kinds = {f.id: f.kind for f in catalog.fields.values()}
+
+    def values(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
+        key = (period, office, rollup)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        direct = self.data.values.get((period, office))
+        result = {k: v.value for k, v in direct.items()} if direct else {}
+        for parts in period.subperiods():
+            cells = [self.data.values.get((p, office)) for p in parts]
+            names = {n for c in cells if c for n in c} - result.keys()
+            for name in names:
+                series = [c[name].value for c in cells if c and name in c]
+                result[name] = _rollup(rollup, series)
+        child_values = [self.values(period, child, rollup) for child in self.children.get(office, ())]
+        names = {n for c in child_values for n in c} - result.keys()
+        for name in names:
+            series = [c[name] for c in child_values if name in c]
+            if self._kinds.get(name) in SUMMED_KINDS:
+                result[name] = sum(series, ZERO)
+            elif name in self._kinds:
+                result[name] = sum(series, ZERO) / len(series)
+        self._cache[key] = result
+        return result
+
+    def subtree(self, office: str) -> set[str]:
+        out, stack = set(), [office]
+        while stack:
+            o = stack.pop()
+            if o not in out:
+                out.add(o)
+                stack.extend(self.children.get(o, ()))
+        return out
+
+
+def _rollup(rule: str, series: list[Decimal]) -> Decimal:
+    if rule == "sum":
+        return sum(series, ZERO)
+    if rule == "average":
+        return sum(series, ZERO) / len(series)
+    return series[-1]  # last known value
+
+
+class _Env:
+    __slots__ = ("values", "_resolver", "_period", "_office", "_rollup", "_results")
+
+    def __init__(self, values, resolver, period, office, rollup, results):
+        self.values = values
+        self._resolver, self._period, self._office = resolver, period, office
+        self._rollup, self._results = rollup, results
+
+    def prev(self, name: str, count: int) -> Decimal:
+        series = []
+        for p in self._period.previous(count):
+            values = self._resolver.values(p, self._office, self._rollup)
+            if name not in values:
+                raise KeyError(f"{name} ({p.label})")
+            series.append(values[name])
+        return sum(series, ZERO) / len(series)
+
+    def ref(self, indicator_id: str) -> Decimal:
+        r = self._results.get(indicator_id)
+        if r is None or r.realisasi is None:
+            raise _Unavailable(f"indicator `{indicator_id}` has no realisasi")
+        return r.realisasi
+
+
+def _n(x: Decimal | None) -> str:
+    """Numbers inside step texts: exact, but long fractions cut at 6 places and marked with …"""
+    if x is None:
+        return "-"
+    exponent = x.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        return format_number(x.quantize(Decimal("0.000001"), rounding="ROUND_DOWN"), "en", grouping=False) + "…"
+    return format_number(x, "en", grouping=False)
+
+
+def _policy_summary(ind: Indicator) -> dict[str, str]:
+    p = ind.policy
+    return {
+        "cap": f"{p.cap.value if p.cap.value is not None else 'none'} ({p.cap.origin})",
+        "floor": f"{p.floor.value if p.floor.value is not None else 'none'} ({p.floor.origin})",
+        "nihil": f"{p.nihil.value} ({p.nihil.origin})",
+        "lower_formula": f"{p.lower_formula.value} ({p.lower_formula.origin})",
+        "round": f"{p.round.value} ({p.round.origin})",
+        "round_realisasi": f"{p.round_realisasi.value} ({p.round_realisasi.origin})",
+        "rollup": f"{p.rollup.value} ({p.rollup.origin})",
+        "bands": f"{p.bands.value.id} ({p.bands.origin})",
+    }
+
+
+def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult]) -> Decimal | None:
+    """Value of an index node; None when it is left out (nihil excluded)."""
+    if node.kind == "component":
+        treatment = None
+        try:
+            value = node.fn(env)
+            detail = f"{node.formula} = {_n(value)}"
+        except NihilCase:
+            treatment = node.nihil.value
+            if treatment == "error":
+                raise _Refused(f"component `{path}` is 0/0 and its nihil rule is `error`")
+            value = {"achieved": ONE, "zero": ZERO, "excluded": None}[treatment]
+            detail = f"{node.formula} is 0/0: nihil {treatment} ({node.nihil.origin})"
+        out.append(NodeResult.model_construct(path=path, label=node.label, kind="component", weight=node.weight,
+                                              value=value, nihil=treatment, capped=False, detail=detail))
+        return value
+    slot = len(out)
+    out.append(None)  # the group's own row comes before its children
+    parts = [(c, _composite(c, env, f"{path}/{c.id}", out)) for c in node.children]
+    included = [(c, v) for c, v in parts if v is not None]
+    if not included:
+        out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
+                                               value=None, nihil="excluded", capped=False,
+                                               detail="every component is nihil (excluded)")
+        return None
+    if node.combine == "mean":
+        raw = sum((v for _, v in included), ZERO) / len(included)
+        how = f"mean of {len(included)}"
+    else:
+        total_weight = sum((c.weight for c, _ in included), ZERO)
+        raw = sum((c.weight * v for c, v in included), ZERO)
+        how = "Σ weight × value"
+        if len(included) < len(parts):
+            raw = raw / total_weight
+            how += f" re-weighted over {len(included)} of {len(parts)}"
+    value = raw * node.scale
+    detail = f"{how} = {_n(raw)}" + (f" × {_n(node.scale)} = {_n(value)}" if node.scale != ONE else "")
+    capped = node.cap is not None and value > node.cap
+    if capped:
+        value = node.cap
+        detail += f", capped at {_n(node.cap)}"
+    out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
+                                           value=value, nihil=None, capped=capped, detail=detail)
+    return value
+
+
+def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary: dict[str, str]) -> IndicatorResult:
+    p = ind.policy
+    steps: list[Step] = []
+    components: list[NodeResult] = []
+    nihil = None
+    fields = {}
+    target = ind.target(period.year, period.suffix)
+
+    def result(status, **kw):
+        base = dict(id=ind.id, label=ind.label, sasaran=ind.sasaran, office=ind.office, unit=ind.unit,
+                    period=period.label, direction=ind.direction,
+                    target=target.low if target and not target.is_range else None,
+                    target_text=target.text if target else None, realisasi=None, capaian=None,
+                    capaian_exact=None, predikat=None, status=status, nihil=nihil, reason=None, missing=[],
+                    policy=policy_summary, steps=steps, components=components)
+        base.update(kw)
+        return IndicatorResult.model_construct(**base)
+
+    # 1. realisasi
+    try:
+        if ind.id in env.values:
+            realisasi = env.values[ind.id]
+            steps.append(Step(step="realisasi", detail=f"given in the data: {_n(realisasi)}", value=realisasi))
+        elif ind.kind == "ratio":
+            n, d = ind.numerator(env), ind.denominator(env)
+            fields = {"numerator": n, "denominator": d}
+            steps.append(Step(step="numerator", detail=f"{ind.formulas['numerator']} = {_n(n)}", value=n))
+            steps.append(Step(step="denominator", detail=f"{ind.formulas['denominator']} = {_n(d)}", value=d))
+            if not d:
+                if n:
+                    return result("error", reason=f"the denominator is 0 but the numerator is {_n(n)}")
+                raise NihilCase(f"{_n(n)} / {_n(d)}")
+            ratio = n / d
+            realisasi = ratio * ind.scale
+            steps.append(Step(step="realisasi", detail=f"{_n(n)} / {_n(d)} × {_n(ind.scale)} = {_n(realisasi)}",
+                              value=realisasi))
+        elif ind.kind == "value":
+            raw = ind.value(env)
+            realisasi = raw * ind.scale
+            scaled = f" × {_n(ind.scale)} = {_n(realisasi)}" if ind.scale != ONE else ""
+            steps.append(Step(step="realisasi", detail=f"{ind.formulas['value']} = {_n(raw)}{scaled}",
+                              value=realisasi))
+        else:
+            raw = _composite(ind.index, env, ind.id, components)
+            if raw is None:
+                raise NihilCase("every component is nihil")
+            realisasi = raw * ind.scale
+            steps.append(Step(step="realisasi", detail=f"index {ind.id} = {_n(realisasi)}", value=realisasi))
+    except NihilCase as case:
+        nihil = p.nihil.value
+        rule = p.nihil.origin
+        if nihil == "excluded":
+            steps.append(Step(step="nihil", detail=f"{case} is 0/0: excluded, no capaian", rule=rule))
+            return result("nihil", reason="no cases (0/0); left out of every mean")
+        if nihil == "error":
+            steps.append(Step(step="nihil", detail=f"{case} is 0/0 and the nihil rule is `error`", rule=rule))
+            return result("error", reason="no cases (0/0) and the nihil rule is `error`: declare how nihil counts")
+        realisasi = ind.scale if nihil == "achieved" else ZERO
+        steps.append(Step(step="nihil", detail=f"{case} is 0/0: counted as {'achieved (100%)' if nihil == 'achieved' else 'zero'}"
+                          f", realisasi = {_n(realisasi)}", value=realisasi, rule=rule))
+    except KeyError as missing:
+        name = missing.args[0]
+        return result("missing", reason=f"no value for `{name}` in {period.label}", missing=[str(name)])
+    except _Unavailable as why:
+        return result("missing", reason=str(why))
+    except (UndefinedValue, _Refused) as why:
+        return result("error", reason=str(why))
+    except ArithmeticError as why:  # overflow and the like from extreme data
+        return result("error", reason=f"arithmetic error: {why}")
+
+    # 2. realisasi rounding
+    rr = p.round_realisasi.value
+    if rr.mode != "none":
+        rounded = rr.apply(realisasi)
+        steps.append(Step(step="round realisasi", detail=f"{rr} : {_n(realisasi)} -> {_n(rounded)}", value=rounded,
+                          rule=p.round_realisasi.origin))
+        realisasi = rounded
+    if ind.range is not None and not (ind.range[0] <= realisasi <= ind.range[1]) and nihil is None:
+        low, high = ind.range
+        why = f"realisasi {_n(realisasi)} is outside the declared range {_n(low)} .. {_n(high)}"
+        if ind.kind == "ratio" and realisasi > high:
+            why += " (the numerator is larger than the denominator)"
+        return result("error", realisasi=realisasi, reason=why)
+
+    # 3. capaian
+    if target is None:
+        return result("missing", realisasi=realisasi, reason=f"no target for {period.label}")
+    try:
+        value, how = capaian_of(ind.direction, p.lower_formula.value, realisasi, target)
+    except UndefinedValue as why:
+        return result("error", realisasi=realisasi, reason=str(why))
+    steps.append(Step(step="capaian", detail=f"{how} = {_n(value)}", value=value,
+                      rule=p.lower_formula.origin if ind.direction == "lower" else None))
+    if nihil == "zero":
+        value = ZERO
+        steps.append(Step(step="nihil", detail="counted as zero: capaian 0", value=value, rule=p.nihil.origin))
+    limited, note = limit(value, p.cap.value, p.floor.value)
+    steps.append(Step(step="cap/floor", detail=note or f"cap {p.cap.value if p.cap.value is not None else 'none'}, "
+                      f"floor {p.floor.value if p.floor.value is not None else 'none'}: unchanged",
+                      value=limited, rule=f"cap: {p.cap.origin}; floor: {p.floor.origin}"))
+    rounded = p.round.value.apply(limited)
+    steps.append(Step(step="round", detail=f"{p.round.value} : {_n(limited)} -> {_n(rounded)}", value=rounded,
+                      rule=p.round.origin))
+    predikat = p.bands.value.classify(rounded)
+    steps.append(Step(step="predikat", detail=f"{p.bands.value.id}: {predikat}", rule=p.bands.origin))
+    return result("nihil" if nihil else "ok", realisasi=realisasi, capaian=rounded, capaian_exact=limited,
+                  predikat=predikat)
+
+
+def evaluate_all(catalog: Catalog, data: Dataset, period: Period, office: str | None = None,
+                 only: Iterable[str] | None = None) -> list[IndicatorResult]:
+    """Every indicator (or those in `only`), at its own office or at `office`, in declaration order."""
+    resolver = Resolver(catalog, data)
+    results: dict[str, IndicatorResult] = {}
+    wanted = set(only) if only is not None else None
+    if wanted is not None:  # also evaluate what the wanted ones reference
+        stack = list(wanted)
+        while stack:
+            for ref in catalog.indicators[stack.pop()].references:
+                if ref not in wanted:
+                    wanted.add(ref)
+                    stack.append(ref)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for ind in catalog.indicators.values():
+            if wanted is not None and ind.id not in wanted:
+                continue
+            where = office if office is not None else (ind.office or ROOT)
+            rollup = ind.policy.rollup.value
+            env = _Env(resolver.values(period, where, rollup), resolver, period, where, rollup, results)
+            results[ind.id] = evaluate_indicator(ind, env, period, _policy_summary(ind))
+    order = [i for i in catalog.declared_order if i in results]
+    return [results[i] for i in order]

@@ -1,0 +1,95 @@
+"""Numbers in and out: Indonesian and English notation, exact Decimal throughout.
+
+Reading: "1.234,56" (id), "1,234.56" (en), "95%", "3,14". A value whose notation
+cannot be decided ("1,545" with no declared locale) is refused, never guessed.
+Writing: 102,84 (id, the default) or 102.84 (en), never through float.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+LOCALES = ("id", "en")
+_SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+_GROUPED = re.compile(r"^\d{1,3}(?:X\d{3})+$")
+
+
+class NotationError(ValueError):
+    """A text that is not a number, or whose notation is ambiguous."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _grouped(digits: str, sep: str) -> bool:
+    return bool(_GROUPED.match(digits.replace(sep, "X")))
+
+
+def parse_number(text: str, locale: str | None = None) -> Decimal:
+    """Parse a number written by a person. `locale` None means: refuse ambiguity."""
+    raw = text
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    if s.endswith("%"):
+        s = s[:-1]
+    negative = s.startswith(("-", "\u2212"))
+    if negative or s.startswith("+"):
+        s = s[1:]
+    if not s or not re.fullmatch(r"[0-9.,]+", s) or not s[0].isdigit() or not s[-1].isdigit():
+        raise NotationError(f"`{raw}` is not a number")
+    if locale is None:
+        has_dot, has_comma = "." in s, ","in s
+        if has_dot and has_comma:
+            locale = "id" if s.rfind(",") > s.rfind(".") else "en"
+        elif has_dot or has_comma:
+            sep = "." if has_dot else ","
+            parts = s.split(sep)
+            if len(parts) > 2:
+                locale = "id" if sep == "." else "en"
+            elif len(parts[1]) == 3:
+                raise NotationError(f"`{raw}` is ambiguous: {parts[0]}{parts[1]} if `{sep}` groups thousands, "
+                                    f"{parts[0]}.{parts[1]} if it marks decimals",
+                                    hint='declare the notation: locale = "id" (1.234,56) or "en" (1,234.56)')
+            else:
+                locale = "id" if sep == "," else "en"
+        else:
+            locale = "en"
+    thousands, decimal = _SEPARATORS[locale]
+    whole, _, fraction = s.partition(decimal)
+    if decimal in fraction or thousands in fraction:
+        raise NotationError(f"`{raw}` is not a number in {locale} notation",
+                            hint="id: 1.234,56 — en: 1,234.56")
+    if thousands in whole and not _grouped(whole, thousands):
+        raise NotationError(f"`{raw}` is not a number in {locale} notation",
+                            hint=f"in {locale} notation `{thousands}` groups thousands and `{decimal}` marks decimals")
+    try:
+        value = Decimal(whole.replace(thousands, "") + ("." + fraction if fraction else ""))
+    except InvalidOperation:  # pragma: no cover - the regex above admits only digits
+        raise NotationError(f"`{raw}` is not a number")
+    return -value if negative else value
+
+
+def format_number(value: Decimal | None, locale: str = "id", places: int | None = None,
+                  grouping: bool = True) -> str:
+    """102.84 -> "102,84" (id) or "102.84" (en). `places` pads/rounds for display only."""
+    if value is None:
+        return "-"
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    text = f"{value:f}"
+    negative = text.startswith("-")
+    text = text.lstrip("-")
+    whole, _, fraction = text.partition(".")
+    thousands, decimal = _SEPARATORS[locale]
+    if grouping and len(whole) > 3:
+        whole = f"{int(whole):,}".replace(",", thousands)
+    out = whole + (decimal + fraction if fraction else "")
+    return ("-" if negative else "") + out
+
+
+def plain(value: Decimal | None) -> str | None:
+    """Canonical text of a Decimal for JSON: no exponent, no float."""
+    if value is None:
+        return None
+    text = f"{value:f}"
+    return text

@@ -1,0 +1,122 @@
+"""Terminal tables (rich) for evaluations and explanations.
+
+Column headers in Indonesian as the reports print them; numbers in Indonesian
+notation unless `--locale en`. User text goes through `Text`, never markup, so an
+indicator named `[IKU 1]` prints as written. No colour when not a terminal.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .numbers import format_number
+from .results import Evaluation, IndicatorResult
+
+_STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
+                 "incomplete": "yellow", "empty": "dim"}
+
+
+def display(value: Decimal | None, locale: str, digits: int | None = None) -> str:
+    """Numbers for people: long fractions shortened for display only (JSON keeps them exact)."""
+    if value is None:
+        return "-"
+    if digits is None:
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -3:
+            digits = 3 if abs(value) < 10 else 2
+    if digits is not None:
+        value = value.quantize(Decimal(1).scaleb(-digits))
+    return format_number(value, locale)
+
+
+def _status(r) -> Text:
+    label = r.status
+    if getattr(r, "nihil", None) and r.status == "nihil":
+        label = f"nihil ({r.nihil})"
+    return Text(label, style=_STATUS_STYLE.get(r.status, ""))
+
+
+def indicator_table(ev: Evaluation) -> Table:
+    t = Table(title=f"Capaian Kinerja {ev.period}", box=box.SIMPLE_HEAD, title_justify="left",
+              show_lines=False, pad_edge=False)
+    t.add_column("No", justify="right", no_wrap=True)
+    t.add_column("Indikator", ratio=1, min_width=20)
+    t.add_column("Target", justify="right", no_wrap=True)
+    t.add_column("Realisasi", justify="right", no_wrap=True)
+    t.add_column("Capaian", justify="right", no_wrap=True)
+    t.add_column("Predikat", no_wrap=False, max_width=12)
+    t.add_column("Status", no_wrap=False, max_width=12)
+    for n, r in enumerate(ev.indicators, start=1):
+        name = Text(r.id, style="bold") + Text(f" {r.label}")
+        if r.unit:
+            name += Text(f" ({r.unit})", style="dim")
+        t.add_row(str(n), name, Text(r.target_text.replace(".", ",") if ev.locale == "id" and r.target_text else (r.target_text or "-")),
+                  display(r.realisasi, ev.locale), display(r.capaian, ev.locale, None),
+                  Text(r.predikat or "-"), _status(r))
+    return t
+
+
+def aggregate_table(title: str, first: str, rows, locale: str) -> Table:
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    t.add_column(first, ratio=1, min_width=20)
+    t.add_column("Capaian", justify="right", no_wrap=True)
+    t.add_column("Predikat", max_width=12)
+    t.add_column("Status", max_width=12)
+    t.add_column("Indikator", justify="right", no_wrap=True)
+    for r in rows:
+        t.add_row(Text(r.id, style="bold") + Text(f" {r.label}"), display(r.capaian, locale, None),
+                  Text(r.predikat or "-"), _status(r), f"{len(r.items)}/{len(r.items) + len(r.excluded)}")
+    return t
+
+
+def render_evaluation(ev: Evaluation, console: Console) -> None:
+    console.print(Text(f"Catalog: {', '.join(ev.catalog)}   Data: {ev.data}   Periode: {ev.period}"
+                       + (f"   Satker: {ev.office}" if ev.office else "")))
+    console.print(Text("Policy: " + "; ".join(f"{k} {v}" for k, v in ev.policy.items()), style="dim"))
+    console.print(indicator_table(ev))
+    notes = [r for r in ev.indicators if r.status in ("missing", "error") or (r.status == "nihil" and r.reason)]
+    for r in notes:
+        console.print(Text(f"  {r.id}: ", style="bold") + Text(f"{r.status} — {r.reason}"))
+    if ev.sasaran:
+        console.print(aggregate_table("Capaian per Sasaran", "Sasaran", ev.sasaran, ev.locale))
+    if ev.offices:
+        console.print(aggregate_table("Capaian per Satker", "Satker", ev.offices, ev.locale))
+    if ev.overall is not None:
+        o = ev.overall
+        console.print(Text("Capaian keseluruhan: ", style="bold") + Text(display(o.capaian, ev.locale, None))
+                      + Text(f"  {o.predikat or '-'}  ({o.method})", style="dim"))
+    for d in ev.diagnostics:
+        console.print(Text(f"{d['file']}:{d['line']}: {d['severity']}[{d['code']}]: {d['message']}"))
+
+
+def render_explanation(r: IndicatorResult, console: Console, locale: str) -> None:
+    console.print(Text(f"{r.id} ", style="bold") + Text(r.label))
+    console.print(Text(f"  periode {r.period}, satuan {r.unit or '-'}, arah {r.direction}, target {r.target_text or '-'}"))
+    for i, s in enumerate(r.steps, start=1):
+        line = Text(f"  {i}. {s.step}: ", style="bold") + Text(s.detail)
+        if s.rule:
+            line += Text(f"   [{s.rule}]", style="dim")
+        console.print(line)
+    if r.components:
+        t = Table(title="Komponen indeks", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        t.add_column("Komponen", ratio=1)
+        t.add_column("Bobot", justify="right", no_wrap=True)
+        t.add_column("Nilai", justify="right", no_wrap=True)
+        t.add_column("Perhitungan", ratio=1)
+        for c in r.components:
+            depth = c.path.count("/")
+            name = Text("  " * depth + c.path.rsplit("/", 1)[-1], style="bold" if c.kind == "group" else "")
+            t.add_row(name, display(c.weight * 100, locale, 2) + "%" if c.weight is not None else "-",
+                      display(c.value, locale, 4 if c.value is not None and c.kind == "component" else 3),
+                      Text(c.detail))
+        console.print(t)
+    result = Text("  Hasil: ", style="bold") + Text(
+        f"realisasi {display(r.realisasi, locale)}, capaian {display(r.capaian, locale, None)}, "
+        f"predikat {r.predikat or '-'}, status ") + _status(r)
+    console.print(result)
+    if r.reason:
+        console.print(Text(f"  {r.reason}"))
