@@ -46,7 +46,8 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _print_diagnostics(diagnostics, out=sys.stdout) -> None:
+def _print_diagnostics(diagnostics, out=None) -> None:
+    out = out or sys.stdout
     for d in diagnostics:
         print(d.render(), file=out)
     errors = sum(1 for d in diagnostics if d.is_error)

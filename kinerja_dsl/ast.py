@@ -291,3 +291,56 @@ class CatalogFile:
     declarations: tuple[Declaration, ...]
     comments: tuple[Comment, ...] = field(default=())
     source: str = ""
+
+
+# ---- traversal ---------------------------------------------------------------------
+
+def children(node) -> tuple:
+    """Sub-expressions of an expression node."""
+    if isinstance(node, (Binary, Compare)):
+        return (node.left, node.right)
+    if isinstance(node, Negate):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, If):
+        return (node.condition, node.then, node.otherwise)
+    return ()
+
+
+def walk(expr):
+    """Every node of an expression, iteratively (deep expressions must not recurse)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
+
+
+def depth_exceeds(expr, limit: int) -> bool:
+    stack = [(expr, 1)]
+    while stack:
+        node, d = stack.pop()
+        if d > limit:
+            return True
+        stack.extend((c, d + 1) for c in children(node))
+    return False
+
+
+def index_nodes(node):
+    """Every group and component below an index or group."""
+    for child in node.children:
+        yield child
+        if isinstance(child, Group):
+            yield from index_nodes(child)
+
+
+def indicator_exprs(ind: Indicator):
+    """Every expression of an indicator: formulas and index components."""
+    for s in ind.body:
+        if isinstance(s, Formula):
+            yield s.expr
+        elif isinstance(s, Index):
+            for node in index_nodes(s):
+                if isinstance(node, Component):
+                    yield node.expr

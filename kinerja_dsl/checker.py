@@ -11,7 +11,6 @@ from typing import Iterable, Iterator
 from . import ast
 from .diagnostics import WARNING, Diagnostic, at, did_you_mean
 from .model import Model
-from .parser import MAX_EXPRESSION_DEPTH, _children
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS,
                          allowed_values, canonical_value)
 
@@ -19,30 +18,7 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
-def walk(expr: ast.Expr) -> Iterator[ast.Expr]:
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(_children(node)))
-
-
-def index_nodes(node) -> Iterator:
-    """Every group and component below an index or group."""
-    for child in node.children:
-        yield child
-        if isinstance(child, ast.Group):
-            yield from index_nodes(child)
-
-
-def indicator_exprs(ind: ast.Indicator) -> Iterator[ast.Expr]:
-    for s in ind.body:
-        if isinstance(s, ast.Formula):
-            yield s.expr
-        elif isinstance(s, ast.Index):
-            for node in index_nodes(s):
-                if isinstance(node, ast.Component):
-                    yield node.expr
+walk, index_nodes, indicator_exprs = ast.walk, ast.index_nodes, ast.indicator_exprs
 
 
 def referenced_indicators(ind: ast.Indicator, model: Model) -> Iterator[ast.Name]:
@@ -188,7 +164,8 @@ class KnownSettings(Rule):
         for context, s in _settings_in(model):
             allowed = CONTEXT_KEYS[context]
             if s.key not in allowed:
-                where = {"index": "an index", "group": "a group", "component": "a component"}.get(context, f"a {context}")
+                where = {"index": "an index", "group": "a group", "component": "a component",
+                         "indicator": "an indicator", "agreement": "an agreement"}.get(context, f"a {context}")
                 hint = did_you_mean(s.key_text, allowed)
                 if hint is None and s.key in SETTING_KEYS:
                     hint = f"`{s.key}` belongs elsewhere; {where} takes: " + ", ".join(allowed)
@@ -322,7 +299,7 @@ class KnownNames(Rule):
 
 
 class Formulas(Rule):
-    """An indicator has numerator+denominator, a value, or an index (E113), not nested too deep (E008)."""
+    """An indicator has numerator+denominator, a value, or an index (E113)."""
 
     def run(self, model):
         for ind in model.indicators.values():
@@ -343,11 +320,6 @@ class Formulas(Rule):
                 second = [x for x in (num or den, val, idx) if x][1]
                 yield at(second.span, "E113", f"indicator `{ind.id}` has more than one formula",
                          hint="use either numerator/denominator, value, or index")
-            for expr in indicator_exprs(ind):
-                from .parser import _depth
-                if _depth(expr, MAX_EXPRESSION_DEPTH):
-                    yield at(expr.span, "E008", f"expression nests deeper than {MAX_EXPRESSION_DEPTH} levels",
-                             hint="split it into data fields or several indicators")
 
 
 class RequiredMetadata(Rule):

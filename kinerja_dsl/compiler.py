@@ -13,7 +13,8 @@ from . import ast
 from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, BandInterval, BandSet, Catalog,
                       CompositeNode, Declared, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
                       Sasaran, TargetSpec, UndefinedValue)
-from .checker import index_nodes, referenced_indicators, walk
+from .ast import indicator_exprs, walk
+from .checker import referenced_indicators
 from .formatter import expression
 from .model import Model
 from .vocabulary import canonical_value
@@ -247,7 +248,6 @@ def compile_indicator(ind: ast.Indicator, model: Model, base: Policy, bandsets) 
 
 
 def _exprs(ind: ast.Indicator):
-    from .checker import indicator_exprs
     return indicator_exprs(ind)
 
 

@@ -52,8 +52,10 @@ class Diagnostic:
             text = self.source_line.rstrip("\r\n").expandtabs(1)
             gutter = str(self.line)
             pad = " " * len(gutter)
-            width = max(1, self.end_column - self.column) if self.end_column > self.column else 1
-            width = min(width, max(1, len(text) - self.column + 1))
+            rest = max(1, len(text) - self.column + 1)
+            # end_column 0 marks a span running past this line: underline to its end
+            width = self.end_column - self.column if self.end_column > self.column else rest
+            width = min(width, rest)
             out.append(f" {gutter} | {text}")
             out.append(f" {pad} | {' ' * (self.column - 1)}{'^' * width}")
         for note in self.notes:
@@ -95,7 +97,7 @@ def at(span: Span | None, code: str, message: str, *, hint: str | None = None,
     """Build a diagnostic pointing at a span (or at a whole file when span is None)."""
     if span is None:
         return Diagnostic(code, severity, message, file, hint=hint, notes=tuple(notes))
-    end = span.end_column if span.end_line == span.line else span.column + 1
+    end = span.end_column if span.end_line == span.line else 0
     return Diagnostic(code, severity, message, span.file, span.line, span.column, end,
                       hint=hint, notes=tuple(notes))
 
@@ -115,17 +117,28 @@ def with_sources(diagnostics: Iterable[Diagnostic], sources: Sources) -> list[Di
     return out
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when b is a with one character replaced, inserted or deleted."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate, for 'did you mean' hints; None when nothing is close."""
     pool = sorted(set(candidates))
     match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    if not match:
-        lowered = {c.lower(): c for c in pool}
-        match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-        if match:
-            return lowered[match[0]]
-        return None
-    return match[0]
+    if match:
+        return match[0]
+    lowered = {c.lower(): c for c in pool}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    if match:
+        return lowered[match[0]]
+    near = [c for c in pool if _one_edit_apart(word.lower(), c.lower())]  # short ids: S2 -> S1
+    return near[0] if near else None
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

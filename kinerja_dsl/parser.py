@@ -19,8 +19,8 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
-from .diagnostics import Diagnostic, did_you_mean, suggest
-from .vocabulary import CONTEXT_KEYS, KEYWORDS, SETTING_KEYS, canonical_key
+from .diagnostics import Diagnostic, did_you_mean
+from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key
 
 MAX_EXPRESSION_DEPTH = 64
 
@@ -317,8 +317,10 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
         hint = None
         if char == "," and err.pos_in_stream and text[err.pos_in_stream - 1].isdigit():
             hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
-        elif char in "'\u201c\u201d":
+        elif char in "'\u201c\u201d\u2018\u2019":
             hint = 'quote texts with straight double quotes: "…"'
+        elif char in "\u00d7\u00f7\u2212":
+            hint = "write arithmetic with * / - (not × ÷ −)"
         return Diagnostic("E003", "error", f"unexpected character `{char}`", file, err.line, err.column,
                           err.column + 1, hint=hint or (f"expected {_expected(err.allowed)}" if err.allowed else None))
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
@@ -362,30 +364,6 @@ def _parse_text(text: str) -> tuple:
     return parsed
 
 
-def _depth(expr, limit: int) -> bool:
-    """True when an expression nests deeper than `limit` (guards the compiler's recursion)."""
-    stack = [(expr, 1)]
-    while stack:
-        node, d = stack.pop()
-        if d > limit:
-            return True
-        for child in _children(node):
-            stack.append((child, d + 1))
-    return False
-
-
-def _children(node):
-    if isinstance(node, ast.Binary) or isinstance(node, ast.Compare):
-        return (node.left, node.right)
-    if isinstance(node, ast.Negate):
-        return (node.operand,)
-    if isinstance(node, ast.Call):
-        return node.args
-    if isinstance(node, ast.If):
-        return (node.condition, node.then, node.otherwise)
-    return ()
-
-
 def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagnostic]]:
     """Parse one file's text. Returns the AST (of the parts that parsed) and diagnostics."""
     if text.startswith("\ufeff"):
@@ -420,6 +398,14 @@ def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagno
     if not text.strip() or (not declarations and not diagnostics and not _has_code(text)):
         diagnostics.append(Diagnostic("E004", "error", "the file has no declarations", file,
                                       hint="a catalog declares `indicator`, `sasaran`, `policy`, … blocks"))
+    for decl in declarations:
+        if isinstance(decl, ast.Indicator):
+            for expr in ast.indicator_exprs(decl):
+                if ast.depth_exceeds(expr, MAX_EXPRESSION_DEPTH):
+                    diagnostics.append(Diagnostic(
+                        "E008", "error", f"expression nests deeper than {MAX_EXPRESSION_DEPTH} levels", file,
+                        expr.span.line, expr.span.column, 0,
+                        hint="split it into data fields or several indicators"))
     comments.sort(key=lambda c: (c.line, c.column))
     return ast.CatalogFile(file, tuple(declarations), tuple(comments), text), diagnostics
 
@@ -428,4 +414,4 @@ def _has_code(text: str) -> bool:
     return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
 
-__all__ = ["parse", "lark_parser", "grammar_text", "MAX_EXPRESSION_DEPTH", "CONTEXT_KEYS", "suggest"]
+__all__ = ["parse", "lark_parser", "grammar_text", "MAX_EXPRESSION_DEPTH"]

@@ -1,0 +1,38 @@
+"""One golden case per diagnostic code: the exact text a planner sees, and the exit code.
+
+Each `tests/golden/diagnostics/<CODE>.kin` (or `<CODE>.dir`) triggers one code;
+`<CODE>.out` holds the rendered output followed by `exit N`. Regenerate after an
+intended change with KINERJA_UPDATE_GOLDEN=1 and review the diff.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN
+
+CASES = sorted(p for p in (GOLDEN / "diagnostics").iterdir()
+               if (p.suffix == ".kin" and "_" not in p.stem) or p.suffix == ".dir")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_diagnostic_renders_exactly(case: Path, kinerja, monkeypatch):
+    monkeypatch.chdir(case.parent)
+    code, out, err = kinerja("check", case.name)
+    actual = out + err + f"exit {code}\n"
+    expected_file = case.with_suffix(".out")
+    if os.environ.get("KINERJA_UPDATE_GOLDEN"):
+        expected_file.write_text(actual, encoding="utf-8")
+    assert actual == expected_file.read_text(encoding="utf-8")
+    assert re.search(rf"(error|warning)\[{case.stem}\]", actual), "the case must trigger its own code"
+
+
+def test_every_code_has_a_golden_case():
+    from kinerja_dsl import checker  # noqa: F401  (codes are emitted from these modules)
+    sources = "".join(p.read_text(encoding="utf-8") for p in (GOLDEN.parent.parent / "kinerja_dsl").glob("*.py"))
+    codes = set(re.findall(r'"([EW]\d{3})"', sources))
+    covered = {p.stem for p in CASES}
+    assert codes - covered == set()

@@ -1,0 +1,335 @@
+"""The language core: parsing, checking, compiling and formatting catalogs."""
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+
+from kinerja_dsl.catalog import NihilCase, UndefinedValue
+from kinerja_dsl.formatter import format_file
+from kinerja_dsl.loader import CatalogError, load, load_catalog
+from kinerja_dsl.parser import parse
+
+INDONESIAN = """
+# Katalog dengan kata kunci bahasa Indonesia
+kebijakan {
+  batas_atas none
+  nihil dikecualikan
+  pembulatan potong 2   # seperti laporan yang memotong desimal
+}
+
+satker kanwil "Kantor Wilayah"
+variabel selesai "Perkara selesai" jumlah
+variabel masuk "Perkara masuk" jumlah
+sasaran S1 "Meningkatnya penyelesaian perkara"
+
+indikator S1.p "Persentase perkara selesai" {
+  sasaran S1
+  satker kanwil
+  satuan "%"
+  pembilang selesai
+  penyebut masuk
+  skala 100
+  arah naik
+  rentang 0 .. 100
+  target 2024 = 80
+  definisi "Perkara yang diselesaikan dibanding perkara masuk"
+}
+
+indikator S1.i "Indeks" {
+  sasaran S1
+  satuan indeks
+  arah naik
+  indeks {
+    kelompok g1 "Dimensi 1" bobot 50% skala 4 batas_atas 4 {
+      komponen k1 bobot 1/3 = selesai / masuk
+      komponen k2 bobot 2/3 nihil tercapai = selesai / masuk
+    }
+    kelompok g2 "Dimensi 2" bobot 50% gabung rata_rata skala 4 {
+      komponen k3 = selesai / masuk
+    }
+  }
+  target 2024 = 3.6
+}
+"""
+
+CANONICAL_START = """# Katalog dengan kata kunci bahasa Indonesia
+policy {
+  cap none
+  nihil excluded
+  round truncate 2  # seperti laporan yang memotong desimal
+}
+
+office kanwil "Kantor Wilayah"
+field selesai "Perkara selesai" count
+"""
+
+
+def signature(catalog) -> dict:
+    """Everything about a compiled catalog except the closures and source positions."""
+    def node(n):
+        return (n.id, n.label, n.kind, n.weight, n.combine, n.scale, n.cap,
+                n.nihil.value if n.nihil else None, n.formula, tuple(node(c) for c in n.children))
+
+    out = {}
+    for ind in catalog.indicators.values():
+        policy = {f.name: getattr(ind.policy, f.name).value for f in dataclasses.fields(ind.policy)}
+        policy["bands"] = policy["bands"].id
+        out[ind.id] = (ind.label, ind.sasaran, ind.office, ind.unit, ind.scale, ind.direction, ind.kind,
+                       tuple(sorted(policy.items(), key=lambda kv: kv[0])), dict(ind.targets), dict(ind.formulas),
+                       node(ind.index) if ind.index else None, ind.range, dict(ind.metadata))
+    return out
+
+
+def test_five_mistakes_give_five_diagnostics_in_one_run(write, kinerja):
+    path = write("five.kin", """
+        field a "Selesai" count
+        field b "Masuk" count
+        sasaran S1 "Sasaran"
+        indicator S1.a "Persentase" {
+          sasaran S2
+          unit "%"
+          direction upward
+          numerator a
+          denominator bb
+          nihil achieved
+          range 0 .. 100
+          target 2024 = 120
+        }
+        indicator S1.b "Tanpa arah" {
+          sasaran S1
+          unit "%"
+          value a / b
+          nihil achieved
+        }
+        """)
+    code, out, _ = kinerja("check", path)
+    assert code == 1
+    lines = [l for l in out.splitlines() if ": error[" in l]
+    assert [l.split(": ", 1)[1] for l in lines] == [
+        "error[E101]: unknown sasaran `S2`",
+        "error[E111]: `upward` is not a value of `direction`",
+        "error[E101]: unknown name `bb`",
+        "error[E105]: target 120 for 2024 is outside the range 0 .. 100 of `S1.a`",
+        "error[E103]: indicator `S1.b` has no direction",
+    ]
+    assert all(l.startswith(str(path) + ":") for l in lines)
+    assert "did you mean `S1`?" in out and "did you mean `b`?" in out
+    assert "use one of: `higher`, `lower`, `stabilize`" in out
+
+
+def test_syntax_errors_in_several_declarations_are_all_reported(write, kinerja):
+    path = write("broken.kin", """
+        field a "A" count
+        indicator X.a "A" {
+          unit "%"
+          direction higher
+          value a +
+        }
+        indicator X.b "B" {
+          unit "%"
+          direction higher
+          value a * * 2
+        }
+        """)
+    code, out, _ = kinerja("check", path)
+    assert code == 2
+    assert out.count("error[E001]") == 2
+    assert f"{path}:6:3: error[E001]" not in out  # points at the token, not the statement
+    assert ":5:" in out and ":10:" in out
+
+
+def test_indonesian_keywords_format_to_canonical_and_compile_the_same(write):
+    source = write("id.kin", INDONESIAN)
+    parsed, diagnostics = parse(source.read_text(encoding="utf-8"), str(source))
+    assert diagnostics == []
+    canonical = format_file(parsed)
+    assert canonical.startswith(CANONICAL_START)
+    for word in ("indikator", "pembilang", "penyebut", "skala", "arah", "kelompok", "komponen", "bobot"):
+        assert f" {word} " not in canonical and f"\n{word} " not in canonical
+    formatted = write("canonical.kin", canonical)
+    assert signature(load_catalog(source)) == signature(load_catalog(formatted))
+
+
+def test_fmt_twice_changes_nothing_the_second_time(write, kinerja):
+    path = write("id.kin", INDONESIAN)
+    code, out, _ = kinerja("fmt", path)
+    assert code == 0 and "reformatted" in out
+    first = path.read_text(encoding="utf-8")
+    code, out, _ = kinerja("fmt", path)
+    assert code == 0 and out == ""
+    assert path.read_text(encoding="utf-8") == first
+    code, _, _ = kinerja("fmt", "--check", path)
+    assert code == 0
+
+
+def test_fmt_check_reports_without_writing(write, kinerja):
+    path = write("id.kin", INDONESIAN)
+    code, out, _ = kinerja("fmt", "--check", path)
+    assert code == 1 and f"would reformat {path}" in out
+    assert path.read_text(encoding="utf-8") == INDONESIAN.lstrip("\n")
+
+
+def test_fmt_refuses_a_file_with_syntax_errors(write, kinerja):
+    path = write("bad.kin", 'indicator X "x" {\n  value (1 +\n}\n')
+    before = path.read_text(encoding="utf-8")
+    code, out, _ = kinerja("fmt", path)
+    assert code == 2 and "error[E00" in out
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_fmt_keeps_comments_and_windows_line_endings(write, kinerja):
+    path = write("crlf.kin", b'# head\r\nfield a "A" count  # trailing\r\n\r\n# before\r\nfield  b  "B"   count\r\n')
+    code, _, _ = kinerja("fmt", path)
+    assert code == 0
+    assert path.read_bytes() == b'# head\r\nfield a "A" count  # trailing\r\n\r\n# before\r\nfield b "B" count\r\n'
+
+
+def test_expressions_keep_their_meaning_through_the_formatter(write):
+    text = """
+        field a "A" number
+        field b "B" number
+        field c "C" number
+        indicator X.v "V" {
+          unit "x"
+          direction higher
+          value a - (b - c) / (a * (b + c)) + (if a > b then min(a, b) else -max(a, c))
+        }
+        """
+    first = load_catalog(write("e.kin", text)).indicators["X.v"]
+    parsed, _ = parse((write("e.kin", text)).read_text(encoding="utf-8"), "e.kin")
+    second = load_catalog(write("f.kin", format_file(parsed))).indicators["X.v"]
+
+    class Env:
+        values = {"a": Decimal(7), "b": Decimal(3), "c": Decimal(2)}
+
+    expected = Decimal(7) - (Decimal(3) - Decimal(2)) / (Decimal(7) * Decimal(5)) + Decimal(3)
+    assert first.value(Env()) == second.value(Env()) == expected
+
+
+def test_compiled_division_signals_nihil_and_undefined(write):
+    cat = load_catalog(write("d.kin", """
+        field a "A" count
+        field b "B" count
+        indicator X.r "R" {
+          unit "%"
+          direction higher
+          value a / b
+          nihil achieved
+        }
+        """))
+    fn = cat.indicators["X.r"].value
+
+    class Env:
+        def __init__(self, a, b):
+            self.values = {"a": Decimal(a), "b": Decimal(b)}
+
+    assert fn(Env(1, 4)) == Decimal("0.25")
+    with pytest.raises(NihilCase):
+        fn(Env(0, 0))
+    with pytest.raises(UndefinedValue):
+        fn(Env(3, 0))
+
+
+def test_literals_are_exact_decimals_from_their_text(write):
+    cat = load_catalog(write("n.kin", """
+        indicator X.c "C" {
+          unit "x"
+          direction higher
+          value 0.1 + 0.2 + 12.5%
+        }
+        """))
+    assert cat.indicators["X.c"].value(None) == Decimal("0.425")
+
+
+def test_policies_say_where_they_come_from(write):
+    cat = load_catalog(write("p.kin", """
+        policy {
+          cap 120
+          round truncate 2
+        }
+        field a "A" count
+        indicator X.a "A" {
+          unit "%"
+          direction higher
+          value a
+          floor 0
+        }
+        """))
+    p = cat.indicators["X.a"].policy
+    assert (p.cap.value, p.cap.origin.endswith("p.kin:2")) == (Decimal(120), True)
+    assert p.floor.value == Decimal(0) and "indicator at" in p.floor.origin
+    assert str(p.round.value) == "truncate 2"
+    assert (p.nihil.value, p.nihil.origin) == ("error", "default")
+
+
+def test_extends_lets_a_kanwil_override_the_ministry_catalog(write):
+    write("ministry.kin", """
+        policy {
+          cap none
+          nihil excluded
+        }
+        field a "A" count
+        indicator X.a "A" {
+          unit "%"
+          direction higher
+          value a
+        }
+        """)
+    kanwil = write("kanwil.kin", """
+        extends "ministry.kin"
+        policy {
+          cap 120
+        }
+        indicator X.a "A (Kanwil)" {
+          unit "%"
+          direction higher
+          value a * 2
+        }
+        """)
+    cat = load_catalog(kanwil)
+    assert cat.indicators["X.a"].label == "A (Kanwil)"
+    assert cat.indicators["X.a"].policy.cap.value == Decimal(120)
+    assert cat.indicators["X.a"].policy.nihil.value == "excluded"
+
+
+def test_include_shares_one_namespace_and_duplicates_are_errors(write):
+    write("common.kin", 'field a "A" count\n')
+    main = write("main.kin", 'include "common.kin"\nfield a "A again" count\n')
+    loaded = load([main])
+    assert [d.code for d in loaded.diagnostics] == ["E102"]
+    assert loaded.diagnostics[0].file == str(main)
+
+
+def test_load_catalog_raises_with_every_diagnostic(write):
+    path = write("x.kin", 'indicator X "x" {\n  value y\n}\n')
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    assert {d.code for d in err.value.diagnostics} == {"E101", "E103", "E104"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bom_encodings_are_read(write, encoding, kinerja):
+    path = write("bom.kin", 'field a "Jumlah pegawai" count\n'.encode(encoding))
+    code, out, _ = kinerja("check", path)
+    assert code == 0, out
+
+
+def test_cp1252_is_refused_with_position(write, kinerja):
+    path = write("win.kin", 'field a "Caf\xe9" count\n'.encode("cp1252"))
+    code, out, _ = kinerja("check", path)
+    assert code == 3
+    assert f"{path}:1:13: error[E005]" in out
+
+
+def test_version_and_help(kinerja):
+    code, out, _ = kinerja("--version")
+    assert code == 0 and out.startswith("kinerja ")
+    code, out, _ = kinerja("--help")
+    assert code == 0 and "examples:" in out and "kinerja eval" in out
+
+
+def test_usage_error_exit_code(kinerja):
+    code, _, err = kinerja("check")
+    assert code == 4 and "PATH" in err
