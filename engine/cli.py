@@ -26,6 +26,9 @@ exit codes: 0 clean, 1 findings, 2 syntax errors, 3 file errors (missing, unread
 """
 
 
+EXIT_INTERNAL = 70
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never half-written."""
     path = Path(path)
@@ -324,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+        print(f"kinerja: internal error ({type(exc).__name__}: {exc}); please report this with the input that caused it",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -336,7 +336,8 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
     message = f"unexpected {display(tok.type)}" if tok.type == "_NL" else f"unexpected {shown}"
     hint = _statement_hint(line_text)
     if hint is None:
-        if tok.type == "COMMA" and err.token_history and err.token_history[-1].type == "NUMBER":
+        previous = err.token_history[-1] if err.token_history else None
+        if tok.type == "COMMA" and previous is not None and previous.type == "NUMBER":
             hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
         elif tok.type == "RBRACE" and "_NL" in err.expected:
             hint = "put the closing `}` on a line of its own"
