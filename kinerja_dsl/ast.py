@@ -122,6 +122,7 @@ class Target:
     value: TargetValue
     span: Span
     renstra: bool = False  # a Renstra (five-year plan) target, not a PK one
+    year_text: str = ""
 
 
 @dataclass(frozen=True)

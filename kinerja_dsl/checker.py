@@ -347,6 +347,9 @@ class TargetsInRange(Rule):
                          hint="write the lower bound first")
                 rng = None
             for t in ind.targets:
+                if not (t.year_text.isdigit() and len(t.year_text) == 4):
+                    yield at(t.span, "E117", f"`{t.year_text}` is not a year",
+                             hint="write the year with four digits, e.g. `target 2024 = 90`")
                 if t.period is not None and t.period not in PERIOD_LABELS:
                     yield at(t.span, "E117", f"unknown period `{t.period}`",
                              hint=did_you_mean(t.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")

@@ -102,6 +102,12 @@ def _decimal(text: str) -> tuple[Decimal, bool]:
     return Decimal(text), False
 
 
+def _year(tok: Token) -> int:
+    """A target's year; 0 when the text is not a whole number (the checker reports it)."""
+    text = str(tok)
+    return int(text) if text.isdigit() else 0
+
+
 class AstBuilder(Transformer):
     """Lark callbacks, one per grammar rule, returning ast nodes."""
 
@@ -176,10 +182,10 @@ class AstBuilder(Transformer):
 
     def target(self, c):
         period = str(c[2]) if c[2] is not None else None
-        return ast.Target(int(str(c[1])), period, c[4], _span(c[0], c[4]))
+        return ast.Target(_year(c[1]), period, c[4], _span(c[0], c[4]), year_text=str(c[1]))
 
     def renstra(self, c):
-        return ast.Target(int(str(c[1])), None, c[3], _span(c[0], c[3]), renstra=True)
+        return ast.Target(_year(c[1]), None, c[3], _span(c[0], c[3]), renstra=True, year_text=str(c[1]))
 
     def range(self, c):
         low, high = c[1], c[3]
