@@ -1,0 +1,428 @@
+"""The engine on the seed reports' own numbers (each test cites its seed line).
+
+Seeds: 002 = LKjIP 2024 Kanwil Banten, 003 = LKjIP 2024 Kanwil Sumatera Selatan.
+Every catalog and figure used here is written out in the test, so the project
+stands alone.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from kinerja_dsl.engine.aggregate import aggregate
+from kinerja_dsl.engine.data import read_data
+from kinerja_dsl.engine.evaluate import Resolver, evaluate_all
+from kinerja_dsl.engine.periods import Period
+from kinerja_dsl.loader import load_catalog
+
+D = Decimal
+
+PERCENT = """
+indicator {id} "{label}" {{
+  sasaran {sasaran}
+  unit "%"
+  numerator {num}
+  denominator {den}
+  scale 100
+  direction higher
+  target 2024 = {target}
+{extra}}}
+"""
+
+
+def run(write, catalog: str, data: str, period: str = "2024"):
+    cat = load_catalog(write("catalog.kin", catalog))
+    dataset, problems = read_data(write("realisasi.toml", data))
+    assert problems == []
+    results = evaluate_all(cat, dataset, Period.parse(period))
+    sasaran, offices, overall = aggregate(cat, results, Resolver(cat, dataset).subtree)
+    return ({r.id: r for r in results}, {s.id: s for s in sasaran}, {o.id: o for o in offices}, overall)
+
+
+def fields(*names: str) -> str:
+    return "".join(f'field {n} "{n}" count\n' for n in names)
+
+
+def test_no_cap_400_and_142_86(write):
+    """003 L995: JDIHN 100% against a 25% target = 400 (no cap); L997: 23/23 vs 70 = 142,86."""
+    catalog = ("policy {\n  cap none\n}\nsasaran B \"BPHN\"\n" + fields("jdihn_kelola", "jdihn_total", "desa_sadar", "desa_total")
+               + PERCENT.format(id="B.jdihn", label="Anggota JDIHN dikelola", sasaran="B", num="jdihn_kelola",
+                                den="jdihn_total", target=25, extra="")
+               + PERCENT.format(id="B.desa", label="Desa sadar hukum", sasaran="B", num="desa_sadar",
+                                den="desa_total", target=70, extra=""))
+    data = '["2024"]\njdihn_kelola = 36\njdihn_total = 36\ndesa_sadar = 23\ndesa_total = 23\n'
+    results, _, _, _ = run(write, catalog, data)
+    assert results["B.jdihn"].capaian == D("400.00")
+    assert results["B.desa"].capaian == D("142.86")
+    assert results["B.desa"].capaian_exact.quantize(D("0.000001")) == D("142.857143")  # unrounded for means
+
+
+def test_with_a_cap_of_120_the_same_data_gives_120(write):
+    """ASN rules / e-SAKIP apps cap capaian at 120: a declared policy, never a constant."""
+    catalog = ("policy {\n  cap 120\n}\nsasaran B \"BPHN\"\n" + fields("n", "d")
+               + PERCENT.format(id="B.j", label="J", sasaran="B", num="n", den="d", target=25, extra=""))
+    results, _, _, _ = run(write, catalog, '["2024"]\nn = 36\nd = 36\n')
+    assert results["B.j"].capaian == D("120.00")
+    assert any(s.detail == "capped at 120" for s in results["B.j"].steps)
+
+
+def test_negative_growth_has_no_floor(write):
+    """003 L985 / L2001: PNBP 8.219.700.000 vs 12.486.600.000 = −34,17% against 6% = −569,50."""
+    catalog = """
+policy {
+  floor none
+  round_realisasi half_up 2
+}
+field pnbp "PNBP AHU" amount
+sasaran AHU "PNBP"
+indicator AHU.pnbp "Persentase peningkatan PNBP" {
+  sasaran AHU
+  unit "%"
+  value (pnbp - prev(pnbp)) / prev(pnbp)
+  scale 100
+  direction higher
+  target 2024 = 6
+}
+"""
+    data = '["2023"]\npnbp = 12486600000\n["2024"]\npnbp = 8219700000\n'
+    results, sasaran, _, _ = run(write, catalog, data)
+    r = results["AHU.pnbp"]
+    assert r.realisasi == D("-34.17")
+    assert r.capaian == D("-569.50")
+    assert sasaran["AHU"].capaian == D("-569.50")
+
+
+def test_floor_zero_prints_a_negative_capaian_as_zero(write):
+    """Another office prints a negative capaian as 0: `floor 0`."""
+    catalog = """
+policy {
+  floor 0
+}
+field pnbp "PNBP AHU" amount
+indicator AHU.pnbp "Persentase peningkatan PNBP" {
+  unit "%"
+  value (pnbp - prev(pnbp)) / prev(pnbp)
+  scale 100
+  direction higher
+  target 2024 = 6
+}
+"""
+    results, _, _, _ = run(write, catalog, '["2023"]\npnbp = 12486600000\n["2024"]\npnbp = 8219700000\n')
+    assert results["AHU.pnbp"].capaian == D("0.00")
+
+
+BASAN_BARAN = """
+policy {
+  cap none
+}
+field admin "Basan diadministrasikan" count
+field admin_total "Basan" count
+field rekom "Rekomendasi" count
+field rekom_total "Penilaian" count
+field hilang_aman "Basan tidak hilang/rusak" count
+field hilang_total "Basan hilang/rusak (kasus)" count
+field selamat "Basan diselamatkan" count
+field selamat_total "Kondisi darurat" count
+field keluar "Basan dikeluarkan" count
+field keluar_total "Basan siap dikeluarkan" count
+indicator PAS.basan "Indeks pengelolaan basan baran" {
+  unit indeks
+  direction higher
+  range 0 .. 4
+  index {
+    group basan "Basan Baran" weight 100% scale 4 cap 4 nihil achieved {
+      component admin weight 25% = admin / admin_total
+      component rekom weight 25% = rekom / rekom_total
+      component hilang weight 1/6 = hilang_aman / hilang_total
+      component selamat weight 1/6 = selamat / selamat_total
+      component keluar weight 1/6 = keluar / keluar_total
+    }
+  }
+  target 2024 = 3.6
+  round half_up 3
+}
+"""
+BASAN_DATA = """["2024"]
+admin = 17
+admin_total = 17
+rekom = 0
+rekom_total = 0
+hilang_aman = 0
+hilang_total = 0
+selamat = 0
+selamat_total = 0
+keluar = 8
+keluar_total = 12
+"""
+
+
+def test_composite_nihil_achieved_keeps_its_weight(write):
+    """002 L2472-2476: Basan Baran = 4 × (0,25 + 0,25 + 1/6 + 1/6 + 1/6 × 8/12) = 3,778."""
+    results, _, _, _ = run(write, BASAN_BARAN, BASAN_DATA)
+    r = results["PAS.basan"]
+    assert r.realisasi.quantize(D("0.001")) == D("3.778")
+    nihil = [c.path for c in r.components if c.nihil == "achieved"]
+    assert nihil == ["PAS.basan/basan/rekom", "PAS.basan/basan/hilang", "PAS.basan/basan/selamat"]
+
+
+@pytest.mark.parametrize("rule, expected", [("excluded", "3.467"), ("zero", "1.444")])
+def test_composite_other_nihil_rules_give_what_the_report_rules_out(write, rule, expected):
+    """002 reference: excluding the nihil components gives 3,467, zero gives 1,444 (not printed)."""
+    results, _, _, _ = run(write, BASAN_BARAN.replace("nihil achieved", f"nihil {rule}"), BASAN_DATA)
+    assert results["PAS.basan"].realisasi.quantize(D("0.001")) == D(expected)
+
+
+def test_dimension_is_capped_at_the_scale_maximum(write):
+    """002 L2480-2490: pembinaan narapidana 4,103 -> 4 (components themselves uncapped: 183,98%)."""
+    catalog = """
+field a "a" count
+field b "b" count
+field c "c" count
+field d "d" count
+indicator PAS.bin "Indeks pembinaan" {
+  unit indeks
+  direction higher
+  index {
+    group g "Pembinaan" weight 100% scale 4 cap 4 {
+      component x weight 50% = a / b
+      component y weight 50% = c / d
+    }
+  }
+  target 2024 = 3.6
+}
+"""
+    results, _, _, _ = run(write, catalog, '["2024"]\na = 471\nb = 256\nc = 5\nd = 20\n')
+    r = results["PAS.bin"]
+    assert r.realisasi == D(4)
+    assert {c.path: c.capped for c in r.components if c.kind == "group"} == {"PAS.bin": False, "PAS.bin/g": True}
+
+
+def test_nihil_excluded_is_left_out_of_the_mean(write):
+    """002 L1102-1198: KI aduan 0/0 is Nihil; the KI mean is mean(121,43; 102,00) = 111,71."""
+    catalog = ("policy {\n  nihil excluded\n  round_realisasi half_up 2\n}\n" + 'office ki "Divisi Yankum - KI"\n'
+               + fields("aduan_selesai", "aduan_masuk", "paham", "responden", "permohonan_naik", "permohonan_lalu")
+               + 'sasaran KI1 "Penegakan hukum KI" {\n  office ki\n}\nsasaran KI2 "Pemahaman KI" {\n  office ki\n}\n'
+               + PERCENT.format(id="KI1.aduan", label="Penyelesaian aduan KI", sasaran="KI1", num="aduan_selesai",
+                                den="aduan_masuk", target=30, extra="  office ki\n")
+               + PERCENT.format(id="KI2.paham", label="Masyarakat memahami KI", sasaran="KI2", num="paham",
+                                den="responden", target=70, extra="  office ki\n")
+               + PERCENT.format(id="KI2.mohon", label="Peningkatan permohonan KI", sasaran="KI2", num="permohonan_naik",
+                                den="permohonan_lalu", target=20, extra="  office ki\n"))
+    data = ('["2024".ki]\naduan_selesai = 0\naduan_masuk = 0\npaham = 1445\nresponden = 1700\n'
+            'permohonan_naik = 2495\npermohonan_lalu = 12228\n')
+    results, sasaran, offices, overall = run(write, catalog, data)
+    assert results["KI1.aduan"].status == "nihil" and results["KI1.aduan"].capaian is None
+    assert results["KI2.paham"].capaian == D("121.43")
+    assert results["KI2.mohon"].capaian == D("102.00")
+    assert offices["ki"].capaian == D("111.71")
+    assert offices["ki"].excluded == {"KI1.aduan": "nihil (excluded)"}
+    assert sasaran["KI1"].status == "empty" and sasaran["KI1"].capaian is None
+    assert overall.items == ["KI2"]  # the nihil sasaran is dropped from the overall mean
+
+
+def test_truncation_95_23(write):
+    """002 L1593: non-litigasi 80/84 = 95,238… printed 95,23 (truncated), capaian 95,23/80 = 119,04."""
+    catalog = ('sasaran B "BPHN"\n' + fields("n", "d")
+               + PERCENT.format(id="B.nonlit", label="Bantuan hukum non litigasi", sasaran="B", num="n", den="d",
+                                target=80, extra="  round_realisasi truncate 2\n  round truncate 2\n"))
+    results, _, _, _ = run(write, catalog, '["2024"]\nn = 80\nd = 84\n')
+    assert results["B.nonlit"].realisasi == D("95.23")
+    assert results["B.nonlit"].capaian == D("119.03")  # 95,23/80 = 119,0375: truncated
+    catalog_half_up = catalog.replace("round truncate 2", "round half_up 2")
+    results, _, _, _ = run(write, catalog_half_up, '["2024"]\nn = 80\nd = 84\n')
+    assert results["B.nonlit"].capaian == D("119.04")  # as printed at L1593
+
+
+def test_realisasi_rounded_first_136_83(write):
+    """002 L969: PNBP (165.616.525.000 − 153.055.350.000) / 153.055.350.000 = 8,21% -> 8,21/6 = 136,83."""
+    catalog = """
+field pnbp "PNBP AHU" amount
+indicator AHU.pnbp "Persentase peningkatan PNBP" {
+  unit "%"
+  value (pnbp - prev(pnbp, 4)) / prev(pnbp, 4)
+  scale 100
+  direction higher
+  target 2024 = 6
+  round_realisasi half_up 2
+}
+"""
+    # four earlier years whose mean is 153.055.350.000 (the report prints only the mean)
+    data = ('["2020"]\npnbp = 153055350000\n["2021"]\npnbp = 153055350000\n["2022"]\npnbp = 153055350000\n'
+            '["2023"]\npnbp = 153055350000\n["2024"]\npnbp = 165616525000\n')
+    results, _, _, _ = run(write, catalog, data)
+    assert results["AHU.pnbp"].capaian == D("136.83")
+    unrounded, _, _, _ = run(write, catalog.replace("round_realisasi half_up 2", "round_realisasi none"), data)
+    assert unrounded["AHU.pnbp"].capaian == D("136.78")
+
+
+def test_sasaran_mean_100_65(write):
+    """003 L976, L1036, L1076: SJ1 = mean(55/55 vs 100; 3,14 vs 3,1) = mean(100; 101,29) = 100,65."""
+    catalog = ('sasaran SJ1 "RB Kanwil"\nfield ra "ra" count\nfield ra_total "ra" count\nfield ikm "ikm" score\n'
+               + PERCENT.format(id="SJ1.rb", label="Rencana aksi RB", sasaran="SJ1", num="ra", den="ra_total",
+                                target=100, extra="")
+               + 'indicator SJ1.ikm "Indeks kepuasan unit kerja" {\n  sasaran SJ1\n  unit indeks\n  value ikm\n'
+                 '  direction higher\n  range 0 .. 4\n  target 2024 = 3.1\n}\n')
+    results, sasaran, _, _ = run(write, catalog, '["2024"]\nra = 55\nra_total = 55\nikm = 3.14\n')
+    assert results["SJ1.ikm"].capaian == D("101.29")
+    assert sasaran["SJ1"].capaian == D("100.65")
+
+
+SUMSEL_IPH = """
+field x "x" number
+indicator PAS.iph "Indeks Penegakan Hukum Pemasyarakatan (Sumsel)" {
+  unit indeks
+  direction higher
+  index {
+%s  }
+  target 2024 = 3.6
+}
+"""
+
+
+def test_sumsel_index_sub_indices_without_cap_4_0075(write):
+    """003 L1518-1529: index = Σ sub-index × 12,5% with sub-indices used uncapped (6,58 > 4) = 4,0075."""
+    subs = ["3.88", "3.42", "2.95", "3.99", "6.58", "3.42", "3.84", "3.98"]
+    groups = "".join(f"    group s{i} weight 12.5% {{\n      component v weight 100% = {v} * x\n    }}\n"
+                     for i, v in enumerate(subs, start=1))
+    results, _, _, _ = run(write, SUMSEL_IPH % groups, '["2024"]\nx = 1\n')
+    assert results["PAS.iph"].realisasi == D("4.0075")
+
+
+def test_sumsel_sub_index_is_weighted_mean_of_component_means(write):
+    """003 L1191-1209: pelayanan tahanan = (0,5 × 93,88 + 0,5 × mean(114,57; 86,33; 100)) / 25 = 3,88."""
+    catalog = ("field over \"\" count\nfield over_t \"\" count\nfield bankum \"\" count\nfield bankum_t \"\" count\n"
+               "field jasmani \"\" count\nfield rohani \"\" count\nfield tahanan \"\" count\n"
+               'indicator PAS.th "Indeks pelayanan tahanan" {\n  unit indeks\n  direction higher\n  round half_up 2\n'
+               "  index scale 4 {\n"
+               '    group adm "Administrasi tahanan" weight 50% combine mean {\n'
+               "      component overstay = over / over_t\n    }\n"
+               '    group yan "Pelayanan tahanan" weight 50% combine mean {\n'
+               "      component bankum = bankum / bankum_t\n      component jasmani = jasmani / tahanan\n"
+               "      component rohani = rohani / tahanan\n    }\n  }\n  target 2024 = 3.6\n}\n")
+    data = ('["2024"]\nover = 26943\nover_t = 28699\nbankum = 700\nbankum_t = 611\njasmani = 24750\n'
+            'rohani = 28669\ntahanan = 28669\n')
+    results, _, _, _ = run(write, catalog, data)
+    assert results["PAS.th"].realisasi.quantize(D("0.01")) == D("3.88")
+    assert results["PAS.th"].capaian == D("107.88")
+
+
+def test_survey_index_is_the_mean_over_units_that_reported(write):
+    """002 L2364-2367: UPT Imigrasi scores 99,75; 99,87; 99,42 -> mean 99,68 -> 3,987 (skala 4)."""
+    catalog = ('office imi "Divisi Keimigrasian"\noffice tng "Kanim Tangerang" parent imi\n'
+               'office srg "Kanim Serang" parent imi\noffice clg "Kanim Cilegon" parent imi\n'
+               'office bnt "Kanim Baru" parent imi\nfield skor "Skor survei (0-100)" score\n'
+               'indicator IMI.ikm "Indeks kepuasan UPT Imigrasi" {\n  office imi\n  unit indeks\n'
+               '  value skor / 100 * 4\n  direction higher\n  range 0 .. 4\n  target 2024 = 3.1\n'
+               '  round_realisasi half_up 3\n}\n')
+    data = '[meta]\nlocale = "id"\n["2024".tng]\nskor = "99,75"\n["2024".srg]\nskor = 99.87\n["2024".clg]\nskor = "99,42"\n'
+    results, _, _, _ = run(write, catalog, data)
+    assert results["IMI.ikm"].realisasi == D("3.987")
+    assert results["IMI.ikm"].capaian == D("128.61")  # 002 L2357
+
+
+def test_lower_is_better_formulas_and_range_targets(write):
+    """003 L964-970: (2T − R)/T; the t_over_r variant; a range target 80..90."""
+    catalog = """
+field r "r" number
+indicator X.low "Lower" {
+  unit "%"
+  value r
+  direction lower
+  target 2024 = 10
+}
+indicator X.tr "Lower T/R" {
+  unit "%"
+  value r
+  direction lower
+  lower_formula t_over_r
+  target 2024 = 10
+}
+indicator X.rng "Range" {
+  unit "%"
+  value r * 10
+  direction higher
+  target 2024 = 80 .. 90
+}
+indicator X.stab "Stabil" {
+  unit "%"
+  value r * 10
+  direction stabilize
+  target 2024 = 100 .. 110
+}
+"""
+    results, _, _, _ = run(write, catalog, '["2024"]\nr = 8\n')
+    assert results["X.low"].capaian == D("120.00")
+    assert results["X.tr"].capaian == D("125.00")
+    assert results["X.rng"].capaian == D("100.00")  # 80 is inside 80 .. 90
+    assert results["X.stab"].capaian == D("80.00")  # below the band: 80 / 100
+
+
+def test_missing_data_is_missing_never_zero(write):
+    catalog = 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(id="S.a", label="A", sasaran="S", num="n", den="d",
+                                                                    target=90, extra="")
+    results, sasaran, _, _ = run(write, catalog, '["2024"]\nn = 5\n')
+    assert results["S.a"].status == "missing" and results["S.a"].capaian is None
+    assert results["S.a"].missing == ["d"]
+    assert sasaran["S"].status == "incomplete"
+
+
+def test_nihil_error_refuses(write):
+    catalog = ('policy {\n  nihil error\n}\n' + fields("n", "d")
+               + PERCENT.format(id="S.a", label="A", sasaran="S", num="n", den="d", target=90, extra="")
+               ).replace("sasaran S\n", "")
+    results, _, _, _ = run(write, catalog, '["2024"]\nn = 0\nd = 0\n')
+    assert results["S.a"].status == "error" and "nihil" in results["S.a"].reason
+
+
+def test_quarterly_data_rolls_up_by_the_declared_rule(write):
+    catalog = fields("n", "d") + PERCENT.format(id="S.a", label="A", sasaran="S", num="n", den="d", target=90,
+                                                extra="  target 2024 TW2 = 45\n").replace("sasaran S\n", "")
+    data = '["2024-TW1"]\nn = 10\nd = 20\n["2024-TW2"]\nn = 15\nd = 20\n["2024-TW3"]\nn = 20\nd = 20\n'
+    results, _, _, _ = run(write, catalog, data)
+    assert results["S.a"].realisasi == D(45) / D(60) * 100
+    results, _, _, _ = run(write, catalog, data, "2024-TW2")
+    assert results["S.a"].realisasi == D(75) and results["S.a"].target == D(45)
+
+
+def test_json_is_exact_stable_and_validates_against_the_schema(write, kinerja):
+    cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
+        id="S.a", label="[IKU 1] Persentase", sasaran="S", num="n", den="d", target=70, extra=""))
+    data = write("d.toml", '["2024"]\nn = 100\nd = 70\n')
+    code, first, _ = kinerja("eval", cat, "--data", data, "--json")
+    _, second, _ = kinerja("eval", cat, "--data", data, "--json")
+    assert code == 0 and first == second
+    doc = json.loads(first)
+    assert doc["indicators"][0]["capaian"] == "204.08"
+    assert doc["indicators"][0]["realisasi"] == "142.8571428571428571428571428571429"
+    code, schema_text, _ = kinerja("schema")
+    schema = json.loads(schema_text)
+    from kinerja_dsl.engine.results import Evaluation
+    Evaluation.model_validate_json(first)
+    assert schema["title"] == "Evaluation" and set(schema["required"]) >= {"indicators", "sasaran", "period"}
+
+
+def test_table_escapes_user_text_and_fits_80_columns(write, kinerja):
+    cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
+        id="S.a", label="[IKU 1] Persentase [bold]", sasaran="S", num="n", den="d", target=70, extra=""))
+    data = write("d.toml", '["2024"]\nn = 80\nd = 84\n')
+    code, out, _ = kinerja("eval", cat, "--data", data)
+    assert code == 0
+    assert "[IKU 1]" in out and "[bold]" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "136,05" in out  # Indonesian notation by default
+    assert "\x1b[" not in out  # no colour in a pipe
+    code, out, _ = kinerja("eval", cat, "--data", data, "--locale", "en")
+    assert "136.05" in out
+
+
+def test_explain_shows_each_step_with_numbers(write, kinerja):
+    cat = write("c.kin", "policy {\n  cap 120\n}\n" + fields("n", "d") + PERCENT.format(
+        id="S.a", label="A", sasaran="S", num="n", den="d", target=25, extra="").replace("sasaran S\n", ""))
+    data = write("d.toml", '["2024"]\nn = 36\nd = 36\n')
+    code, out, _ = kinerja("explain", cat, "--data", data, "S.a")
+    assert code == 0
+    for text in ("numerator: n = 36", "realisasi: 36 / 36 × 100 = 100", "R / T × 100 = 100 / 25 × 100 = 400",
+                 "capped at 120", "half_up 2 : 120 -> 120.00", "policy at"):
+        assert text in out, text
