@@ -125,6 +125,18 @@ def cmd_fmt(args) -> int:
     return code
 
 
+def _with_data_source(problems, path):
+    """Attach the offending lines of the data file to its diagnostics."""
+    from kinerja_dsl.diagnostics import Sources, with_sources
+
+    sources = Sources()
+    try:
+        sources.add(str(path), Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        pass
+    return with_sources(problems, sources)
+
+
 def _load_for_eval(args):
     """Catalog, data and period, or (None, exit code) after printing what is wrong."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, exit_code
@@ -139,8 +151,9 @@ def _load_for_eval(args):
         return None, exit_code(loaded.diagnostics)
     catalog = loaded.catalog
     data, problems = read_data(args.data)
-    if not problems:
-        problems = check_data(data, catalog)
+    if not any(d.code in ("E005", "E006", "E001") for d in problems):
+        problems = problems + check_data(data, catalog)
+    problems = _with_data_source(problems, args.data)
     if args.period:
         try:
             period = Period.parse(args.period)

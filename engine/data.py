@@ -54,7 +54,7 @@ class Dataset:
         if key in cell:
             first = cell[key]
             out.append(Diagnostic("D004", "error", f"`{key}` is given twice for {office or 'the office'} in {period}",
-                                  value.file, value.line, 1, 2, hint=f"the first value is at line {first.line}; keep one"))
+                                  value.file, value.line, 1, 0, hint=f"the first value is at line {first.line}; keep one"))
             return
         cell[key] = value
 
@@ -87,7 +87,8 @@ def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
         m = _HEADER.match(line)
         if m:
             table = _split_dotted(m.group(1))
-            lines.setdefault(table, number)
+            for k in range(1, len(table) + 1):
+                lines.setdefault(table[:k], number)
             continue
         m = _KEY.match(line)
         if m:
@@ -114,7 +115,7 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     meta = doc.pop("meta", {}) if isinstance(doc.get("meta"), dict) else {}
     locale = meta.get("locale")
     if locale is not None and locale not in LOCALES:
-        out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, lines.get(("meta", "locale"), 0), 1, 2,
+        out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, lines.get(("meta", "locale"), 0), 1, 0,
                               hint='use "id" (1.234,56) or "en" (1,234.56)'))
         locale = None
     data = Dataset(file, locale)
@@ -124,11 +125,11 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
         try:
             period = Period.parse(period_label)
         except PeriodError:
-            out.append(Diagnostic("D003", "error", f"`{period_label}` is not a period", file, where, 1, 2,
+            out.append(Diagnostic("D003", "error", f"`{period_label}` is not a period", file, where, 1, 0,
                                   hint="periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12"))
             continue
         if not isinstance(body, dict):
-            out.append(Diagnostic("D007", "error", f"`{period_label}` must be a table of values", file, where, 1, 2))
+            out.append(Diagnostic("D007", "error", f"`{period_label}` must be a table of values", file, where, 1, 0))
             continue
         for key, item in body.items():
             if isinstance(item, dict):
@@ -141,7 +142,7 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
 
 def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: int, out: list[Diagnostic]) -> None:
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
-        out.append(Diagnostic("D007", "error", f"`{key}` is not a number", data.file, line, 1, 2))
+        out.append(Diagnostic("D007", "error", f"`{key}` is not a number", data.file, line, 1, 0))
         return
     if isinstance(raw, str):
         if raw.strip().lower() in MISSING_TEXTS:
@@ -149,7 +150,7 @@ def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: in
         try:
             value = parse_number(raw, data.locale)
         except NotationError as err:
-            out.append(Diagnostic("D006", "error", str(err), data.file, line, 1, 2, hint=err.hint))
+            out.append(Diagnostic("D006", "error", str(err), data.file, line, 1, 0, hint=err.hint))
             return
         text = raw
     else:
@@ -174,7 +175,7 @@ def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
         if m:
             locale = m.group(1)
             if locale not in LOCALES:
-                out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, skip + 1, 1, 2,
+                out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, skip + 1, 1, 0,
                                       hint="use id (1.234,56) or en (1,234.56)"))
                 locale = None
         skip += 1
@@ -193,7 +194,7 @@ def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
                 columns[canon] = i
     for need in ("period", "field", "value"):
         if need not in columns:
-            out.append(Diagnostic("D007", "error", f"the header has no `{need}` column", file, skip + 1, 1, 2,
+            out.append(Diagnostic("D007", "error", f"the header has no `{need}` column", file, skip + 1, 1, 0,
                                   hint="columns: period, office, field, value"))
     if out:
         return data, out
@@ -237,21 +238,21 @@ def check_data(data: Dataset, catalog) -> list[Diagnostic]:
         if office not in offices and office not in reported_offices:
             reported_offices.add(office)
             first = min(v.line for v in cell.values()) if cell else 0
-            out.append(Diagnostic("D002", "error", f"unknown office `{office}`", data.file, max(0, first - 1) or first, 1, 2,
+            out.append(Diagnostic("D002", "error", f"unknown office `{office}`", data.file, max(0, first - 1) or first, 1, 0,
                                   hint=did_you_mean(office, catalog.offices) or "declare it in the catalog with `office`"))
         for key, v in cell.items():
             if key not in known:
-                out.append(Diagnostic("D001", "error", f"unknown field or indicator `{key}`", v.file, v.line, 1, 2,
+                out.append(Diagnostic("D001", "error", f"unknown field or indicator `{key}`", v.file, v.line, 1, 0,
                                       hint=did_you_mean(key, known) or "declare it in the catalog with `field`"))
                 continue
             f = catalog.fields.get(key)
             if f is not None and f.kind in ("count", "amount") and v.value < 0:
                 out.append(Diagnostic("D005", "error", f"`{key}` is a {f.kind} and cannot be negative ({v.text})",
-                                      v.file, v.line, 1, 2))
+                                      v.file, v.line, 1, 0))
             elif f is not None and f.kind == "count" and v.value != v.value.to_integral_value():
                 out.append(Diagnostic("D005", "error", f"`{key}` is a count and cannot have decimals ({v.text})",
-                                      v.file, v.line, 1, 2, hint="a count is a whole number of cases"))
+                                      v.file, v.line, 1, 0, hint="a count is a whole number of cases"))
             elif f is not None and f.kind == "percent" and not (0 <= v.value <= 100):
                 out.append(Diagnostic("D008", WARNING, f"`{key}` is a percentage but {v.text} is outside 0..100",
-                                      v.file, v.line, 1, 2, hint="write percentages as 95, not 0.95 or 9500"))
+                                      v.file, v.line, 1, 0, hint="write percentages as 95, not 0.95 or 9500"))
     return out

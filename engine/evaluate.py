@@ -260,7 +260,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
         realisasi = rounded
     if ind.range is not None and not (ind.range[0] <= realisasi <= ind.range[1]) and nihil is None:
         low, high = ind.range
-        why = f"realisasi {_n(realisasi)} is outside the declared range {_n(low)} .. {_n(high)}"
+        shown = realisasi.normalize() if realisasi == realisasi.to_integral_value() else realisasi
+        why = f"realisasi {_n(shown)} is outside the declared range {_n(low)} .. {_n(high)}"
         if ind.kind == "ratio" and realisasi > high:
             why += " (the numerator is larger than the denominator)"
         return result("error", realisasi=realisasi, reason=why)
