@@ -110,6 +110,12 @@ class _Env:
             raise _Unavailable(f"indicator `{indicator_id}` has no realisasi")
         return r.realisasi
 
+    def capaian(self, indicator_id: str) -> Decimal:
+        r = self._results.get(indicator_id)
+        if r is None or r.capaian_exact is None:
+            raise _Unavailable(f"indicator `{indicator_id}` has no capaian")
+        return r.capaian_exact
+
 
 def _n(x: Decimal | None) -> str:
     """Numbers inside step texts: exact, but long fractions cut at 6 places and marked with …"""
@@ -285,8 +291,10 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
     rounded = p.round.value.apply(limited)
     steps.append(Step(step="round", detail=f"{p.round.value} : {_n(limited)} -> {_n(rounded)}", value=rounded,
                       rule=p.round.origin))
-    predikat = p.bands.value.classify(rounded)
-    steps.append(Step(step="predikat", detail=f"{p.bands.value.id}: {predikat}", rule=p.bands.origin))
+    graded = rounded if ind.predikat_of == "capaian" else realisasi
+    predikat = p.bands.value.classify(graded)
+    steps.append(Step(step="predikat", detail=f"{p.bands.value.id} on {ind.predikat_of} {_n(graded)}: {predikat}",
+                      rule=p.bands.origin))
     return result("nihil" if nihil else "ok", realisasi=realisasi, capaian=rounded, capaian_exact=limited,
                   predikat=predikat)
 

@@ -29,6 +29,8 @@ class Env(Protocol):
 
     def ref(self, indicator_id: str) -> Decimal: ...
 
+    def capaian(self, indicator_id: str) -> Decimal: ...
+
 
 Fn = Callable[[Env], Decimal]
 
@@ -179,6 +181,7 @@ class Indicator:
     targets: Mapping[tuple[int, str | None], TargetSpec] = field(default_factory=dict)
     renstra: Mapping[int, TargetSpec] = field(default_factory=dict)
     iku: bool = False
+    predikat_of: str = "capaian"  # what the bands classify: capaian or realisasi (e.g. an IKPA score)
     metadata: Mapping[str, str] = field(default_factory=dict)
     formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text
     fields: tuple[str, ...] = ()

@@ -104,7 +104,12 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
             out.append(_enum(setting, "aggregate_method", args[1]))
         if len(args) == 3:
             out.append(_enum(setting, "aggregate_source", args[2]))
-    elif key in ("sasaran", "office", "bands"):
+    elif key == "bands":
+        out.append(_arity(setting, 1, 2))
+        if len(setting.args) == 2 and setting.args[1].text not in ("capaian", "realisasi"):
+            out.append(at(setting.args[1].span, "E111", f"`{setting.args[1].text}` is not what bands classify",
+                          hint="write `bands NAME capaian` (default) or `bands NAME realisasi`"))
+    elif key in ("sasaran", "office"):
         out.append(_arity(setting, 1, 1))
         if len(args) == 1 and args[0].kind != "name":
             out.append(at(args[0].span, "E111", f"`{key}` takes a name, not `{args[0].text}`"))
@@ -256,7 +261,7 @@ class KnownNames(Rule):
                              hint=did_you_mean(s.indicator, model.indicators))
 
     def _reference(self, model, s: ast.Setting):
-        if s.key not in ("sasaran", "office", "bands") or len(s.args) != 1 or s.args[0].kind != "name":
+        if s.key not in ("sasaran", "office", "bands") or not 1 <= len(s.args) <= 2 or s.args[0].kind != "name":
             return
         name = s.args[0].text
         if s.key == "bands":
@@ -289,6 +294,10 @@ class KnownNames(Rule):
                 if n < low or (high is not None and n > high):
                     want = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
                     yield at(node.span, "E116", f"`{node.function}` takes {want} argument{'s' if want != '1' else ''}, found {n}")
+                elif node.function == "capaian" and not (isinstance(node.args[0], ast.Name)
+                                                         and node.args[0].id in model.indicators):
+                    yield at(node.args[0].span, "E116", "`capaian` takes the id of an indicator",
+                             hint="e.g. `value capaian(SJ1.rb) - serapan`")
                 elif node.function == "prev":
                     if not isinstance(node.args[0], ast.Name) or node.args[0].id not in model.fields:
                         yield at(node.args[0].span, "E116", "`prev` takes the name of a data field",

@@ -84,6 +84,9 @@ def _call(e: ast.Call, indicators) -> Fn:
         name = e.args[0].id
         count = int(e.args[1].value) if len(e.args) == 2 else 1
         return lambda env: env.prev(name, count)
+    if e.function == "capaian":
+        ref = e.args[0].id
+        return lambda env: env.capaian(ref)
     args = [compile_expr(a, indicators) for a in e.args]
     if e.function == "min":
         return lambda env: min(a(env) for a in args)
@@ -240,6 +243,7 @@ def compile_indicator(ind: ast.Indicator, model: Model, base: Policy, bandsets) 
         targets={(t.year, t.period): _target(t.value) for t in ind.targets if not t.renstra},
         renstra={t.year: _target(t.value) for t in ind.targets if t.renstra},
         iku=iku,
+        predikat_of=settings["bands"].args[1].text if "bands" in settings and len(settings["bands"].args) == 2 else "capaian",
         metadata={k: _text(settings.get(k)) for k in ("definition", "source", "responsible", "frequency", "note")
                   if k in settings},
         formulas=formulas, fields=tuple(fields),

@@ -89,7 +89,7 @@ CONTEXT_KEYS = {
 # Built-in functions of the expression language and their arities (min, max).
 FUNCTIONS = {
     "min": (2, None), "max": (2, None), "mean": (1, None), "abs": (1, 1),
-    "prev": (1, 2),
+    "prev": (1, 2), "capaian": (1, 1),
 }
 
 PERIOD_LABELS = tuple([f"TW{i}" for i in range(1, 5)] + ["S1", "S2"]
