@@ -260,6 +260,28 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from .audit import audit, read_published
+
+    loaded, code = _load_for_eval(args)
+    if loaded is None:
+        return code
+    meta, figures, problems = read_published(args.published)
+    if any(d.is_error for d in problems):
+        _print_diagnostics(problems, sys.stderr)
+        from kinerja_dsl.diagnostics import exit_code
+        return exit_code(problems)
+    catalog = loaded[0]
+    ev = _evaluation(*loaded, args.locale)
+    report = audit(ev, figures, catalog, str(args.published))
+    if args.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        from .render import render_audit
+        render_audit(report, _console(), args.locale, show_all=args.all)
+    return 1 if report.counts.get("unexplained") else 0
+
+
 def cmd_schema(args) -> int:
     from .results import Evaluation
 
@@ -316,6 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
     _eval_arguments(p)
     p.add_argument("indicator", metavar="INDICATOR", help="indicator id")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("audit", help="compare a published LKjIP table with the recomputed one",
+                       description="Every printed figure against the recomputed value; each difference classified "
+                       "(truncation, rounding, cap, floor, formula, copy, unexplained). Exit 1 when unexplained remain.",
+                       epilog="example: kinerja audit indicators/banten-2024 --data indicators/banten-2024/realisasi.toml "
+                       "--published indicators/banten-2024/published.toml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _eval_arguments(p)
+    p.add_argument("--published", required=True, metavar="FILE", help="the printed figures (published.toml)")
+    p.add_argument("--all", action="store_true", help="list reproduced figures too")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
     p.set_defaults(func=cmd_schema)

@@ -120,3 +120,28 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
     console.print(result)
     if r.reason:
         console.print(Text(f"  {r.reason}"))
+
+
+def render_audit(report, console: Console, locale: str, show_all: bool = False) -> None:
+    t = Table(title="Audit: dicetak vs dihitung ulang", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    t.add_column("Baris", justify="right", no_wrap=True)
+    t.add_column("Angka", ratio=1, min_width=16)
+    t.add_column("Dicetak", justify="right", no_wrap=True)
+    t.add_column("Dihitung", justify="right", no_wrap=True)
+    t.add_column("Kelas", no_wrap=True)
+    notes = []
+    for r in report.rows:
+        if r.verdict == "reproduced" and not show_all:
+            continue
+        places = len(r.printed.split(",", 1)[1].rstrip("%").strip()) if "," in r.printed else 0
+        style = "green" if r.verdict == "reproduced" else "red" if r.verdict == "unexplained" else "yellow"
+        t.add_row(str(r.line), Text(f"{r.id} {r.measure}"), Text(r.printed),
+                  display(r.recomputed, locale, places + 2 if r.recomputed is not None else None),
+                  Text(r.verdict, style=style))
+        if r.explanation:
+            notes.append((r.line, r.id, r.explanation))
+    console.print(t)
+    for line, ident, why in notes:
+        console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(why))
+    summary = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v)
+    console.print(Text(f"{len(report.rows)} figures: {summary}"))

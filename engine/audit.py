@@ -1,0 +1,187 @@
+"""Published vs recomputed: every printed figure checked, each difference classified.
+
+For reviewers (inspektorat) who check an LKjIP before it is published. A figure
+reproduces when the recomputed exact value, rounded half-up to the printed number
+of decimals, is what was printed. Otherwise the first explanation that fits is
+given: truncation, rounding (including realisasi rounded first), cap or floor, a
+different formula (lower-is-better, nihil counted as 0), a copy error (the value
+belongs to another row), or unexplained.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from pydantic import BaseModel
+
+from kinerja_dsl.diagnostics import Diagnostic
+
+from .numbers import NotationError, parse_number
+from .results import Evaluation
+
+HUNDRED = Decimal(100)
+CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "unexplained", "not computed")
+
+
+class AuditRow(BaseModel):
+    level: str
+    id: str
+    measure: str
+    line: int
+    printed: str
+    printed_value: Optional[Decimal] = None
+    recomputed: Optional[Decimal] = None
+    difference: Optional[Decimal] = None
+    verdict: str
+    explanation: str = ""
+    report_says_consistent: Optional[bool] = None
+
+
+class AuditReport(BaseModel):
+    source: str
+    published: str
+    rows: list[AuditRow]
+    counts: dict[str, int]
+
+
+@dataclass
+class Figure:
+    level: str
+    id: str
+    measure: str
+    printed: str
+    line: int
+    consistent: bool | None
+    file_line: int
+
+
+def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}, [], [Diagnostic("E006", "error", "no such file", str(path))]
+    except (OSError, UnicodeDecodeError) as err:
+        return {}, [], [Diagnostic("E005", "error", f"cannot read the file: {err}", str(path))]
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        return {}, [], [Diagnostic("E001", "error", f"not valid TOML: {err}", str(path))]
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[figure]]"]
+    figures, problems = [], []
+    for k, item in enumerate(doc.get("figure", [])):
+        where = starts[k] if k < len(starts) else 0
+        missing = [key for key in ("level", "id", "measure", "printed") if key not in item]
+        if missing:
+            problems.append(Diagnostic("D007", "error", f"figure lacks {', '.join(missing)}", str(path), where, 1, 0))
+            continue
+        figures.append(Figure(str(item["level"]), str(item["id"]), str(item["measure"]), str(item["printed"]),
+                              int(item.get("line", 0)), item.get("consistent"), where))
+    return doc.get("meta", {}), figures, problems
+
+
+def _places(text: str) -> int:
+    s = text.strip().rstrip("%").strip()
+    return len(s.split(",", 1)[1]) if "," in s else 0
+
+
+def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-places), rounding=mode)
+
+
+class _Lookup:
+    """Recomputed values by (level, id, measure), with what else is needed to explain differences."""
+
+    def __init__(self, ev: Evaluation):
+        self.values: dict[tuple[str, str, str], Decimal | None] = {}
+        self.indicators = {r.id: r for r in ev.indicators}
+        for r in ev.indicators:
+            self.values[("indicator", r.id, "capaian")] = r.capaian_exact
+            self.values[("indicator", r.id, "realisasi")] = r.realisasi
+            self.values[("indicator", r.id, "target")] = r.target
+            for c in r.components:
+                self.values[("group", c.path.replace(f"{r.id}/", f"{r.id}/", 1), "realisasi")] = c.value
+                self.values[("group", c.path, "capaian")] = (c.value / r.target * HUNDRED
+                                                             if c.value is not None and r.target else None)
+        for level, rows in (("sasaran", ev.sasaran), ("office", ev.offices)):
+            for a in rows:
+                self.values[(level, a.id, "capaian")] = a.capaian_exact
+        if ev.overall is not None:
+            self.values[("overall", "overall", "capaian")] = ev.overall.capaian_exact
+
+    def get(self, f: Figure) -> Decimal | None:
+        ident = "overall" if f.level == "overall" else f.id
+        return self.values.get((f.level, ident, f.measure))
+
+
+def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup, cap, floor) -> tuple[str, str]:
+    if _q(x, places) == printed:
+        return "reproduced", ""
+    if _q(x, places, ROUND_DOWN) == printed:
+        return "truncation", f"{x:.6f}… cut to {places} decimals, not rounded"
+    r = look.indicators.get(f.id) if f.level == "indicator" else None
+    if r is not None and f.measure == "capaian" and r.realisasi is not None and r.target:
+        for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
+            for rp in (2, 1, 3):
+                alt = _q(r.realisasi, rp, mode) / r.target * HUNDRED
+                if _q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed:
+                    return "rounding", f"realisasi {name} to {rp} decimals before the division"
+        t, real = r.target, r.realisasi
+        if _q((2 * t - real) / t * HUNDRED, places) == printed:
+            return "formula", "lower-is-better formula (2T − R) / T applied"
+        if real and _q(t / real * HUNDRED, places) == printed:
+            return "formula", "T / R applied"
+    if r is not None and f.measure == "capaian" and r.status == "nihil" and printed == 0:
+        return "formula", "nihil counted as 0"
+    if cap is not None and x > cap and printed == cap:
+        return "cap", f"capped at {cap}"
+    if floor is not None and x < floor and printed == floor:
+        return "floor", f"floor {floor}"
+    if printed in (Decimal(120),) and x > printed:
+        return "cap", "capped at 120 (not declared in this catalog)"
+    if printed == 0 and x < 0:
+        return "floor", "negative capaian printed as 0 (not declared in this catalog)"
+    if abs(x - printed) <= Decimal(1).scaleb(-places):
+        return "rounding", "within one unit of the last printed decimal"
+    for key, other in look.values.items():
+        if other is None or key[:2] == (f.level, f.id):
+            continue
+        if key[2] == f.measure and (_q(other, places) == printed or _q(other, places, ROUND_DOWN) == printed):
+            return "copy", f"the printed value is that of {key[0]} `{key[1]}`"
+    return "unexplained", ""
+
+
+def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> AuditReport:
+    look = _Lookup(ev)
+    cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
+    rows = []
+    for f in figures:
+        x = look.get(f)
+        try:
+            printed = parse_number(f.printed, "id") if f.printed.strip() not in ("-", "Nihil", "nihil") else None
+        except NotationError:
+            printed = None
+        if printed is None or x is None:
+            same = printed is None and x is None
+            rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
+                                 printed_value=printed, recomputed=x,
+                                 verdict="reproduced" if same else "not computed",
+                                 explanation="both empty (nihil or not reported)" if same else
+                                 ("the report prints no number" if printed is None else "no recomputed value"),
+                                 report_says_consistent=f.consistent))
+            continue
+        places = _places(f.printed)
+        verdict, why = _explain(f, printed, x, places, look, cap, floor)
+        rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
+                             printed_value=printed, recomputed=x, difference=printed - _q(x, places),
+                             verdict=verdict, explanation=why, report_says_consistent=f.consistent))
+    counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
+    return AuditReport(source=", ".join(ev.catalog), published=published, rows=rows, counts=counts)
