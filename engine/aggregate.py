@@ -29,15 +29,16 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
           weights: dict[str, Decimal | None]) -> AggregateResult:
     used, excluded = [], {}
     incomplete = False
+    value = (lambda r: r.capaian) if agg.rounded else (lambda r: r.capaian_exact)  # noqa: E731
     for r in items:
-        if r.capaian_exact is None:
+        if value(r) is None:
             excluded[r.id] = _why(r)
             if not (isinstance(r, IndicatorResult) and r.status == "nihil") and not (
                     isinstance(r, AggregateResult) and r.status == "empty"):
                 incomplete = True
         else:
             used.append(r)
-    method = f"{agg.method} of {agg.source} ({agg.origin})"
+    method = f"{agg.method} of {agg.source}{' (rounded)' if agg.rounded else ''} ({agg.origin})"
     if not used:
         return AggregateResult(level=level, id=ident, label=label, status="incomplete" if incomplete else "empty",
                                method=method, items=[], excluded=excluded)
@@ -46,9 +47,9 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
         if not total:
             return AggregateResult(level=level, id=ident, label=label, status="incomplete", method=method,
                                    items=[], excluded={**excluded, **{r.id: "no weight" for r in used}})
-        exact = sum(((weights.get(r.id) or ZERO) * r.capaian_exact for r in used), ZERO) / total
+        exact = sum(((weights.get(r.id) or ZERO) * value(r) for r in used), ZERO) / total
     else:
-        exact = sum((r.capaian_exact for r in used), ZERO) / len(used)
+        exact = sum((value(r) for r in used), ZERO) / len(used)
     rounded = catalog.policy.round.value.apply(exact)
     return AggregateResult(level=level, id=ident, label=label, capaian=rounded, capaian_exact=exact,
                            predikat=catalog.policy.bands.value.classify(rounded),

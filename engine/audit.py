@@ -9,6 +9,8 @@ belongs to another row), or unexplained.
 """
 from __future__ import annotations
 
+import itertools
+import re
 import sys
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -28,7 +30,8 @@ from .numbers import NotationError, parse_number
 from .results import Evaluation
 
 HUNDRED = Decimal(100)
-CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "unexplained", "not computed")
+CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "propagated", "unexplained",
+           "not computed")
 
 
 class AuditRow(BaseModel):
@@ -88,9 +91,23 @@ def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
     return doc.get("meta", {}), figures, problems
 
 
-def _places(text: str) -> int:
-    s = text.strip().rstrip("%").strip()
-    return len(s.split(",", 1)[1]) if "," in s else 0
+_LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
+
+
+def _printed_number(text: str) -> tuple[Decimal | None, int]:
+    """The number a report printed ("91,59%%", "3,1 indeks", "3.88"), and its decimal places."""
+    m = _LEADING_NUMBER.match(text)
+    if not m:
+        return None, 0
+    s = m.group(1).rstrip(".,")
+    for locale in ("id", "en"):
+        try:
+            value = parse_number(s, locale)
+        except NotationError:
+            continue
+        mark = "," if locale == "id" else "."
+        return value, len(s.split(mark, 1)[1]) if mark in s else 0
+    return None, 0
 
 
 def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
@@ -100,9 +117,18 @@ def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
 class _Lookup:
     """Recomputed values by (level, id, measure), with what else is needed to explain differences."""
 
-    def __init__(self, ev: Evaluation):
+    def __init__(self, ev: Evaluation, printed: dict[tuple[str, str, str], list[Decimal]]):
         self.values: dict[tuple[str, str, str], Decimal | None] = {}
         self.indicators = {r.id: r for r in ev.indicators}
+        self.aggregates = {(a.level, a.id): a for a in ev.sasaran + ev.offices}
+        if ev.overall is not None:
+            self.aggregates[("overall", "overall")] = ev.overall
+        self.printed = printed
+        self.group_targets = {}
+        for r in ev.indicators:
+            for c in r.components:
+                self.group_targets[c.path] = r.target
+                self.values[("group", c.path, "target")] = r.target
         for r in ev.indicators:
             self.values[("indicator", r.id, "capaian")] = r.capaian_exact
             self.values[("indicator", r.id, "realisasi")] = r.realisasi
@@ -121,12 +147,57 @@ class _Lookup:
         ident = "overall" if f.level == "overall" else f.id
         return self.values.get((f.level, ident, f.measure))
 
+    def candidates(self, level: str, ident: str) -> list[tuple[Decimal, frozenset[str]]]:
+        """Values an item may have had in the report: recomputed, or any capaian printed for it.
+        Each comes with the ids whose printed value it used instead of the recomputed one."""
+        agg = self.aggregates.get((level, ident))
+        if level == "indicator" or agg is None:
+            key = ("indicator", ident, "capaian")
+            exact = self.values.get(key)
+            out = [(exact, frozenset())] if exact is not None else []
+            for p in self.printed.get(key, []):
+                if exact is None or _q(exact, 2) != _q(p, 2):
+                    out.append((p, frozenset({ident})))
+            return out
+        item_level = "sasaran" if level == "overall" and "of sasaran" in agg.method else "indicator"
+        choices = [self.candidates(item_level, i) for i in agg.items]
+        choices = [c for c in choices if c]
+        if not choices:
+            return []
+        out = []
+        for combo in itertools.islice(itertools.product(*choices), 512):
+            values = [v for v, _ in combo]
+            used = frozenset().union(*(u for _, u in combo))
+            out.append((sum(values, Decimal(0)) / len(values), used))
+        return out
+
 
 def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup, cap, floor) -> tuple[str, str]:
     if _q(x, places) == printed:
         return "reproduced", ""
     if _q(x, places, ROUND_DOWN) == printed:
         return "truncation", f"{x:.6f}… cut to {places} decimals, not rounded"
+    if f.level in ("sasaran", "office", "overall") and f.measure == "capaian":
+        for alt, used in sorted(look.candidates(f.level, "overall" if f.level == "overall" else f.id),
+                                key=lambda c: len(c[1])):
+            if used and (_q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed):
+                return "propagated", "reproduces from the printed capaian of " + ", ".join(sorted(used))
+        agg = look.aggregates.get((f.level, f.id))
+        items = [look.indicators.get(i) for i in agg.items] if agg is not None and f.level != "overall" else []
+        if items and all(r is not None and r.realisasi is not None and r.target for r in items):
+            for mode, name in ((ROUND_DOWN, "truncated"), (ROUND_HALF_UP, "rounded")):
+                alt = sum((_q(r.realisasi, 2, mode) / r.target * HUNDRED for r in items), Decimal(0)) / len(items)
+                if _q(alt, places) == printed:
+                    return "rounding", f"the mean of capaian computed from realisasi {name} to 2 decimals"
+    if f.level == "group" and f.measure == "capaian":
+        target = look.group_targets.get(f.id)
+        value = look.values.get(("group", f.id, "realisasi"))
+        if target and value is not None:
+            for rp in (2, 3, 1):
+                for mode in (ROUND_HALF_UP, ROUND_DOWN):
+                    alt = _q(value, rp, mode) / target * HUNDRED
+                    if _q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed:
+                        return "rounding", f"computed from the value rounded to {rp} decimals"
     r = look.indicators.get(f.id) if f.level == "indicator" else None
     if r is not None and f.measure == "capaian" and r.realisasi is not None and r.target:
         for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
@@ -160,15 +231,18 @@ def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup
 
 
 def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> AuditReport:
-    look = _Lookup(ev)
+    parsed = {id(f): _printed_number(f.printed) for f in figures}
+    printed_capaian: dict[tuple[str, str, str], list[Decimal]] = {}
+    for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
+        value = parsed[id(f)][0]
+        if value is not None and f.measure == "capaian":
+            printed_capaian.setdefault((f.level, f.id, f.measure), []).append(value)
+    look = _Lookup(ev, printed_capaian)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
     for f in figures:
         x = look.get(f)
-        try:
-            printed = parse_number(f.printed, "id") if f.printed.strip() not in ("-", "Nihil", "nihil") else None
-        except NotationError:
-            printed = None
+        printed, places = parsed[id(f)]
         if printed is None or x is None:
             same = printed is None and x is None
             rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
@@ -178,7 +252,6 @@ def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> Aud
                                  ("the report prints no number" if printed is None else "no recomputed value"),
                                  report_says_consistent=f.consistent))
             continue
-        places = _places(f.printed)
         verdict, why = _explain(f, printed, x, places, look, cap, floor)
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
                              printed_value=printed, recomputed=x, difference=printed - _q(x, places),

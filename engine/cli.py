@@ -282,6 +282,33 @@ def cmd_audit(args) -> int:
     return 1 if report.counts.get("unexplained") else 0
 
 
+def cmd_validate_pk(args) -> int:
+    from kinerja_dsl.diagnostics import exit_code, with_sources
+    from kinerja_dsl.loader import load
+
+    from .pk import read_pk, validate
+
+    loaded = load(args.catalog)
+    if loaded.catalog is None:
+        _print_diagnostics(loaded.diagnostics, sys.stderr)
+        return exit_code(loaded.diagnostics)
+    doc, problems = read_pk(args.pk)
+    if doc is not None:
+        problems = problems + validate(doc, loaded.catalog)
+    problems = _with_data_source(problems, args.pk)
+    code = exit_code(problems, strict=args.strict)
+    if args.json:
+        print(json.dumps({"pk": str(args.pk), "year": doc.year if doc else None,
+                          "targets": len(doc.entries) if doc else 0,
+                          "diagnostics": [d.to_json() for d in problems], "exit_code": code},
+                         indent=2, ensure_ascii=False))
+        return code
+    _print_diagnostics(problems)
+    if doc is not None and not any(d.is_error for d in problems):
+        print(f"ok: {len(doc.entries)} targets for {doc.year} checked against {len(loaded.catalog.indicators)} indicators")
+    return code
+
+
 def cmd_schema(args) -> int:
     from .results import Evaluation
 
@@ -349,6 +376,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", required=True, metavar="FILE", help="the printed figures (published.toml)")
     p.add_argument("--all", action="store_true", help="list reproduced figures too")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("validate-pk", help="check a Perjanjian Kinerja before it is signed",
+                       description="Check a PK (an `agreement` in a .kin file, or TOML/CSV) against the catalog: "
+                       "unknown indicators, missing IKU, wrong scale, weaker than the Renstra, TW targets, duplicates.",
+                       epilog="example: kinerja validate-pk indicators/banten-2024/pk.kin --catalog indicators/banten-2024/catalog.kin",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("pk", metavar="PK_FILE", help="the PK: .kin with an agreement, .toml or .csv")
+    p.add_argument("--catalog", required=True, nargs="+", metavar="PATH", help="the catalog it must follow")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--strict", action="store_true", help="warnings count as findings (exit 1)")
+    p.set_defaults(func=cmd_validate_pk)
 
     p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
     p.set_defaults(func=cmd_schema)

@@ -45,8 +45,9 @@ class Resolver:
         self._cache: dict[tuple, dict[str, Decimal]] = {}
         self._kinds = {f.id: f.kind for f in catalog.fields.values()}
 
-    def values(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
-        key = (period, office, rollup)
+    def own(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
+        """Values reported for the office itself: direct, or rolled up from its sub-periods."""
+        key = ("own", period, office, rollup)
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -58,24 +59,45 @@ class Resolver:
             for name in names:
                 series = [c[name].value for c in cells if c and name in c]
                 result[name] = _rollup(rollup, series)
-        child_values = [self.values(period, child, rollup) for child in self.children.get(office, ())]
-        names = {n for c in child_values for n in c} - result.keys()
-        for name in names:
-            series = [c[name] for c in child_values if name in c]
-            if self._kinds.get(name) in SUMMED_KINDS:
-                result[name] = sum(series, ZERO)
-            elif name in self._kinds:
-                result[name] = sum(series, ZERO) / len(series)
+        self._cache[key] = result
+        return result
+
+    def values(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
+        """The office's own values; fields it lacks come from the offices below it:
+        counts and amounts summed, other kinds averaged over every office below that reported."""
+        key = (period, office, rollup)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        result = dict(self.own(period, office, rollup))
+        children = self.children.get(office, ())
+        if children:
+            summed = [self.values(period, child, rollup) for child in children]
+            below = [self.own(period, o, rollup) for o in self.subtree(office) if o != office]
+            for name in ({n for c in summed for n in c} | {n for c in below for n in c}) - result.keys():
+                kind = self._kinds.get(name)
+                if kind in SUMMED_KINDS:
+                    series = [c[name] for c in summed if name in c]
+                elif kind is not None:
+                    series = [c[name] for c in below if name in c]
+                else:
+                    continue  # an indicator's realisasi given for an office is not rolled up
+                if series:
+                    result[name] = sum(series, ZERO) if kind in SUMMED_KINDS else sum(series, ZERO) / len(series)
         self._cache[key] = result
         return result
 
     def subtree(self, office: str) -> set[str]:
+        key = ("subtree", office)
+        if key in self._cache:
+            return self._cache[key]
         out, stack = set(), [office]
         while stack:
             o = stack.pop()
             if o not in out:
                 out.add(o)
                 stack.extend(self.children.get(o, ()))
+        self._cache[key] = out
         return out
 
 
@@ -182,6 +204,10 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
     if capped:
         value = node.cap
         detail += f", capped at {_n(node.cap)}"
+    if node.round is not None and node.round.mode != "none":
+        rounded = node.round.apply(value)
+        detail += f", {node.round} -> {_n(rounded)}"
+        value = rounded
     out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
                                            value=value, nihil=None, capped=capped, detail=detail)
     return value
@@ -274,6 +300,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
 
     # 3. capaian
     if target is None:
+        if not ind.targets:  # a measure without targets (e.g. serapan anggaran): realisasi only
+            return result("ok", realisasi=realisasi)
         return result("missing", realisasi=realisasi, reason=f"no target for {period.label}")
     try:
         value, how = capaian_of(ind.direction, p.lower_formula.value, realisasi, target)

@@ -33,25 +33,31 @@ def display(value: Decimal | None, locale: str, digits: int | None = None) -> st
     return format_number(value, locale)
 
 
+LABEL_WIDTH = 44
+
+
 def _status(r) -> Text:
     label = r.status
     if getattr(r, "nihil", None) and r.status == "nihil":
-        label = f"nihil ({r.nihil})"
+        label = f"nihil:{r.nihil}"
     return Text(label, style=_STATUS_STYLE.get(r.status, ""))
 
 
-def indicator_table(ev: Evaluation) -> Table:
-    t = Table(title=f"Capaian Kinerja {ev.period}", box=box.SIMPLE_HEAD, title_justify="left",
-              show_lines=False, pad_edge=False)
+def _short(text: str, width: int = LABEL_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def indicator_table(ev: Evaluation, rows, title: str) -> Table:
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False, pad_edge=False)
     t.add_column("No", justify="right", no_wrap=True)
-    t.add_column("Indikator", ratio=1, min_width=20)
+    t.add_column("Indikator", ratio=1, min_width=16)
     t.add_column("Target", justify="right", no_wrap=True)
     t.add_column("Realisasi", justify="right", no_wrap=True)
     t.add_column("Capaian", justify="right", no_wrap=True)
-    t.add_column("Predikat", no_wrap=False, max_width=12)
-    t.add_column("Status", no_wrap=False, max_width=12)
-    for n, r in enumerate(ev.indicators, start=1):
-        name = Text(r.id, style="bold") + Text(f" {r.label}")
+    t.add_column("Predikat", no_wrap=True)
+    t.add_column("Status", no_wrap=True)
+    for n, r in rows:
+        name = Text(r.id, style="bold") + Text(f" {_short(r.label)}")
         if r.unit:
             name += Text(f" ({r.unit})", style="dim")
         t.add_row(str(n), name, Text(r.target_text.replace(".", ",") if ev.locale == "id" and r.target_text else (r.target_text or "-")),
@@ -68,7 +74,7 @@ def aggregate_table(title: str, first: str, rows, locale: str) -> Table:
     t.add_column("Status", max_width=12)
     t.add_column("Indikator", justify="right", no_wrap=True)
     for r in rows:
-        t.add_row(Text(r.id, style="bold") + Text(f" {r.label}"), display(r.capaian, locale, None),
+        t.add_row(Text(r.id, style="bold") + Text(f" {_short(r.label)}"), display(r.capaian, locale, None),
                   Text(r.predikat or "-"), _status(r), f"{len(r.items)}/{len(r.items) + len(r.excluded)}")
     return t
 
@@ -76,8 +82,15 @@ def aggregate_table(title: str, first: str, rows, locale: str) -> Table:
 def render_evaluation(ev: Evaluation, console: Console) -> None:
     console.print(Text(f"Catalog: {', '.join(ev.catalog)}   Data: {ev.data}   Periode: {ev.period}"
                        + (f"   Satker: {ev.office}" if ev.office else "")))
-    console.print(Text("Policy: " + "; ".join(f"{k} {v}" for k, v in ev.policy.items()), style="dim"))
-    console.print(indicator_table(ev))
+    policy = "; ".join(f"{k} {v.split(' (', 1)[0]}" for k, v in ev.policy.items())
+    console.print(Text(f"Policy: {policy} (where each is declared: --json or explain)", style="dim"))
+    numbered = list(enumerate(ev.indicators, start=1))
+    main = [(n, r) for n, r in numbered if r.sasaran]
+    other = [(n, r) for n, r in numbered if not r.sasaran]
+    if main:
+        console.print(indicator_table(ev, main, f"Capaian Kinerja {ev.period}"))
+    if other:
+        console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {ev.period}"))
     notes = [r for r in ev.indicators if r.status in ("missing", "error") or (r.status == "nihil" and r.reason)]
     for r in notes:
         console.print(Text(f"  {r.id}: ", style="bold") + Text(f"{r.status} — {r.reason}"))

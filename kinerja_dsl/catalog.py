@@ -130,6 +130,7 @@ class Aggregation:
     method: str   # mean | weighted
     source: str   # indicators | sasaran | office
     origin: str
+    rounded: bool = False  # mean of the items' printed (rounded) capaian instead of the exact ones
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class CompositeNode:
     scale: Decimal = Decimal(1)
     cap: Decimal | None = None
     nihil: Declared | None = None   # components: the nihil rule in force
+    round: Rounding | None = None   # groups: rounding of the group's value before it is weighted
     children: tuple["CompositeNode", ...] = ()
     fn: Fn | None = None
     formula: str = ""

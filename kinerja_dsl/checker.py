@@ -98,12 +98,16 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
             elif mode == "none" and len(args) == 2:
                 out.append(at(args[1].span, "E111", f"`{setting.key} none` takes no decimal places"))
     elif key == "aggregate":
-        out.append(_arity(setting, 2, 3))
+        out.append(_arity(setting, 2, 4))
         if len(args) >= 2:
             out.append(_enum(setting, "aggregate_level", args[0]))
             out.append(_enum(setting, "aggregate_method", args[1]))
-        if len(args) == 3:
-            out.append(_enum(setting, "aggregate_source", args[2]))
+        rest = [a for a in args[2:] if a.text != "rounded"]
+        if len(rest) > 1:
+            out.append(at(rest[1].span, "E111", f"`{rest[1].text}` is not a word of `aggregate`",
+                          hint="aggregate LEVEL METHOD [SOURCE] [rounded]"))
+        elif rest:
+            out.append(_enum(setting, "aggregate_source", rest[0]))
     elif key == "bands":
         out.append(_arity(setting, 1, 2))
         if len(setting.args) == 2 and setting.args[1].text not in ("capaian", "realisasi"):

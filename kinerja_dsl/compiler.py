@@ -152,8 +152,11 @@ def _aggregation(model: Model) -> dict[str, Aggregation]:
                 continue
             level = canonical_value("aggregate_level", s.args[0].text)
             method = canonical_value("aggregate_method", s.args[1].text)
-            source = canonical_value("aggregate_source", s.args[2].text) if len(s.args) == 3 else out[level].source
-            out[level] = Aggregation(level, method, source, _where("policy", s))
+            words = [a.text for a in s.args[2:]]
+            rounded = "rounded" in words
+            words = [w for w in words if w != "rounded"]
+            source = canonical_value("aggregate_source", words[0]) if words else out[level].source
+            out[level] = Aggregation(level, method, source, _where("policy", s), rounded)
     return out
 
 
@@ -177,11 +180,17 @@ def _options(options) -> dict[str, ast.Setting]:
     return {o.key: o for o in options}
 
 
+def _nihil(opts, inherited: Declared) -> Declared:
+    """The nihil rule of an index node: its own option, else its parent's."""
+    if "nihil" in opts:
+        return Declared(canonical_value("nihil", opts["nihil"].args[0].text), _where("index", opts["nihil"]))
+    return inherited
+
+
 def _node(n, indicators, nihil: Declared) -> CompositeNode:
     opts = _options(n.options)
     weight = opts["weight"].args[0].value if "weight" in opts else None
-    if "nihil" in opts:
-        nihil = Declared(canonical_value("nihil", opts["nihil"].args[0].text), _where("index", opts["nihil"]))
+    nihil = _nihil(opts, nihil)
     if isinstance(n, ast.Component):
         return CompositeNode(n.id, n.label or n.id, "component", weight, nihil=nihil,
                              fn=compile_expr(n.expr, indicators), formula=expression(n.expr))
@@ -189,11 +198,13 @@ def _node(n, indicators, nihil: Declared) -> CompositeNode:
 
 
 def _group(n, ident, label, weight, opts, indicators, nihil) -> CompositeNode:
+    nihil = _nihil(opts, nihil)
     combine = canonical_value("combine", opts["combine"].args[0].text) if "combine" in opts else "weighted_sum"
     scale = opts["scale"].args[0].value if "scale" in opts else ONE
     cap = opts["cap"].args[0].value if "cap" in opts and opts["cap"].args[0].kind != "name" else None
     children = tuple(_node(c, indicators, nihil) for c in n.children)
-    return CompositeNode(ident, label, "group", weight, combine, scale, cap, nihil, children)
+    rounding = _setting_value(opts["round"], {}) if "round" in opts else None
+    return CompositeNode(ident, label, "group", weight, combine, scale, cap, nihil, rounding, children)
 
 
 # ---- the catalog ----------------------------------------------------------------------------

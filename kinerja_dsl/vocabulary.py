@@ -81,8 +81,8 @@ CONTEXT_KEYS = {
                   "bands", "iku", "definition", "source", "responsible", "frequency", "note"),
     "sasaran": ("office", "weight", "note"),
     "agreement": ("year", "office", "first_party", "second_party", "pagu", "note"),
-    "index": ("scale", "cap", "combine", "nihil", "max"),
-    "group": ("weight", "scale", "cap", "combine", "nihil"),
+    "index": ("scale", "cap", "combine", "nihil", "max", "round"),
+    "group": ("weight", "scale", "cap", "combine", "nihil", "round"),
     "component": ("weight", "nihil"),
 }
 

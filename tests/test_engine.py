@@ -490,3 +490,12 @@ indicator ANG.ikpa "IKPA" {
     assert results["ANG.nka"].realisasi == D("93.90")
     assert results["ANG.ikpa"].predikat == "Baik"  # the IKPA score 93 is banded, not its capaian 97,89
     assert overall.items == ["SJ1"]  # budget indicators have no sasaran: outside the means
+
+
+def test_nihil_option_on_the_index_itself_applies_to_its_components(write):
+    """The index block's own `nihil achieved` overrides the policy (helper report on 002 Basan Baran)."""
+    catalog = BASAN_BARAN.replace("policy {\n  cap none\n}", "policy {\n  cap none\n  nihil excluded\n}").replace(
+        'group basan "Basan Baran" weight 100% scale 4 cap 4 nihil achieved {',
+        'group basan "Basan Baran" weight 100% scale 4 cap 4 {').replace("  index {", "  index nihil achieved {")
+    results, _, _, _ = run(write, catalog, BASAN_DATA)
+    assert results["PAS.basan"].realisasi.quantize(D("0.001")) == D("3.778")

@@ -1,0 +1,335 @@
+"""Perjanjian Kinerja validation: is a PK ready to be signed against the catalog?
+
+A PK is read from an `agreement` block of a .kin file, or from TOML/CSV for
+offices that keep it in a spreadsheet. Each check is a small rule returning
+every finding it sees (code, severity, file:line, message, hint).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from kinerja_dsl import ast
+from kinerja_dsl.catalog import Catalog, TargetSpec
+from kinerja_dsl.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
+from kinerja_dsl.loader import read_text
+from kinerja_dsl.parser import parse
+from kinerja_dsl.vocabulary import PERIOD_LABELS
+
+from .numbers import NotationError, parse_number
+
+PERCENT_UNITS = ("%", "persen")
+
+
+@dataclass
+class PkEntry:
+    indicator: str
+    period: str | None
+    target: TargetSpec
+    line: int
+    column: int = 1
+
+
+@dataclass
+class PkDocument:
+    file: str
+    year: int | None = None
+    office: str | None = None
+    entries: list[PkEntry] = field(default_factory=list)
+    pagu: dict[str, Decimal] = field(default_factory=dict)
+    year_line: int = 0
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+def _from_agreement(file: str, a: ast.Agreement) -> PkDocument:
+    doc = PkDocument(file, year_line=a.span.line)
+    for s in a.body:
+        if isinstance(s, ast.PkTarget):
+            v = s.value
+            doc.entries.append(PkEntry(s.indicator, s.period, TargetSpec(v.low, v.high, str(v), s.span.line),
+                                       s.span.line, s.span.column))
+        elif s.key == "year" and s.args and s.args[0].kind == "number":
+            doc.year, doc.year_line = int(s.args[0].value), s.span.line
+        elif s.key == "office" and s.args:
+            doc.office = s.args[0].text
+        elif s.key == "pagu" and s.args and isinstance(s.args[-1].value, Decimal):
+            doc.pagu[s.args[0].text if len(s.args) == 2 else "total"] = s.args[-1].value
+    return doc
+
+
+def _target_from_text(text: str, locale: str | None) -> TargetSpec:
+    parts = [p.strip() for p in str(text).replace("–", "..").split("..")]
+    low = parse_number(parts[0], locale)
+    high = parse_number(parts[1], locale) if len(parts) == 2 else None
+    return TargetSpec(low, high, str(text))
+
+
+def read_pk(path) -> tuple[PkDocument | None, list[Diagnostic]]:
+    path = Path(path)
+    file = str(path)
+    text, problem = read_text(path)
+    if problem is not None:
+        return None, [problem]
+    text = text.lstrip("\ufeff")
+    if path.suffix.lower() == ".kin":
+        parsed, diagnostics = parse(text, file)
+        if any(d.is_error for d in diagnostics):
+            return None, diagnostics
+        agreements = [d for d in parsed.declarations if isinstance(d, ast.Agreement)]
+        if not agreements:
+            return None, [Diagnostic("P000", ERROR, "no `agreement` block in this file", file,
+                                     hint='a PK file declares `agreement "PK 2024" { year 2024 … target ID = … }`')]
+        return _from_agreement(file, agreements[0]), []
+    problems: list[Diagnostic] = []
+    doc = PkDocument(file)
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        header = [h.strip().lower() for h in rows[0]] if rows else []
+        col = {name: header.index(name) for name in ("indicator", "period", "target", "year") if name in header}
+        if "indicator" not in col or "target" not in col:
+            return None, [Diagnostic("D007", ERROR, "the header needs `indicator` and `target` columns", file, 1, 1, 0)]
+        for n, row in enumerate(rows[1:], start=2):
+            if not any(c.strip() for c in row):
+                continue
+            get = lambda k: row[col[k]].strip() if k in col and col[k] < len(row) else ""  # noqa: E731
+            if get("year"):
+                doc.year = int(get("year")) if get("year").isdigit() else doc.year
+            _add(doc, get("indicator"), get("period") or None, get("target"), None, n, problems)
+        return doc, problems
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as err:
+        return None, [Diagnostic("E001", ERROR, f"not valid TOML: {err}", file)]
+    meta = data.get("meta", {})
+    doc.year = int(meta["year"]) if isinstance(meta.get("year"), int) else None
+    doc.office = meta.get("office")
+    locale = meta.get("locale")
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[target]]"]
+    for k, item in enumerate(data.get("target", [])):
+        line = starts[k] if k < len(starts) else 0
+        _add(doc, str(item.get("indicator", "")), item.get("period"), item.get("target"), locale, line, problems)
+    for key, value in data.get("pagu", {}).items():
+        doc.pagu[key] = Decimal(value) if not isinstance(value, str) else parse_number(value, locale)
+    return doc, problems
+
+
+def _add(doc, indicator, period, raw, locale, line, problems) -> None:
+    if raw is None or str(raw).strip() == "":
+        problems.append(Diagnostic("P010", ERROR, f"no target for `{indicator}`", doc.file, line, 1, 0))
+        return
+    try:
+        target = _target_from_text(raw, locale) if isinstance(raw, str) else TargetSpec(Decimal(raw), None, str(raw))
+    except NotationError as err:
+        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}`: {err}", doc.file, line, 1, 0,
+                                   hint=err.hint))
+        return
+    doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line))
+
+
+# ---- rules -----------------------------------------------------------------------------
+
+def _at(doc: PkDocument, entry: PkEntry | None, code: str, message: str, hint: str | None = None,
+        severity: str = ERROR) -> Diagnostic:
+    line = entry.line if entry else doc.year_line
+    column = entry.column if entry else 1
+    return Diagnostic(code, severity, message, doc.file, line, column, 0, hint=hint)
+
+
+def _fmt(x: Decimal) -> str:
+    return f"{x.normalize():f}".replace(".", ",")
+
+
+class PkRule:
+    def run(self, doc: PkDocument, catalog: Catalog):
+        raise NotImplementedError
+
+
+class UnknownIndicators(PkRule):
+    """P001: every target names an indicator of the catalog."""
+
+    def run(self, doc, catalog):
+        for e in doc.entries:
+            if e.indicator not in catalog.indicators:
+                yield _at(doc, e, "P001", f"unknown indicator `{e.indicator}`",
+                          did_you_mean(e.indicator, catalog.indicators) or "check the catalog's indicator ids")
+
+
+class Duplicates(PkRule):
+    """P006: one target per indicator and period."""
+
+    def run(self, doc, catalog):
+        seen: dict = {}
+        for e in doc.entries:
+            key = (e.indicator, e.period)
+            if key in seen:
+                yield _at(doc, e, "P006", f"`{e.indicator}`{' ' + e.period if e.period else ''} has two targets",
+                          f"the first is at line {seen[key]}; keep one")
+            seen.setdefault(key, e.line)
+
+
+class YearMatches(PkRule):
+    """P011: the PK's year is one the catalog has targets for."""
+
+    def run(self, doc, catalog):
+        years = {y for i in catalog.indicators.values() for (y, _) in i.targets} | {
+            y for i in catalog.indicators.values() for y in i.renstra}
+        if doc.year is None:
+            yield _at(doc, None, "P011", "the PK does not say its year", "add `year 2024` to the agreement")
+        elif years and doc.year not in years:
+            yield _at(doc, None, "P011", f"the PK is for {doc.year} but the catalog has targets for "
+                      + ", ".join(str(y) for y in sorted(years)), "use the catalog of the PK's year")
+
+
+class RequiredIku(PkRule):
+    """P002: every IKU of the catalog for that year is in the PK."""
+
+    def run(self, doc, catalog):
+        signed = {e.indicator for e in doc.entries}
+        for ind in catalog.indicators.values():
+            if ind.iku and ind.id not in signed and (doc.year is None or (doc.year, None) in ind.targets
+                                                     or doc.year in ind.renstra):
+                yield _at(doc, None, "P002", f"the IKU `{ind.id}` ({ind.label}) is missing from the PK",
+                          f"add `target {ind.id} = …`")
+
+
+class Scale(PkRule):
+    """P003: targets on the indicator's scale: inside its range, no decimals for counts."""
+
+    def run(self, doc, catalog):
+        for e in doc.entries:
+            ind = catalog.indicators.get(e.indicator)
+            if ind is None:
+                continue
+            for bound in (e.target.low, e.target.high):
+                if bound is None:
+                    continue
+                if ind.range and not ind.range[0] <= bound <= ind.range[1]:
+                    what = "a percentage" if ind.unit in PERCENT_UNITS else f"a value in {ind.unit}"
+                    yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` is outside its range "
+                              f"{_fmt(ind.range[0])} .. {_fmt(ind.range[1])}",
+                              f"{what}: is the scale right (90 for 90%, 3.6 on a 0..4 index)?")
+                    break
+                counted = ind.unit not in PERCENT_UNITS and not any(w in ind.unit.lower() for w in ("indeks", "index", "nilai", "skor"))
+                if counted and bound != bound.to_integral_value():
+                    yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` has decimals but counts {ind.unit}",
+                              "a count is a whole number")
+                    break
+
+
+class FollowsRenstra(PkRule):
+    """P004 (weaker than the Renstra) and P012 (differs from the catalog's target)."""
+
+    def run(self, doc, catalog):
+        if doc.year is None:
+            return
+        for e in doc.entries:
+            ind = catalog.indicators.get(e.indicator)
+            if ind is None or e.period is not None:
+                continue
+            renstra = ind.renstra.get(doc.year)
+            if renstra is not None and not e.target.is_range and not renstra.is_range:
+                weaker = e.target.low < renstra.low if ind.direction != "lower" else e.target.low > renstra.low
+                if weaker:
+                    yield _at(doc, e, "P004", f"target {e.target.text} of `{ind.id}` is weaker than the Renstra "
+                              f"target {renstra.text} for {doc.year}",
+                              "a PK target follows the Renstra trajectory; raise it or revise the Renstra")
+            declared = ind.target(doc.year)
+            if declared is not None and (declared.low, declared.high) != (e.target.low, e.target.high):
+                yield _at(doc, e, "P012", f"target {e.target.text} of `{ind.id}` differs from the catalog's "
+                          f"target {declared.text} for {doc.year}", "one of the two is a copy error",
+                          severity=WARNING)
+
+
+class PeriodTargets(PkRule):
+    """P005: TW targets agree with the indicator's roll-up rule; P013: a known period label."""
+
+    def run(self, doc, catalog):
+        by_indicator: dict[str, dict[str, PkEntry]] = {}
+        for e in doc.entries:
+            if e.period is None:
+                continue
+            if e.period not in PERIOD_LABELS:
+                yield _at(doc, e, "P013", f"unknown period `{e.period}`",
+                          did_you_mean(e.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
+                continue
+            by_indicator.setdefault(e.indicator, {})[e.period] = e
+        annual = {e.indicator: e for e in doc.entries if e.period is None}
+        for ident, periods in by_indicator.items():
+            ind = catalog.indicators.get(ident)
+            quarters = [periods.get(f"TW{i}") for i in range(1, 5)]
+            if ind is None or not all(quarters) or ident not in annual:
+                continue
+            year = annual[ident]
+            rule = ind.policy.rollup.value
+            values = [q.target.low for q in quarters]
+            if rule == "sum" and sum(values) != year.target.low:
+                yield _at(doc, quarters[3], "P005", f"TW targets of `{ident}` sum to {_fmt(sum(values))}, "
+                          f"not the annual {year.target.text}", "with rollup sum the four quarters add up to the year")
+            elif rule == "last" and values[3] != year.target.low:
+                yield _at(doc, quarters[3], "P005", f"TW4 target of `{ident}` is {quarters[3].target.text}, "
+                          f"not the annual {year.target.text}", "with rollup last the TW IV target is the annual one")
+            if rule in ("last", "average"):
+                for a, b in zip(quarters, quarters[1:]):
+                    if b.target.low < a.target.low and ind.direction != "lower":
+                        yield _at(doc, b, "P005", f"cumulative TW targets of `{ident}` decrease "
+                                  f"({a.target.text} then {b.target.text})", "cumulative targets only grow")
+
+
+class SasaranCovered(PkRule):
+    """P007: every sasaran of the catalog has at least one signed indicator."""
+
+    def run(self, doc, catalog):
+        signed = {catalog.indicators[e.indicator].sasaran for e in doc.entries if e.indicator in catalog.indicators}
+        for s in catalog.sasaran.values():
+            if s.id not in signed and any(i.sasaran == s.id for i in catalog.indicators.values()):
+                yield _at(doc, None, "P007", f"sasaran `{s.id}` ({s.label}) has no indicator in the PK",
+                          "sign at least one of its indicators or drop the sasaran", severity=WARNING)
+
+
+class Weights(PkRule):
+    """P008: where a sasaran is aggregated by weight, the signed indicators' weights make 100%."""
+
+    def run(self, doc, catalog):
+        if catalog.aggregation["sasaran"].method != "weighted":
+            return
+        totals: dict[str, Decimal] = {}
+        for e in doc.entries:
+            ind = catalog.indicators.get(e.indicator)
+            if ind is not None and e.period is None and ind.sasaran:
+                totals[ind.sasaran] = totals.get(ind.sasaran, Decimal(0)) + (ind.weight or Decimal(0))
+        for sid, total in totals.items():
+            if total != 1:
+                yield _at(doc, None, "P008", f"weights of the signed indicators of sasaran `{sid}` sum to "
+                          f"{_fmt(total * 100)}%, not 100%", "sign all of its weighted indicators or adjust the weights")
+
+
+class ZeroNeedsNihil(PkRule):
+    """P009: a target of 0 needs a nihil rule, else its capaian is undefined."""
+
+    def run(self, doc, catalog):
+        for e in doc.entries:
+            ind = catalog.indicators.get(e.indicator)
+            if ind is not None and e.target.low == 0 and e.target.high is None and ind.policy.nihil.value == "error":
+                yield _at(doc, e, "P009", f"target 0 for `{ind.id}` has no nihil rule",
+                          "declare `nihil achieved` (or excluded, zero) for the indicator")
+
+
+RULES = (UnknownIndicators(), Duplicates(), YearMatches(), RequiredIku(), Scale(), FollowsRenstra(),
+         PeriodTargets(), SasaranCovered(), Weights(), ZeroNeedsNihil())
+
+
+def validate(doc: PkDocument, catalog: Catalog) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for rule in RULES:
+        out.extend(rule.run(doc, catalog))
+    return out

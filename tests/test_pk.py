@@ -1,0 +1,138 @@
+"""`kinerja validate-pk`: one PK file per rule, each with the exact message."""
+from __future__ import annotations
+
+import pytest
+
+CATALOG = '''
+policy {
+  nihil excluded
+}
+field a "a" count
+field b "b" count
+field z "z" count
+sasaran S1 "Sasaran satu"
+sasaran S2 "Sasaran dua"
+indicator S1.p "Persentase" {
+  sasaran S1
+  unit "%"
+  numerator a
+  denominator b
+  scale 100
+  direction higher
+  range 0 .. 100
+  rollup sum
+  iku
+  target 2024 = 90
+  renstra 2024 = 90
+}
+indicator S1.i "Indeks" {
+  sasaran S1
+  unit indeks
+  value a
+  direction higher
+  range 0 .. 4
+  rollup last
+  target 2024 = 3.6
+}
+indicator S2.n "Jumlah orang dilatih" {
+  sasaran S2
+  unit orang
+  value a
+  direction higher
+  target 2024 = 12
+}
+indicator S2.z "Tanpa nihil" {
+  sasaran S2
+  unit "%"
+  value a / z
+  direction higher
+  nihil error
+  target 2024 = 5
+}
+'''
+
+
+def pk(body: str, year: str = "2024") -> str:
+    return f'agreement "PK {year}" {{\n  year {year}\n  office kanwil\n{body}}}\n'
+
+
+CASES = {
+    "P001": ("  target S1.p = 90\n  target S1.ii = 3.6\n  target S2.n = 12\n",
+             "pk.kin:5:3: error[P001]: unknown indicator `S1.ii`", "did you mean `S1.i`?"),
+    "P002": ("  target S1.i = 3.6\n  target S2.n = 12\n",
+             "pk.kin:2:1: error[P002]: the IKU `S1.p` (Persentase) is missing from the PK", "add `target S1.p = …`"),
+    "P003": ("  target S1.p = 900\n  target S1.i = 3.6\n  target S2.n = 12.5\n",
+             "pk.kin:4:3: error[P003]: target 900 of `S1.p` is outside its range 0 .. 100", None),
+    "P004": ("  target S1.p = 85\n  target S1.i = 3.6\n  target S2.n = 12\n",
+             "pk.kin:4:3: error[P004]: target 85 of `S1.p` is weaker than the Renstra target 90 for 2024", None),
+    "P005": ("  target S1.p = 90\n  target S1.i = 3.6\n  target S1.i TW1 = 3.7\n  target S1.i TW2 = 3.5\n"
+             "  target S1.i TW3 = 3.6\n  target S1.i TW4 = 3.6\n  target S2.n = 12\n",
+             "pk.kin:7:3: error[P005]: cumulative TW targets of `S1.i` decrease (3.7 then 3.5)", None),
+    "P006": ("  target S1.p = 90\n  target S1.i = 3.6\n  target S1.i = 3.7\n  target S2.n = 12\n",
+             "pk.kin:6:3: error[P006]: `S1.i` has two targets", "the first is at line 5; keep one"),
+    "P007": ("  target S1.p = 90\n  target S1.i = 3.6\n",
+             "pk.kin:2:1: warning[P007]: sasaran `S2` (Sasaran dua) has no indicator in the PK", None),
+    "P009": ("  target S1.p = 90\n  target S1.i = 3.6\n  target S2.n = 12\n  target S2.z = 0\n",
+             "pk.kin:7:3: error[P009]: target 0 for `S2.z` has no nihil rule", None),
+    "P011": ("  target S1.p = 90\n  target S1.i = 3.6\n  target S2.n = 12\n",
+             "pk.kin:2:1: error[P011]: the PK is for 2025 but the catalog has targets for 2024", None),
+    "P012": ("  target S1.p = 95\n  target S1.i = 3.6\n  target S2.n = 12\n",
+             "pk.kin:4:3: warning[P012]: target 95 of `S1.p` differs from the catalog's target 90 for 2024", None),
+    "P013": ("  target S1.p = 90\n  target S1.p TW5 = 20\n  target S1.i = 3.6\n  target S2.n = 12\n",
+             "pk.kin:5:3: error[P013]: unknown period `TW5`", "did you mean `TW4`?"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_pk_rule(code, write, kinerja, monkeypatch, tmp_path):
+    body, expected, hint = CASES[code]
+    write("catalog.kin", CATALOG)
+    write("pk.kin", pk(body, "2025" if code == "P011" else "2024"))
+    monkeypatch.chdir(tmp_path)
+    exit_code, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "catalog.kin")
+    assert expected in out.splitlines(), out
+    if hint:
+        assert f"  = hint: {hint}" in out
+    assert exit_code == (0 if code in ("P007", "P012") else 1)
+
+
+def test_p005_sum_rule_and_p003_decimals(write, kinerja, monkeypatch, tmp_path):
+    write("catalog.kin", CATALOG)
+    write("pk.kin", pk("  target S1.p = 90\n  target S1.p TW1 = 20\n  target S1.p TW2 = 20\n"
+                       "  target S1.p TW3 = 20\n  target S1.p TW4 = 20\n  target S1.i = 3.6\n  target S2.n = 12.5\n"))
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "catalog.kin")
+    assert "pk.kin:8:3: error[P005]: TW targets of `S1.p` sum to 80, not the annual 90" in out
+    assert "pk.kin:10:3: error[P003]: target 12.5 of `S2.n` has decimals but counts orang" in out
+
+
+def test_p008_weights(write, kinerja, monkeypatch, tmp_path):
+    weighted = CATALOG.replace("  nihil excluded\n", "  nihil excluded\n  aggregate sasaran weighted\n")
+    weighted = weighted.replace("  iku\n", "  iku\n  weight 60%\n").replace("  rollup last\n", "  rollup last\n  weight 40%\n")
+    weighted = weighted.replace('  unit orang\n', '  unit orang\n  weight 100%\n').replace(
+        '  nihil error\n', '  nihil error\n  weight 0%\n')
+    write("catalog.kin", weighted)
+    write("pk.kin", pk("  target S1.p = 90\n  target S2.n = 12\n"))
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "catalog.kin")
+    assert "pk.kin:2:1: error[P008]: weights of the signed indicators of sasaran `S1` sum to 60%, not 100%" in out
+
+
+def test_p010_ambiguous_target_in_a_spreadsheet_pk(write, kinerja, monkeypatch, tmp_path):
+    write("catalog.kin", CATALOG)
+    write("pk.csv", "year,indicator,target\n2024,S1.p,90\n2024,S1.i,\"3,6\"\n2024,S2.n,\"1,545\"\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = kinerja("validate-pk", "pk.csv", "--catalog", "catalog.kin")
+    assert code == 1
+    assert ("pk.csv:4:1: error[P010]: the target of `S2.n`: `1,545` is ambiguous: 1545 if `,` groups thousands, "
+            "1.545 if it marks decimals") in out
+
+
+def test_toml_pk_and_json_output(write, kinerja, monkeypatch, tmp_path):
+    write("catalog.kin", CATALOG)
+    write("pk.toml", '[meta]\nyear = 2024\nlocale = "id"\n[[target]]\nindicator = "S1.p"\ntarget = 90\n'
+                     '[[target]]\nindicator = "S1.i"\ntarget = "3,6"\n[[target]]\nindicator = "S2.n"\ntarget = 12\n')
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = kinerja("validate-pk", "pk.toml", "--catalog", "catalog.kin", "--json")
+    assert code == 0
+    assert '"targets": 3' in out

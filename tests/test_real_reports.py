@@ -1,0 +1,178 @@
+"""The real reports as the proof: every published figure of LKjIP 2024 Sumatera Selatan (seed 003)
+and Banten (seed 002), encoded in indicators/, recomputed and audited.
+
+Each folder carries its own copy of the printed figures (published.toml, with seed line
+numbers and whether the report is self-consistent there). A figure the report prints
+consistently must reproduce, except where the report's own rule for that table differs
+from the rule of its main table (listed below, each with the class audit gives it).
+Every figure the report contradicts elsewhere must be flagged.
+"""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import pytest
+
+from conftest import ROOT
+from kinerja_dsl.engine.aggregate import aggregate
+from kinerja_dsl.engine.audit import audit, read_published
+from kinerja_dsl.engine.cli import _evaluation
+from kinerja_dsl.engine.data import read_data
+from kinerja_dsl.engine.evaluate import Resolver, evaluate_all
+from kinerja_dsl.engine.periods import Period
+from kinerja_dsl.loader import load
+
+D = Decimal
+
+# Consistent figures the catalog does not print the same way, because that table of the
+# report follows another rule than the main table (line, id, measure) -> audit class.
+OTHER_RULE = {
+    "sumsel-2024": {
+        (2506, "BPHN3.litigasi", "realisasi"): "truncation",      # detail table truncates 96,187…
+        (2507, "BPHN3.nonlitigasi", "realisasi"): "truncation",   # 98,529… printed 98,52
+        (2839, "HAM1.ikm", "capaian"): "truncation",              # 118,918… printed 118,91
+        (1206, "PAS.iph/tahanan", "capaian"): "truncation",       # sub-index tables print 1 decimal
+        (1280, "PAS.iph/pembinaan_napi", "capaian"): "rounding",  # from the sub-index rounded to 2 decimals
+        (1334, "PAS.iph/klien", "capaian"): "rounding",
+        (1458, "PAS.iph/kesehatan", "capaian"): "rounding",
+        (1512, "PAS.iph/kamtib", "capaian"): "rounding",
+        (989, "KI2", "capaian"): "propagated",                    # mean of the printed 1-decimal capaian
+        (996, "BPHN3", "capaian"): "rounding",                    # mean from truncated realisasi
+        (3242, "BUDGET.BPHN2.serapan", "realisasi"): "truncation",
+    },
+    "banten-2024": {
+        (2440, "PAS.iph/klien", "realisasi"): "rounding",         # 85,6% rounded before × weight
+        (2505, "PAS.iph/klien", "realisasi"): "rounding",
+        (2509, "PAS.iph/klien", "realisasi"): "rounding",
+        (746, "pas", "capaian"): "propagated",                    # uses the printed index 3,691
+        (803, "pas", "capaian"): "propagated",
+        (179, "overall", "capaian"): "propagated",                # 125,54: PUU at 120 and index 3,691
+        (194, "overall", "capaian"): "propagated",
+        (733, "overall", "capaian"): "propagated",
+        (750, "overall", "capaian"): "propagated",
+        (752, "overall", "capaian"): "propagated",
+        (760, "overall", "capaian"): "propagated",
+        (3176, "overall", "capaian"): "propagated",
+        (733, "ANG.kanwil.efisiensi", "realisasi"): "rounding",   # dashboard subtracts unrounded inputs
+        (735, "ANG.ahu.efisiensi", "realisasi"): "rounding",
+        (736, "ANG.ki.efisiensi", "realisasi"): "rounding",
+        (3177, "ANG.kanwil.efisiensi", "realisasi"): "rounding",
+    },
+}
+
+# Figures the reference marks inconsistent that are right by the catalog's formula: the report
+# contradicts them elsewhere, and the other copy is the one audit flags.
+RIGHT_COPY = {
+    "sumsel-2024": {(1126, "PAS.iph", "realisasi"), (1535, "PAS.iph", "capaian")},
+    "banten-2024": {(775, "PP.fasilitasi", "capaian"), (1273, "PP.fasilitasi", "capaian"),
+                    (1294, "PP.fasilitasi", "capaian"), (741, "pp", "capaian"), (774, "pp", "capaian")},
+}
+
+
+@functools.lru_cache(maxsize=None)
+def audited(report: str):
+    folder = ROOT / "indicators" / report
+    loaded = load([folder])
+    assert loaded.catalog is not None, [d.render() for d in loaded.diagnostics if d.is_error]
+    data, problems = read_data(folder / "realisasi.toml")
+    assert [p for p in problems if p.is_error] == []
+    period = Period.parse("2024")
+    ev = _evaluation(loaded.catalog, loaded, data, period, None, [], "id")
+    _, figures, problems = read_published(folder / "published.toml")
+    assert problems == []
+    return ev, audit(ev, figures, loaded.catalog, "published.toml")
+
+
+def _key(row):
+    return (row.line, row.id, row.measure)
+
+
+@pytest.mark.parametrize("report", ["sumsel-2024", "banten-2024"])
+def test_catalog_is_clean(report):
+    loaded = load([ROOT / "indicators" / report])
+    assert [d.render() for d in loaded.diagnostics] == []
+    indicators = [i for i in loaded.catalog.indicators.values() if i.sasaran]
+    assert len(indicators) == 30  # the 30 PK indicators of the report
+
+
+@pytest.mark.parametrize("report", ["sumsel-2024", "banten-2024"])
+def test_every_consistent_figure_reproduces(report):
+    _, result = audited(report)
+    expected = OTHER_RULE[report]
+    wrong = [(r.line, r.id, r.measure, r.printed, str(r.recomputed), r.verdict)
+             for r in result.rows if r.report_says_consistent
+             and r.verdict != expected.get(_key(r), "reproduced")]
+    assert wrong == []
+    consistent = [r for r in result.rows if r.report_says_consistent]
+    assert len(consistent) > 100
+
+
+@pytest.mark.parametrize("report", ["sumsel-2024", "banten-2024"])
+def test_every_inconsistency_is_flagged(report):
+    _, result = audited(report)
+    missed = [(r.line, r.id, r.measure, r.printed) for r in result.rows
+              if r.report_says_consistent is False and r.verdict == "reproduced"
+              and _key(r) not in RIGHT_COPY[report]]
+    assert missed == []
+
+
+def _row(report, line, ident, measure):
+    _, result = audited(report)
+    return next(r for r in result.rows if (r.line, r.id, r.measure) == (line, ident, measure))
+
+
+def test_sumsel_named_inconsistencies():
+    """003 L3223: IMI2 serapan is 41,71% but printed 91,99%; L999: HAM1 145,98 vs mean 145,92."""
+    imi2 = _row("sumsel-2024", 3223, "BUDGET.IMI2.serapan", "realisasi")
+    assert imi2.recomputed.quantize(D("0.01")) == D("41.71") and imi2.verdict == "unexplained"
+    ham1 = _row("sumsel-2024", 999, "HAM1", "capaian")
+    assert ham1.recomputed.quantize(D("0.01")) == D("145.92") and ham1.verdict == "unexplained"
+    imi1 = _row("sumsel-2024", 3577, "IMI1", "capaian")  # 2nd copy of Tabel 117 counts nihil as 0
+    assert imi1.printed == "56" and imi1.verdict != "reproduced"
+
+
+def test_banten_named_inconsistencies():
+    """002: overall 125,54 needs PUU at 120 and the index 3,691 (L733); the text says 133,69 (L817);
+    the index is 3,766 by its own dimensions, printed 3,691 (L2430)."""
+    overall = _row("banten-2024", 733, "overall", "capaian")
+    assert overall.verdict == "propagated" and "PP.fasilitasi" in overall.explanation
+    assert "PAS.iph" in overall.explanation
+    assert _row("banten-2024", 817, "overall", "capaian").verdict == "unexplained"
+    index = _row("banten-2024", 2430, "PAS.iph", "realisasi")
+    assert index.printed == "3,691" and index.verdict == "unexplained"
+    assert index.recomputed.quantize(D("0.001")) == D("3.766")
+    puu = _row("banten-2024", 1255, "PP.fasilitasi", "capaian")
+    assert puu.verdict == "cap"
+
+
+def test_banten_headline_figures():
+    """002 L2474 Basan Baran 3,778; L1198 KI mean 111,71 (nihil excluded); L1593 95,23; L969 136,83."""
+    ev, _ = audited("banten-2024")
+    by_id = {r.id: r for r in ev.indicators}
+    basan = next(c for c in by_id["PAS.iph"].components if c.path == "PAS.iph/basan")
+    assert basan.value.quantize(D("0.001")) == D("3.778")
+    offices = {o.id: o for o in ev.offices}
+    assert offices["ki"].capaian == D("111.71")
+    assert by_id["BPHN.nonlitigasi"].realisasi == D("95.23")
+    assert by_id["AHU.pnbp"].capaian == D("136.83")
+    assert by_id["KI.aduan"].status == "nihil"
+
+
+def test_sumsel_headline_figures():
+    """003 L995 400; L997 142,86; L985 −569,50; L976 SJ1 100,65; the index 4,01 (L1529)."""
+    ev, _ = audited("sumsel-2024")
+    sasaran = {s.id: s for s in ev.sasaran}
+    assert sasaran["BPHN2"].capaian == D("400.00")
+    assert sasaran["BPHN4"].capaian == D("142.86")
+    assert sasaran["AHU1"].capaian == D("-569.50")
+    assert sasaran["SJ1"].capaian == D("100.65")
+    iph = next(r for r in ev.indicators if r.id == "PAS.iph")
+    assert iph.realisasi.quantize(D("0.01")) == D("4.01")
+
+
+def test_readme_main_command_prints_the_real_table(kinerja):
+    folder = ROOT / "indicators" / "sumsel-2024"
+    code, out, err = kinerja("eval", folder, "--data", folder / "realisasi.toml")
+    assert code == 0, err
+    assert "Capaian Kinerja 2024" in out and "400,00" in out and "-569,50" in out
