@@ -309,6 +309,36 @@ def cmd_validate_pk(args) -> int:
     return code
 
 
+def cmd_diff(args) -> int:
+    from kinerja_dsl.diagnostics import exit_code
+    from kinerja_dsl.loader import load
+
+    from .diff import DiffReport, compare, effects
+
+    old, new = load([args.old]), load([args.new])
+    for loaded in (old, new):
+        if loaded.catalog is None:
+            _print_diagnostics(loaded.diagnostics, sys.stderr)
+            return exit_code(loaded.diagnostics)
+    report = DiffReport(old=[f.path for f in old.files], new=[f.path for f in new.files],
+                        changes=compare(old.catalog, new.catalog))
+    if args.data:
+        evaluations = []
+        for loaded, path in ((old, args.old), (new, args.new)):
+            args.paths = [path]
+            prepared, code = _load_for_eval(args)
+            if prepared is None:
+                return code
+            evaluations.append(_evaluation(*prepared, args.locale))
+        report = report.model_copy(update={"effects": effects(*evaluations), "period": evaluations[1].period})
+    if args.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        from .render import render_diff
+        render_diff(report, _console(), args.locale)
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .results import Evaluation
 
@@ -387,6 +417,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--strict", action="store_true", help="warnings count as findings (exit 1)")
     p.set_defaults(func=cmd_validate_pk)
+
+    p = sub.add_parser("diff", help="what changed between two catalogs, and its effect on capaian",
+                       description="Indicators added, removed, renamed and changed (formula, direction, scale, unit, "
+                       "nihil, weights, targets, policies). With --data, the capaian change per indicator, sasaran "
+                       "and overall on the same realisation data.",
+                       epilog="example: kinerja diff indicators/banten-2024/catalog.kin indicators/banten-2024-revisi "
+                       "--data indicators/banten-2024/realisasi.toml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("old", metavar="OLD", help="the catalog before (file or folder)")
+    p.add_argument("new", metavar="NEW", help="the catalog after")
+    p.add_argument("--data", metavar="FILE", help="realisation data to evaluate under both")
+    p.add_argument("--period", metavar="P", help="period to evaluate (default: the latest year in the data)")
+    p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.set_defaults(func=cmd_diff, unit=None)
 
     p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
     p.set_defaults(func=cmd_schema)

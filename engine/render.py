@@ -158,3 +158,33 @@ def render_audit(report, console: Console, locale: str, show_all: bool = False) 
         console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(why))
     summary = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v)
     console.print(Text(f"{len(report.rows)} figures: {summary}"))
+
+
+def render_diff(report, console: Console, locale: str) -> None:
+    t = Table(title="Perubahan katalog", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    t.add_column("Indikator", ratio=1, min_width=12)
+    t.add_column("Perubahan", no_wrap=True)
+    t.add_column("Lama", ratio=1)
+    t.add_column("Baru", ratio=1)
+    for c in report.changes:
+        what = c.kind if c.kind != "changed" else c.field
+        t.add_row(Text(c.id, style="bold"), Text(what), Text(c.old or "-"), Text(c.new or "-"))
+    console.print(t)
+    if not report.changes:
+        console.print(Text("no changes"))
+    if report.effects:
+        e = Table(title=f"Dampak pada capaian {report.period}", box=box.SIMPLE_HEAD, title_justify="left",
+                  pad_edge=False)
+        e.add_column("Tingkat", no_wrap=True)
+        e.add_column("Id", ratio=1)
+        e.add_column("Lama", justify="right", no_wrap=True)
+        e.add_column("Baru", justify="right", no_wrap=True)
+        e.add_column("Selisih", justify="right", no_wrap=True)
+        for x in report.effects:
+            if x.delta == 0:
+                continue
+            e.add_row(x.level, Text(x.id), display(x.old, locale, None), display(x.new, locale, None),
+                      display(x.delta, locale, None))
+        console.print(e)
+        unchanged = sum(1 for x in report.effects if x.delta == 0)
+        console.print(Text(f"{unchanged} unchanged", style="dim"))

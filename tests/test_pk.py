@@ -136,3 +136,43 @@ def test_toml_pk_and_json_output(write, kinerja, monkeypatch, tmp_path):
     code, out, _ = kinerja("validate-pk", "pk.toml", "--catalog", "catalog.kin", "--json")
     assert code == 0
     assert '"targets": 3' in out
+
+
+def test_diff_lists_each_change_once_and_the_capaian_deltas(kinerja):
+    """The Renstra revision example: one formula and two targets changed (indicators/banten-2024-revisi)."""
+    import json
+
+    from conftest import ROOT
+
+    base, revised = ROOT / "indicators" / "banten-2024", ROOT / "indicators" / "banten-2024-revisi"
+    code, out, err = kinerja("diff", base / "catalog.kin", revised, "--data", base / "realisasi.toml", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert [(c["kind"], c["id"], c["field"], c["old"], c["new"]) for c in report["changes"]] == [
+        ("changed", "AHU.pnbp", "formula", "(pnbp_ahu - prev(pnbp_ahu, 4)) / prev(pnbp_ahu, 4)",
+         "(pnbp_ahu - prev(pnbp_ahu)) / prev(pnbp_ahu)"),
+        ("changed", "BPHN.jdihn", "target 2024", "25", "40"),
+        ("changed", "HAM.peduli", "target 2024", "35", "50"),
+    ]
+    deltas = {(e["level"], e["id"]): e["delta"] for e in report["effects"] if e["delta"] not in (None, "0.00")}
+    assert deltas == {
+        ("indicator", "AHU.pnbp"): "-273.83",     # 8,21% vs the 4-year mean; −8,21% vs 2023 (180.439.800.000)
+        ("indicator", "BPHN.jdihn"): "-93.75",    # 62,5% against 25 -> against 40
+        ("indicator", "HAM.peduli"): "-75.00",    # 87,5% against 35 -> against 50
+        ("sasaran", "AHU1"): "-273.83",
+        ("sasaran", "BPHN2"): "-93.75",
+        ("sasaran", "HAM1"): "-15.00",
+        ("overall", "overall"): "-21.26",
+    }
+
+
+def test_diff_detects_renamed_added_and_removed_indicators(write, kinerja):
+    old = write("old.kin", CATALOG)
+    new = write("new.kin", CATALOG.replace('indicator S1.i "Indeks"', 'indicator S1.indeks "Indeks"')
+                .replace('indicator S2.n "Jumlah orang dilatih"', 'indicator S2.m "Jumlah modul disusun"')
+                .replace("  value a\n  direction higher\n  target 2024 = 12", "  value b\n  direction higher\n  target 2024 = 12"))
+    code, out, _ = kinerja("diff", old, new, "--json")
+    import json
+    changes = [(c["kind"], c["id"], c["field"]) for c in json.loads(out)["changes"]]
+    assert ("renamed", "S1.indeks", "id") in changes
+    assert ("removed", "S2.n", "") in changes and ("added", "S2.m", "") in changes
