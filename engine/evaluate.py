@@ -8,8 +8,9 @@ amounts summed, other kinds averaged over the offices that reported).
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, localcontext
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, NihilCase, UndefinedValue
 
@@ -327,19 +328,26 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
                   predikat=predikat)
 
 
+def _with_references(catalog: Catalog, only: Iterable[str] | None) -> set[str] | None:
+    """The wanted indicators and everything they reference, directly or not (None: all)."""
+    if only is None:
+        return None
+    wanted = set(only)
+    stack = list(wanted)
+    while stack:
+        for ref in catalog.indicators[stack.pop()].references:
+            if ref not in wanted:
+                wanted.add(ref)
+                stack.append(ref)
+    return wanted
+
+
 def evaluate_all(catalog: Catalog, data: Dataset, period: Period, office: str | None = None,
                  only: Iterable[str] | None = None) -> list[IndicatorResult]:
     """Every indicator (or those in `only`), at its own office or at `office`, in declaration order."""
     resolver = Resolver(catalog, data)
     results: dict[str, IndicatorResult] = {}
-    wanted = set(only) if only is not None else None
-    if wanted is not None:  # also evaluate what the wanted ones reference
-        stack = list(wanted)
-        while stack:
-            for ref in catalog.indicators[stack.pop()].references:
-                if ref not in wanted:
-                    wanted.add(ref)
-                    stack.append(ref)
+    wanted = _with_references(catalog, only)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         for ind in catalog.indicators.values():
@@ -351,3 +359,167 @@ def evaluate_all(catalog: Catalog, data: Dataset, period: Period, office: str | 
             results[ind.id] = evaluate_indicator(ind, env, period, _policy_summary(ind))
     order = [i for i in catalog.declared_order if i in results]
     return [results[i] for i in order]
+
+
+# ---- the fast path: bulk evaluation without a trace ----------------------------------------
+
+class _Fallback(Exception):
+    """The fast path does not handle this case; the traced path will."""
+
+
+class Quick(NamedTuple):
+    """A bulk result: what a national roll-up needs, without the step-by-step trace."""
+
+    id: str
+    office: str
+    status: str
+    realisasi: Decimal | None
+    capaian_exact: Decimal | None
+    capaian: Decimal | None
+    predikat: str | None
+
+
+_make_quick = functools.partial(tuple.__new__, Quick)  # skips NamedTuple's argument handling
+
+
+def _fast_node(node: CompositeNode, env) -> Decimal:
+    if node.kind == "component":
+        try:
+            return node.fn(env)
+        except NihilCase:
+            treatment = node.nihil.value
+            if treatment == "achieved":
+                return ONE
+            if treatment == "zero":
+                return ZERO
+            raise _Fallback()
+    if node.combine == "mean":
+        parts = [_fast_node(c, env) for c in node.children]
+        value = sum(parts, ZERO) / len(parts) * node.scale
+    else:
+        value = sum((c.weight * _fast_node(c, env) for c in node.children), ZERO) * node.scale
+    if node.cap is not None and value > node.cap:
+        value = node.cap
+    if node.round is not None and node.round.mode != "none":
+        value = node.round.apply(value)
+    return value
+
+
+NIHIL_EXCLUDED = ("nihil", None, None, None, None)
+
+
+def compile_kernel(ind: Indicator):
+    """A closure computing (status, realisasi, capaian exact, capaian, predikat) for the common case:
+    data present, no 0/0, higher is better against a single target. Anything else returns
+    None so the caller takes the traced path, which has the same semantics and says why."""
+    p = ind.policy
+    scale = ind.scale
+    rr = p.round_realisasi.value
+    round_first = rr.function() if rr.mode != "none" else None
+    rounding = p.round.value.function()
+    cap, floor = p.cap.value, p.floor.value
+    classify = p.bands.value.classify
+    low, high = ind.range if ind.range else (None, None)
+    by_realisasi = ind.predikat_of == "realisasi"
+    own_id = ind.id
+    if ind.direction != "higher":
+        return lambda env, target: None
+    if ind.kind == "ratio":
+        num, den = ind.numerator, ind.denominator
+
+        nihil = p.nihil.value
+
+        def kernel(env, target: Decimal):  # the common case, written out for speed
+            if own_id in env.values:
+                return None
+            status = "ok"
+            try:
+                d = den(env)
+                if not d:
+                    if nihil == "excluded" and not num(env):
+                        return NIHIL_EXCLUDED
+                    if nihil != "achieved" or num(env):
+                        return None
+                    r, status = scale, "nihil"
+                else:
+                    r = num(env) / d * scale
+            except Exception:  # missing data, nested nihil, references: the traced path decides
+                return None
+            if round_first is not None:
+                r = round_first(r)
+            if low is not None and not low <= r <= high:
+                return None
+            c = r / target * HUNDRED
+            if cap is not None and c > cap:
+                c = cap
+            elif floor is not None and c < floor:
+                c = floor
+            rounded = rounding(c)
+            return status, r, c, rounded, classify(r if by_realisasi else rounded)
+        return kernel
+    if ind.kind == "value":
+        value = ind.value
+
+        def realisasi(env):
+            return value(env) * scale
+    else:
+        root = ind.index
+
+        def realisasi(env):
+            return _fast_node(root, env) * scale
+
+    def kernel(env, target: Decimal):
+        if own_id in env.values:
+            return None
+        try:
+            r = realisasi(env)
+        except Exception:  # nihil, missing data, division by zero, references: the traced path decides
+            return None
+        if round_first is not None:
+            r = round_first(r)
+        if low is not None and not low <= r <= high:
+            return None
+        c = r / target * HUNDRED
+        if cap is not None and c > cap:
+            c = cap
+        elif floor is not None and c < floor:
+            c = floor
+        rounded = rounding(c)
+        return "ok", r, c, rounded, classify(r if by_realisasi else rounded)
+    return kernel
+
+
+def evaluate_many(catalog: Catalog, data: Dataset, periods: Iterable[Period], offices: Iterable[str],
+                  only: Iterable[str] | None = None) -> list[Quick]:
+    """Every (period, office, indicator), fast: compiled kernels, the traced path only where needed."""
+    resolver = Resolver(catalog, data)
+    wanted = _with_references(catalog, only)
+    chosen = [i for i in catalog.indicators.values() if wanted is None or i.id in wanted]
+    kernels = {ind.id: compile_kernel(ind) for ind in chosen}
+    rollups = sorted({ind.policy.rollup.value for ind in chosen})
+    out: list[Quick] = []
+    append = out.append
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        for period in periods:
+            plan = []
+            for ind in chosen:
+                t = ind.target(period.year, period.suffix)
+                fast = t is not None and not t.is_range and t.low and not ind.references
+                plan.append((ind, ind.id, kernels[ind.id] if fast else None, t.low if fast else None,
+                             ind.policy.rollup.value))
+            for office in offices:
+                results: dict = {}
+                envs = {rollup: _Env(resolver.values(period, office, rollup), resolver, period, office, rollup, results)
+                        for rollup in rollups}
+                for ind, ident, kernel, target, rollup in plan:
+                    env = envs[rollup]
+                    fast = kernel(env, target) if kernel is not None else None
+                    if fast is not None:
+                        q = _make_quick((ident, office) + fast)
+                    else:
+                        r = evaluate_indicator(ind, env, period, {})
+                        q = _make_quick((ident, office, r.status, r.realisasi, r.capaian_exact, r.capaian, r.predikat))
+                    results[ident] = q
+                    append(q)
+    return out
