@@ -339,6 +339,13 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_codes(args) -> int:
+    from kinerja_dsl.codes import catalogue_markdown
+
+    sys.stdout.write(catalogue_markdown())
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .results import Evaluation
 
@@ -432,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation")
     p.add_argument("--json", action="store_true", help="JSON output")
     p.set_defaults(func=cmd_diff, unit=None)
+
+    p = sub.add_parser("codes", help="the diagnostic catalogue: every code, its meaning and its fix")
+    p.set_defaults(func=cmd_codes)
 
     p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
     p.set_defaults(func=cmd_schema)

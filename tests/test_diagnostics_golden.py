@@ -36,3 +36,24 @@ def test_every_code_has_a_golden_case():
     codes = set(re.findall(r'"([EW]\d{3})"', sources))
     covered = {p.stem for p in CASES}
     assert codes - covered == set()
+
+
+def test_catalogue_covers_every_emitted_code_and_readme_is_current():
+    from kinerja_dsl.codes import CODES, catalogue_markdown
+
+    root = GOLDEN.parent.parent
+    sources = "".join(p.read_text(encoding="utf-8") for folder in ("kinerja_dsl", "engine")
+                      for p in (root / folder).glob("*.py") if p.name != "codes.py")
+    emitted = set(re.findall(r'"([EWDP]\d{3})"', sources))
+    assert emitted - set(CODES) == set(), "every emitted code needs a catalogue entry"
+    assert set(CODES) - emitted == set(), "every catalogue entry must be emitted somewhere"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- codes:start -->\n", 1)[1].split("<!-- codes:end -->", 1)[0]
+    assert section == catalogue_markdown()
+
+
+def test_every_catalog_code_has_an_example_that_triggers_it():
+    from kinerja_dsl.codes import CODES
+
+    catalog_codes = {c for c in CODES if c[0] in "EW"}
+    assert catalog_codes - {p.stem for p in CASES} == set()

@@ -1,0 +1,86 @@
+"""The diagnostic catalogue: every code, what it means and how to fix it.
+
+`kinerja codes` prints it and README.md carries a copy that a test keeps equal to
+it; another test checks that every code the sources emit has an entry here, and
+that each catalog code's example (tests/golden/diagnostics/) really triggers it.
+"""
+from __future__ import annotations
+
+# code -> (what it means, how to fix it)
+CODES: dict[str, tuple[str, str]] = {
+    "E001": ("Syntax error: a token that cannot stand there (also: a data or PK file that is not valid TOML).",
+             "Read the hint: a misspelt keyword, a missing value, `3,6` instead of `3.6`, `}` not on its own line."),
+    "E002": ("The file ends in the middle of a declaration.", "Close every `{` with a `}`; finish the last statement."),
+    "E003": ("A character the language does not use (× ÷ − “ ” ' @ …).", "Write `*`, `/`, `-` and straight double quotes."),
+    "E004": ("The file has no declarations (or a data file has no values).", "Add declarations, or point at another file."),
+    "E005": ("The file is not UTF-8 text (UTF-8 with BOM and UTF-16 with BOM are read).", "Save the file as UTF-8."),
+    "E006": ("A file or directory does not exist or cannot be read (also an `include` target).",
+             "Check the path; `include` paths are relative to the including file."),
+    "E007": ("A directory holds no `*.kin` file.", "Point at a folder under indicators/ or at a .kin file."),
+    "E008": ("A limit was exceeded: expression nesting (64), file size (8 MiB) or include depth (16).",
+             "Split the expression into fields or indicators; split the catalog with `include`."),
+    "E101": ("An unknown name: data field, indicator, sasaran, office, band set, function.",
+             "Use the suggested name, or declare it (`field`, `sasaran`, `office`, `bands`)."),
+    "E102": ("An id is declared twice (per kind, across every loaded file).", "Rename one, or remove it."),
+    "E103": ("An indicator has no `direction`.", "Add `direction higher` (or lower, stabilize)."),
+    "E104": ("An indicator has no `unit`.", 'Add `unit "%"` (or indeks, orang, dokumen, …).'),
+    "E105": ("A target lies outside the indicator's declared range, or a range is empty.",
+             "Check the scale: a percentage is written 90, an index on 0..4 is 3.6."),
+    "E106": ("Weights of a weighted group (or of a weighted sasaran) do not sum to 100%, or one is missing.",
+             "Fix the weights; write thirds and sixths as fractions (`weight 1/6`)."),
+    "E107": ("A band set leaves values without a band (a gap, or nothing below/above).",
+             "Start each band where the previous one ends; make the lowest and highest open-ended."),
+    "E108": ("Bands overlap, or a band contains no value.", "Bands are half-open: `>= 76 and < 91`, then `>= 91`."),
+    "E109": ("Indicators refer to each other in a circle.", "Break the cycle; an indicator cannot depend on itself."),
+    "E111": ("A setting has a value it does not take (`nihil archived`, `cap maybe`, a text where a number goes).",
+             "Use one of the listed values."),
+    "E112": ("Catalog files include each other in a circle.", "Remove one of the `include` / `extends` lines."),
+    "E113": ("An indicator's formula is incomplete or doubled (numerator without denominator, two formulas, none).",
+             "Give numerator and denominator, a value, or an index block."),
+    "E114": ("A setting or target is stated twice in one block.", "Keep one."),
+    "E115": ("A setting key that does not belong where it stands.", "Use the suggested key; the hint lists the allowed ones."),
+    "E116": ("A function is called with the wrong arguments (`abs(a, b)`, `prev(3)`, `capaian(x)` of a non-indicator).",
+             "See the function list in README.md."),
+    "E117": ("A target's period or year is not one the calendar knows (`TW5`, `12.5`).",
+             "Periods are TW1–TW4, S1–S2, B01–B12; years have four digits."),
+    "W110": ("A denominator can be 0 and no nihil rule says what 0/0 counts as.",
+             "Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy."),
+    "D001": ("Data for an unknown field or indicator.", "Use the suggested name, or declare the field in the catalog."),
+    "D002": ("Data for an unknown office (or an unknown `--unit`).", "Use the suggested office, or declare it."),
+    "D003": ("An unknown period label in data or `--period`.", "Use 2024, 2024-TW1…TW4, 2024-S1/S2, 2024-01…12."),
+    "D004": ("A value is given twice for the same period, office and field.", "Keep one."),
+    "D005": ("A count or amount is negative, or a count has decimals.", "Correct the value."),
+    "D006": ("A number whose notation is ambiguous (`1,545`) or malformed.",
+             'Declare the notation (`locale = "id"` in [meta], `# locale: id` in CSV) or write it unambiguously.'),
+    "D007": ("A data or published file is malformed (not a number, a missing column, an unknown locale).",
+             "See the data format in README.md."),
+    "D008": ("A percentage field holds a value outside 0..100 (warning).", "Write percentages as 95, not 0.95."),
+    "P000": ("A .kin PK file has no `agreement` block.", 'Declare `agreement "PK 2024" { year 2024 … }`.'),
+    "P001": ("A PK target names an unknown indicator.", "Use the suggested id."),
+    "P002": ("An IKU of the catalog is missing from the PK.", "Add its target."),
+    "P003": ("A PK target is on the wrong scale: outside the range, or a count with decimals.", "Check the scale."),
+    "P004": ("A PK target is weaker than the Renstra target for the year.", "Raise it, or revise the Renstra."),
+    "P005": ("TW targets disagree with the roll-up rule (sum, last) or cumulative targets decrease.",
+             "Make the quarters add up (sum) or end at the annual target (last)."),
+    "P006": ("Two targets for one indicator and period.", "Keep one."),
+    "P007": ("A sasaran of the catalog has no signed indicator (warning).", "Sign one of its indicators."),
+    "P008": ("Weights of a weighted sasaran's signed indicators do not make 100%.", "Sign all of them or fix weights."),
+    "P009": ("A target of 0 without a nihil rule.", "Declare the indicator's nihil rule."),
+    "P010": ("A PK target is missing or written ambiguously in a spreadsheet PK.", "Write it unambiguously."),
+    "P011": ("The PK's year is missing or has no targets in the catalog.", "Use the catalog of the PK's year."),
+    "P012": ("A PK target differs from the catalog's target for the year (warning).", "One of the two is a copy error."),
+    "P013": ("An unknown period label in a PK target.", "Use TW1–TW4, S1–S2, B01–B12."),
+}
+
+EXIT_CODES = ("0 clean · 1 findings · 2 syntax errors · 3 file errors (missing, unreadable, not UTF-8) · "
+              "4 usage · 70 internal error")
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as a Markdown table (the README copy and `kinerja codes`)."""
+    lines = ["| code | meaning | fix |", "|---|---|---|"]
+    for code, (meaning, fix) in CODES.items():
+        lines.append(f"| {code} | {meaning} | {fix} |")
+    lines.append("")
+    lines.append(f"Exit codes: {EXIT_CODES}.")
+    return "\n".join(lines) + "\n"
