@@ -9,6 +9,7 @@ amounts summed, other kinds averaged over the offices that reported).
 from __future__ import annotations
 
 import functools
+import gc
 from decimal import Decimal, localcontext
 from typing import Iterable, NamedTuple
 
@@ -499,6 +500,17 @@ def evaluate_many(catalog: Catalog, data: Dataset, periods: Iterable[Period], of
     rollups = sorted({ind.policy.rollup.value for ind in chosen})
     out: list[Quick] = []
     append = out.append
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small results: collection passes would only re-scan them
+    try:
+        _many(catalog, resolver, chosen, kernels, rollups, periods, offices, append)
+    finally:
+        if collecting:
+            gc.enable()
+    return out
+
+
+def _many(catalog, resolver, chosen, kernels, rollups, periods, offices, append) -> None:
     with localcontext() as ctx:
         ctx.prec = PRECISION
         for period in periods:
@@ -522,4 +534,3 @@ def evaluate_many(catalog: Catalog, data: Dataset, periods: Iterable[Period], of
                         q = _make_quick((ident, office, r.status, r.realisasi, r.capaian_exact, r.capaian, r.predikat))
                     results[ident] = q
                     append(q)
-    return out
