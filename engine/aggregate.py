@@ -7,11 +7,12 @@ result `ok`, a missing or failed one makes it `incomplete`.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from kinerja_dsl.catalog import Aggregation, Catalog
 
 from .data import ROOT
+from .evaluate import PRECISION
 from .results import AggregateResult, IndicatorResult
 
 ZERO = Decimal(0)
@@ -58,7 +59,13 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
 
 
 def aggregate(catalog: Catalog, results: list[IndicatorResult], subtree) -> tuple[list, list, AggregateResult | None]:
-    """(sasaran results, office results, overall) for one evaluation run."""
+    """(sasaran results, office results, overall) for one evaluation run, at the engine's precision."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return _aggregate(catalog, results, subtree)
+
+
+def _aggregate(catalog: Catalog, results: list[IndicatorResult], subtree) -> tuple[list, list, AggregateResult | None]:
     aggs = catalog.aggregation
     by_sasaran: dict[str, list] = {}
     for r in results:

@@ -77,7 +77,8 @@ def signature(catalog) -> dict:
         policy = {f.name: getattr(ind.policy, f.name).value for f in dataclasses.fields(ind.policy)}
         policy["bands"] = policy["bands"].id
         out[ind.id] = (ind.label, ind.sasaran, ind.office, ind.unit, ind.scale, ind.direction, ind.kind,
-                       tuple(sorted(policy.items(), key=lambda kv: kv[0])), dict(ind.targets), dict(ind.formulas),
+                       tuple(sorted(policy.items(), key=lambda kv: kv[0])),
+                       {k: (v.low, v.high, v.text) for k, v in ind.targets.items()}, dict(ind.formulas),
                        node(ind.index) if ind.index else None, ind.range, dict(ind.metadata))
     return out
 
@@ -333,3 +334,31 @@ def test_version_and_help(kinerja):
 def test_usage_error_exit_code(kinerja):
     code, _, err = kinerja("check")
     assert code == 4 and "PATH" in err
+
+
+def test_write_atomic_never_leaves_a_half_written_file(tmp_path, monkeypatch):
+    import os
+
+    from kinerja_dsl.engine.cli import write_atomic
+
+    target = tmp_path / "catalog.kin"
+    target.write_text("original\n", encoding="utf-8")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new text\n")
+    assert target.read_text(encoding="utf-8") == "original\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["catalog.kin"]  # no temporary file left behind
+
+
+def test_no_user_text_is_ever_executed():
+    from conftest import ROOT
+    import re as _re
+
+    for folder in ("kinerja_dsl", "engine"):
+        for path in (ROOT / folder).glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert not _re.search(r"(?<![\w.])(eval|exec|compile|__import__)\(", text), path

@@ -99,3 +99,75 @@ def test_formatting_twice_is_stable_on_mutations(at, cut):
     once = format_file(parsed)
     twice = format_file(parse(once, "m.kin")[0])
     assert once == twice
+
+
+# ---- invariants of the arithmetic ----------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from kinerja_dsl.catalog import TargetSpec  # noqa: E402
+from kinerja_dsl.engine.policies import capaian, limit  # noqa: E402
+
+decimals = st.decimals(min_value=Decimal("-1000"), max_value=Decimal("1000"), allow_nan=False,
+                       allow_infinity=False, places=4)
+positive = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000"), places=2)
+
+
+@given(decimals, decimals, positive, st.sampled_from(["two_t_minus_r", "t_over_r"]))
+def test_capaian_is_monotone_in_realisasi(a, b, target, lower_formula):
+    low, high = sorted((a, b))
+    spec = TargetSpec(target, None, str(target))
+    assert capaian("higher", lower_formula, low, spec)[0] <= capaian("higher", lower_formula, high, spec)[0]
+    if lower_formula == "two_t_minus_r" or low > 0:
+        assert capaian("lower", lower_formula, low, spec)[0] >= capaian("lower", lower_formula, high, spec)[0]
+
+
+@given(decimals, st.one_of(st.none(), positive), st.one_of(st.none(), decimals))
+def test_cap_is_never_exceeded_and_floor_never_undercut(value, cap, floor):
+    limited, _ = limit(value, cap, floor)
+    if cap is not None:
+        assert limited <= max(cap, floor if floor is not None else cap)
+    if floor is not None and (cap is None or floor <= cap):
+        assert limited >= floor
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.sampled_from(["achieved", "excluded", "zero"]))
+def test_nihil_excluded_never_yields_a_number_and_one_item_aggregates_to_itself(tmp_path_factory, n, d, rule):
+    from kinerja_dsl.engine.aggregate import aggregate
+    from kinerja_dsl.engine.data import Dataset, Value
+    from kinerja_dsl.engine.evaluate import Resolver, evaluate_all
+    from kinerja_dsl.engine.periods import Period
+    from kinerja_dsl.loader import load_catalog
+
+    path = tmp_path_factory.mktemp("inv") / "c.kin"
+    path.write_text(VALID.replace("nihil excluded", f"nihil {rule}"), encoding="utf-8")
+    catalog = load_catalog(path)
+    data = Dataset("random")
+    data.values[(Period.parse("2024"), "")] = {"a": Value(Decimal(n), str(n), "random", 1),
+                                                "b": Value(Decimal(d), str(d), "random", 2)}
+    results = evaluate_all(catalog, data, Period.parse("2024"))
+    ratio = next(r for r in results if r.id == "S1.a")
+    if ratio.status == "nihil" and rule == "excluded":
+        assert ratio.capaian is None and ratio.realisasi is None
+    sasaran, _, overall = aggregate(catalog, results, Resolver(catalog, data).subtree)
+    if ratio.capaian_exact is not None:
+        assert sasaran[0].capaian_exact == ratio.capaian_exact  # one item: the mean is that item
+        assert overall.capaian_exact == ratio.capaian_exact
+
+
+@given(st.integers(0, len(VALID) - 1), st.integers(1, 12))
+def test_formatting_then_parsing_gives_the_same_catalog(tmp_path_factory, at, cut):
+    from kinerja_dsl.loader import load
+
+    from test_language import signature
+
+    text = VALID[:at] + VALID[at + cut:]
+    folder = tmp_path_factory.mktemp("fmt")
+    first = folder / "a.kin"
+    first.write_text(text, encoding="utf-8")
+    loaded = load([first])
+    if loaded.catalog is None:
+        return
+    second = folder / "b.kin"
+    second.write_text(format_file(loaded.files[0]), encoding="utf-8")
+    assert signature(load([second]).catalog) == signature(loaded.catalog)
