@@ -397,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="show one indicator's computation step by step",
                        description="Each step with the numbers substituted and the rule that applied.",
-                       epilog="example: kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml PAS1.iph",
+                       epilog="example: kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml PAS.iph",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _eval_arguments(p)
     p.add_argument("indicator", metavar="INDICATOR", help="indicator id")

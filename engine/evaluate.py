@@ -425,6 +425,21 @@ def compile_kernel(ind: Indicator):
     own_id = ind.id
     if ind.direction != "higher":
         return lambda env, target: None
+
+    def finish(status, r, target):
+        """realisasi -> rounded first -> range -> capaian -> cap/floor -> rounding -> predikat."""
+        if round_first is not None:
+            r = round_first(r)
+        if low is not None and not low <= r <= high:
+            return None
+        c = r / target * HUNDRED
+        if cap is not None and c > cap:
+            c = cap
+        elif floor is not None and c < floor:
+            c = floor
+        rounded = rounding(c)
+        return status, r, c, rounded, classify(r if by_realisasi else rounded)
+
     if ind.kind == "ratio":
         num, den = ind.numerator, ind.denominator
 
@@ -446,17 +461,7 @@ def compile_kernel(ind: Indicator):
                     r = num(env) / d * scale
             except Exception:  # missing data, nested nihil, references: the traced path decides
                 return None
-            if round_first is not None:
-                r = round_first(r)
-            if low is not None and not low <= r <= high:
-                return None
-            c = r / target * HUNDRED
-            if cap is not None and c > cap:
-                c = cap
-            elif floor is not None and c < floor:
-                c = floor
-            rounded = rounding(c)
-            return status, r, c, rounded, classify(r if by_realisasi else rounded)
+            return finish(status, r, target)
         return kernel
     if ind.kind == "value":
         value = ind.value
@@ -476,17 +481,7 @@ def compile_kernel(ind: Indicator):
             r = realisasi(env)
         except Exception:  # nihil, missing data, division by zero, references: the traced path decides
             return None
-        if round_first is not None:
-            r = round_first(r)
-        if low is not None and not low <= r <= high:
-            return None
-        c = r / target * HUNDRED
-        if cap is not None and c > cap:
-            c = cap
-        elif floor is not None and c < floor:
-            c = floor
-        rounded = rounding(c)
-        return "ok", r, c, rounded, classify(r if by_realisasi else rounded)
+        return finish("ok", r, target)
     return kernel
 
 
