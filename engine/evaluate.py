@@ -71,8 +71,12 @@ class Resolver:
         found = self._cache.get(key)
         if found is not None:
             return found
-        result = dict(self.own(period, office, rollup))
+        own = self.own(period, office, rollup)
         children = self.children.get(office, ())
+        if not children:  # a leaf office: its own values, shared with the `own` cache, no copy
+            self._cache[key] = own
+            return own
+        result = dict(own)
         if children:
             summed = [self.values(period, child, rollup) for child in children]
             below = [self.own(period, o, rollup) for o in self.subtree(office) if o != office]
@@ -419,7 +423,7 @@ def compile_kernel(ind: Indicator):
     round_first = rr.function() if rr.mode != "none" else None
     rounding = p.round.value.function()
     cap, floor = p.cap.value, p.floor.value
-    classify = p.bands.value.classify
+    classify = p.bands.value.classifier()
     low, high = ind.range if ind.range else (None, None)
     by_realisasi = ind.predikat_of == "realisasi"
     own_id = ind.id
@@ -444,6 +448,38 @@ def compile_kernel(ind: Indicator):
         num, den = ind.numerator, ind.denominator
 
         nihil = p.nihil.value
+        num_field, den_field = getattr(num, "field", None), getattr(den, "field", None)
+        if num_field and den_field:
+            def plain_kernel(env, target: Decimal):
+                """Field over field: the most common indicator, `finish` written inline."""
+                values = env.values
+                if own_id in values:
+                    return None
+                try:
+                    d = values[den_field]
+                    n = values[num_field]
+                except KeyError:  # missing data: the traced path says which field
+                    return None
+                if not d:
+                    if nihil == "excluded" and not n:
+                        return NIHIL_EXCLUDED
+                    if nihil != "achieved" or n:
+                        return None
+                    r, status = scale, "nihil"
+                else:
+                    r, status = n / d * scale, "ok"
+                if round_first is not None:
+                    r = round_first(r)
+                if low is not None and not low <= r <= high:
+                    return None
+                c = r / target * HUNDRED
+                if cap is not None and c > cap:
+                    c = cap
+                elif floor is not None and c < floor:
+                    c = floor
+                rounded = rounding(c)
+                return status, r, c, rounded, classify(r if by_realisasi else rounded)
+            return plain_kernel
 
         def kernel(env, target: Decimal):  # the common case, written out for speed
             if own_id in env.values:

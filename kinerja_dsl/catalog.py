@@ -103,6 +103,27 @@ class BandSet:
                 return band.label
         return None
 
+    def classifier(self) -> Callable[[Decimal], str | None]:
+        """A fast closure doing the same as `classify`, for the bulk evaluation path.
+
+        A checked band set is a gap-free partition (E107, E108), so walking the lower bounds
+        from the top finds the band in a comparison or two. Any other set keeps `classify`."""
+        ordered = sorted(self.bands, key=lambda b: (b.low is not None, b.low or 0, not b.low_closed))
+        for below, above in zip(ordered, ordered[1:]):
+            if below.high != above.low or below.high_closed == above.low_closed:
+                return self.classify
+        if not ordered or ordered[0].low is not None or ordered[-1].high is not None:
+            return self.classify
+        steps = tuple((b.low, b.low_closed, b.label) for b in reversed(ordered[1:]))
+        bottom = ordered[0].label
+
+        def classify(x: Decimal) -> str | None:
+            for low, closed, label in steps:
+                if x > low or (closed and x == low):
+                    return label
+            return bottom
+        return classify
+
 
 def _b(label, low=None, low_closed=True, high=None, high_closed=False):
     return BandInterval(label, None if low is None else Decimal(low), low_closed,

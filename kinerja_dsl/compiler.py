@@ -34,7 +34,7 @@ def compile_expr(e: ast.Expr, indicators) -> Fn:
         name = e.id
         if name in indicators:
             return lambda env: env.ref(name)
-        return lambda env: env.values[name]
+        return field_reader(name)
     if isinstance(e, ast.Negate):
         f = compile_expr(e.operand, indicators)
         return lambda env: -f(env)
@@ -52,6 +52,15 @@ def compile_expr(e: ast.Expr, indicators) -> Fn:
     if isinstance(e, ast.Call):
         return _call(e, indicators)
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def field_reader(name: str) -> Fn:
+    """Reads one data field. The closure carries the field's name (`.field`) so the engine's
+    bulk path can read the data directly when a formula is a bare field."""
+    def read(env):
+        return env.values[name]
+    read.field = name
+    return read
 
 
 def _divide(left: Fn, right: Fn, text: str) -> Fn:

@@ -6,11 +6,13 @@
 (b) check: a generated 10,000-line catalog through `load` (parse, AST, check, compile)
     against a bare Lark parse of the same text (parse tree only).
 (a) evaluation: indicators × offices × months through the engine, against a
-    hand-written Python function computing the same formulas on the same Decimal data.
+    hand-written Python function computing the same formulas on the same Decimal data and
+    giving the same result per indicator (realisasi, capaian exact and rounded, predikat).
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import resource
 import subprocess
@@ -122,7 +124,19 @@ def bench_eval(n_offices: int, n_indicators: int, months: int) -> None:
     cent = Decimal("0.01")
     kinds = [(i.kind == "index", f"n{i.id.split('.')[0][1:]}", f"d{i.id.split('.')[0][1:]}") for i in inds]
 
+    b91, b76, b66, b51 = Decimal(91), Decimal(76), Decimal(66), Decimal(51)
+
+    def predikat(c):  # the LKjIP bands, as anyone would write them by hand
+        if c >= b91:
+            return "Sangat Baik"
+        if c >= b76:
+            return "Baik"
+        if c >= b66:
+            return "Cukup"
+        return "Kurang" if c >= b51 else "Sangat Kurang"
+
     def by_hand(values):
+        """The same result the engine gives per indicator: realisasi, capaian exact and rounded, predikat."""
         out = []
         for is_index, nk, dk in kinds:
             n, d = values[nk], values[dk]
@@ -132,21 +146,29 @@ def bench_eval(n_offices: int, n_indicators: int, months: int) -> None:
                 g1 = min(four, (third * c1 + two_thirds * c2) * four)
                 g2 = (n / d if d else one) * four
                 r = half * g1 + half * g2
-                out.append((r / target_index * hundred).quantize(cent))
+                c = r / target_index * hundred
             elif d:
-                out.append((n / d * hundred / ninety * hundred).quantize(cent))
+                r = n / d * hundred
+                c = r / ninety * hundred
             else:
                 out.append(None)
+                continue
+            rounded = c.quantize(cent)
+            out.append((r, c, rounded, predikat(rounded)))
         return out
 
     start = time.perf_counter()
+    by_hand_results = []  # kept, as the engine keeps its results for the tables and the means
+    gc.disable()  # the same conditions as the engine, which pauses collection while it builds results
     with localcontext() as ctx:
         ctx.prec = 34
         for period in periods:
             for office in offices:
                 values = {k: v.value for k, v in data.values[(period, office)].items()}
-                by_hand(values)
+                by_hand_results.extend(by_hand(values))
     t_hand = time.perf_counter() - start
+    gc.enable()
+    assert len(by_hand_results) == evaluations
     print(f"  engine               {t_engine:8.3f} s   {evaluations / t_engine:,.0f} evaluations/s  (target ≤ 5 s)")
     print(f"  hand-written Python  {t_hand:8.3f} s   ratio engine/hand = {t_engine / t_hand:.2f}  (target ≤ 3)")
     print(f"  peak memory (RSS)    {peak / 2**20:8.1f} MiB  (target ≤ 1 GiB)   statuses: {statuses}")

@@ -64,6 +64,16 @@ indicator X.k "index" {
   }
   target 2024 = 3.6
 }
+indicator X.e "ratio, nihil excluded, inside a range" {
+  unit "%"
+  numerator n
+  denominator d
+  scale 100
+  direction higher
+  nihil excluded
+  range 0 .. 100
+  target 2024 = 90
+}
 indicator X.l "lower" {
   unit "%"
   value n
@@ -82,3 +92,16 @@ def test_fast_path_matches_on_random_data(tmp_path_factory, n, d):
     data.values[(Period.parse("2024"), "")] = {"n": Value(Decimal(n), str(n), "random", 1),
                                                 "d": Value(Decimal(d), str(d), "random", 2)}
     _same(catalog, data, Period.parse("2024"))
+
+
+BOUNDARIES = [Decimal(x) for x in ("30", "50", "51", "60", "66", "70", "76", "80", "89", "90", "91", "95")]
+
+
+@given(st.one_of(st.sampled_from(BOUNDARIES),
+                 st.decimals(min_value=-1000, max_value=1000, allow_nan=False, places=3)))
+def test_fast_band_classifier_agrees_with_classify(x):
+    """The bulk path's band lookup gives the label the traced path gives, boundaries included."""
+    from kinerja_dsl.catalog import BAND_PRESETS
+
+    for bands in BAND_PRESETS.values():
+        assert bands.classifier()(x) == bands.classify(x), (bands.id, x)
