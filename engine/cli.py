@@ -203,8 +203,8 @@ def _evaluation(catalog, loaded, data, period, office, problems, locale):
 def _console(file=None):
     from rich.console import Console
 
-    return Console(file=file, highlight=False, soft_wrap=False,
-                   width=None if (file or sys.stdout).isatty() else 80)
+    # a terminal's own width; in a pipe 80 columns, or $COLUMNS when set (rich reads it)
+    return Console(file=file, highlight=False, soft_wrap=False)
 
 
 def cmd_eval(args) -> int:

@@ -33,50 +33,59 @@ def display(value: Decimal | None, locale: str, digits: int | None = None) -> st
     return format_number(value, locale)
 
 
-LABEL_WIDTH = 44
-
-
 def _status(r) -> Text:
-    label = r.status
+    """The status; a nihil result says its treatment on a second line (achieved, excluded, zero)."""
+    text = Text(r.status, style=_STATUS_STYLE.get(r.status, ""))
     if getattr(r, "nihil", None) and r.status == "nihil":
-        label = f"nihil:{r.nihil}"
-    return Text(label, style=_STATUS_STYLE.get(r.status, ""))
+        text += Text(f"\n{r.nihil}", style="dim")
+    return text
 
 
-def _short(text: str, width: int = LABEL_WIDTH) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def _two_lines(head: str, label: str) -> Text:
+    """An id on the first line, its name on the second; the column cuts each line with an
+    ellipsis, so a row stays two lines high on an 80-column terminal."""
+    return Text(head, style="bold") + Text(f"\n{label}")
 
 
-def indicator_table(ev: Evaluation, rows, title: str) -> Table:
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_lines=False, pad_edge=False)
-    t.add_column("No", justify="right", no_wrap=True)
-    t.add_column("Indikator", ratio=1, min_width=16)
-    t.add_column("Target", justify="right", no_wrap=True)
-    t.add_column("Realisasi", justify="right", no_wrap=True)
-    t.add_column("Capaian", justify="right", no_wrap=True)
-    t.add_column("Predikat", no_wrap=True)
-    t.add_column("Status", no_wrap=True)
-    for n, r in rows:
-        name = Text(r.id, style="bold") + Text(f" {_short(r.label)}")
-        if r.unit:
-            name += Text(f" ({r.unit})", style="dim")
-        t.add_row(str(n), name, Text(r.target_text.replace(".", ",") if ev.locale == "id" and r.target_text else (r.target_text or "-")),
-                  display(r.realisasi, ev.locale), display(r.capaian, ev.locale, None),
-                  Text(r.predikat or "-"), _status(r))
-    return t
-
-
-def aggregate_table(title: str, first: str, rows, locale: str) -> Table:
+def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: int) -> Table:
+    """A table whose one `name` column takes what is left of `width` and cuts its lines with an
+    ellipsis; every other column keeps the width of its longest cell, so numbers are never cut."""
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    t.add_column(first, ratio=1, min_width=20)
-    t.add_column("Capaian", justify="right", no_wrap=True)
-    t.add_column("Predikat", max_width=12)
-    t.add_column("Status", max_width=12)
-    t.add_column("Indikator", justify="right", no_wrap=True)
-    for r in rows:
-        t.add_row(Text(r.id, style="bold") + Text(f" {_short(r.label)}"), display(r.capaian, locale, None),
-                  Text(r.predikat or "-"), _status(r), f"{len(r.items)}/{len(r.items) + len(r.excluded)}")
+    widths = [max([len(header)] + [max(len(line) for line in str(row[k]).split("\n")) for row in rows])
+              for k, (header, _) in enumerate(columns)]
+    fixed = sum(w for w, (_, kind) in zip(widths, columns) if kind != "name")
+    for w, (header, kind) in zip(widths, columns):
+        if kind == "name":
+            room = max(16, width - fixed - 3 * (len(columns) - 1) - 2)  # padding, dividers, edges
+            t.add_column(header, min_width=min(w, room), max_width=room, no_wrap=True, overflow="ellipsis")
+        else:
+            t.add_column(header, justify="right" if kind == "number" else "left", no_wrap=True, min_width=w)
+    for row in rows:
+        t.add_row(*row)
     return t
+
+
+def _target(r, locale: str) -> str:
+    if not r.target_text:
+        return "-"
+    return r.target_text.replace(".", ",") if locale == "id" else r.target_text
+
+
+def indicator_table(ev: Evaluation, rows, title: str, width: int = 80) -> Table:
+    columns = [("No", "number"), ("Indikator", "name"), ("Target", "number"), ("Realisasi", "number"),
+               ("Capaian", "number"), ("Predikat", "text"), ("Status", "text")]
+    return _table(title, columns, [
+        [str(n), _two_lines(r.id + (f" ({r.unit})" if r.unit else ""), r.label), _target(r, ev.locale),
+         display(r.realisasi, ev.locale), display(r.capaian, ev.locale, None), Text(r.predikat or "-"), _status(r)]
+        for n, r in rows], width)
+
+
+def aggregate_table(title: str, first: str, rows, locale: str, width: int = 80) -> Table:
+    columns = [(first, "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
+               ("Indikator", "number")]
+    return _table(title, columns, [
+        [_two_lines(r.id, r.label), display(r.capaian, locale, None), Text(r.predikat or "-"), _status(r),
+         f"{len(r.items)}/{len(r.items) + len(r.excluded)}"] for r in rows], width)
 
 
 def render_evaluation(ev: Evaluation, console: Console) -> None:
@@ -88,16 +97,17 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
     main = [(n, r) for n, r in numbered if r.sasaran]
     other = [(n, r) for n, r in numbered if not r.sasaran]
     if main:
-        console.print(indicator_table(ev, main, f"Capaian Kinerja {ev.period}"))
+        console.print(indicator_table(ev, main, f"Capaian Kinerja {ev.period}", console.width))
     if other:
-        console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {ev.period}"))
+        console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {ev.period}",
+                                      console.width))
     notes = [r for r in ev.indicators if r.status in ("missing", "error") or (r.status == "nihil" and r.reason)]
     for r in notes:
         console.print(Text(f"  {r.id}: ", style="bold") + Text(f"{r.status} — {r.reason}"))
     if ev.sasaran:
-        console.print(aggregate_table("Capaian per Sasaran", "Sasaran", ev.sasaran, ev.locale))
+        console.print(aggregate_table("Capaian per Sasaran", "Sasaran", ev.sasaran, ev.locale, console.width))
     if ev.offices:
-        console.print(aggregate_table("Capaian per Satker", "Satker", ev.offices, ev.locale))
+        console.print(aggregate_table("Capaian per Satker", "Satker", ev.offices, ev.locale, console.width))
     if ev.overall is not None:
         o = ev.overall
         console.print(Text("Capaian keseluruhan: ", style="bold") + Text(display(o.capaian, ev.locale, None))

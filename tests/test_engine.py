@@ -405,7 +405,7 @@ def test_json_is_exact_stable_and_validates_against_the_schema(write, kinerja):
 
 def test_table_escapes_user_text_and_fits_80_columns(write, kinerja):
     cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
-        id="S.a", label="[IKU 1] Persentase [bold]", sasaran="S", num="n", den="d", target=70, extra=""))
+        id="S.a", label="[IKU 1] [bold]", sasaran="S", num="n", den="d", target=70, extra=""))
     data = write("d.toml", '["2024"]\nn = 80\nd = 84\n')
     code, out, _ = kinerja("eval", cat, "--data", data)
     assert code == 0
