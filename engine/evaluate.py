@@ -451,7 +451,7 @@ def compile_kernel(ind: Indicator):
         num_field, den_field = getattr(num, "field", None), getattr(den, "field", None)
         if num_field and den_field:
             def plain_kernel(env, target: Decimal):
-                """Field over field: the most common indicator, `finish` written inline."""
+                """Field over field, the most common indicator: the data read directly."""
                 values = env.values
                 if own_id in values:
                     return None
@@ -468,17 +468,7 @@ def compile_kernel(ind: Indicator):
                     r, status = scale, "nihil"
                 else:
                     r, status = n / d * scale, "ok"
-                if round_first is not None:
-                    r = round_first(r)
-                if low is not None and not low <= r <= high:
-                    return None
-                c = r / target * HUNDRED
-                if cap is not None and c > cap:
-                    c = cap
-                elif floor is not None and c < floor:
-                    c = floor
-                rounded = rounding(c)
-                return status, r, c, rounded, classify(r if by_realisasi else rounded)
+                return finish(status, r, target)
             return plain_kernel
 
         def kernel(env, target: Decimal):  # the common case, written out for speed
