@@ -220,13 +220,17 @@ def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup
         return "cap", "capped at 120 (not declared in this catalog)"
     if printed == 0 and x < 0:
         return "floor", "negative capaian printed as 0 (not declared in this catalog)"
-    if abs(x - printed) <= Decimal(1).scaleb(-places):
+    if f.measure != "target" and places > 0 and abs(x - printed) <= Decimal(1).scaleb(-places):
+        # a computed figure one unit off in its last decimal: inputs rounded differently. A target is
+        # stated, not computed, and a whole-number difference is never rounding.
         return "rounding", "within one unit of the last printed decimal"
-    for key, other in look.values.items():
-        if other is None or key[:2] == (f.level, f.id):
-            continue
-        if key[2] == f.measure and (_q(other, places) == printed or _q(other, places, ROUND_DOWN) == printed):
-            return "copy", f"the printed value is that of {key[0]} `{key[1]}`"
+    sources = [f"{key[0]} `{key[1]}`" for key, other in look.values.items()
+               if other is not None and key[:2] != (f.level, f.id) and key[2] == f.measure
+               and (_q(other, places) == printed or _q(other, places, ROUND_DOWN) == printed)]
+    if sources:
+        # the report's table layout is not encoded, so every row the value could come from is named
+        more = f" (or of {len(sources) - 3} more)" if len(sources) > 3 else ""
+        return "copy", f"the printed {f.measure} is that of " + " or ".join(sources[:3]) + more
     return "unexplained", ""
 
 
