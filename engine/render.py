@@ -6,6 +6,7 @@ indicator named `[IKU 1]` prints as written. No colour when not a terminal.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rich import box
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .numbers import format_number
+from .numbers import format_number, shown
 from .results import Evaluation, IndicatorResult
 
 _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
@@ -24,13 +25,18 @@ def display(value: Decimal | None, locale: str, digits: int | None = None) -> st
     """Numbers for people: long fractions shortened for display only (JSON keeps them exact)."""
     if value is None:
         return "-"
-    if digits is None:
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -3:
-            digits = 3 if abs(value) < 10 else 2
-    if digits is not None:
-        value = value.quantize(Decimal(1).scaleb(-digits))
-    return format_number(value, locale)
+    return format_number(shown(value, digits), locale)
+
+
+# a number standing alone in a step's text: not part of a name (`ikm_b01`) or a file (`c.kin:17`)
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.:])-?\d+\.\d+(?![\w.])")
+
+
+def localized(text: str, locale: str) -> str:
+    """A step's text (written with a decimal point, as JSON keeps it) in the reader's notation."""
+    if locale != "id":
+        return text
+    return _NUMBER_IN_TEXT.sub(lambda m: m.group(0).replace(".", ","), text)
 
 
 def _status(r) -> Text:
@@ -118,12 +124,12 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
 
 def render_explanation(r: IndicatorResult, console: Console, locale: str) -> None:
     console.print(Text(f"{r.id} ", style="bold") + Text(r.label))
-    console.print(Text(f"  periode {r.period}, satuan {r.unit or '-'}, arah {r.direction}, target {r.target_text or '-'}"))
+    console.print(Text(f"  periode {r.period}, satuan {r.unit or '-'}, arah {r.direction}, "
+                       f"target {_target(r, locale)}"))
     for i, s in enumerate(r.steps, start=1):
-        line = Text(f"  {i}. {s.step}: ", style="bold") + Text(s.detail)
-        if s.rule:
-            line += Text(f"   [{s.rule}]", style="dim")
-        console.print(line)
+        console.print(Text(f"  {i}. {s.step}: ", style="bold") + Text(localized(s.detail, locale)))
+        if s.rule:  # which declaration decided this step, on a line of its own
+            console.print(Text(f"     rule: {s.rule}", style="dim"))
     if r.components:
         t = Table(title="Komponen indeks", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
         t.add_column("Komponen", ratio=1)
@@ -135,7 +141,7 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
             name = Text("  " * depth + c.path.rsplit("/", 1)[-1], style="bold" if c.kind == "group" else "")
             t.add_row(name, display(c.weight * 100, locale, 2) + "%" if c.weight is not None else "-",
                       display(c.value, locale, 4 if c.value is not None and c.kind == "component" else 3),
-                      Text(c.detail))
+                      Text(localized(c.detail, locale)))
         console.print(t)
     result = Text("  Hasil: ", style="bold") + Text(
         f"realisasi {display(r.realisasi, locale)}, capaian {display(r.capaian, locale, None)}, "

@@ -424,8 +424,10 @@ def test_explain_shows_each_step_with_numbers(write, kinerja):
     code, out, _ = kinerja("explain", cat, "--data", data, "S.a")
     assert code == 0
     for text in ("numerator: n = 36", "realisasi: 36 / 36 × 100 = 100", "R / T × 100 = 100 / 25 × 100 = 400",
-                 "capped at 120", "half_up 2 : 120 -> 120.00", "policy at"):
+                 "capped at 120", "half_up 2 : 120 -> 120,00", "rule: cap: policy at"):
         assert text in out, text
+    code, out, _ = kinerja("explain", cat, "--data", data, "S.a", "--locale", "en")
+    assert "half_up 2 : 120 -> 120.00" in out  # the step's numbers in the reader's notation
 
 
 def test_budget_metrics_are_ordinary_indicators(write):
