@@ -110,6 +110,10 @@ def _printed_number(text: str) -> tuple[Decimal | None, int]:
     return None, 0
 
 
+def _decimals(n: int) -> str:
+    return "a whole number" if n == 0 else "1 decimal" if n == 1 else f"{n} decimals"
+
+
 def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
     return x.quantize(Decimal(1).scaleb(-places), rounding=mode)
 
@@ -176,7 +180,7 @@ def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup
     if _q(x, places) == printed:
         return "reproduced", ""
     if _q(x, places, ROUND_DOWN) == printed:
-        return "truncation", f"{x:.6f}… cut to {places} decimals, not rounded"
+        return "truncation", f"{x:.6f}… cut to {_decimals(places)}, not rounded"
     if f.level in ("sasaran", "office", "overall") and f.measure == "capaian":
         for alt, used in sorted(look.candidates(f.level, "overall" if f.level == "overall" else f.id),
                                 key=lambda c: len(c[1])):
@@ -197,14 +201,14 @@ def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup
                 for mode in (ROUND_HALF_UP, ROUND_DOWN):
                     alt = _q(value, rp, mode) / target * HUNDRED
                     if _q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed:
-                        return "rounding", f"computed from the value rounded to {rp} decimals"
+                        return "rounding", f"computed from the value rounded to {_decimals(rp)}"
     r = look.indicators.get(f.id) if f.level == "indicator" else None
     if r is not None and f.measure == "capaian" and r.realisasi is not None and r.target:
         for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
             for rp in (2, 1, 3):
                 alt = _q(r.realisasi, rp, mode) / r.target * HUNDRED
                 if _q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed:
-                    return "rounding", f"realisasi {name} to {rp} decimals before the division"
+                    return "rounding", f"realisasi {name} to {_decimals(rp)} before the division"
         t, real = r.target, r.realisasi
         if _q((2 * t - real) / t * HUNDRED, places) == printed:
             return "formula", "lower-is-better formula (2T − R) / T applied"

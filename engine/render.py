@@ -171,7 +171,7 @@ def render_audit(report, console: Console, locale: str, show_all: bool = False) 
             notes.append((r.line, r.id, r.explanation))
     console.print(t)
     for line, ident, why in notes:
-        console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(why))
+        console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(localized(why, locale)))
     summary = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v)
     console.print(Text(f"{len(report.rows)} figures: {summary}"))
 
