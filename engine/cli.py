@@ -29,12 +29,13 @@ exit codes: 0 clean, 1 findings, 2 syntax errors, 3 file errors (missing, unread
 EXIT_INTERNAL = 70
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temporary file in the same folder and rename: never half-written."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -125,15 +126,20 @@ def cmd_fmt(args) -> int:
     return code
 
 
-def _with_data_source(problems, path):
-    """Attach the offending lines of the data file to its diagnostics."""
+def _with_data_source(problems, *paths):
+    """Attach the offending lines of the data file (and a workbook's mapping) to its diagnostics."""
     from kinerja_dsl.diagnostics import Sources, with_sources
 
+    from .data import SPREADSHEET_SUFFIXES
+
     sources = Sources()
-    try:
-        sources.add(str(path), Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        pass
+    for path in paths:
+        if path is None or Path(path).suffix.lower() in SPREADSHEET_SUFFIXES:
+            continue  # a workbook's diagnostics name the cell
+        try:
+            sources.add(str(path), Path(path).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            pass
     return with_sources(problems, sources)
 
 
@@ -150,10 +156,11 @@ def _load_for_eval(args):
         _print_diagnostics(loaded.diagnostics, sys.stderr)
         return None, exit_code(loaded.diagnostics)
     catalog = loaded.catalog
-    data, problems = read_data(args.data)
-    if not any(d.code in ("E005", "E006", "E001") for d in problems):
+    mapping = getattr(args, "mapping", None)
+    data, problems = read_data(args.data, mapping)
+    if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):
         problems = problems + check_data(data, catalog)
-    problems = _with_data_source(problems, args.data)
+    problems = _with_data_source(problems, args.data, mapping)
     if args.period:
         try:
             period = Period.parse(args.period)
@@ -212,6 +219,10 @@ def cmd_eval(args) -> int:
     if loaded is None:
         return code
     ev = _evaluation(*loaded, args.locale)
+    if args.out and Path(args.out).suffix.lower() in TABLE_SUFFIXES:
+        from .tables import lkjip_tables
+
+        return _write_tables(lkjip_tables(ev, loaded[0]), Path(args.out), args.locale)
     if args.json or (args.out and str(args.out).endswith(".json")):
         text = ev.model_dump_json(indent=2) + "\n"
     else:
@@ -234,6 +245,59 @@ def cmd_eval(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+TABLE_SUFFIXES = (".xlsx", ".csv", ".md")
+
+
+def _write_tables(tables, out: Path, locale: str, preamble: str = "") -> int:
+    """Tables to .xlsx (excel extra), .csv or .md, written atomically."""
+    from kinerja_dsl.diagnostics import exit_code
+
+    from .tables import to_csv, to_markdown
+
+    suffix = out.suffix.lower()
+    if suffix == ".xlsx":
+        from .spreadsheet import workbook_bytes
+
+        payload, problem = workbook_bytes(tables)
+        if problem is not None:
+            _print_diagnostics([problem], sys.stderr)
+            return exit_code([problem])
+    elif suffix == ".csv":
+        payload = "\ufeff" + preamble + to_csv(tables, locale)  # the BOM tells Excel it is UTF-8
+    else:
+        payload = to_markdown(tables, locale)
+    write_atomic(out, payload)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_template(args) -> int:
+    from kinerja_dsl.diagnostics import Diagnostic, exit_code
+    from kinerja_dsl.loader import load
+
+    from .periods import Period, PeriodError
+    from .tables import template_table
+
+    loaded = load(args.paths)
+    if loaded.catalog is None:
+        _print_diagnostics(loaded.diagnostics, sys.stderr)
+        return exit_code(loaded.diagnostics)
+    try:
+        period = Period.parse(args.period)
+    except PeriodError:
+        d = Diagnostic("D003", "error", f"`{args.period}` is not a period", "--period",
+                       hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12")
+        _print_diagnostics([d], sys.stderr)
+        return exit_code([d])
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        print(f"kinerja template: --out must end in .xlsx or .csv, not `{out.suffix or out.name}`", file=sys.stderr)
+        return 4
+    table = template_table(loaded.catalog, period, each_office=args.each_office)
+    # a CSV template declares its notation, so the filled file reads back unambiguously
+    return _write_tables([table], out, args.locale, preamble=f"# locale: {args.locale}\r\n")
 
 
 def cmd_explain(args) -> int:
@@ -361,6 +425,8 @@ def _eval_arguments(p) -> None:
     p.add_argument("--unit", metavar="U", help="evaluate every indicator at this office instead of its owner")
     p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation (default id: 102,84)")
     p.add_argument("--json", action="store_true", help="JSON output (exact decimals as strings)")
+    p.add_argument("--mapping", metavar="TOML", help="where the values stand in an .xlsx data file "
+                   "(default: sheet Realisasi, columns Periode, Satker, Variabel, Nilai as `kinerja template` writes)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -392,7 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example: kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _eval_arguments(p)
-    p.add_argument("--out", metavar="FILE", help="write the result to FILE (JSON when FILE ends in .json)")
+    p.add_argument("--out", metavar="FILE", help="write the result to FILE: JSON (.json), the LKjIP tables "
+                   "(.xlsx, .csv, .md), else the text tables")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("explain", help="show one indicator's computation step by step",
@@ -439,6 +506,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation")
     p.add_argument("--json", action="store_true", help="JSON output")
     p.set_defaults(func=cmd_diff, unit=None)
+
+    p = sub.add_parser("template", help="an empty realisation workbook to fill in, one row per office and field",
+                       description="Write an empty data file: one row per (period, office, field) the catalog needs, "
+                       "with the indicators that use it; fill column Nilai and pass the file to --data.",
+                       epilog="example: kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs=1, metavar="CATALOG", help="catalog file or folder")
+    p.add_argument("--period", required=True, metavar="P", help="2024, 2024-TW1 … TW4, 2024-S1/S2, 2024-01 … 12")
+    p.add_argument("--out", required=True, metavar="FILE", help="the template: .xlsx (excel extra) or .csv")
+    p.add_argument("--each-office", action="store_true",
+                   help="rows also for every office below an indicator's office (data collected per unit)")
+    p.add_argument("--locale", choices=("id", "en"), default="id", help="CSV notation (default id: 1.234,56)")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("codes", help="the diagnostic catalogue: every code, its meaning and its fix")
     p.set_defaults(func=cmd_codes)

@@ -2,7 +2,9 @@
 
 One value per (period, office, field or indicator). TOML floats are read as
 Decimal from their text; texts are read in the file's declared notation. A value
-that is absent is missing, never 0. Every problem is a diagnostic with file and line.
+that is absent is missing, never 0. Every problem is a diagnostic with file and line
+(for a workbook, read by engine/spreadsheet.py into the same Dataset, with the cell:
+`realisasi.xlsx:TW3!D14`).
 """
 from __future__ import annotations
 
@@ -33,8 +35,12 @@ MISSING_TEXTS = {"-", "", "n/a", "na"}
 class Value:
     value: Decimal
     text: str
-    file: str
+    file: str   # a workbook value carries its cell here ("r.xlsx:TW3!D14") and line 0
     line: int
+
+    @property
+    def place(self) -> str:
+        return f"line {self.line}" if self.line else self.file
 
 
 @dataclass
@@ -54,7 +60,7 @@ class Dataset:
         if key in cell:
             first = cell[key]
             out.append(Diagnostic("D004", "error", f"`{key}` is given twice for {office or 'the office'} in {period}",
-                                  value.file, value.line, 1, 0, hint=f"the first value is at line {first.line}; keep one"))
+                                  value.file, value.line, 1, 0, hint=f"the first value is at {first.place}; keep one"))
             return
         cell[key] = value
 
@@ -140,9 +146,12 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     return data, out
 
 
-def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: int, out: list[Diagnostic]) -> None:
+def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: int, out: list[Diagnostic],
+             file: str | None = None) -> None:
+    """One value into the dataset; `file` names a spreadsheet cell (then line is 0)."""
+    file = file or data.file
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
-        out.append(Diagnostic("D007", "error", f"`{key}` is not a number", data.file, line, 1, 0))
+        out.append(Diagnostic("D007", "error", f"`{key}` is not a number", file, line, 1, 0))
         return
     if isinstance(raw, str):
         if raw.strip().lower() in MISSING_TEXTS:
@@ -150,12 +159,12 @@ def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: in
         try:
             value = parse_number(raw, data.locale)
         except NotationError as err:
-            out.append(Diagnostic("D006", "error", str(err), data.file, line, 1, 0, hint=err.hint))
+            out.append(Diagnostic("D006", "error", str(err), file, line, 1, 0, hint=err.hint))
             return
         text = raw
     else:
         value, text = Decimal(raw), str(raw)
-    data.put(period, office, key, Value(value, text, data.file, line), out)
+    data.put(period, office, key, Value(value, text, file, line), out)
 
 
 # ---- CSV -------------------------------------------------------------------------------
@@ -213,11 +222,19 @@ def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     return data, out
 
 
-def read_data(path) -> tuple[Dataset, list[Diagnostic]]:
-    """Read a .toml or .csv data file; never raises on bad input."""
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_data(path, mapping=None) -> tuple[Dataset, list[Diagnostic]]:
+    """Read a .toml, .csv or .xlsx data file (`mapping`: where a workbook's values stand);
+    never raises on bad input."""
     path = Path(path)
     if not path.exists():
         return Dataset(str(path)), [Diagnostic("E006", "error", "no such file", str(path))]
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        from .spreadsheet import read_workbook  # lazy: openpyxl is an optional extra
+
+        return read_workbook(path, mapping)
     text, problems = _decode(path)
     if text is None:
         return Dataset(str(path)), problems
@@ -237,8 +254,9 @@ def check_data(data: Dataset, catalog) -> list[Diagnostic]:
     for (period, office), cell in data.values.items():
         if office not in offices and office not in reported_offices:
             reported_offices.add(office)
-            first = min(v.line for v in cell.values()) if cell else 0
-            out.append(Diagnostic("D002", "error", f"unknown office `{office}`", data.file, max(0, first - 1) or first, 1, 0,
+            first = min(cell.values(), key=lambda v: v.line, default=None)
+            file, line = (first.file, max(0, first.line - 1) or first.line) if first else (data.file, 0)
+            out.append(Diagnostic("D002", "error", f"unknown office `{office}`", file, line, 1, 0,
                                   hint=did_you_mean(office, catalog.offices) or "declare it in the catalog with `office`"))
         for key, v in cell.items():
             if key not in known:

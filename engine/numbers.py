@@ -87,6 +87,18 @@ def format_number(value: Decimal | None, locale: str = "id", places: int | None 
     return ("-" if negative else "") + out
 
 
+def shown(value: Decimal, digits: int | None = None) -> Decimal:
+    """The figure people see: a long fraction shortened to 3 places (below 10) or 2, or to
+    `digits`. For display and export only; results and JSON keep the exact value."""
+    if digits is None:
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -3:
+            digits = 3 if abs(value) < 10 else 2
+    if digits is not None:
+        value = value.quantize(Decimal(1).scaleb(-digits))
+    return value
+
+
 def plain(value: Decimal | None) -> str | None:
     """Canonical text of a Decimal for JSON: no exponent, no float."""
     if value is None:

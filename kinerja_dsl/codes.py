@@ -58,7 +58,8 @@ CODES: dict[str, tuple[str, str]] = {
     "P000": ("A .kin PK file has no `agreement` block.", 'Declare `agreement "PK 2024" { year 2024 … }`.'),
     "P001": ("A PK target names an unknown indicator.", "Use the suggested id."),
     "P002": ("An IKU of the catalog is missing from the PK.", "Add its target."),
-    "P003": ("A PK target is on the wrong scale: outside the range, or a count with decimals.", "Check the scale."),
+    "P003": ("A PK target is on the wrong scale: outside the range, a count with decimals, or a percentage "
+             "for an indicator measured in another unit.", "Check the scale and the unit."),
     "P004": ("A PK target is weaker than the Renstra target for the year.", "Raise it, or revise the Renstra."),
     "P005": ("TW targets disagree with the roll-up rule (sum, last) or cumulative targets decrease.",
              "Make the quarters add up (sum) or end at the annual target (last)."),
@@ -70,6 +71,8 @@ CODES: dict[str, tuple[str, str]] = {
     "P011": ("The PK's year is missing or has no targets in the catalog.", "Use the catalog of the PK's year."),
     "P012": ("A PK target differs from the catalog's target for the year (warning).", "One of the two is a copy error."),
     "P013": ("An unknown period label in a PK target.", "Use TW1–TW4, S1–S2, B01–B12."),
+    "P014": ("A PK target differs from the Renstra target for the year without being weaker, e.g. above it "
+             "(warning).", "Explain it where the LKjIP compares PK and Renstra, or revise the Renstra."),
 }
 
 EXIT_CODES = ("0 clean · 1 findings · 2 syntax errors · 3 file errors (missing, unreadable, not UTF-8) · "

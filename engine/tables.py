@@ -1,0 +1,194 @@
+"""The LKjIP tables and the data template as plain rows, and their CSV and Markdown forms.
+
+A table is a name (the sheet it goes to), column headers as the reports print them and
+rows of cells: text, a whole number or an exact Decimal (already shortened as the
+terminal shows it, so every format prints the same figure), None for empty. No
+dependency beyond the standard library: the .xlsx form is in engine/spreadsheet.py.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .numbers import format_number, shown
+from .periods import Period
+
+Cell = str | int | Decimal | None
+
+
+@dataclass
+class Table:
+    name: str                 # sheet name: Indikator, Sasaran, Keseluruhan, Anggaran, Realisasi
+    title: str                # a caption for Markdown and CSV
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    amounts: frozenset[str] = frozenset()  # columns of Rupiah amounts (whole numbers, thousands grouped)
+
+
+def _number(value: Decimal | None) -> Decimal | None:
+    return None if value is None else shown(value)
+
+
+def _percent(value: Decimal | None) -> Decimal | None:
+    """Serapan and efisiensi: percentages (points) with 2 places, as Tabel 114 prints them."""
+    return None if value is None else shown(value, 2)
+
+
+def _status(r) -> str:
+    return f"nihil:{r.nihil}" if r.status == "nihil" and r.nihil else r.status
+
+
+def _target(r) -> Cell:
+    """A single target as a number; a range target ("80 .. 90") stays text."""
+    if r.target is not None and r.target_text and re.fullmatch(r"-?\d+(\.\d+)?", r.target_text.strip()):
+        return r.target
+    return r.target_text
+
+
+def _step(r, name: str) -> Decimal | None:
+    return next((s.value for s in r.steps if s.step == name), None)
+
+
+def budget_lines(ev, catalog) -> list:
+    """Indicators without a sasaran whose numerator and denominator are single amount fields:
+    realisasi anggaran / pagu, i.e. serapan (the BUDGET.*.serapan lines of Tabel 114)."""
+    out = []
+    for r in ev.indicators:
+        ind = catalog.indicators.get(r.id)
+        if r.sasaran or ind is None:
+            continue
+        parts = [ind.formulas.get("numerator", ""), ind.formulas.get("denominator", "")]
+        fields = [catalog.fields.get(p.strip()) for p in parts]
+        if all(f is not None and f.kind == "amount" for f in fields):
+            out.append(r)
+    return out
+
+
+def lkjip_tables(ev, catalog) -> list[Table]:
+    """Indikator, Sasaran, Keseluruhan and Anggaran, as the LKjIP prints them."""
+    sasaran = {s.id: s for s in ev.sasaran}
+    budget = budget_lines(ev, catalog)
+    budget_ids = {r.id for r in budget}
+    indikator = Table("Indikator", f"Capaian Kinerja {ev.period}",
+                      ["No", "Kode", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi", "Capaian",
+                       "Predikat", "Status", "Keterangan"])
+    # the PK indicators first, then the other indicators without a sasaran (budget scores)
+    rows = [r for r in ev.indicators if r.sasaran] + [r for r in ev.indicators
+                                                     if not r.sasaran and r.id not in budget_ids]
+    for n, r in enumerate(rows, start=1):
+        label = sasaran[r.sasaran].label if r.sasaran in sasaran else (r.sasaran or "")
+        indikator.rows.append([n, r.id, label, r.label, r.unit, _target(r), _number(r.realisasi),
+                               _number(r.capaian), r.predikat, _status(r), r.reason])
+    per_sasaran = Table("Sasaran", f"Capaian per Sasaran {ev.period}",
+                        ["No", "Kode", "Sasaran", "Capaian", "Predikat", "Status", "Indikator"])
+    for n, s in enumerate(ev.sasaran, start=1):
+        per_sasaran.rows.append([n, s.id, s.label, _number(s.capaian), s.predikat, s.status,
+                                 f"{len(s.items)}/{len(s.items) + len(s.excluded)}"])
+    overall = Table("Keseluruhan", f"Capaian per Satker dan keseluruhan {ev.period}",
+                    ["Tingkat", "Kode", "Uraian", "Capaian", "Predikat", "Status", "Metode"])
+    for o in ev.offices:
+        overall.rows.append(["Satker", o.id, o.label, _number(o.capaian), o.predikat, o.status, o.method])
+    if ev.overall is not None:
+        o = ev.overall
+        overall.rows.append(["Keseluruhan", "", o.label, _number(o.capaian), o.predikat, o.status, o.method])
+    anggaran = Table("Anggaran", f"Realisasi anggaran {ev.period}",
+                     ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Sasaran", "Capaian", "Efisiensi"],
+                     amounts=frozenset({"Pagu", "Realisasi"}))
+    for n, r in enumerate(budget, start=1):
+        # the catalog declares no link from a budget line to its sasaran: an id segment naming
+        # a sasaran (BUDGET.SJ1.serapan -> SJ1) is taken as one; efisiensi = capaian - serapan
+        s = next((sasaran[p] for p in r.id.split(".") if p in sasaran), None)
+        capaian = s.capaian_exact if s is not None else None
+        efisiensi = capaian - r.realisasi if capaian is not None and r.realisasi is not None else None
+        anggaran.rows.append([n, r.id, r.label, _step(r, "denominator"), _step(r, "numerator"),
+                              _percent(r.realisasi), s.id if s else None, _number(s.capaian) if s else None,
+                              _percent(efisiensi)])
+    return [indikator, per_sasaran, overall, anggaran]
+
+
+# ---- the data template -----------------------------------------------------------------
+
+TEMPLATE_COLUMNS = ["Periode", "Satker", "Nama satker", "Variabel", "Uraian", "Jenis", "Dipakai oleh", "Nilai"]
+_PREV = re.compile(r"\bprev\(\s*([A-Za-z_]\w*)\s*(?:,\s*(\d+)\s*)?\)")
+
+
+def _below(catalog, office: str) -> list[str]:
+    """Every office under `office` (depth first, in declaration order)."""
+    out = []
+    for o in catalog.offices.values():
+        if o.parent == office:
+            out += [o.id] + _below(catalog, o.id)
+    return out
+
+
+def template_table(catalog, period: Period, each_office: bool = False) -> Table:
+    """One row per (period, office, field) the catalog needs, Nilai empty to fill in.
+
+    A field is listed at the office of each indicator that uses it (the whole catalog when
+    the indicator names none); `prev(field, N)` adds the N earlier periods; `each_office`
+    adds every office below, for data collected per unit (the engine rolls them up)."""
+    needs: dict[tuple[Period, str, str], list[str]] = {}
+    for ind in catalog.indicators.values():
+        offices = [ind.office or ""] + (_below(catalog, ind.office) if each_office and ind.office else [])
+        earlier: dict[str, int] = {}
+        for text in ind.formulas.values():
+            for name, count in _PREV.findall(text):
+                earlier[name] = max(earlier.get(name, 0), int(count or 1))
+        for name in ind.fields:
+            periods = [period] + period.previous(earlier.get(name, 0))
+            for p in periods:
+                for office in offices:
+                    needs.setdefault((p, office, name), []).append(ind.id)
+    table = Table("Realisasi", f"Realisasi {period.label}: isi kolom Nilai", list(TEMPLATE_COLUMNS))
+    order = {o: n for n, o in enumerate([""] + list(catalog.offices))}
+    for (p, office, name), used_by in sorted(needs.items(), key=lambda kv: (-kv[0][0].year, kv[0][0],
+                                                                          order.get(kv[0][1], 0), kv[0][2])):
+        f = catalog.fields[name]
+        o = catalog.offices.get(office)
+        table.rows.append([p.label, office, o.label if o else "", name, f.label, f.kind, ", ".join(used_by), None])
+    return table
+
+
+# ---- CSV and Markdown --------------------------------------------------------------------
+
+def _text(value: Cell, locale: str, grouping: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_number(value, locale, grouping=grouping)
+    return str(value)
+
+
+def to_csv(tables: list[Table], locale: str = "id") -> str:
+    """One file a planner opens in Excel: locale id is `;`-separated with a decimal comma and no
+    thousands dots (what Excel set to Indonesian reads as numbers), en is `,` with a decimal point.
+    Tables follow each other: a title line, the header, the rows, an empty line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if locale == "id" else ",", lineterminator="\r\n")
+    for k, t in enumerate(tables):
+        if k:
+            writer.writerow([])
+        if len(tables) > 1:
+            writer.writerow([t.title])
+        writer.writerow(t.columns)
+        for row in t.rows:
+            writer.writerow([_text(v, locale, grouping=False) for v in row])
+    return buffer.getvalue()
+
+
+def to_markdown(tables: list[Table], locale: str = "id") -> str:
+    """Pipe tables with numbers in the reader's notation (102,84; 25.713.209.000)."""
+    out = []
+    for t in tables:
+        numeric = [any(isinstance(row[i], (int, Decimal)) for row in t.rows) for i in range(len(t.columns))]
+        out.append(f"## {t.title}\n")
+        out.append("| " + " | ".join(t.columns) + " |")
+        out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
+        for row in t.rows:
+            cells = [_text(v, locale, grouping=True).replace("|", "\\|").replace("\n", " ") or "-" for v in row]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
