@@ -203,7 +203,8 @@ class RequiredIku(PkRule):
 
 
 class Scale(PkRule):
-    """P003: targets on the indicator's scale: inside its range, no decimals for counts."""
+    """P003: targets on the indicator's scale: inside its range, no decimals for counts, and a
+    written "%" only where the indicator is a percentage ("20 %" for an index is a unit error)."""
 
     def run(self, doc, catalog):
         for e in doc.entries:
@@ -224,6 +225,22 @@ class Scale(PkRule):
                     yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` has decimals but counts {ind.unit}",
                               "a count is a whole number")
                     break
+            else:
+                if "%" in e.target.text and ind.unit.lower() not in PERCENT_UNITS:
+                    yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` is written as a percentage "
+                              f"but `{ind.id}` is measured in {ind.unit}",
+                              f"write the target in {ind.unit}, or correct the indicator's unit in the catalog")
+
+
+def _weaker(ind, target: TargetSpec, renstra: TargetSpec) -> bool:
+    """A single-value target below (above, for lower-is-better) the Renstra's."""
+    if target.is_range or renstra.is_range:
+        return False
+    return target.low < renstra.low if ind.direction != "lower" else target.low > renstra.low
+
+
+def _in_range(ind, target: TargetSpec) -> bool:
+    return ind.range is None or all(ind.range[0] <= b <= ind.range[1] for b in (target.low, target.high) if b is not None)
 
 
 class FollowsRenstra(PkRule):
@@ -237,17 +254,35 @@ class FollowsRenstra(PkRule):
             if ind is None or e.period is not None:
                 continue
             renstra = ind.renstra.get(doc.year)
-            if renstra is not None and not e.target.is_range and not renstra.is_range:
-                weaker = e.target.low < renstra.low if ind.direction != "lower" else e.target.low > renstra.low
-                if weaker:
-                    yield _at(doc, e, "P004", f"target {e.target.text} of `{ind.id}` is weaker than the Renstra "
-                              f"target {renstra.text} for {doc.year}",
-                              "a PK target follows the Renstra trajectory; raise it or revise the Renstra")
+            if renstra is not None and _weaker(ind, e.target, renstra):
+                yield _at(doc, e, "P004", f"target {e.target.text} of `{ind.id}` is weaker than the Renstra "
+                          f"target {renstra.text} for {doc.year}",
+                          "a PK target follows the Renstra trajectory; raise it or revise the Renstra")
             declared = ind.target(doc.year)
             if declared is not None and (declared.low, declared.high) != (e.target.low, e.target.high):
                 yield _at(doc, e, "P012", f"target {e.target.text} of `{ind.id}` differs from the catalog's "
                           f"target {declared.text} for {doc.year}", "one of the two is a copy error",
                           severity=WARNING)
+
+
+class DiffersFromRenstra(PkRule):
+    """P014 (warning): an annual target that differs from the Renstra target without being weaker
+    (P004 reports those): a PK above the Renstra, or a different range. A target outside the
+    indicator's range is on another scale (P003), not above the Renstra."""
+
+    def run(self, doc, catalog):
+        if doc.year is None:
+            return
+        for e in doc.entries:
+            ind = catalog.indicators.get(e.indicator)
+            renstra = ind.renstra.get(doc.year) if ind is not None and e.period is None else None
+            if renstra is None or (renstra.low, renstra.high) == (e.target.low, e.target.high) \
+                    or _weaker(ind, e.target, renstra) or not _in_range(ind, e.target):
+                continue
+            yield _at(doc, e, "P014", f"target {e.target.text} of `{ind.id}` differs from the Renstra "
+                      f"target {renstra.text} for {doc.year}",
+                      "a PK may go beyond the Renstra: say why where the LKjIP compares the two, "
+                      "or revise the Renstra", severity=WARNING)
 
 
 class PeriodTargets(PkRule):
@@ -325,7 +360,7 @@ class ZeroNeedsNihil(PkRule):
 
 
 RULES = (UnknownIndicators(), Duplicates(), YearMatches(), RequiredIku(), Scale(), FollowsRenstra(),
-         PeriodTargets(), SasaranCovered(), Weights(), ZeroNeedsNihil())
+         DiffersFromRenstra(), PeriodTargets(), SasaranCovered(), Weights(), ZeroNeedsNihil())
 
 
 def validate(doc: PkDocument, catalog: Catalog) -> list[Diagnostic]:

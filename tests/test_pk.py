@@ -80,6 +80,9 @@ CASES = {
              "pk.kin:4:3: warning[P012]: target 95 of `S1.p` differs from the catalog's target 90 for 2024", None),
     "P013": ("  target S1.p = 90\n  target S1.p TW5 = 20\n  target S1.i = 3.6\n  target S2.n = 12\n",
              "pk.kin:5:3: error[P013]: unknown period `TW5`", "did you mean `TW4`?"),
+    "P014": ("  target S1.p = 95\n  target S1.i = 3.6\n  target S2.n = 12\n",
+             "pk.kin:4:3: warning[P014]: target 95 of `S1.p` differs from the Renstra target 90 for 2024",
+             "a PK may go beyond the Renstra: say why where the LKjIP compares the two, or revise the Renstra"),
 }
 
 
@@ -93,7 +96,7 @@ def test_each_pk_rule(code, write, kinerja, monkeypatch, tmp_path):
     assert expected in out.splitlines(), out
     if hint:
         assert f"  = hint: {hint}" in out
-    assert exit_code == (0 if code in ("P007", "P012") else 1)
+    assert exit_code == (0 if code in ("P007", "P012", "P014") else 1)
 
 
 def test_p005_sum_rule_and_p003_decimals(write, kinerja, monkeypatch, tmp_path):
@@ -104,6 +107,21 @@ def test_p005_sum_rule_and_p003_decimals(write, kinerja, monkeypatch, tmp_path):
     _, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "catalog.kin")
     assert "pk.kin:8:3: error[P005]: TW targets of `S1.p` sum to 80, not the annual 90" in out
     assert "pk.kin:10:3: error[P003]: target 12.5 of `S2.n` has decimals but counts orang" in out
+
+
+def test_p003_a_percentage_on_an_index_and_p014_not_for_another_scale(write, kinerja, monkeypatch, tmp_path):
+    """"20 %" for an index is a unit error even inside the range; a target outside the range is
+    on another scale, so it is not also "above the Renstra" (P014)."""
+    write("catalog.kin", CATALOG.replace("  target 2024 = 3.6\n", "  target 2024 = 3.6\n  renstra 2024 = 3.6\n"))
+    write("pk.kin", pk("  target S1.p = 90\n  target S1.i = 3%\n  target S2.n = 12\n"))
+    write("pk2.kin", pk("  target S1.p = 90\n  target S1.i = 90\n  target S2.n = 12\n"))
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "catalog.kin")
+    assert ("pk.kin:5:3: error[P003]: target 3% of `S1.i` is written as a percentage but `S1.i` is measured "
+            "in indeks") in out.splitlines()
+    _, out, _ = kinerja("validate-pk", "pk2.kin", "--catalog", "catalog.kin")
+    assert "pk2.kin:5:3: error[P003]: target 90 of `S1.i` is outside its range 0 .. 4" in out
+    assert "P014" not in out
 
 
 def test_p008_weights(write, kinerja, monkeypatch, tmp_path):
