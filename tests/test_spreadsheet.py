@@ -27,14 +27,14 @@ field pagu "Pagu" amount
 field belanja "Realisasi anggaran" amount
 sasaran S1 "Penyelesaian perkara"
 indicator S1.p "Persentase perkara selesai" {
+  direction higher
+  unit "%"
   sasaran S1
   office kanwil
-  unit "%"
+  target 2024 = 90
   numerator selesai
   denominator masuk
   scale 100
-  direction higher
-  target 2024 = 90
 }
 indicator BUDGET.S1.serapan "Serapan anggaran S1" {
   office kanwil
