@@ -25,7 +25,7 @@ from kinerja_dsl.loader import read_text
 from kinerja_dsl.parser import parse
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
-from .numbers import NotationError, parse_number
+from .numbers import NotationError, format_number, parse_number
 
 PERCENT_UNITS = ("%", "persen")
 
@@ -114,6 +114,8 @@ def read_pk(path) -> tuple[PkDocument | None, list[Diagnostic]]:
     doc.year = int(meta["year"]) if isinstance(meta.get("year"), int) else None
     doc.office = meta.get("office")
     locale = meta.get("locale")
+    doc.year_line = next((n for n, line in enumerate(text.splitlines(), start=1)
+                          if line.split("=")[0].strip() == "year"), 0)
     starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[target]]"]
     for k, item in enumerate(data.get("target", [])):
         line = starts[k] if k < len(starts) else 0
@@ -131,9 +133,22 @@ def _add(doc, indicator, period, raw, locale, line, problems) -> None:
         target = _target_from_text(raw, locale) if isinstance(raw, str) else TargetSpec(Decimal(raw), None, str(raw))
     except NotationError as err:
         problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}`: {err}", doc.file, line, 1, 0,
-                                   hint=err.hint))
+                                   hint=_other_notation(str(raw), locale) or err.hint))
         return
     doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line))
+
+
+def _other_notation(raw: str, locale: str | None) -> str | None:
+    """For a text refused in the declared notation that reads in the other one: what to write."""
+    other = {"id": "en", "en": "id"}.get(locale or "")
+    try:
+        value = parse_number(raw, other) if other else None
+    except NotationError:
+        return None
+    if value is None:
+        return None
+    return f"`{raw.strip()}` is {format_number(value, other, grouping=False)} in {other} notation: " \
+           f"in {locale} notation write `{format_number(value, locale, grouping=False)}`"
 
 
 # ---- rules -----------------------------------------------------------------------------
