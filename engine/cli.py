@@ -91,7 +91,7 @@ def cmd_fmt(args) -> int:
     from kinerja_dsl.loader import expand, read_text
     from kinerja_dsl.parser import parse
 
-    files, problems = expand(args.paths)
+    files, problems = expand(args.paths, recursive=True)
     diagnostics = list(problems)
     changed = []
     sources = Sources()
@@ -484,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate-pk", help="check a Perjanjian Kinerja before it is signed",
                        description="Check a PK (an `agreement` in a .kin file, or TOML/CSV) against the catalog: "
                        "unknown indicators, missing IKU, wrong scale, weaker than the Renstra, TW targets, duplicates.",
-                       epilog="example: kinerja validate-pk indicators/banten-2024/pk.kin --catalog indicators/banten-2024/catalog.kin",
+                       epilog="example: kinerja validate-pk indicators/banten-2024/pk-2024-bab2.kin --catalog indicators/banten-2024/catalog.kin",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("pk", metavar="PK_FILE", help="the PK: .kin with an agreement, .toml or .csv")
     p.add_argument("--catalog", required=True, nargs="+", metavar="PATH", help="the catalog it must follow")

@@ -183,14 +183,28 @@ def format_file(f: ast.CatalogFile) -> str:
     src = f.source.splitlines()
     code_lines = {ln.anchor for ln in printer.lines}
     trailing: dict[int, list[str]] = {}
+    trailing_column: dict[int, int] = {}
     pending: list[ast.Comment] = []
     for c in f.comments:
         before = src[c.line - 1][: c.column - 1] if c.line - 1 < len(src) else ""
         if before.strip():
             trailing.setdefault(c.line, []).append(c.text.rstrip())
+            trailing_column.setdefault(c.line, c.column)
         else:
             pending.append(c)
     out: list[str] = []
+    code_of: dict[int, str] = {}      # output line -> its code, where a trailing comment follows
+    comment_of: dict[int, str] = {}   # output line -> that trailing comment
+    continued: set[int] = set()       # output lines that continue the trailing comment above them
+
+    def own_line_comment(c: ast.Comment, depth: int) -> None:
+        above = len(out) - 1
+        if trailing_column.get(c.line - 1) == c.column and (above in comment_of or above in continued):
+            trailing_column[c.line] = c.column  # a third line may continue it again
+            continued.add(len(out))
+            out.append(c.text.rstrip())
+        else:
+            out.append(INDENT * depth + c.text.rstrip())
 
     def blank_above(line: int) -> bool:
         return line >= 2 and not src[line - 2].strip()
@@ -213,7 +227,7 @@ def format_file(f: ast.CatalogFile) -> str:
         for c in before:
             if (ln.force_blank and c.line == attached) or blank_above(c.line):
                 add_blank()
-            out.append(INDENT * ln.depth + c.text.rstrip())
+            own_line_comment(c, ln.depth)
         if (ln.force_blank and attached == ln.anchor) or (blank_above(ln.anchor) and not ln.closing):
             add_blank()
         text = INDENT * ln.depth + ln.text
@@ -223,15 +237,43 @@ def format_file(f: ast.CatalogFile) -> str:
                 notes.extend(trailing[line])
                 used.add(line)
         if notes:
-            text += "  " + " ".join(notes)
+            code_of[len(out)], comment_of[len(out)] = text, " ".join(notes)
         out.append(text)
     for c in pending:
         if blank_above(c.line):
             add_blank()
-        out.append(c.text.rstrip())
+        own_line_comment(c, 0)
+    _align_trailing_comments(out, code_of, comment_of, continued)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+ALIGN_LIMIT = 60  # a statement longer than this keeps its comment two spaces after it
+
+
+def _align_trailing_comments(out: list[str], code_of: dict[int, str], comment_of: dict[int, str],
+                             continued: set[int]) -> None:
+    """Trailing comments of consecutive lines start in one column (as planners align them by
+    hand, and as gofmt does); a comment line continuing one of them starts in that column too."""
+    i = 0
+    while i < len(out):
+        if i not in comment_of:
+            i += 1
+            continue
+        run = [i]
+        while run[-1] + 1 < len(out) and (run[-1] + 1 in comment_of or run[-1] + 1 in continued):
+            run.append(run[-1] + 1)
+        widths = [len(code_of[k]) for k in run if k in comment_of and len(code_of[k]) <= ALIGN_LIMIT]
+        column = max(widths, default=0) + 2
+        for k in run:
+            if k in continued:
+                out[k] = " " * column + out[k]
+            elif len(code_of[k]) <= ALIGN_LIMIT:
+                out[k] = code_of[k].ljust(column) + comment_of[k]
+            else:
+                out[k] = code_of[k] + "  " + comment_of[k]
+        i = run[-1] + 1
 
 
 __all__ = ["format_file", "expression", "setting", "VALUES"]

@@ -79,12 +79,13 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
     return decode(data, str(path))
 
 
-def expand(paths) -> tuple[list[Path], list[Diagnostic]]:
-    """Files named on the command line; directories give their `*.kin` files."""
+def expand(paths, recursive: bool = False) -> tuple[list[Path], list[Diagnostic]]:
+    """Files named on the command line; directories give their `*.kin` files (one catalog per
+    folder), or with `recursive` those of every folder below (`kinerja fmt indicators/`)."""
     files, diagnostics = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(p.glob(f"*{SUFFIX}"))
+            found = sorted(p.rglob(f"*{SUFFIX}") if recursive else p.glob(f"*{SUFFIX}"))
             if not found:
                 diagnostics.append(Diagnostic("E007", "error", f"no catalog files (*{SUFFIX}) in this directory", str(p),
                                               hint="point at a folder under indicators/, or at a .kin file"))

@@ -187,6 +187,29 @@ def test_fmt_keeps_comments_and_windows_line_endings(write, kinerja):
     assert path.read_bytes() == b'# head\r\nfield a "A" count  # trailing\r\n\r\n# before\r\nfield b "B" count\r\n'
 
 
+def test_fmt_aligns_trailing_comments_and_their_continuation_lines(write, kinerja):
+    path = write("aligned.kin", (
+        "policy {\n"
+        "  cap none # no cap (L995)\n"
+        "  nihil   excluded        # 0/0 left out:\n"
+        "                          # KI 111,71 = mean(121,43; 102,00)\n"
+        "  round half_up 2 # L1543\n"
+        "\n"
+        "  rollup sum  # after a blank line: a run of its own\n"
+        "}\n"))
+    assert kinerja("fmt", path)[0] == 0
+    assert path.read_text(encoding="utf-8") == (
+        "policy {\n"
+        "  cap none         # no cap (L995)\n"
+        "  nihil excluded   # 0/0 left out:\n"
+        "                   # KI 111,71 = mean(121,43; 102,00)\n"
+        "  round half_up 2  # L1543\n"
+        "\n"
+        "  rollup sum  # after a blank line: a run of its own\n"
+        "}\n")
+    assert kinerja("fmt", "--check", path)[0] == 0  # idempotent
+
+
 def test_expressions_keep_their_meaning_through_the_formatter(write):
     text = """
         field a "A" number
@@ -362,3 +385,11 @@ def test_no_user_text_is_ever_executed():
         for path in (ROOT / folder).glob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert not _re.search(r"(?<![\w.])(eval|exec|compile|__import__)\(", text), path
+
+
+def test_shipped_examples_are_in_canonical_form(kinerja):
+    """`kinerja fmt --check indicators/` walks every folder below and finds nothing to change."""
+    from conftest import ROOT
+
+    code, out, _ = kinerja("fmt", "--check", ROOT / "indicators")
+    assert (code, out) == (0, "")
