@@ -356,10 +356,10 @@ def cmd_validate_pk(args) -> int:
     if loaded.catalog is None:
         _print_diagnostics(loaded.diagnostics, sys.stderr)
         return exit_code(loaded.diagnostics)
-    doc, problems = read_pk(args.pk)
+    doc, problems = read_pk(args.pk, args.mapping)
     if doc is not None:
         problems = problems + validate(doc, loaded.catalog)
-    problems = _with_data_source(problems, args.pk)
+    problems = _with_data_source(problems, args.pk, args.mapping)
     code = exit_code(problems, strict=args.strict)
     if args.json:
         print(json.dumps({"pk": str(args.pk), "year": doc.year if doc else None,
@@ -482,12 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("validate-pk", help="check a Perjanjian Kinerja before it is signed",
-                       description="Check a PK (an `agreement` in a .kin file, or TOML/CSV) against the catalog: "
+                       description="Check a PK (an `agreement` in a .kin file, or TOML/CSV/XLSX) against the catalog: "
                        "unknown indicators, missing IKU, wrong scale, weaker than the Renstra, TW targets, duplicates.",
                        epilog="example: kinerja validate-pk indicators/banten-2024/pk-2024-bab2.kin --catalog indicators/banten-2024/catalog.kin",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("pk", metavar="PK_FILE", help="the PK: .kin with an agreement, .toml or .csv")
+    p.add_argument("pk", metavar="PK_FILE", help="the PK: .kin with an agreement, .toml, .csv or .xlsx")
     p.add_argument("--catalog", required=True, nargs="+", metavar="PATH", help="the catalog it must follow")
+    p.add_argument("--mapping", metavar="TOML", help="where the columns stand in an .xlsx PK "
+                   "(default: sheet PK, else the first; columns indicator, target, period, year)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--strict", action="store_true", help="warnings count as findings (exit 1)")
     p.set_defaults(func=cmd_validate_pk)

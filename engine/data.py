@@ -173,8 +173,20 @@ _COLUMNS = {"period": ("period", "periode"), "office": ("office", "unit", "satke
             "field": ("field", "indicator", "indikator", "variabel"), "value": ("value", "nilai", "realisasi")}
 
 
-def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
-    file = str(path)
+@dataclass
+class CsvTable:
+    """A spreadsheet's CSV export: its declared notation, the header's line, each row's cells by key."""
+
+    locale: str | None
+    header_line: int
+    columns: dict[str, int]                            # key -> 0-based column
+    rows: list[tuple[int, dict[str, str]]]             # (line, key -> stripped text)
+
+
+def read_csv_table(file: str, text: str, names: dict[str, tuple[str, ...]], required: tuple[str, ...]
+                   ) -> tuple[CsvTable | None, list[Diagnostic]]:
+    """`# locale: id` comment lines first, then comma- or semicolon-separated rows under a header
+    that names the columns (any of `names`); None when the header lacks a required column."""
     out: list[Diagnostic] = []
     lines = text.splitlines()
     locale = None
@@ -191,26 +203,37 @@ def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     body = "\n".join(lines[skip:])
     dialect_delimiter = ";" if body.split("\n", 1)[0].count(";") > body.split("\n", 1)[0].count(",") else ","
     reader = csv.reader(io.StringIO(body), delimiter=dialect_delimiter)
-    data = Dataset(file, locale)
     try:
         header = next(reader)
     except StopIteration:
-        return data, [Diagnostic("E004", "error", "the file has no rows", file)]
+        return None, [Diagnostic("E004", "error", "the file has no rows", file)]
     columns = {}
     for i, name in enumerate(header):
-        for canon, names in _COLUMNS.items():
-            if name.strip().lower() in names:
+        for canon, accepted in names.items():
+            if name.strip().lower() in accepted:
                 columns[canon] = i
-    for need in ("period", "field", "value"):
+    for need in required:
         if need not in columns:
             out.append(Diagnostic("D007", "error", f"the header has no `{need}` column", file, skip + 1, 1, 0,
-                                  hint="columns: period, office, field, value"))
+                                  hint=f"columns: {', '.join(names)}"))
     if out:
-        return data, out
+        return None, out
+    rows = []
     for row_number, row in enumerate(reader, start=skip + 2):
-        if not row or all(not c.strip() for c in row):
-            continue
-        get = lambda k: row[columns[k]].strip() if k in columns and columns[k] < len(row) else ""  # noqa: E731
+        if row and any(c.strip() for c in row):
+            rows.append((row_number, {k: row[c].strip() if c < len(row) else "" for k, c in columns.items()}))
+    return CsvTable(locale, skip + 1, columns, rows), out
+
+
+def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
+    file = str(path)
+    table, out = read_csv_table(file, text, _COLUMNS, ("period", "field", "value"))
+    if table is None:
+        return Dataset(file), out
+    data = Dataset(file, table.locale)
+    columns = table.columns
+    for row_number, cells in table.rows:
+        get = lambda k: cells.get(k, "")  # noqa: E731
         try:
             period = Period.parse(get("period"))
         except PeriodError:

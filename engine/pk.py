@@ -6,8 +6,6 @@ every finding it sees (code, severity, file:line, message, hint).
 """
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +23,7 @@ from kinerja_dsl.loader import read_text
 from kinerja_dsl.parser import parse
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
+from .data import SPREADSHEET_SUFFIXES, read_csv_table
 from .numbers import NotationError, format_number, parse_number
 
 PERCENT_UNITS = ("%", "persen")
@@ -37,6 +36,7 @@ class PkEntry:
     target: TargetSpec
     line: int
     column: int = 1
+    at: str | None = None  # a workbook's cell (`pk.xlsx:PK!C7`), which stands in for file and line
 
 
 @dataclass
@@ -47,6 +47,7 @@ class PkDocument:
     entries: list[PkEntry] = field(default_factory=list)
     pagu: dict[str, Decimal] = field(default_factory=dict)
     year_line: int = 0
+    year_at: str | None = None  # in a workbook, the cell that gave the year
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -74,9 +75,18 @@ def _target_from_text(text: str, locale: str | None) -> TargetSpec:
     return TargetSpec(low, high, str(text))
 
 
-def read_pk(path) -> tuple[PkDocument | None, list[Diagnostic]]:
+# the columns of a PK kept in a spreadsheet (CSV or .xlsx), with the header texts that name them
+PK_COLUMNS = {"indicator": ("indicator", "indikator", "kode"), "target": ("target",),
+              "period": ("period", "periode"), "year": ("year", "tahun")}
+
+
+def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
+    """A PK from an `agreement` in a .kin file, TOML, CSV or an .xlsx workbook (`mapping`: where a
+    workbook's columns stand, as for realisation data)."""
     path = Path(path)
     file = str(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES and path.exists():
+        return _read_pk_workbook(path, mapping)
     text, problem = read_text(path)
     if problem is not None:
         return None, [problem]
@@ -93,18 +103,13 @@ def read_pk(path) -> tuple[PkDocument | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     doc = PkDocument(file)
     if path.suffix.lower() == ".csv":
-        rows = list(csv.reader(io.StringIO(text)))
-        header = [h.strip().lower() for h in rows[0]] if rows else []
-        col = {name: header.index(name) for name in ("indicator", "period", "target", "year") if name in header}
-        if "indicator" not in col or "target" not in col:
-            return None, [Diagnostic("D007", ERROR, "the header needs `indicator` and `target` columns", file, 1, 1, 0)]
-        for n, row in enumerate(rows[1:], start=2):
-            if not any(c.strip() for c in row):
-                continue
-            get = lambda k: row[col[k]].strip() if k in col and col[k] < len(row) else ""  # noqa: E731
-            if get("year"):
-                doc.year = int(get("year")) if get("year").isdigit() else doc.year
-            _add(doc, get("indicator"), get("period") or None, get("target"), None, n, problems)
+        table, problems = read_csv_table(file, text, PK_COLUMNS, ("indicator", "target"))
+        if table is None:
+            return None, problems
+        for line, cells in table.rows:
+            _year(doc, cells.get("year", ""), line)
+            _add(doc, cells.get("indicator", ""), cells.get("period") or None, cells.get("target"), table.locale,
+                 line, problems)
         return doc, problems
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -125,17 +130,52 @@ def read_pk(path) -> tuple[PkDocument | None, list[Diagnostic]]:
     return doc, problems
 
 
-def _add(doc, indicator, period, raw, locale, line, problems) -> None:
+def _read_pk_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diagnostic]]:
+    """A PK kept in Excel: one row per target (indicator, target, optional period and year);
+    every finding names its cell (`pk.xlsx:PK!C7`)."""
+    from .spreadsheet import Layout, whole, workbook_rows  # lazy: openpyxl is an optional extra
+
+    layout = Layout({k: "|".join(v) for k, v in PK_COLUMNS.items()}, "target", ("year", "period"),
+                    optional=("period", "year"))
+    read, rows, problems = workbook_rows(path, mapping, layout, "PK")
+    if read is None or any(d.is_error and d.code != "D010" for d in problems):
+        return None, problems
+    doc = PkDocument(str(path))
+    for row in rows:
+        if isinstance(row, Diagnostic):
+            problems.append(row)
+            continue
+        values = {k: whole(v) for k, v in row.values.items()}
+        year_cell = f"{row.at.rsplit('!', 1)[0]}!{row.column_letter['year']}{row.row}" if "year" in row.column_letter \
+            else row.at  # whole-PK findings point at the cell that gave the year
+        _year(doc, str(values.get("year") or ""), 0, year_cell)
+        indicator = str(values.get("indicator") or "").strip()
+        period = str(values["period"]).strip() if values.get("period") else None
+        _add(doc, indicator, period, values.get("target"), read.locale, 0, problems, row.at)
+    return doc, problems
+
+
+def _year(doc: PkDocument, text: str, line: int, at: str | None = None) -> None:
+    """A spreadsheet PK states its year on its rows; the first one is the PK's year."""
+    if text.strip().isdigit() and doc.year is None:
+        doc.year, doc.year_line = int(text), line
+        doc.year_at = at
+
+
+def _add(doc, indicator, period, raw, locale, line, problems, at: str | None = None) -> None:
+    """One target; `at` is a workbook cell, which stands in for the file and line."""
+    where = at or doc.file
     if raw is None or str(raw).strip() == "":
-        problems.append(Diagnostic("P010", ERROR, f"no target for `{indicator}`", doc.file, line, 1, 0))
+        problems.append(Diagnostic("P010", ERROR, f"no target for `{indicator}`", where, line, 1, 0))
         return
     try:
         target = _target_from_text(raw, locale) if isinstance(raw, str) else TargetSpec(Decimal(raw), None, str(raw))
     except NotationError as err:
-        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}`: {err}", doc.file, line, 1, 0,
+        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}`: {err}", where, line, 1, 0,
                                    hint=_other_notation(str(raw), locale) or err.hint))
         return
-    doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line))
+    doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line,
+                               at=at))
 
 
 def _other_notation(raw: str, locale: str | None) -> str | None:
@@ -157,7 +197,8 @@ def _at(doc: PkDocument, entry: PkEntry | None, code: str, message: str, hint: s
         severity: str = ERROR) -> Diagnostic:
     line = entry.line if entry else doc.year_line
     column = entry.column if entry else 1
-    return Diagnostic(code, severity, message, doc.file, line, column, 0, hint=hint)
+    where = (entry.at if entry else doc.year_at) or doc.file
+    return Diagnostic(code, severity, message, where, line, column, 0, hint=hint)
 
 
 def _fmt(x: Decimal) -> str:

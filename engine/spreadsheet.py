@@ -30,8 +30,6 @@ from .numbers import LOCALES
 from .periods import Period, PeriodError
 
 EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
-KEYS = ("office", "field", "period", "value")
-SHEET_KEYS = {"name", "header_row", "period", "office", "columns"}
 HEADER_SEARCH_ROWS = 20
 PERIOD_HINT = "periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12"
 
@@ -64,10 +62,33 @@ class Mapping:
     sheets: list[SheetMap]
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a sheet holds, one row per value: the column keys, the header texts each key is
+    found by, which may be fixed for a whole sheet, and which one carries the number."""
+
+    defaults: dict[str, str]       # key -> header texts, "a|b|c"
+    value: str                     # the key of the cell that carries the number
+    constants: tuple[str, ...]     # keys a [[sheet]] may fix for every row (period = "2024-TW3")
+    optional: tuple[str, ...] = ()  # keys whose column may be absent
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.defaults)
+
+    @property
+    def sheet_keys(self) -> set[str]:
+        return {"name", "header_row", "columns", *self.constants}
+
+
 DEFAULT_COLUMNS = {k: "|".join(names) for k, names in _COLUMNS.items()}
+REALISASI = Layout(DEFAULT_COLUMNS, "value", ("period", "office"))
+# a Perjanjian Kinerja kept in a workbook: the CSV PK's columns (engine/pk.py)
+PK = Layout({"indicator": "indicator|indikator|kode", "target": "target", "period": "period|periode",
+             "year": "year|tahun"}, "target", ("year", "period"), optional=("period", "year"))
 
 
-def read_mapping(path) -> tuple[Mapping | None, list[Diagnostic]]:
+def read_mapping(path, layout: Layout = REALISASI) -> tuple[Mapping | None, list[Diagnostic]]:
     """The mapping file; None with diagnostics when it cannot be used."""
     file = str(path)
     try:
@@ -97,19 +118,19 @@ def read_mapping(path) -> tuple[Mapping | None, list[Diagnostic]]:
     for k, item in enumerate(doc.get("sheet", [])):
         where = starts[k] if k < len(starts) else 0
         for key in item:
-            if key not in SHEET_KEYS:
+            if key not in layout.sheet_keys:
                 out.append(Diagnostic("D007", "error", f"unknown key `{key}` in [[sheet]]", file, where, 1, 0,
-                                      hint=did_you_mean(key, SHEET_KEYS) or f"keys: {', '.join(sorted(SHEET_KEYS))}"))
+                                      hint=did_you_mean(key, layout.sheet_keys)
+                                      or f"keys: {', '.join(sorted(layout.sheet_keys))}"))
         columns = {k2: str(v) for k2, v in item.get("columns", {}).items()}
         for key in columns:
-            if key not in KEYS:
+            if key not in layout.keys:
                 out.append(Diagnostic("D007", "error", f"unknown column key `{key}`", file, where, 1, 0,
-                                      hint=did_you_mean(key, KEYS) or f"columns: {', '.join(KEYS)}"))
-        constants = {k2: str(item[k2]) for k2 in ("period", "office") if k2 in item}
-        for key in ("field", "value") + tuple(k2 for k2 in ("period",) if k2 not in constants):
-            columns.setdefault(key, DEFAULT_COLUMNS[key])
-        if "office" not in constants:
-            columns.setdefault("office", DEFAULT_COLUMNS["office"])
+                                      hint=did_you_mean(key, layout.keys) or f"columns: {', '.join(layout.keys)}"))
+        constants = {k2: str(item[k2]) for k2 in layout.constants if k2 in item}
+        for key in layout.keys:
+            if key not in constants:
+                columns.setdefault(key, layout.defaults[key])
         header = item.get("header_row")
         sheets.append(SheetMap(item.get("name"), columns, header if isinstance(header, int) else None,
                                constants, where))
@@ -119,8 +140,8 @@ def read_mapping(path) -> tuple[Mapping | None, list[Diagnostic]]:
     return (None if out else Mapping(file, locale, sheets)), out
 
 
-def default_mapping() -> Mapping:
-    return Mapping(None, None, [SheetMap(None, dict(DEFAULT_COLUMNS))])
+def default_mapping(layout: Layout = REALISASI) -> Mapping:
+    return Mapping(None, None, [SheetMap(None, dict(layout.defaults))])
 
 
 # ---- reading -----------------------------------------------------------------------------
@@ -155,8 +176,9 @@ def _merged(ws) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _find_columns(rows, spec: SheetMap) -> tuple[dict[str, int], int, list[str]]:
-    """Column numbers of the mapped keys, the header row, and the keys not found."""
+def _find_columns(rows, spec: SheetMap, optional=()) -> tuple[dict[str, int], int, list[str]]:
+    """Column numbers of the mapped keys, the header row, and the keys not found (an optional
+    key's column may be absent)."""
     found: dict[str, int] = {}
     header = spec.header_row or 0
     search = rows[: spec.header_row] if spec.header_row else rows[:HEADER_SEARCH_ROWS]
@@ -172,7 +194,7 @@ def _find_columns(rows, spec: SheetMap) -> tuple[dict[str, int], int, list[str]]
     for key, wanted in spec.columns.items():
         if key not in found and re.fullmatch(r"[A-Z]{1,3}", wanted):
             found[key] = _column_number(wanted)  # a column letter: D
-    missing = [k for k in spec.columns if k not in found]
+    missing = [k for k in spec.columns if k not in found and k not in optional]
     return found, header or 1, missing
 
 
@@ -189,35 +211,61 @@ def _decimal(value, number_format: str) -> Decimal:
     return d
 
 
-def read_workbook(path, mapping_path=None) -> tuple[Dataset, list[Diagnostic]]:
-    """Read realisation data from a workbook; never raises on bad input."""
-    path = Path(path)
+@dataclass
+class SheetRow:
+    """One row that has a number cell: each key's raw value (merged cells and a sheet's
+    constants applied) and where the number stands (`r.xlsx:TW3!D14`)."""
+
+    values: dict[str, object]
+    at: str
+    row: int
+    cell: object          # the number's cell (its data type and number format)
+    column_letter: dict[str, str]
+
+
+def workbook_rows(path, mapping_path, layout: Layout, default_sheet: str):
+    """Every row of a workbook's mapped sheets, in order; never raises on bad input.
+    Returns (the mapping or None, the rows, diagnostics); a cell holding an Excel error
+    stands among the rows as its Diagnostic, so findings keep the order of the rows."""
     workbook_name = str(path)
     openpyxl, problem = openpyxl_or_diagnostic(workbook_name)
     if problem:
-        return Dataset(workbook_name), [problem]
-    mapping, out = read_mapping(mapping_path) if mapping_path else (default_mapping(), [])
+        return None, [], [problem]
+    mapping, out = read_mapping(mapping_path, layout) if mapping_path else (default_mapping(layout), [])
     if mapping is None:
-        return Dataset(workbook_name), out
+        return None, [], out
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # zip, XML or format errors: the file is not a workbook we can read
-        return Dataset(workbook_name), [Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})",
-                                                   workbook_name, hint="save it from Excel as .xlsx")]
-    data = Dataset(workbook_name, mapping.locale)
+        return mapping, [], [Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})",
+                                        workbook_name, hint="save it from Excel as .xlsx")]
+    rows: list[SheetRow | Diagnostic] = []
     try:
         for spec in mapping.sheets:
-            _read_sheet(wb, spec, mapping, data, out)
+            rows.extend(_sheet_rows(wb, workbook_name, spec, mapping, layout, default_sheet, out))
     finally:
         wb.close()
-    if not data.values and not any(d.is_error for d in out):
+    if not rows and not any(d.is_error for d in out):
         out.append(Diagnostic("E004", "error", "the workbook has no values", workbook_name))
+    return mapping, rows, out
+
+
+def read_workbook(path, mapping_path=None) -> tuple[Dataset, list[Diagnostic]]:
+    """Read realisation data from a workbook; never raises on bad input."""
+    workbook_name = str(path)
+    mapping, rows, out = workbook_rows(Path(path), mapping_path, REALISASI, "Realisasi")
+    data = Dataset(workbook_name, mapping.locale if mapping else None)
+    for row in rows:
+        if isinstance(row, Diagnostic):
+            out.append(row)
+        else:
+            _put_row(row, data, out)
     return data, out
 
 
-def _read_sheet(wb, spec: SheetMap, mapping: Mapping, data: Dataset, out: list[Diagnostic]) -> None:
-    book = data.file
-    name = spec.name or ("Realisasi" if "Realisasi" in wb.sheetnames else wb.sheetnames[0])
+def _sheet_rows(wb, book: str, spec: SheetMap, mapping: Mapping, layout: Layout, default_sheet: str,
+                out: list[Diagnostic]):
+    name = spec.name or (default_sheet if default_sheet in wb.sheetnames else wb.sheetnames[0])
     if name not in wb.sheetnames:
         out.append(Diagnostic("D007", "error", f"`{Path(book).name}` has no sheet `{name}`", mapping.file or book,
                               spec.line, 1, 0, hint=(did_you_mean(name, wb.sheetnames) or "")
@@ -226,7 +274,7 @@ def _read_sheet(wb, spec: SheetMap, mapping: Mapping, data: Dataset, out: list[D
     ws = wb[name]
     where = f"{book}:{name}" if re.fullmatch(r"\w+", name) else f"{book}:'{name}'"
     head = [list(r) for r in ws.iter_rows(max_row=spec.header_row or HEADER_SEARCH_ROWS, values_only=True)]
-    columns, header, missing = _find_columns(head, spec)
+    columns, header, missing = _find_columns(head, spec, layout.optional)
     if missing:
         width = max((len(r) for r in head[header - 1: header]), default=1) or 1
         seen = [str(v) for v in (head[header - 1] if len(head) >= header else []) if v is not None]
@@ -234,57 +282,64 @@ def _read_sheet(wb, spec: SheetMap, mapping: Mapping, data: Dataset, out: list[D
             out.append(Diagnostic("D007", "error", f"no `{key}` column (looked for {spec.columns[key].replace('|', ', ')})",
                                   f"{where}!A{header}:{_letter(width)}{header}", hint=f"the header has: {', '.join(seen) or 'nothing'}"))
         return
-    fill = {}  # merged cells in the office, field and period columns apply to every row they span
-    keys = {columns[k]: k for k in ("office", "field", "period") if k in columns}
+    fill = {}  # merged cells in the label columns (office, field, period, …) apply to every row they span
+    keys = {columns[k]: k for k in layout.keys if k in columns and k != layout.value}
     for c1, r1, c2, r2 in _merged(ws):
         for c in range(c1, c2 + 1):
             if c in keys and r2 > r1 and r1 > header:
                 fill.update({(r, c): (r1, c1) for r in range(r1 + 1, r2 + 1)})
     anchors: dict[tuple[int, int], object] = {}
     wanted = set(fill.values())
-    value_col = columns["value"]
+    value_col = columns[layout.value]
+    letters = {k: _letter(c) for k, c in columns.items()}
     for row in ws.iter_rows(min_row=header + 1):
         cells = {c.column: c for c in row if getattr(c, "column", None) is not None}
         if not cells:
             continue
         r = next(iter(cells.values())).row
-
-        def get(key):
-            if key in spec.constants:
-                return spec.constants[key]
-            c = columns[key]
-            if (r, c) in fill:
-                return anchors.get(fill[(r, c)])
-            cell = cells.get(c)
-            return None if cell is None else cell.value
-
-        for c in (columns[k] for k in keys.values()):
+        for c in keys:
             if (r, c) in wanted and c in cells:
                 anchors[(r, c)] = cells[c].value
         value_cell = cells.get(value_col)
         raw = None if value_cell is None else value_cell.value
-        office, key, period_raw = get("office"), get("field"), get("period")
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue  # no value (or a formula Excel never computed): missing
         at = f"{where}!{_letter(value_col)}{r}"
-        if value_cell.data_type == "e":
-            out.append(Diagnostic("D010", "error", f"the cell holds the Excel error {raw}", at,
-                                  hint="correct the formula in Excel and save; its saved value is what is read"))
+        if value_cell.data_type == "e":  # yielded in row order, among the rows' own findings
+            yield Diagnostic("D010", "error", f"the cell holds the Excel error {raw}", at,
+                             hint="correct the formula in Excel and save; its saved value is what is read")
             continue
-        if key is None or not str(key).strip():
-            out.append(Diagnostic("D007", "error", "a value without a field", at,
-                                  hint=f"fill column {_letter(columns['field'])} of row {r}"))
-            continue
-        if isinstance(period_raw, float) and period_raw.is_integer():
-            period_raw = int(period_raw)
-        try:
-            period = Period.parse(str(period_raw) if period_raw is not None else "")
-        except PeriodError:
-            out.append(Diagnostic("D003", "error", f"`{period_raw}` is not a period", at, hint=PERIOD_HINT))
-            continue
+        values: dict[str, object] = dict(spec.constants)
+        for c, key in keys.items():
+            if key in spec.constants:
+                continue
+            cell = cells.get(c)
+            values[key] = anchors.get(fill[(r, c)]) if (r, c) in fill else (None if cell is None else cell.value)
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raw = _decimal(raw, value_cell.number_format)
-        _put_raw(data, period, str(office).strip() if office else ROOT, str(key).strip(), raw, 0, out, file=at)
+        values[layout.value] = raw
+        yield SheetRow(values, at, r, value_cell, letters)
+
+
+def whole(raw) -> object:
+    """A label cell as typed: Excel stores 2024 typed in a cell as the number 2024.0."""
+    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+
+
+def _put_row(row: SheetRow, data: Dataset, out: list[Diagnostic]) -> None:
+    office, key, period_raw = (row.values.get(k) for k in ("office", "field", "period"))
+    if key is None or not str(key).strip():
+        out.append(Diagnostic("D007", "error", "a value without a field", row.at,
+                              hint=f"fill column {row.column_letter['field']} of row {row.row}"))
+        return
+    period_raw = whole(period_raw)
+    try:
+        period = Period.parse(str(period_raw) if period_raw is not None else "")
+    except PeriodError:
+        out.append(Diagnostic("D003", "error", f"`{period_raw}` is not a period", row.at, hint=PERIOD_HINT))
+        return
+    _put_raw(data, period, str(office).strip() if office else ROOT, str(key).strip(), row.values["value"], 0, out,
+             file=row.at)
 
 
 # ---- writing -----------------------------------------------------------------------------

@@ -194,3 +194,39 @@ def test_diff_detects_renamed_added_and_removed_indicators(write, kinerja):
     changes = [(c["kind"], c["id"], c["field"]) for c in json.loads(out)["changes"]]
     assert ("renamed", "S1.indeks", "id") in changes
     assert ("removed", "S2.n", "") in changes and ("added", "S2.m", "") in changes
+
+
+def test_pk_kept_in_excel_names_the_cell_of_each_finding(write, kinerja, monkeypatch, tmp_path):
+    """A PK workbook as offices keep it: a merged title row, then Kode / Tahun / Target columns."""
+    from openpyxl import Workbook
+
+    write("catalog.kin", CATALOG)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "PK"
+    for row in (["PERJANJIAN KINERJA 2024"], ["No", "Kode", "Tahun", "Target"], [1, "S1.p", 2024, 85],
+                [2, "S1.i", 2024, 3.6], [3, "S2.nn", 2024, 12], [4, "S2.z", 2024, "#N/A"]):
+        ws.append(row)
+    ws.merge_cells("A1:D1")
+    ws["D6"].data_type = "e"
+    wb.save(tmp_path / "pk.xlsx")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = kinerja("validate-pk", "pk.xlsx", "--catalog", "catalog.kin")
+    assert code == 1
+    findings = [line for line in out.splitlines() if "error[" in line or "warning[" in line]
+    assert findings == [
+        "pk.xlsx:PK!D6: error[D010]: the cell holds the Excel error #N/A",
+        "pk.xlsx:PK!D5: error[P001]: unknown indicator `S2.nn`",
+        "pk.xlsx:PK!D3: error[P004]: target 85 of `S1.p` is weaker than the Renstra target 90 for 2024",
+        "pk.xlsx:PK!D3: warning[P012]: target 85 of `S1.p` differs from the catalog's target 90 for 2024",
+        "pk.xlsx:PK!C3: warning[P007]: sasaran `S2` (Sasaran dua) has no indicator in the PK",  # at the year's cell
+    ]
+
+
+def test_csv_pk_declares_its_notation_like_csv_data(write, kinerja, monkeypatch, tmp_path):
+    write("catalog.kin", CATALOG)
+    write("pk.csv", "# locale: id\nindikator;target;tahun\nS1.p;90;2024\nS1.i;3,6;2024\nS2.n;1,5;2024\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = kinerja("validate-pk", "pk.csv", "--catalog", "catalog.kin")
+    assert "pk.csv:5:1: error[P003]: target 1,5 of `S2.n` has decimals but counts orang" in out.splitlines(), out
+    assert code == 1
