@@ -146,6 +146,11 @@ class _Lookup:
                 self.values[(level, a.id, "capaian")] = a.capaian_exact
         if ev.overall is not None:
             self.values[("overall", "overall", "capaian")] = ev.overall.capaian_exact
+        # the capaian as the catalog's declared rounding prints it (truncate 2 gives 118,91)
+        self.shown = {(level, a.id, "capaian"): a.capaian for level, rows in
+                      (("indicator", ev.indicators), ("sasaran", ev.sasaran), ("office", ev.offices)) for a in rows}
+        if ev.overall is not None:
+            self.shown[("overall", "overall", "capaian")] = ev.overall.capaian
 
     def get(self, f: Figure) -> Decimal | None:
         ident = "overall" if f.level == "overall" else f.id
@@ -177,7 +182,8 @@ class _Lookup:
 
 
 def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup, cap, floor) -> tuple[str, str]:
-    if _q(x, places) == printed:
+    shown = look.shown.get((f.level, "overall" if f.level == "overall" else f.id, f.measure))
+    if _q(x, places) == printed or (shown is not None and shown == printed):
         return "reproduced", ""
     if _q(x, places, ROUND_DOWN) == printed:
         return "truncation", f"{x:.6f}… cut to {_decimals(places)}, not rounded"

@@ -290,6 +290,17 @@ def test_sumsel_index_sub_indices_without_cap_4_0075(write):
     assert results["PAS.iph"].realisasi == D("4.0075")
 
 
+@pytest.mark.parametrize("mode, expected", [("half_up", "4.00875"), ("truncate", "4.0075")])
+def test_sub_indices_rounded_before_they_are_weighted(write, mode, expected):
+    """003 L1529 sums sub-indices rounded to 2 decimals: hak napi's 3,9998 is 4,00 half-up (the
+    report prints 3,99, i.e. truncated, and gets 4,0075)."""
+    subs = ["3.88", "3.42", "2.95", "3.9998", "6.58", "3.42", "3.84", "3.98"]
+    groups = "".join(f"    group s{i} weight 12.5% round {mode} 2 {{\n      component v weight 100% = {v} * x\n"
+                     "    }\n" for i, v in enumerate(subs, start=1))
+    results, _, _, _ = run(write, SUMSEL_IPH % groups, '["2024"]\nx = 1\n')
+    assert results["PAS.iph"].realisasi == D(expected)
+
+
 def test_sumsel_sub_index_is_weighted_mean_of_component_means(write):
     """003 L1191-1209: pelayanan tahanan = (0,5 × 93,88 + 0,5 × mean(114,57; 86,33; 100)) / 25 = 3,88."""
     catalog = ("field over \"\" count\nfield over_t \"\" count\nfield bankum \"\" count\nfield bankum_t \"\" count\n"

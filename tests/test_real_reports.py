@@ -31,13 +31,6 @@ OTHER_RULE = {
     "sumsel-2024": {
         (2506, "BPHN3.litigasi", "realisasi"): "truncation",      # detail table truncates 96,187…
         (2507, "BPHN3.nonlitigasi", "realisasi"): "truncation",   # 98,529… printed 98,52
-        (2839, "HAM1.ikm", "capaian"): "truncation",              # 118,918… printed 118,91
-        (1206, "PAS.iph/tahanan", "capaian"): "truncation",       # sub-index tables print 1 decimal
-        (1280, "PAS.iph/pembinaan_napi", "capaian"): "rounding",  # from the sub-index rounded to 2 decimals
-        (1334, "PAS.iph/klien", "capaian"): "rounding",
-        (1458, "PAS.iph/kesehatan", "capaian"): "rounding",
-        (1512, "PAS.iph/kamtib", "capaian"): "rounding",
-        (989, "KI2", "capaian"): "propagated",                    # mean of the printed 1-decimal capaian
         (996, "BPHN3", "capaian"): "rounding",                    # mean from truncated realisasi
         (3242, "BUDGET.BPHN2.serapan", "realisasi"): "truncation",
     },
@@ -64,7 +57,9 @@ OTHER_RULE = {
 # Figures the reference marks inconsistent that are right by the catalog's formula: the report
 # contradicts them elsewhere, and the other copy is the one audit flags.
 RIGHT_COPY = {
-    "sumsel-2024": {(1126, "PAS.iph", "realisasi"), (1535, "PAS.iph", "capaian")},
+    "sumsel-2024": {(1126, "PAS.iph", "realisasi"), (1535, "PAS.iph", "capaian"),
+                    (978, "PAS1", "capaian"),    # 111,40 = the 4,01 side of the index (L1531-1535)
+                    (3515, "KI2", "capaian")},   # 120,100 is 120,10 with a third decimal printed
     "banten-2024": {(775, "PP.fasilitasi", "capaian"), (1273, "PP.fasilitasi", "capaian"),
                     (1294, "PP.fasilitasi", "capaian"), (741, "pp", "capaian"), (774, "pp", "capaian")},
 }
