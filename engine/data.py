@@ -48,6 +48,8 @@ class Dataset:
     file: str
     locale: str | None = None
     values: dict[tuple[Period, str], dict[str, Value]] = field(default_factory=dict)
+    # fields an office was asked for but did not report ("-"): missing, and `unreported zero` counts them as 0
+    unreported: dict[tuple[Period, str], set[str]] = field(default_factory=dict)
 
     def periods(self) -> list[Period]:
         return sorted({p for p, _ in self.values})
@@ -154,8 +156,9 @@ def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: in
         out.append(Diagnostic("D007", "error", f"`{key}` is not a number", file, line, 1, 0))
         return
     if isinstance(raw, str):
-        if raw.strip().lower() in MISSING_TEXTS:
-            return  # explicitly not reported: missing
+        if raw.strip().lower() in MISSING_TEXTS:  # explicitly not reported: missing
+            data.unreported.setdefault((period, office), set()).add(key)
+            return
         try:
             value = parse_number(raw, data.locale)
         except NotationError as err:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import re
 from decimal import Decimal, localcontext
 from typing import Iterable, NamedTuple
 
@@ -46,6 +47,7 @@ class Resolver:
             self.children.setdefault(office.parent if office.parent else ROOT, []).append(office.id)
         self._cache: dict[tuple, dict[str, Decimal]] = {}
         self._kinds = {f.id: f.kind for f in catalog.fields.values()}
+        self.notes: dict[tuple, str] = {}  # (period, office, rollup, unreported, field) -> how it was rolled up
 
     def own(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
         """Values reported for the office itself: direct, or rolled up from its sub-periods."""
@@ -64,10 +66,11 @@ class Resolver:
         self._cache[key] = result
         return result
 
-    def values(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
-        """The office's own values; fields it lacks come from the offices below it:
-        counts and amounts summed, other kinds averaged over every office below that reported."""
-        key = (period, office, rollup)
+    def values(self, period: Period, office: str, rollup: str, unreported: str = "excluded") -> dict[str, Decimal]:
+        """The office's own values; fields it lacks come from the offices below it: counts and
+        amounts summed, other kinds averaged over every office below that reported; with
+        `unreported zero`, an office at the bottom of the tree that did not report counts as 0."""
+        key = (period, office, rollup, unreported)
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -77,19 +80,30 @@ class Resolver:
             self._cache[key] = own
             return own
         result = dict(own)
-        if children:
-            summed = [self.values(period, child, rollup) for child in children]
-            below = [self.own(period, o, rollup) for o in self.subtree(office) if o != office]
-            for name in ({n for c in summed for n in c} | {n for c in below for n in c}) - result.keys():
-                kind = self._kinds.get(name)
-                if kind in SUMMED_KINDS:
-                    series = [c[name] for c in summed if name in c]
-                elif kind is not None:
-                    series = [c[name] for c in below if name in c]
-                else:
-                    continue  # an indicator's realisasi given for an office is not rolled up
-                if series:
-                    result[name] = sum(series, ZERO) if kind in SUMMED_KINDS else sum(series, ZERO) / len(series)
+        summed = [self.values(period, child, rollup, unreported) for child in children]
+        offices_below = [o for o in sorted(self.subtree(office)) if o != office]
+        below = [self.own(period, o, rollup) for o in offices_below]
+        marked = [self.data.unreported.get((period, o), ()) for o in offices_below]
+        for name in ({n for c in summed for n in c} | {n for c in below for n in c}) - result.keys():
+            kind = self._kinds.get(name)
+            if kind in SUMMED_KINDS:
+                series = [c[name] for c in summed if name in c]
+                how = f"sum over {len(series)} of the {len(children)} offices under {office}"
+            elif kind is not None:
+                series = [c[name] for c in below if name in c]
+                how = f"mean over the {len(series)} offices below {office} that reported it"
+                silent = sum(1 for m in marked if name in m)  # given as "-": asked, not reported
+                if unreported == "zero" and silent:
+                    series += [ZERO] * silent
+                    how = (f"mean over {len(series)} offices below {office}: {len(series) - silent} reported, "
+                           f"{silent} did not and count as 0 (unreported zero)")
+                elif silent:
+                    how += f" ({silent} did not report: left out)"
+            else:
+                continue  # an indicator's realisasi given for an office is not rolled up
+            if series:
+                result[name] = sum(series, ZERO) if kind in SUMMED_KINDS else sum(series, ZERO) / len(series)
+                self.notes[key + (name,)] = how
         self._cache[key] = result
         return result
 
@@ -116,17 +130,26 @@ def _rollup(rule: str, series: list[Decimal]) -> Decimal:
 
 
 class _Env:
-    __slots__ = ("values", "_resolver", "_period", "_office", "_rollup", "_results")
+    __slots__ = ("values", "_resolver", "_period", "_office", "_rollup", "_unreported", "_results")
 
-    def __init__(self, values, resolver, period, office, rollup, results):
-        self.values = values
+    def __init__(self, resolver, period, office, rollup, unreported, results):
+        self.values = resolver.values(period, office, rollup, unreported)
         self._resolver, self._period, self._office = resolver, period, office
-        self._rollup, self._results = rollup, results
+        self._rollup, self._unreported, self._results = rollup, unreported, results
+
+    def not_reported(self, name: str) -> list[str]:
+        """The offices, this one or below, that gave `-` for a field: asked for it, did not report."""
+        return sorted(o for o in self._resolver.subtree(self._office)
+                      if name in self._resolver.data.unreported.get((self._period, o), ()))
+
+    def rolled_up(self, name: str) -> str | None:
+        """How a field's value came from the offices below, when it did."""
+        return self._resolver.notes.get((self._period, self._office, self._rollup, self._unreported, name))
 
     def prev(self, name: str, count: int) -> Decimal:
         series = []
         for p in self._period.previous(count):
-            values = self._resolver.values(p, self._office, self._rollup)
+            values = self._resolver.values(p, self._office, self._rollup, self._unreported)
             if name not in values:
                 raise KeyError(f"{name} ({p.label})")
             series.append(values[name])
@@ -155,6 +178,20 @@ def _n(x: Decimal | None) -> str:
     return format_number(x, "en", grouping=False)
 
 
+_NAME = re.compile(r"[A-Za-z_][\w.]*")
+
+
+def _fields_used(ind: Indicator) -> list[str]:
+    """The names an indicator's formulas read (data fields, and ids that are not fields)."""
+    texts = list(ind.formulas.values())
+    stack = [ind.index] if ind.index is not None else []
+    while stack:
+        node = stack.pop()
+        texts.append(node.formula)
+        stack.extend(node.children)
+    return sorted({name for text in texts for name in _NAME.findall(text)})
+
+
 def _policy_summary(ind: Indicator) -> dict[str, str]:
     p = ind.policy
     return {
@@ -165,6 +202,7 @@ def _policy_summary(ind: Indicator) -> dict[str, str]:
         "round": f"{p.round.value} ({p.round.origin})",
         "round_realisasi": f"{p.round_realisasi.value} ({p.round_realisasi.origin})",
         "rollup": f"{p.rollup.value} ({p.rollup.origin})",
+        "unreported": f"{p.unreported.value} ({p.unreported.origin})",
         "bands": f"{p.bands.value.id} ({p.bands.origin})",
     }
 
@@ -237,6 +275,14 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
         base.update(kw)
         return IndicatorResult.model_construct(**base)
 
+    # 0. where the data came from, for the fields an office did not report itself
+    for name in _fields_used(ind):
+        how = env.rolled_up(name)
+        if how is not None:
+            rule = p.unreported.origin if "did not" in how else None
+            steps.append(Step(step="data", detail=f"{name} = {_n(env.values[name])}: {how}", value=env.values[name],
+                              rule=rule))
+
     # 1. realisasi
     try:
         if ind.id in env.values:
@@ -281,7 +327,10 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
                           f", realisasi = {_n(realisasi)}", value=realisasi, rule=rule))
     except KeyError as missing:
         name = missing.args[0]
-        return result("missing", reason=f"no value for `{name}` in {period.label}", missing=[str(name)])
+        silent = env.not_reported(str(name))
+        why = f": {len(silent)} office{'s' if len(silent) != 1 else ''} gave `-` ({', '.join(silent[:3])}" \
+              f"{', …' if len(silent) > 3 else ''})" if silent else ""
+        return result("missing", reason=f"no value for `{name}` in {period.label}{why}", missing=[str(name)])
     except _Unavailable as why:
         return result("missing", reason=str(why))
     except (UndefinedValue, _Refused) as why:
@@ -359,8 +408,7 @@ def evaluate_all(catalog: Catalog, data: Dataset, period: Period, office: str | 
             if wanted is not None and ind.id not in wanted:
                 continue
             where = office if office is not None else (ind.office or ROOT)
-            rollup = ind.policy.rollup.value
-            env = _Env(resolver.values(period, where, rollup), resolver, period, where, rollup, results)
+            env = _Env(resolver, period, where, ind.policy.rollup.value, ind.policy.unreported.value, results)
             results[ind.id] = evaluate_indicator(ind, env, period, _policy_summary(ind))
     order = [i for i in catalog.declared_order if i in results]
     return [results[i] for i in order]
@@ -518,7 +566,7 @@ def evaluate_many(catalog: Catalog, data: Dataset, periods: Iterable[Period], of
     wanted = _with_references(catalog, only)
     chosen = [i for i in catalog.indicators.values() if wanted is None or i.id in wanted]
     kernels = {ind.id: compile_kernel(ind) for ind in chosen}
-    rollups = sorted({ind.policy.rollup.value for ind in chosen})
+    rollups = sorted({(ind.policy.rollup.value, ind.policy.unreported.value) for ind in chosen})
     out: list[Quick] = []
     append = out.append
     collecting = gc.isenabled()
@@ -540,11 +588,10 @@ def _many(catalog, resolver, chosen, kernels, rollups, periods, offices, append)
                 t = ind.target(period.year, period.suffix)
                 fast = t is not None and not t.is_range and t.low and not ind.references
                 plan.append((ind, ind.id, kernels[ind.id] if fast else None, t.low if fast else None,
-                             ind.policy.rollup.value))
+                             (ind.policy.rollup.value, ind.policy.unreported.value)))
             for office in offices:
                 results: dict = {}
-                envs = {rollup: _Env(resolver.values(period, office, rollup), resolver, period, office, rollup, results)
-                        for rollup in rollups}
+                envs = {rule: _Env(resolver, period, office, *rule, results) for rule in rollups}
                 for ind, ident, kernel, target, rollup in plan:
                     env = envs[rollup]
                     fast = kernel(env, target) if kernel is not None else None

@@ -156,6 +156,7 @@ class Policy:
     round: Declared        # Rounding of capaian
     round_realisasi: Declared  # Rounding of realisasi before capaian
     rollup: Declared       # sum | average | last
+    unreported: Declared   # excluded | zero: an office below that did not report a score, in a roll-up
     bands: Declared        # BandSet
 
 

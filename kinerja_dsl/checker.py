@@ -64,7 +64,7 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
     """Validate one known setting's values."""
     key, args = setting.key, setting.args
     out: list[Diagnostic | None] = []
-    if key in ("direction", "nihil", "rollup", "lower_formula", "combine"):
+    if key in ("direction", "nihil", "rollup", "lower_formula", "combine", "unreported"):
         out.append(_arity(setting, 1, 1))
         if len(args) == 1:
             out.append(_enum(setting, key, args[0]))

@@ -115,7 +115,7 @@ def _call(e: ast.Call, indicators) -> Fn:
 DEFAULTS = {
     "cap": None, "floor": None, "nihil": "error", "lower_formula": "two_t_minus_r",
     "round": Rounding("half_up", 2), "round_realisasi": Rounding("none"), "rollup": "sum",
-    "bands": BAND_PRESETS["lkjip"],
+    "unreported": "excluded", "bands": BAND_PRESETS["lkjip"],
 }
 
 
@@ -132,7 +132,7 @@ def _setting_value(s: ast.Setting, bandsets: dict):
         return Rounding(mode, int(args[1].value)) if mode != "none" else Rounding("none")
     if key == "bands":
         return bandsets.get(args[0].text) or BAND_PRESETS[args[0].text]
-    kind = {"nihil": "nihil", "lower_formula": "lower_formula", "rollup": "rollup"}[key]
+    kind = {"nihil": "nihil", "lower_formula": "lower_formula", "rollup": "rollup", "unreported": "unreported"}[key]
     return canonical_value(kind, args[0].text)
 
 

@@ -16,7 +16,7 @@ _PRECEDENCE = {"if": 0, "cmp": 1, "+": 2, "-": 2, "*": 3, "/": 3, "neg": 4, "ato
 
 # Which enumerated value kind each setting argument position uses (for canonical spelling).
 _ENUM_ARGS = {
-    "direction": ("direction",), "nihil": ("nihil",), "rollup": ("rollup",),
+    "direction": ("direction",), "nihil": ("nihil",), "rollup": ("rollup",), "unreported": ("unreported",),
     "lower_formula": ("lower_formula",), "combine": ("combine",), "iku": ("iku",),
     "round": ("round_mode",), "round_realisasi": ("round_mode",),
     "aggregate": ("aggregate_level", "aggregate_method", "aggregate_source"),

@@ -27,7 +27,7 @@ SETTING_KEYS = {
     "responsible": ("penanggung_jawab",), "frequency": ("frekuensi",),
     "note": ("catatan",), "sasaran": (), "office": ("satker",), "year": ("tahun",),
     "first_party": ("pihak_pertama",), "second_party": ("pihak_kedua",), "pagu": (),
-    "combine": ("gabung",), "max": ("maks",),
+    "combine": ("gabung",), "max": ("maks",), "unreported": ("tidak_lapor",),
 }
 
 _SETTING_ALIAS = {alias: key for key, aliases in SETTING_KEYS.items() for alias in aliases}
@@ -46,6 +46,7 @@ VALUES = {
     "nihil": {"achieved": ("tercapai",), "excluded": ("dikecualikan",), "zero": ("nol",),
               "error": ("galat",)},
     "rollup": {"sum": ("jumlah",), "average": ("rata_rata",), "last": ("terakhir",)},
+    "unreported": {"excluded": ("dikecualikan",), "zero": ("nol",)},
     "lower_formula": {"two_t_minus_r": (), "t_over_r": ()},
     "round_mode": {"half_up": ("bulat",), "truncate": ("potong",), "none": ("tidak",)},
     "aggregate_level": {"sasaran": (), "office": ("satker",), "overall": ("keseluruhan",)},
@@ -75,8 +76,8 @@ def allowed_values(kind: str) -> list[str]:
 # Which setting keys are allowed in which context.
 CONTEXT_KEYS = {
     "policy": ("cap", "floor", "nihil", "lower_formula", "round", "round_realisasi",
-               "aggregate", "bands", "rollup"),
-    "indicator": ("sasaran", "office", "unit", "scale", "direction", "nihil", "rollup",
+               "aggregate", "bands", "rollup", "unreported"),
+    "indicator": ("sasaran", "office", "unit", "scale", "direction", "nihil", "rollup", "unreported",
                   "weight", "cap", "floor", "round", "round_realisasi", "lower_formula",
                   "bands", "iku", "definition", "source", "responsible", "frequency", "note"),
     "sasaran": ("office", "weight", "note"),

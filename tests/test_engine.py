@@ -512,3 +512,36 @@ def test_nihil_option_on_the_index_itself_applies_to_its_components(write):
         'group basan "Basan Baran" weight 100% scale 4 cap 4 {').replace("  index {", "  index nihil achieved {")
     results, _, _, _ = run(write, catalog, BASAN_DATA)
     assert results["PAS.basan"].realisasi.quantize(D("0.001")) == D("3.778")
+
+
+@pytest.mark.parametrize("rule, expected", [("excluded", "3"), ("zero", "2")])
+def test_unreported_offices_are_left_out_or_count_as_zero(write, rule, expected):
+    """003 L1653-1703: 4 of 26 UPT did not take part in the ILK survey; Tabel 34 counts them as 0
+    (2,0985), while the Kanim that were not surveyed are left out (L1941-1943). An office that
+    gives `-` was asked and did not report; one that is absent was not asked."""
+    catalog = ('office div "Divisi"\noffice u1 "UPT 1" parent div\noffice u2 "UPT 2" parent div\n'
+               'office u3 "UPT 3" parent div\noffice u4 "UPT 4 (not surveyed)" parent div\n'
+               'field ilk "Indeks layanan" score\n'
+               f'indicator D.ilk "ILK UPT" {{\n  office div\n  unit indeks\n  value ilk\n  direction higher\n'
+               f'  tidak_lapor {"nol" if rule == "zero" else "dikecualikan"}\n  target 2024 = 3.1\n}}\n')
+    data = '["2024".u1]\nilk = 3.5\n["2024".u2]\nilk = 2.5\n["2024".u3]\nilk = "-"\n'
+    results, _, _, _ = run(write, catalog, data)
+    r = results["D.ilk"]
+    assert r.realisasi == D(expected)
+    step = r.steps[0]
+    assert step.step == "data"
+    if rule == "zero":
+        assert step.detail == ("ilk = 2.0: mean over 3 offices below div: 2 reported, 1 did not and count as 0 "
+                               "(unreported zero)")
+        assert step.rule.startswith("indicator at")
+    else:
+        assert step.detail == "ilk = 3.0: mean over the 2 offices below div that reported it (1 did not report: left out)"
+
+
+def test_unreported_policy_formats_to_canonical_english(write):
+    from kinerja_dsl.formatter import format_file
+    from kinerja_dsl.parser import parse
+
+    parsed, problems = parse("policy {\n  tidak_lapor nol\n}\n", "c.kin")
+    assert problems == []
+    assert format_file(parsed) == "policy {\n  unreported zero\n}\n"
