@@ -185,12 +185,10 @@ def _load_for_eval(args):
 
 
 def _evaluation(catalog, loaded, data, period, office, problems, locale):
-    from .aggregate import aggregate
-    from .evaluate import Resolver, evaluate_all
+    from .evaluate import evaluate_period
     from .results import Evaluation
 
-    results = evaluate_all(catalog, data, period, office)
-    sasaran, offices, overall = aggregate(catalog, results, Resolver(catalog, data).subtree)
+    results, sasaran, offices, overall = evaluate_period(catalog, data, period, office)
     p = catalog.policy
     policy = {
         "cap": f"{p.cap.value if p.cap.value is not None else 'none'} ({p.cap.origin})",
@@ -312,10 +310,13 @@ def cmd_explain(args) -> int:
                        hint=did_you_mean(args.indicator, catalog.indicators))
         _print_diagnostics([d], sys.stderr)
         return 1
-    from .evaluate import evaluate_all
+    from .evaluate import evaluate_all, evaluate_period, reads_means
     from .render import render_explanation
 
-    results = evaluate_all(catalog, data, period, office, only=[args.indicator])
+    if args.indicator in reads_means(catalog):  # it needs the means, so everything is evaluated
+        results = evaluate_period(catalog, data, period, office)[0]
+    else:
+        results = evaluate_all(catalog, data, period, office, only=[args.indicator])
     result = next(r for r in results if r.id == args.indicator)
     if args.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")

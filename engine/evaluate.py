@@ -130,12 +130,20 @@ def _rollup(rule: str, series: list[Decimal]) -> Decimal:
 
 
 class _Env:
-    __slots__ = ("values", "_resolver", "_period", "_office", "_rollup", "_unreported", "_results")
+    __slots__ = ("values", "_resolver", "_period", "_office", "_rollup", "_unreported", "_results", "_means")
 
-    def __init__(self, resolver, period, office, rollup, unreported, results):
+    def __init__(self, resolver, period, office, rollup, unreported, results, means=None):
         self.values = resolver.values(period, office, rollup, unreported)
         self._resolver, self._period, self._office = resolver, period, office
         self._rollup, self._unreported, self._results = rollup, unreported, results
+        self._means = means or {}
+
+    def mean(self, ident: str) -> Decimal:
+        """The exact capaian of a sasaran, an office or `overall` (computed before this indicator)."""
+        a = self._means.get(ident)
+        if a is None or a.capaian_exact is None:
+            raise _Unavailable(f"`{ident}` has no capaian" + (f" ({a.status})" if a is not None else ""))
+        return a.capaian_exact
 
     def not_reported(self, name: str) -> list[str]:
         """The offices, this one or below, that gave `-` for a field: asked for it, did not report."""
@@ -398,20 +406,52 @@ def _with_references(catalog: Catalog, only: Iterable[str] | None) -> set[str] |
 
 def evaluate_all(catalog: Catalog, data: Dataset, period: Period, office: str | None = None,
                  only: Iterable[str] | None = None) -> list[IndicatorResult]:
-    """Every indicator (or those in `only`), at its own office or at `office`, in declaration order."""
+    """Every indicator (or those in `only`), at its own office or at `office`, in declaration order.
+    An indicator reading a mean (`capaian(SJ1)`) is `missing` here: `evaluate_period` computes it."""
     resolver = Resolver(catalog, data)
     results: dict[str, IndicatorResult] = {}
-    wanted = _with_references(catalog, only)
+    _evaluate_into(catalog, resolver, period, office, _with_references(catalog, only), results, None)
+    order = [i for i in catalog.declared_order if i in results]
+    return [results[i] for i in order]
+
+
+def _evaluate_into(catalog, resolver, period, office, wanted, results, means) -> None:
     with localcontext() as ctx:
         ctx.prec = PRECISION
         for ind in catalog.indicators.values():
-            if wanted is not None and ind.id not in wanted:
+            if (wanted is not None and ind.id not in wanted) or ind.id in results:
                 continue
             where = office if office is not None else (ind.office or ROOT)
-            env = _Env(resolver, period, where, ind.policy.rollup.value, ind.policy.unreported.value, results)
+            env = _Env(resolver, period, where, ind.policy.rollup.value, ind.policy.unreported.value, results, means)
             results[ind.id] = evaluate_indicator(ind, env, period, _policy_summary(ind))
-    order = [i for i in catalog.declared_order if i in results]
-    return [results[i] for i in order]
+
+
+def reads_means(catalog: Catalog) -> set[str]:
+    """Indicators that read a mean, themselves or through the indicators they use."""
+    late = {i.id for i in catalog.indicators.values() if i.reads_means}
+    for ind in catalog.indicators.values():  # evaluation order: what an indicator uses comes first
+        if any(r in late for r in ind.references):
+            late.add(ind.id)
+    return late
+
+
+def evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: str | None = None):
+    """Indicators, then the sasaran, office and overall means, then the indicators that read a
+    mean (a budget efficiency `capaian(SJ1) - serapan`). Returns (indicators, sasaran, offices, overall)."""
+    from .aggregate import aggregate  # the means are built from this module's results
+
+    resolver = Resolver(catalog, data)
+    late = reads_means(catalog)
+    results: dict[str, IndicatorResult] = {}
+    _evaluate_into(catalog, resolver, period, office, set(catalog.indicators) - late, results, None)
+    first = [results[i] for i in catalog.declared_order if i in results]
+    sasaran, offices, overall = aggregate(catalog, first, resolver.subtree)
+    if late:
+        means = {**{o.id: o for o in offices}, **{s.id: s for s in sasaran}}
+        if overall is not None:
+            means["overall"] = overall
+        _evaluate_into(catalog, resolver, period, office, late, results, means)
+    return [results[i] for i in catalog.declared_order if i in results], sasaran, offices, overall
 
 
 # ---- the fast path: bulk evaluation without a trace ----------------------------------------

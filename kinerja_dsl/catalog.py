@@ -31,6 +31,8 @@ class Env(Protocol):
 
     def capaian(self, indicator_id: str) -> Decimal: ...
 
+    def mean(self, ident: str) -> Decimal: ...  # the capaian of a sasaran, an office or `overall`
+
 
 Fn = Callable[[Env], Decimal]
 
@@ -224,6 +226,7 @@ class Indicator:
     formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text
     fields: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
     file: str = ""
     line: int = 0
 

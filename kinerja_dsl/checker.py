@@ -28,6 +28,21 @@ def referenced_indicators(ind: ast.Indicator, model: Model) -> Iterator[ast.Name
                 yield node
 
 
+OVERALL = "overall"  # `capaian(overall)`: the office's overall capaian
+
+
+def referenced_aggregates(ind: ast.Indicator, model: Model) -> Iterator[ast.Name]:
+    """`capaian(X)` where X is a sasaran, an office or `overall`: a mean the engine computes
+    after the indicators, so the indicator that reads it is evaluated after the means."""
+    for expr in indicator_exprs(ind):
+        for node in walk(expr):
+            if isinstance(node, ast.Call) and node.function == "capaian" and node.args \
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id not in model.indicators \
+                    and (node.args[0].id in model.sasaran or node.args[0].id in model.offices
+                         or node.args[0].id == OVERALL):
+                yield node.args[0]
+
+
 # ---- settings ---------------------------------------------------------------------
 
 def _enum(setting: ast.Setting, kind: str, arg: ast.Arg) -> Diagnostic | None:
@@ -281,8 +296,11 @@ class KnownNames(Rule):
                      hint=did_you_mean(name, table) or f"declare it with `{s.key} {name} \"…\"`")
 
     def _expression(self, expr, values, model):
+        means = {id(n.args[0]) for n in walk(expr) if isinstance(n, ast.Call) and n.function == "capaian" and n.args
+                 and isinstance(n.args[0], ast.Name) and (n.args[0].id in model.sasaran or n.args[0].id in model.offices
+                                                          or n.args[0].id == OVERALL)}
         for node in walk(expr):
-            if isinstance(node, ast.Name) and node.id not in values:
+            if isinstance(node, ast.Name) and node.id not in values and id(node) not in means:
                 yield at(node.span, "E101", f"unknown name `{node.id}`",
                          hint=did_you_mean(node.id, values)
                          or f"declare the data field with `field {node.id} \"…\" count`")
@@ -298,10 +316,16 @@ class KnownNames(Rule):
                 if n < low or (high is not None and n > high):
                     want = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
                     yield at(node.span, "E116", f"`{node.function}` takes {want} argument{'s' if want != '1' else ''}, found {n}")
-                elif node.function == "capaian" and not (isinstance(node.args[0], ast.Name)
-                                                         and node.args[0].id in model.indicators):
-                    yield at(node.args[0].span, "E116", "`capaian` takes the id of an indicator",
-                             hint="e.g. `value capaian(SJ1.rb) - serapan`")
+                elif node.function == "capaian" and not (
+                        isinstance(node.args[0], ast.Name) and (
+                            node.args[0].id in model.indicators or node.args[0].id in model.sasaran
+                            or node.args[0].id in model.offices or node.args[0].id == OVERALL)):
+                    known = list(model.indicators) + list(model.sasaran) + list(model.offices) + [OVERALL]
+                    name = node.args[0].id if isinstance(node.args[0], ast.Name) else ""
+                    yield at(node.args[0].span, "E116",
+                             "`capaian` takes the id of an indicator, a sasaran or an office, or `overall`",
+                             hint=did_you_mean(name, known) if name and did_you_mean(name, known)
+                             else "e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`")
                 elif node.function == "prev":
                     if not isinstance(node.args[0], ast.Name) or node.args[0].id not in model.fields:
                         yield at(node.args[0].span, "E116", "`prev` takes the name of a data field",
@@ -536,6 +560,35 @@ class NoCycles(Rule):
                     stack.append((ref.id, iter(graph[ref.id])))
 
 
+class MeansReadAfterwards(Rule):
+    """An indicator that reads a mean (`capaian(SJ1)`, `capaian(overall)`), itself or through the
+    indicators it uses, stands outside every mean: with a sasaran it would feed what it reads (E118)."""
+
+    def run(self, model):
+        reads = {ind.id: list(referenced_aggregates(ind, model)) for ind in model.indicators.values()}
+        uses = {ind.id: [n.id for n in referenced_indicators(ind, model)] for ind in model.indicators.values()}
+        for ind in model.indicators.values():
+            sasaran = ind.setting("sasaran")
+            if sasaran is None:
+                continue
+            seen, stack, found = {ind.id}, [ind.id], None
+            while stack and found is None:
+                current = stack.pop()
+                found = reads[current][0] if reads[current] else None
+                for other in uses[current]:
+                    if other not in seen:
+                        seen.add(other)
+                        stack.append(other)
+            if found is not None:
+                yield at(sasaran.span, "E118", f"`{ind.id}` counts in sasaran `{_text_arg(sasaran)}` but reads the "
+                         f"mean `capaian({found.id})`, which is computed from the sasaran's indicators",
+                         hint="an indicator that reads a mean (a budget efficiency, say) has no sasaran")
+
+
+def _text_arg(setting: ast.Setting) -> str:
+    return setting.args[0].text if setting.args else ""
+
+
 class NihilRisk(Rule):
     """A denominator that can be 0 needs a nihil rule, else 0/0 has no defined result (W110)."""
 
@@ -554,7 +607,7 @@ class NihilRisk(Rule):
 
 RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), KnownNames(), Formulas(),
                            RequiredMetadata(), TargetsInRange(), Weights(), BandCoverage(), NoCycles(),
-                           NihilRisk())
+                           MeansReadAfterwards(), NihilRisk())
 
 
 def check(model: Model) -> list[Diagnostic]:

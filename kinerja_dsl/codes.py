@@ -39,10 +39,12 @@ CODES: dict[str, tuple[str, str]] = {
              "Give numerator and denominator, a value, or an index block."),
     "E114": ("A setting or target is stated twice in one block.", "Keep one."),
     "E115": ("A setting key that does not belong where it stands.", "Use the suggested key; the hint lists the allowed ones."),
-    "E116": ("A function is called with the wrong arguments (`abs(a, b)`, `prev(3)`, `capaian(x)` of a non-indicator).",
+    "E116": ("A function is called with the wrong arguments (`abs(a, b)`, `prev(3)`, `capaian(x)` of an unknown id).",
              "See the function list in README.md."),
     "E117": ("A target's period or year is not one the calendar knows (`TW5`, `12.5`).",
              "Periods are TW1–TW4, S1–S2, B01–B12; years have four digits."),
+    "E118": ("An indicator in a sasaran reads a mean (`capaian(SJ1)`, `capaian(overall)`) that its own capaian "
+             "would feed.", "Take the `sasaran` off the indicator that reads the mean (a budget efficiency has none)."),
     "W110": ("A denominator can be 0 and no nihil rule says what 0/0 counts as.",
              "Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy."),
     "D001": ("Data for an unknown field or indicator.", "Use the suggested name, or declare the field in the catalog."),

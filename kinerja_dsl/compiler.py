@@ -14,7 +14,7 @@ from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, Ban
                       CompositeNode, Declared, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
                       Sasaran, TargetSpec, UndefinedValue)
 from .ast import indicator_exprs, walk
-from .checker import referenced_indicators
+from .checker import referenced_aggregates, referenced_indicators
 from .formatter import expression
 from .model import Model
 from .vocabulary import canonical_value
@@ -95,7 +95,9 @@ def _call(e: ast.Call, indicators) -> Fn:
         return lambda env: env.prev(name, count)
     if e.function == "capaian":
         ref = e.args[0].id
-        return lambda env: env.capaian(ref)
+        if ref in indicators:
+            return lambda env: env.capaian(ref)
+        return lambda env: env.mean(ref)  # a sasaran, an office or `overall`
     args = [compile_expr(a, indicators) for a in e.args]
     if e.function == "min":
         return lambda env: min(a(env) for a in args)
@@ -268,6 +270,7 @@ def compile_indicator(ind: ast.Indicator, model: Model, base: Policy, bandsets) 
                   if k in settings},
         formulas=formulas, fields=tuple(fields),
         references=tuple(dict.fromkeys(n.id for n in referenced_indicators(ind, model))),
+        reads_means=tuple(dict.fromkeys(n.id for n in referenced_aggregates(ind, model))),
         file=ind.span.file, line=ind.span.line, **kwargs)
 
 

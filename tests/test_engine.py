@@ -545,3 +545,29 @@ def test_unreported_policy_formats_to_canonical_english(write):
     parsed, problems = parse("policy {\n  tidak_lapor nol\n}\n", "c.kin")
     assert problems == []
     assert format_file(parsed) == "policy {\n  unreported zero\n}\n"
+
+
+def test_an_indicator_reads_the_mean_of_a_sasaran_an_office_and_overall(write, kinerja):
+    """DESIGN 3.6, 002 L730-746: efisiensi = capaian − serapan, performance = (capaian + serapan +
+    kinerja anggaran) / 3, where capaian is a mean the engine computes (here of one sasaran)."""
+    catalog = ('office kw "Kanwil"\nfield selesai "" count\nfield masuk "" count\nfield belanja "" amount\n'
+               'field pagu "" amount\nsasaran S1 "Sasaran"\n'
+               + PERCENT.format(id="S1.p", label="P", sasaran="S1", num="selesai", den="masuk", target=80,
+                                extra="  office kw\n")
+               + 'indicator ANG.serapan "Serapan" {\n  office kw\n  unit "%"\n  numerator belanja\n'
+                 '  denominator pagu\n  scale 100\n  direction higher\n}\n'
+                 'indicator ANG.efisiensi "Efisiensi" {\n  office kw\n  unit "%"\n'
+                 '  value capaian(S1) - ANG.serapan\n  direction higher\n}\n'
+                 'indicator ANG.kw "Capaian Kanwil" {\n  office kw\n  unit "%"\n'
+                 '  value (capaian(kw) + capaian(overall)) / 2\n  direction higher\n}\n')
+    data = '["2024".kw]\nselesai = 90\nmasuk = 100\nbelanja = 87\npagu = 100\n'
+    cat = write("catalog.kin", catalog)
+    code, out, err = kinerja("eval", cat, "--data", write("d.toml", data), "--json")
+    assert code == 0, err
+    import json
+    by_id = {r["id"]: r for r in json.loads(out)["indicators"]}
+    assert by_id["S1.p"]["capaian"] == "112.50"
+    assert D(by_id["ANG.efisiensi"]["realisasi"]) == D("25.5")    # 112,5 − 87
+    assert D(by_id["ANG.kw"]["realisasi"]) == D("112.5")
+    code, out, _ = kinerja("explain", cat, "--data", write("d.toml", data), "ANG.efisiensi")
+    assert "capaian(S1) - ANG.serapan = 25,5" in out
