@@ -374,10 +374,20 @@ class RequiredMetadata(Rule):
 
 
 class TargetsInRange(Rule):
-    """Targets and period labels respect the declared range and calendar (E105, E117)."""
+    """Targets and period labels respect the declared range and calendar (E105, E117); a target
+    written with `%` belongs to a percentage indicator (W119: "20 %" on an index is a unit slip)."""
 
     def run(self, model):
         for ind in model.indicators.values():
+            unit = ind.setting("unit")
+            unit_text = unit.args[0].text.strip().lower() if unit is not None and unit.args else None
+            if unit_text is not None and unit_text not in ("%", "persen", "percent"):
+                for t in ind.targets:
+                    if t.value.low_text.endswith("%") or (t.value.high_text or "").endswith("%"):
+                        yield at(t.value.span, "W119", f"target {t.value} of `{ind.id}` is written as a percentage, "
+                                 f"but the indicator is measured in {unit.args[0].text}", severity=WARNING,
+                                 hint=f"write the target in {unit.args[0].text} (an index on 0..4: 3.6), "
+                                 "or declare `unit \"%\"`")
             rng = ind.range
             if rng is not None and rng.low > rng.high:
                 yield at(rng.span, "E105", f"range {rng.low_text} .. {rng.high_text} is empty",

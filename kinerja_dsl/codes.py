@@ -47,6 +47,8 @@ CODES: dict[str, tuple[str, str]] = {
              "would feed.", "Take the `sasaran` off the indicator that reads the mean (a budget efficiency has none)."),
     "W110": ("A denominator can be 0 and no nihil rule says what 0/0 counts as.",
              "Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy."),
+    "W119": ("A target is written with `%` on an indicator whose unit is not a percentage (warning).",
+             "Write the target in the indicator's unit, or declare `unit \"%\"`."),
     "D001": ("Data for an unknown field or indicator.", "Use the suggested name, or declare the field in the catalog."),
     "D002": ("Data for an unknown office (or an unknown `--unit`).", "Use the suggested office, or declare it."),
     "D003": ("An unknown period label in data or `--period`.", "Use 2024, 2024-TW1…TW4, 2024-S1/S2, 2024-01…12."),
