@@ -54,6 +54,8 @@ def parse_number(text: str, locale: str | None = None) -> Decimal:
                 locale = "id" if sep == "," else "en"
         else:
             locale = "en"
+    if locale not in _SEPARATORS:
+        raise NotationError(f"unknown notation `{locale}`", hint='use "id" (1.234,56) or "en" (1,234.56)')
     thousands, decimal = _SEPARATORS[locale]
     whole, _, fraction = s.partition(decimal)
     if decimal in fraction or thousands in fraction:

@@ -24,7 +24,7 @@ from kinerja_dsl.parser import parse
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
 from .data import SPREADSHEET_SUFFIXES, read_csv_table
-from .numbers import NotationError, format_number, parse_number
+from .numbers import LOCALES, NotationError, format_number, parse_number
 
 PERCENT_UNITS = ("%", "persen")
 
@@ -116,17 +116,38 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
     except tomllib.TOMLDecodeError as err:
         return None, [Diagnostic("E001", ERROR, f"not valid TOML: {err}", file)]
     meta = data.get("meta", {})
-    doc.year = int(meta["year"]) if isinstance(meta.get("year"), int) else None
-    doc.office = meta.get("office")
+    targets, pagu = data.get("target", []), data.get("pagu", {})
+    lines = text.splitlines()
+    shape = [what for what, ok in (("[meta] a table", isinstance(meta, dict)),
+                                   ("[[target]] a list of tables", isinstance(targets, list)
+                                    and all(isinstance(t, dict) for t in targets)),
+                                   ("[pagu] a table", isinstance(pagu, dict))) if not ok]
+    if shape:
+        return None, [Diagnostic("D007", ERROR, f"the PK file's layout is not right: {', '.join(shape)} expected",
+                                 file, hint="see `validate-pk` in README.md for the TOML layout")]
+    year = meta.get("year")
+    doc.year = year if isinstance(year, int) and not isinstance(year, bool) else None
+    doc.office = str(meta["office"]) if "office" in meta else None
     locale = meta.get("locale")
-    doc.year_line = next((n for n, line in enumerate(text.splitlines(), start=1)
-                          if line.split("=")[0].strip() == "year"), 0)
-    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[target]]"]
-    for k, item in enumerate(data.get("target", [])):
+    doc.year_line = next((n for n, line in enumerate(lines, start=1) if line.split("=")[0].strip() == "year"), 0)
+    if locale is not None and locale not in LOCALES:
+        line = next((n for n, text_line in enumerate(lines, start=1)
+                     if text_line.split("=")[0].strip() == "locale"), 0)
+        problems.append(Diagnostic("D007", ERROR, f"unknown locale `{locale}`", file, line, 1, 0,
+                                   hint='use "id" (1.234,56) or "en" (1,234.56)'))
+        locale = None
+    starts = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[target]]"]
+    for k, item in enumerate(targets):
         line = starts[k] if k < len(starts) else 0
-        _add(doc, str(item.get("indicator", "")), item.get("period"), item.get("target"), locale, line, problems)
-    for key, value in data.get("pagu", {}).items():
-        doc.pagu[key] = Decimal(value) if not isinstance(value, str) else parse_number(value, locale)
+        period = item.get("period")
+        _add(doc, str(item.get("indicator", "")), str(period) if period is not None else None, item.get("target"),
+             locale, line, problems)
+    for key, value in pagu.items():
+        try:
+            doc.pagu[key] = parse_number(value, locale) if isinstance(value, str) else Decimal(value)
+        except (NotationError, TypeError, ValueError, ArithmeticError):
+            problems.append(Diagnostic("P010", ERROR, f"the pagu of `{key}` is not a number: {value!r}", file,
+                                       hint="write an amount, e.g. 25713209000"))
     return doc, problems
 
 
@@ -168,8 +189,12 @@ def _add(doc, indicator, period, raw, locale, line, problems, at: str | None = N
     if raw is None or str(raw).strip() == "":
         problems.append(Diagnostic("P010", ERROR, f"no target for `{indicator}`", where, line, 1, 0))
         return
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}` is not a number: {raw!r}", where,
+                                   line, 1, 0, hint="write a number (90, 3.6) or a range (80 .. 90)"))
+        return
     try:
-        target = _target_from_text(raw, locale) if isinstance(raw, str) else TargetSpec(Decimal(raw), None, str(raw))
+        target = _target_from_text(raw, locale) if isinstance(raw, str) else TargetSpec(Decimal(str(raw)), None, str(raw))
     except NotationError as err:
         problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}`: {err}", where, line, 1, 0,
                                    hint=_other_notation(str(raw), locale) or err.hint))

@@ -171,3 +171,63 @@ def test_formatting_then_parsing_gives_the_same_catalog(tmp_path_factory, at, cu
     second = folder / "b.kin"
     second.write_text(format_file(loaded.files[0]), encoding="utf-8")
     assert signature(load([second]).catalog) == signature(loaded.catalog)
+
+
+# ---- random realisation data and PK files: diagnostics, never a crash ------------------------
+
+DATA_VALID = '[meta]\nlocale = "id"\n["2024"]\na = 36\nb = "40"\n["2024-TW1"]\na = "1.234,5"\nS1.i = 3.2\n'
+DATA_TOKENS = ['["2024"]', '["2024-TW3"]', '["2024-13"]', '["2024".x]', "[meta]", 'locale = "id"', 'locale = "xx"',
+               "a = ", "b = ", "S1.a = ", "zz = ", "1", "-5", "0", "3.14", '"1,545"', '"95%"', '"-"', '"abc"',
+               "true", "[1, 2]", "\n", " ", "=", '"', "[", "]", ",", ";", "period,office,field,value", "2024"]
+PK_VALID = '[meta]\nyear = 2024\nlocale = "id"\n[[target]]\nindicator = "S1.a"\ntarget = "85"\n'
+
+
+def _run_data(tmp_path, text: str, suffix: str) -> None:
+    from kinerja_dsl.engine.data import check_data, read_data
+    from kinerja_dsl.engine.evaluate import evaluate_period
+    from kinerja_dsl.engine.periods import Period
+    from kinerja_dsl.loader import load_catalog
+
+    catalog_path = tmp_path / "c.kin"
+    catalog_path.write_text(VALID, encoding="utf-8")
+    catalog = load_catalog(catalog_path)
+    path = tmp_path / f"random{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    data, problems = read_data(path)
+    problems = problems + check_data(data, catalog)
+    for d in problems:
+        assert re.match(r"^[EWDP]\d{3}$", d.code), d
+        d.render()
+    for period in data.periods() or [Period.parse("2024")]:
+        results, *_ = evaluate_period(catalog, data, period)
+        assert {r.status for r in results} <= {"ok", "nihil", "missing", "error"}
+
+
+@given(st.integers(0, len(DATA_VALID)), st.integers(0, 6), st.sampled_from(DATA_TOKENS),
+       st.sampled_from([".toml", ".csv"]))
+def test_mutated_data_yields_only_diagnostics(tmp_path_factory, at, cut, insert, suffix):
+    text = DATA_VALID if suffix == ".toml" else "# locale: id\nperiod;office;field;value\n2024;;a;36\n2024;;b;40\n"
+    _run_data(tmp_path_factory.mktemp("data"), text[:at] + insert + text[at + cut:], suffix)
+
+
+@given(st.lists(st.sampled_from(DATA_TOKENS), max_size=40).map("".join), st.sampled_from([".toml", ".csv"]))
+def test_random_data_yields_only_diagnostics(tmp_path_factory, text, suffix):
+    _run_data(tmp_path_factory.mktemp("data"), text, suffix)
+
+
+@given(st.integers(0, len(PK_VALID)), st.integers(0, 6), st.sampled_from(DATA_TOKENS + ["[[target]]", "indicator = "]))
+def test_mutated_pk_yields_only_diagnostics(tmp_path_factory, at, cut, insert):
+    from kinerja_dsl.engine.pk import read_pk, validate
+    from kinerja_dsl.loader import load_catalog
+
+    folder = tmp_path_factory.mktemp("pk")
+    (folder / "c.kin").write_text(VALID, encoding="utf-8")
+    catalog = load_catalog(folder / "c.kin")
+    path = folder / "pk.toml"
+    path.write_text(PK_VALID[:at] + insert + PK_VALID[at + cut:], encoding="utf-8")
+    doc, problems = read_pk(path)
+    if doc is not None:
+        problems = problems + validate(doc, catalog)
+    for d in problems:
+        assert re.match(r"^[EWDP]\d{3}$", d.code), d
+        d.render()
