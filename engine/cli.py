@@ -29,9 +29,24 @@ exit codes: 0 clean, 1 findings, 2 syntax errors, 3 file errors (missing, unread
 EXIT_INTERNAL = 70
 
 
+class OutputError(Exception):
+    """A file that cannot be written (no such folder, no permission, disk full): an I/O error, exit 3."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temporary file in the same folder and rename: never half-written."""
     path = Path(path)
+    try:
+        _write_atomic(path, text)
+    except OSError as err:
+        raise OutputError(path, err.strerror or type(err).__name__) from None
+
+
+def _write_atomic(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         binary = isinstance(text, bytes)
@@ -216,6 +231,10 @@ def cmd_eval(args) -> int:
     loaded, code = _load_for_eval(args)
     if loaded is None:
         return code
+    if args.out and Path(args.out).suffix.lower() not in TABLE_SUFFIXES + (".json", ".txt"):
+        print(f"kinerja eval: --out writes .json, .txt, {', '.join(TABLE_SUFFIXES)}, not "
+              f"`{Path(args.out).suffix or Path(args.out).name}`", file=sys.stderr)
+        return 4
     ev = _evaluation(*loaded, args.locale)
     if args.out and Path(args.out).suffix.lower() in TABLE_SUFFIXES:
         from .tables import lkjip_tables
@@ -549,6 +568,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OutputError as err:
+        from kinerja_dsl.diagnostics import EXIT_IO, Diagnostic
+
+        print(Diagnostic("E006", "error", f"cannot write the file: {err.reason}", str(err.path),
+                         hint="check that the folder exists and can be written").render(), file=sys.stderr)
+        return EXIT_IO
     except Exception as exc:  # a bug of ours: say so plainly, never a traceback
         print(f"kinerja: internal error ({type(exc).__name__}: {exc}); please report this with the input that caused it",
               file=sys.stderr)

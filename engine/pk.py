@@ -125,6 +125,10 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
     if shape:
         return None, [Diagnostic("D007", ERROR, f"the PK file's layout is not right: {', '.join(shape)} expected",
                                  file, hint="see `validate-pk` in README.md for the TOML layout")]
+    if not targets:
+        return None, [Diagnostic("P000", ERROR, "no [[target]] tables in this file", file,
+                                 hint='a TOML PK has [meta] year = 2024 and one [[target]] per target: '
+                                      'indicator = "SJ1.rb", target = 100')]
     year = meta.get("year")
     doc.year = year if isinstance(year, int) and not isinstance(year, bool) else None
     doc.office = str(meta["office"]) if "office" in meta else None

@@ -63,7 +63,8 @@ CODES: dict[str, tuple[str, str]] = {
              "`pip install 'kinerja-dsl[excel]'`, or use CSV or TOML."),
     "D010": ("A spreadsheet cell holds an Excel error (#DIV/0!, #REF!, #N/A, #VALUE!).",
              "Correct the formula in Excel and save the workbook: the value Excel saved is what is read."),
-    "P000": ("A .kin PK file has no `agreement` block.", 'Declare `agreement "PK 2024" { year 2024 … }`.'),
+    "P000": ("A PK file has no targets: no `agreement` block in a .kin file, no [[target]] in a TOML file.",
+             'Declare `agreement "PK 2024" { year 2024 … }`, or one [[target]] per target.'),
     "P001": ("A PK target names an unknown indicator.", "Use the suggested id."),
     "P002": ("An IKU of the catalog is missing from the PK.", "Add its target."),
     "P003": ("A PK target is on the wrong scale: outside the range, a count with decimals, or a percentage "

@@ -571,3 +571,16 @@ def test_an_indicator_reads_the_mean_of_a_sasaran_an_office_and_overall(write, k
     assert D(by_id["ANG.kw"]["realisasi"]) == D("112.5")
     code, out, _ = kinerja("explain", cat, "--data", write("d.toml", data), "ANG.efisiensi")
     assert "capaian(S1) - ANG.serapan = 25,5" in out
+
+
+def test_out_to_a_missing_folder_or_an_unknown_format_is_a_clear_error(write, kinerja, tmp_path):
+    cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
+        id="S.a", label="A", sasaran="S", num="n", den="d", target=70, extra=""))
+    data = write("d.toml", '["2024"]\nn = 80\nd = 84\n')
+    code, _, err = kinerja("eval", cat, "--data", data, "--out", tmp_path / "no" / "such" / "x.md")
+    assert code == 3
+    assert f"{tmp_path}/no/such/x.md: error[E006]: cannot write the file: No such file or directory" in err
+    assert "internal error" not in err
+    code, _, err = kinerja("eval", cat, "--data", data, "--out", tmp_path / "x.pdf")
+    assert code == 4 and "--out writes .json, .txt, .xlsx, .csv, .md, not `.pdf`" in err
+    assert not (tmp_path / "x.pdf").exists()

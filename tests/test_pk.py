@@ -230,3 +230,12 @@ def test_csv_pk_declares_its_notation_like_csv_data(write, kinerja, monkeypatch,
     code, out, _ = kinerja("validate-pk", "pk.csv", "--catalog", "catalog.kin")
     assert "pk.csv:5:1: error[P003]: target 1,5 of `S2.n` has decimals but counts orang" in out.splitlines(), out
     assert code == 1
+
+
+def test_a_toml_file_without_targets_is_not_a_pk(write, kinerja, monkeypatch, tmp_path):
+    write("catalog.kin", CATALOG)
+    write("realisasi.toml", '[meta]\nlocale = "id"\n["2024"]\na = 1\n')
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = kinerja("validate-pk", "realisasi.toml", "--catalog", "catalog.kin")
+    assert "realisasi.toml: error[P000]: no [[target]] tables in this file" in out.splitlines()
+    assert code == 1
