@@ -338,8 +338,7 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     line_text = lines[tok.line - 1] if 0 < tok.line <= len(lines) else ""
-    shown = "end of line" if tok.type == "_NL" else f"`{tok}`"
-    message = f"unexpected {display(tok.type)}" if tok.type == "_NL" else f"unexpected {shown}"
+    message = "unexpected end of line" if tok.type == "_NL" else f"unexpected `{tok}`"
     hint = _statement_hint(line_text)
     if hint is None:
         previous = err.token_history[-1] if err.token_history else None
