@@ -98,9 +98,9 @@ def lkjip_tables(ev, catalog) -> list[Table]:
                      ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Sasaran", "Capaian", "Efisiensi"],
                      amounts=frozenset({"Pagu", "Realisasi"}))
     for n, r in enumerate(budget, start=1):
-        # the catalog declares no link from a budget line to its sasaran: an id segment naming
-        # a sasaran (BUDGET.SJ1.serapan -> SJ1) is taken as one; efisiensi = capaian - serapan
-        s = next((sasaran[p] for p in r.id.split(".") if p in sasaran), None)
+        # `budget_of SJ1` declares whose budget a line is; efisiensi = capaian - serapan
+        ind = catalog.indicators.get(r.id)
+        s = sasaran.get(ind.budget_of) if ind is not None and ind.budget_of else None
         capaian = s.capaian_exact if s is not None else None
         efisiensi = capaian - r.realisasi if capaian is not None and r.realisasi is not None else None
         anggaran.rows.append([n, r.id, r.label, _step(r, "denominator"), _step(r, "numerator"),

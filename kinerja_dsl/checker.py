@@ -128,7 +128,7 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
         if len(setting.args) == 2 and setting.args[1].text not in ("capaian", "realisasi"):
             out.append(at(setting.args[1].span, "E111", f"`{setting.args[1].text}` is not what bands classify",
                           hint="write `bands NAME capaian` (default) or `bands NAME realisasi`"))
-    elif key in ("sasaran", "office"):
+    elif key in ("sasaran", "office", "budget_of"):
         out.append(_arity(setting, 1, 1))
         if len(args) == 1 and args[0].kind != "name":
             out.append(at(args[0].span, "E111", f"`{key}` takes a name, not `{args[0].text}`"))
@@ -280,7 +280,8 @@ class KnownNames(Rule):
                              hint=did_you_mean(s.indicator, model.indicators))
 
     def _reference(self, model, s: ast.Setting):
-        if s.key not in ("sasaran", "office", "bands") or not 1 <= len(s.args) <= 2 or s.args[0].kind != "name":
+        if s.key not in ("sasaran", "office", "bands", "budget_of") or not 1 <= len(s.args) <= 2 \
+                or s.args[0].kind != "name":
             return
         name = s.args[0].text
         if s.key == "bands":
@@ -290,10 +291,11 @@ class KnownNames(Rule):
                      hint=did_you_mean(name, list(model.bandsets) + list(BAND_PRESET_NAMES))
                      or "declare it with `bands " + name + " { … }` or use " + ", ".join(BAND_PRESET_NAMES))
             return
-        table = model.sasaran if s.key == "sasaran" else model.offices
+        table = model.offices if s.key == "office" else model.sasaran
+        kind = "office" if s.key == "office" else "sasaran"
         if name not in table:
-            yield at(s.args[0].span, "E101", f"unknown {s.key} `{name}`",
-                     hint=did_you_mean(name, table) or f"declare it with `{s.key} {name} \"…\"`")
+            yield at(s.args[0].span, "E101", f"unknown {kind} `{name}`",
+                     hint=did_you_mean(name, table) or f"declare it with `{kind} {name} \"…\"`")
 
     def _expression(self, expr, values, model):
         means = {id(n.args[0]) for n in walk(expr) if isinstance(n, ast.Call) and n.function == "capaian" and n.args

@@ -271,6 +271,7 @@ def compile_indicator(ind: ast.Indicator, model: Model, base: Policy, bandsets) 
         formulas=formulas, fields=tuple(fields),
         references=tuple(dict.fromkeys(n.id for n in referenced_indicators(ind, model))),
         reads_means=tuple(dict.fromkeys(n.id for n in referenced_aggregates(ind, model))),
+        budget_of=_text(settings.get("budget_of")) or None,
         file=ind.span.file, line=ind.span.line, **kwargs)
 
 

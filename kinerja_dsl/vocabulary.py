@@ -27,7 +27,7 @@ SETTING_KEYS = {
     "responsible": ("penanggung_jawab",), "frequency": ("frekuensi",),
     "note": ("catatan",), "sasaran": (), "office": ("satker",), "year": ("tahun",),
     "first_party": ("pihak_pertama",), "second_party": ("pihak_kedua",), "pagu": (),
-    "combine": ("gabung",), "max": ("maks",), "unreported": ("tidak_lapor",),
+    "combine": ("gabung",), "max": ("maks",), "unreported": ("tidak_lapor",), "budget_of": ("anggaran_untuk",),
 }
 
 _SETTING_ALIAS = {alias: key for key, aliases in SETTING_KEYS.items() for alias in aliases}
@@ -77,7 +77,7 @@ def allowed_values(kind: str) -> list[str]:
 CONTEXT_KEYS = {
     "policy": ("cap", "floor", "nihil", "lower_formula", "round", "round_realisasi",
                "aggregate", "bands", "rollup", "unreported"),
-    "indicator": ("sasaran", "office", "unit", "scale", "direction", "nihil", "rollup", "unreported",
+    "indicator": ("sasaran", "office", "budget_of", "unit", "scale", "direction", "nihil", "rollup", "unreported",
                   "weight", "cap", "floor", "round", "round_realisasi", "lower_formula",
                   "bands", "iku", "definition", "source", "responsible", "frequency", "note"),
     "sasaran": ("office", "weight", "note"),

@@ -38,6 +38,7 @@ indicator S1.p "Persentase perkara selesai" {
 }
 indicator BUDGET.S1.serapan "Serapan anggaran S1" {
   office kanwil
+  budget_of S1
   unit "%"
   numerator belanja
   denominator pagu
