@@ -137,10 +137,10 @@ class _Lookup:
             self.values[("indicator", r.id, "capaian")] = r.capaian_exact
             self.values[("indicator", r.id, "realisasi")] = r.realisasi
             self.values[("indicator", r.id, "target")] = r.target
-            for c in r.components:
-                self.values[("group", c.path.replace(f"{r.id}/", f"{r.id}/", 1), "realisasi")] = c.value
-                self.values[("group", c.path, "capaian")] = (c.value / r.target * HUNDRED
-                                                             if c.value is not None and r.target else None)
+            for c in r.components:  # exact values; the declared rounding is what `shown` holds
+                self.values[("group", c.path, "realisasi")] = c.value_exact
+                self.values[("group", c.path, "capaian")] = (c.value_exact / r.target * HUNDRED
+                                                             if c.value_exact is not None and r.target else None)
         for level, rows in (("sasaran", ev.sasaran), ("office", ev.offices)):
             for a in rows:
                 self.values[(level, a.id, "capaian")] = a.capaian_exact
@@ -151,6 +151,12 @@ class _Lookup:
                       (("indicator", ev.indicators), ("sasaran", ev.sasaran), ("office", ev.offices)) for a in rows}
         if ev.overall is not None:
             self.shown[("overall", "overall", "capaian")] = ev.overall.capaian
+        for r in ev.indicators:
+            for c in r.components:
+                if c.value is not None and c.value != c.value_exact:  # a group rounded before it is weighted
+                    self.shown[("group", c.path, "realisasi")] = c.value
+                    if r.target:
+                        self.shown[("group", c.path, "capaian")] = c.value / r.target * HUNDRED
 
     def get(self, f: Figure) -> Decimal | None:
         ident = "overall" if f.level == "overall" else f.id
@@ -183,7 +189,7 @@ class _Lookup:
 
 def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup, cap, floor) -> tuple[str, str]:
     shown = look.shown.get((f.level, "overall" if f.level == "overall" else f.id, f.measure))
-    if _q(x, places) == printed or (shown is not None and shown == printed):
+    if _q(x, places) == printed or (shown is not None and _q(shown, places) == printed):
         return "reproduced", ""
     if _q(x, places, ROUND_DOWN) == printed:
         return "truncation", f"{x:.6f}… cut to {_decimals(places)}, not rounded"

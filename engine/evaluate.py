@@ -229,7 +229,8 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
             value = {"achieved": ONE, "zero": ZERO, "excluded": None}[treatment]
             detail = f"{node.formula} is 0/0: nihil {treatment} ({node.nihil.origin})"
         out.append(NodeResult.model_construct(path=path, label=node.label, kind="component", weight=node.weight,
-                                              value=value, nihil=treatment, capped=False, detail=detail))
+                                              value=value, value_exact=value, nihil=treatment, capped=False,
+                                              detail=detail))
         return value
     slot = len(out)
     out.append(None)  # the group's own row comes before its children
@@ -237,7 +238,7 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
     included = [(c, v) for c, v in parts if v is not None]
     if not included:
         out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
-                                               value=None, nihil="excluded", capped=False,
+                                               value=None, value_exact=None, nihil="excluded", capped=False,
                                                detail="every component is nihil (excluded)")
         return None
     if node.combine == "mean":
@@ -256,12 +257,12 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
     if capped:
         value = node.cap
         detail += f", capped at {_n(node.cap)}"
+    exact = value
     if node.round is not None and node.round.mode != "none":
-        rounded = node.round.apply(value)
-        detail += f", {node.round} -> {_n(rounded)}"
-        value = rounded
+        value = node.round.apply(value)
+        detail += f", {node.round} -> {_n(value)}"
     out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
-                                           value=value, nihil=None, capped=capped, detail=detail)
+                                           value=value, value_exact=exact, nihil=None, capped=capped, detail=detail)
     return value
 
 

@@ -34,6 +34,7 @@ class NodeResult(_Model):
     kind: Literal["group", "component"]
     weight: Optional[Decimal] = None
     value: Optional[Decimal] = None
+    value_exact: Optional[Decimal] = None  # a group's value before its declared `round` (else = value)
     nihil: Optional[str] = None    # the treatment applied when the component met 0/0
     capped: bool = False
     detail: str = ""
