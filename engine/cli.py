@@ -21,6 +21,11 @@ examples:
   kinerja check --json catalog.kin
   kinerja fmt --check indicators/
   kinerja fmt indicators/sumsel-2024/catalog.kin
+  kinerja audit indicators/banten-2024 --data indicators/banten-2024/realisasi.toml \\
+      --published indicators/banten-2024/published.toml
+  kinerja validate-pk indicators/banten-2024/pk-2024-bab2.kin --catalog indicators/banten-2024
+  kinerja diff indicators/banten-2024/catalog.kin indicators/banten-2024-revisi --data indicators/banten-2024/realisasi.toml
+  kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
 
 exit codes: 0 clean, 1 findings, 2 syntax errors, 3 file errors (missing, unreadable, not UTF-8), 4 usage
 """

@@ -354,6 +354,26 @@ def test_version_and_help(kinerja):
     assert code == 0 and "examples:" in out and "kinerja eval" in out
 
 
+def test_every_help_example_runs(kinerja, monkeypatch, tmp_path):
+    """The examples in `kinerja --help` are commands a newcomer copies: each must run as shown
+    (from the project folder; files it would write go to a temporary folder)."""
+    import shlex
+
+    from conftest import ROOT
+
+    _, out, _ = kinerja("--help")
+    text = out.split("examples:", 1)[1].split("exit codes:", 1)[0].replace("\\\n", " ")
+    examples = [shlex.split(line)[1:] for line in text.splitlines() if line.strip().startswith("kinerja ")]
+    assert len(examples) >= 10
+    monkeypatch.chdir(ROOT)
+    for args in examples:
+        if args[-1] == "catalog.kin":
+            continue  # `kinerja check --json catalog.kin` names the reader's own file
+        args = [str(tmp_path / a) if a == "realisasi.xlsx" else a for a in args]
+        code, _, err = kinerja(*args)
+        assert code in (0, 1), (args, err)  # 1: audit and validate-pk report what the real reports contain
+
+
 def test_usage_error_exit_code(kinerja):
     code, _, err = kinerja("check")
     assert code == 4 and "PATH" in err
