@@ -26,6 +26,7 @@ examples:
   kinerja validate-pk indicators/banten-2024/pk-2024-bab2.kin --catalog indicators/banten-2024
   kinerja diff indicators/banten-2024/catalog.kin indicators/banten-2024-revisi --data indicators/banten-2024/realisasi.toml
   kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
+  kinerja kamus indicators/sumsel-2024
 
 exit codes: 0 clean, 1 findings, 2 syntax errors, 3 file errors (missing, unreadable, not UTF-8), 4 usage
 """
@@ -428,6 +429,30 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_kamus(args) -> int:
+    from kinerja_dsl.diagnostics import exit_code
+    from kinerja_dsl.loader import load
+
+    from .tables import kamus_table
+
+    loaded = load(args.paths)
+    if loaded.catalog is None:
+        _print_diagnostics(loaded.diagnostics, sys.stderr)
+        return exit_code(loaded.diagnostics)
+    table = kamus_table(loaded.catalog, args.locale)
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() not in TABLE_SUFFIXES:
+            print(f"kinerja kamus: --out writes {', '.join(TABLE_SUFFIXES)}, not `{out.suffix or out.name}`",
+                  file=sys.stderr)
+            return 4
+        return _write_tables([table], out, args.locale)
+    from .render import render_kamus
+
+    render_kamus(table, _console())
+    return 0
+
+
 def cmd_codes(args) -> int:
     from kinerja_dsl.codes import catalogue_markdown
 
@@ -546,6 +571,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows also for every office below an indicator's office (data collected per unit)")
     p.add_argument("--locale", choices=("id", "en"), default="id", help="CSV notation (default id: 1.234,56)")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("kamus", help="the indicator dictionary (kamus indikator / manual IKU) of a catalog",
+                       description="Every indicator as a kamus indikator states it: name, sasaran, IKU, unit, "
+                       "formula, direction, nihil rule, targets, Renstra, definition, data source, person "
+                       "responsible, frequency and notes.",
+                       epilog="example: kinerja kamus indicators/sumsel-2024 --out kamus.xlsx",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="catalog files or folders")
+    p.add_argument("--out", metavar="FILE", help="write it as .xlsx (excel extra), .csv or .md")
+    p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation (default id: 12,5)")
+    p.set_defaults(func=cmd_kamus)
 
     p = sub.add_parser("codes", help="the diagnostic catalogue: every code, its meaning and its fix")
     p.set_defaults(func=cmd_codes)

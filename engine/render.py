@@ -204,3 +204,17 @@ def render_diff(report, console: Console, locale: str) -> None:
         console.print(e)
         unchanged = sum(1 for x in report.effects if x.delta == 0)
         console.print(Text(f"{unchanged} unchanged", style="dim"))
+
+
+def render_kamus(table, console: Console) -> None:
+    """The kamus indikator on a terminal: one entry per indicator, its fields one per line
+    (sixteen columns do not fit 80), empty fields left out."""
+    console.print(Text(table.title, style="bold"))
+    for row in table.rows:
+        cells = dict(zip(table.columns, row))
+        console.print(Text(f"\n{cells['No']}. ", style="bold") + Text(str(cells["Kode"]), style="bold")
+                      + Text(f"  {cells['Indikator']}"))
+        for column in table.columns[3:]:
+            value = cells[column]
+            if value not in (None, ""):
+                console.print(Text(f"   {column}: ", style="dim") + Text(str(value)))

@@ -109,6 +109,52 @@ def lkjip_tables(ev, catalog) -> list[Table]:
     return [indikator, per_sasaran, overall, anggaran]
 
 
+# ---- the kamus indikator (indicator dictionary) -----------------------------------------
+
+KAMUS_COLUMNS = ["No", "Kode", "Indikator", "Sasaran", "IKU", "Satuan", "Rumus", "Arah", "Nihil", "Target",
+                 "Renstra", "Definisi", "Sumber data", "Penanggung jawab", "Frekuensi", "Catatan"]
+_DIRECTION = {"higher": "naik (semakin tinggi semakin baik)", "lower": "turun (semakin rendah semakin baik)",
+              "stabilize": "stabil (di dalam rentang target)"}
+
+
+def _formula(ind, locale: str) -> str:
+    """The formula as a planner reads it in a manual IKU: pembilang / penyebut × skala, a value,
+    or the index's top groups with their weights (the whole tree is in `kinerja explain`)."""
+    scale = f" × {format_number(ind.scale, locale)}" if ind.scale != 1 else ""
+    if ind.kind == "ratio":
+        return f"{ind.formulas['numerator']} / {ind.formulas['denominator']}{scale}"
+    if ind.kind == "value":
+        return ind.formulas["value"] + scale
+    def percent(weight: Decimal) -> str:  # 12,5%; a sixth shows as 16,67%
+        value = (weight * 100).quantize(Decimal("0.01"))
+        return format_number(value.quantize(Decimal(1)) if value == value.to_integral_value()
+                             else value.normalize(), locale) + "%"
+    groups = [f"{c.id}{' ' + percent(c.weight) if c.weight is not None else ''}" for c in ind.index.children]
+    return f"indeks dari {len(groups)} kelompok: " + ", ".join(groups)
+
+
+def _targets_text(mapping, locale: str) -> str:
+    def text(spec):
+        return spec.text.replace(".", ",") if locale == "id" else spec.text
+    return "; ".join(f"{k[0]}{' ' + k[1] if k[1] else ''}: {text(v)}" if isinstance(k, tuple) else f"{k}: {text(v)}"
+                     for k, v in sorted(mapping.items(), key=lambda kv: str(kv[0])))
+
+
+def kamus_table(catalog, locale: str = "id") -> Table:
+    """One row per indicator: what a kamus indikator / manual IKU states about it."""
+    table = Table("Kamus", "Kamus indikator", list(KAMUS_COLUMNS))
+    for n, ind in enumerate(catalog.indicators[i] for i in catalog.declared_order):
+        sasaran = catalog.sasaran.get(ind.sasaran) if ind.sasaran else None
+        meta = ind.metadata
+        table.rows.append([
+            n + 1, ind.id, ind.label, f"{sasaran.id} {sasaran.label}" if sasaran else ind.sasaran,
+            "ya" if ind.iku else None, ind.unit, _formula(ind, locale), _DIRECTION.get(ind.direction, ind.direction),
+            f"{ind.policy.nihil.value}", _targets_text(ind.targets, locale) or None,
+            _targets_text(ind.renstra, locale) or None, meta.get("definition"), meta.get("source"),
+            meta.get("responsible"), meta.get("frequency"), meta.get("note")])
+    return table
+
+
 # ---- the data template -----------------------------------------------------------------
 
 TEMPLATE_COLUMNS = ["Periode", "Satker", "Nama satker", "Variabel", "Uraian", "Jenis", "Dipakai oleh", "Nilai"]

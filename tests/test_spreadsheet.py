@@ -276,3 +276,23 @@ def test_export_markdown_pipe_tables(kinerja, write, tmp_path):
     assert "| 1 | BUDGET.S1.serapan | Serapan anggaran S1 | 25.713.209.000 | 25.476.031.831 | 99,08 | S1 | 92,59 | -6,49 |" in text
     text = _export(kinerja, write, tmp_path, "lkjip-en.md", "--locale", "en").read_text(encoding="utf-8")
     assert "| 25,713,209,000 | 25,476,031,831 | 99.08 | S1 | 92.59 | -6.49 |" in text
+
+
+def test_kamus_indikator_prints_and_exports_the_dictionary(kinerja, tmp_path):
+    """DESIGN 4: the catalog is the indicator dictionary and can be printed as one."""
+    code, out, _ = kinerja("kamus", SUMSEL)
+    assert code == 0
+    for line in ("1. SJ1.rb  Persentase Pelaksanaan Rencana Aksi Reformasi Birokrasi di lingkup ",
+                 "   Rumus: ra_rb_kanwil_terlaksana / ra_rb_kanwil_total × 100",
+                 "   Target: 2024: 3,1", "   Arah: naik (semakin tinggi semakin baik)"):
+        assert line in out.splitlines(), line
+    assert "indeks dari 8 kelompok: tahanan 12,5%, basan 12,5%" in out
+    code, _, _ = kinerja("kamus", SUMSEL, "--out", tmp_path / "kamus.xlsx")
+    assert code == 0
+    ws = load_workbook(tmp_path / "kamus.xlsx").active
+    header = [c.value for c in ws[1]]
+    assert header[:7] == ["No", "Kode", "Indikator", "Sasaran", "IKU", "Satuan", "Rumus"]
+    assert "Penanggung jawab" in header and ws.freeze_panes == "A2"
+    assert ws.max_row == 1 + 61  # every indicator of the catalog
+    code, _, err = kinerja("kamus", SUMSEL, "--out", tmp_path / "kamus.pdf")
+    assert code == 4 and "not `.pdf`" in err
