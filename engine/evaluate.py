@@ -222,6 +222,9 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
         try:
             value = node.fn(env)
             detail = f"{node.formula} = {_n(value)}"
+            if node.round is not None and node.round.mode != "none":
+                value = node.round.apply(value)
+                detail += f", {node.round} -> {_n(value)}"
         except NihilCase:
             treatment = node.nihil.value
             if treatment == "error":
@@ -479,7 +482,7 @@ _make_quick = functools.partial(tuple.__new__, Quick)  # skips NamedTuple's argu
 def _fast_node(node: CompositeNode, env) -> Decimal:
     if node.kind == "component":
         try:
-            return node.fn(env)
+            value = node.fn(env)
         except NihilCase:
             treatment = node.nihil.value
             if treatment == "achieved":
@@ -487,6 +490,9 @@ def _fast_node(node: CompositeNode, env) -> Decimal:
             if treatment == "zero":
                 return ZERO
             raise _Fallback()
+        if node.round is not None and node.round.mode != "none":
+            value = node.round.apply(value)
+        return value
     if node.combine == "mean":
         parts = [_fast_node(c, env) for c in node.children]
         value = sum(parts, ZERO) / len(parts) * node.scale

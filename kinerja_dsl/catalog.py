@@ -195,7 +195,7 @@ class CompositeNode:
     scale: Decimal = Decimal(1)
     cap: Decimal | None = None
     nihil: Declared | None = None   # components: the nihil rule in force
-    round: Rounding | None = None   # groups: rounding of the group's value before it is weighted
+    round: Rounding | None = None   # a group's value, or a component's ratio, rounded before it is weighted
     children: tuple["CompositeNode", ...] = ()
     fn: Fn | None = None
     formula: str = ""

@@ -203,7 +203,8 @@ def _node(n, indicators, nihil: Declared) -> CompositeNode:
     weight = opts["weight"].args[0].value if "weight" in opts else None
     nihil = _nihil(opts, nihil)
     if isinstance(n, ast.Component):
-        return CompositeNode(n.id, n.label or n.id, "component", weight, nihil=nihil,
+        rounding = _setting_value(opts["round"], {}) if "round" in opts else None  # of the ratio: 3 places = 85,6%
+        return CompositeNode(n.id, n.label or n.id, "component", weight, nihil=nihil, round=rounding,
                              fn=compile_expr(n.expr, indicators), formula=expression(n.expr))
     return _group(n, n.id, n.label or n.id, weight, opts, indicators, nihil)
 

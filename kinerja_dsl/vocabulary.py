@@ -84,7 +84,7 @@ CONTEXT_KEYS = {
     "agreement": ("year", "office", "first_party", "second_party", "pagu", "note"),
     "index": ("scale", "cap", "combine", "nihil", "max", "round"),
     "group": ("weight", "scale", "cap", "combine", "nihil", "round"),
-    "component": ("weight", "nihil"),
+    "component": ("weight", "nihil", "round"),
 }
 
 # Built-in functions of the expression language and their arities (min, max).

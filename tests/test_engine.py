@@ -584,3 +584,17 @@ def test_out_to_a_missing_folder_or_an_unknown_format_is_a_clear_error(write, ki
     code, _, err = kinerja("eval", cat, "--data", data, "--out", tmp_path / "x.pdf")
     assert code == 4 and "--out writes .json, .txt, .xlsx, .csv, .md, not `.pdf`" in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_component_ratio_rounded_before_it_is_weighted(write):
+    """002 L2509: klien 3913/4572 = 85,586% is printed 85,6% and the dimension 4 × 85,6% = 3,424
+    (the exact ratio gives 3,423): `round half_up 3` on the component rounds the ratio."""
+    catalog = (fields("siap", "total") + 'indicator P.k "Klien" {\n  unit indeks\n  direction higher\n'
+               "  index {\n    group klien weight 100% scale 4 cap 4 {\n"
+               "      component siap weight 100% round half_up 3 = siap / total\n    }\n  }\n"
+               "  target 2024 = 3.6\n}\n")
+    results, _, _, _ = run(write, catalog, '["2024"]\nsiap = 3913\ntotal = 4572\n')
+    r = results["P.k"]
+    assert r.realisasi == D("3.424")
+    component = next(c for c in r.components if c.path == "P.k/klien/siap")
+    assert component.value == D("0.856") and "half_up 3 -> 0.856" in component.detail

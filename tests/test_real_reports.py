@@ -35,9 +35,6 @@ OTHER_RULE = {
         (3242, "BUDGET.BPHN2.serapan", "realisasi"): "truncation",
     },
     "banten-2024": {
-        (2440, "PAS.iph/klien", "realisasi"): "rounding",         # 85,6% rounded before × weight
-        (2505, "PAS.iph/klien", "realisasi"): "rounding",
-        (2509, "PAS.iph/klien", "realisasi"): "rounding",
         (746, "pas", "capaian"): "propagated",                    # uses the printed index 3,691
         (803, "pas", "capaian"): "propagated",
         (179, "overall", "capaian"): "propagated",                # 125,54: PUU at 120 and index 3,691
