@@ -164,18 +164,28 @@ def _with_data_source(problems, *paths):
     return with_sources(problems, sources)
 
 
+def _loaded_or_code(paths):
+    """The loaded catalog, or (None, exit code) after printing why it could not be compiled."""
+    from kinerja_dsl.diagnostics import exit_code
+    from kinerja_dsl.loader import load
+
+    loaded = load(paths)
+    if loaded.catalog is None:
+        _print_diagnostics(loaded.diagnostics, sys.stderr)
+        return None, exit_code(loaded.diagnostics)
+    return loaded, 0
+
+
 def _load_for_eval(args):
     """Catalog, data and period, or (None, exit code) after printing what is wrong."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, exit_code
-    from kinerja_dsl.loader import load
 
     from .data import check_data, read_data
     from .periods import Period, PeriodError
 
-    loaded = load(args.paths)
-    if loaded.catalog is None:
-        _print_diagnostics(loaded.diagnostics, sys.stderr)
-        return None, exit_code(loaded.diagnostics)
+    loaded, code = _loaded_or_code(args.paths)
+    if loaded is None:
+        return None, code
     catalog = loaded.catalog
     mapping = getattr(args, "mapping", None)
     data, problems = read_data(args.data, mapping)
@@ -298,15 +308,13 @@ def _write_tables(tables, out: Path, locale: str, preamble: str = "") -> int:
 
 def cmd_template(args) -> int:
     from kinerja_dsl.diagnostics import Diagnostic, exit_code
-    from kinerja_dsl.loader import load
 
     from .periods import Period, PeriodError
     from .tables import template_table
 
-    loaded = load(args.paths)
-    if loaded.catalog is None:
-        _print_diagnostics(loaded.diagnostics, sys.stderr)
-        return exit_code(loaded.diagnostics)
+    loaded, code = _loaded_or_code(args.paths)
+    if loaded is None:
+        return code
     try:
         period = Period.parse(args.period)
     except PeriodError:
@@ -373,15 +381,13 @@ def cmd_audit(args) -> int:
 
 
 def cmd_validate_pk(args) -> int:
-    from kinerja_dsl.diagnostics import exit_code, with_sources
-    from kinerja_dsl.loader import load
+    from kinerja_dsl.diagnostics import exit_code
 
     from .pk import read_pk, validate
 
-    loaded = load(args.catalog)
-    if loaded.catalog is None:
-        _print_diagnostics(loaded.diagnostics, sys.stderr)
-        return exit_code(loaded.diagnostics)
+    loaded, code = _loaded_or_code(args.catalog)
+    if loaded is None:
+        return code
     doc, problems = read_pk(args.pk, args.mapping)
     if doc is not None:
         problems = problems + validate(doc, loaded.catalog)
@@ -430,15 +436,12 @@ def cmd_diff(args) -> int:
 
 
 def cmd_kamus(args) -> int:
-    from kinerja_dsl.diagnostics import exit_code
-    from kinerja_dsl.loader import load
 
     from .tables import kamus_table
 
-    loaded = load(args.paths)
-    if loaded.catalog is None:
-        _print_diagnostics(loaded.diagnostics, sys.stderr)
-        return exit_code(loaded.diagnostics)
+    loaded, code = _loaded_or_code(args.paths)
+    if loaded is None:
+        return code
     table = kamus_table(loaded.catalog, args.locale)
     if args.out:
         out = Path(args.out)

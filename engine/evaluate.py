@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import re
 from decimal import Decimal, localcontext
 from typing import Iterable, NamedTuple
 
@@ -186,20 +185,6 @@ def _n(x: Decimal | None) -> str:
     return format_number(x, "en", grouping=False)
 
 
-_NAME = re.compile(r"[A-Za-z_][\w.]*")
-
-
-def _fields_used(ind: Indicator) -> list[str]:
-    """The names an indicator's formulas read (data fields, and ids that are not fields)."""
-    texts = list(ind.formulas.values())
-    stack = [ind.index] if ind.index is not None else []
-    while stack:
-        node = stack.pop()
-        texts.append(node.formula)
-        stack.extend(node.children)
-    return sorted({name for text in texts for name in _NAME.findall(text)})
-
-
 def _policy_summary(ind: Indicator) -> dict[str, str]:
     p = ind.policy
     return {
@@ -274,7 +259,6 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
     steps: list[Step] = []
     components: list[NodeResult] = []
     nihil = None
-    fields = {}
     target = ind.target(period.year, period.suffix)
 
     def result(status, **kw):
@@ -288,7 +272,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
         return IndicatorResult.model_construct(**base)
 
     # 0. where the data came from, for the fields an office did not report itself
-    for name in _fields_used(ind):
+    for name in ind.fields:
         how = env.rolled_up(name)
         if how is not None:
             rule = p.unreported.origin if "did not" in how else None
@@ -302,7 +286,6 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
             steps.append(Step(step="realisasi", detail=f"given in the data: {_n(realisasi)}", value=realisasi))
         elif ind.kind == "ratio":
             n, d = ind.numerator(env), ind.denominator(env)
-            fields = {"numerator": n, "denominator": d}
             steps.append(Step(step="numerator", detail=f"{ind.formulas['numerator']} = {_n(n)}", value=n))
             steps.append(Step(step="denominator", detail=f"{ind.formulas['denominator']} = {_n(d)}", value=d))
             if not d:

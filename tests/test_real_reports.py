@@ -15,11 +15,9 @@ from decimal import Decimal
 import pytest
 
 from conftest import ROOT
-from kinerja_dsl.engine.aggregate import aggregate
 from kinerja_dsl.engine.audit import audit, read_published
 from kinerja_dsl.engine.cli import _evaluation
 from kinerja_dsl.engine.data import read_data
-from kinerja_dsl.engine.evaluate import Resolver, evaluate_all
 from kinerja_dsl.engine.periods import Period
 from kinerja_dsl.loader import load
 

@@ -11,7 +11,6 @@ import tomllib
 import zipfile
 from decimal import Decimal
 
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import ROOT
