@@ -436,7 +436,6 @@ def cmd_diff(args) -> int:
 
 
 def cmd_kamus(args) -> int:
-
     from .tables import kamus_table
 
     loaded, code = _loaded_or_code(args.paths)
