@@ -128,19 +128,20 @@ class _Lookup:
         if ev.overall is not None:
             self.aggregates[("overall", "overall")] = ev.overall
         self.printed = printed
-        self.group_targets = {}
-        for r in ev.indicators:
-            for c in r.components:
-                self.group_targets[c.path] = r.target
-                self.values[("group", c.path, "target")] = r.target
+        # a sub-index's own target where the catalog declares one, else the index's (the same here)
+        self.group_targets = {c.path: c.target if c.target is not None else r.target
+                              for r in ev.indicators for c in r.components}
+        for path, target in self.group_targets.items():
+            self.values[("group", path, "target")] = target
         for r in ev.indicators:
             self.values[("indicator", r.id, "capaian")] = r.capaian_exact
             self.values[("indicator", r.id, "realisasi")] = r.realisasi
             self.values[("indicator", r.id, "target")] = r.target
             for c in r.components:  # exact values; the declared rounding is what `shown` holds
+                target = self.group_targets[c.path]
                 self.values[("group", c.path, "realisasi")] = c.value_exact
-                self.values[("group", c.path, "capaian")] = (c.value_exact / r.target * HUNDRED
-                                                             if c.value_exact is not None and r.target else None)
+                self.values[("group", c.path, "capaian")] = (c.value_exact / target * HUNDRED
+                                                             if c.value_exact is not None and target else None)
         for level, rows in (("sasaran", ev.sasaran), ("office", ev.offices)):
             for a in rows:
                 self.values[(level, a.id, "capaian")] = a.capaian_exact
@@ -154,9 +155,10 @@ class _Lookup:
         for r in ev.indicators:
             for c in r.components:
                 if c.value is not None and c.value != c.value_exact:  # a group rounded before it is weighted
+                    target = self.group_targets[c.path]
                     self.shown[("group", c.path, "realisasi")] = c.value
-                    if r.target:
-                        self.shown[("group", c.path, "capaian")] = c.value / r.target * HUNDRED
+                    if target:
+                        self.shown[("group", c.path, "capaian")] = c.value / target * HUNDRED
 
     def get(self, f: Figure) -> Decimal | None:
         ident = "overall" if f.level == "overall" else f.id

@@ -49,6 +49,8 @@ def _node_text(n: CompositeNode, depth: int = 0) -> list[str]:
         head += f" weight {n.weight.normalize():f}"
     if n.kind == "group":
         head += f" {n.combine} scale {n.scale.normalize():f}" + (f" cap {n.cap.normalize():f}" if n.cap is not None else "")
+        head += "".join(f" target {y}{' ' + p if p else ''} = {t.text}" for (y, p), t in sorted(n.targets.items(),
+                                                                                               key=str))
         return [head] + [line for c in n.children for line in _node_text(c, depth + 1)]
     return [head + f" = {n.formula}" + (f" nihil {n.nihil.value}" if n.nihil else "")]
 

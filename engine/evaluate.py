@@ -249,8 +249,14 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
     if node.round is not None and node.round.mode != "none":
         value = node.round.apply(value)
         detail += f", {node.round} -> {_n(value)}"
+    spec = node.targets.get((env._period.year, env._period.suffix)) if node.targets else None
+    target = spec.low if spec is not None and not spec.is_range and spec.low else None
+    capaian = value / target * HUNDRED if target is not None else None
+    if capaian is not None:
+        detail += f"; capaian {_n(value)} / {_n(target)} × 100 = {_n(capaian)}"
     out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
-                                           value=value, value_exact=exact, nihil=None, capped=capped, detail=detail)
+                                           value=value, value_exact=exact, target=target, capaian=capaian,
+                                           nihil=None, capped=capped, detail=detail)
     return value
 
 

@@ -35,6 +35,8 @@ class NodeResult(_Model):
     weight: Optional[Decimal] = None
     value: Optional[Decimal] = None
     value_exact: Optional[Decimal] = None  # a group's value before its declared `round` (else = value)
+    target: Optional[Decimal] = None       # a sub-index's own target for the period, when declared
+    capaian: Optional[Decimal] = None      # value / target × 100, exact
     nihil: Optional[str] = None    # the treatment applied when the component met 0/0
     capped: bool = False
     detail: str = ""

@@ -150,6 +150,7 @@ class Group:
     options: tuple[Setting, ...]
     children: tuple[Union["Group", Component], ...]
     span: Span
+    targets: tuple[Target, ...] = ()  # a sub-index's own targets, printed with its own capaian
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ class CompositeNode:
     children: tuple["CompositeNode", ...] = ()
     fn: Fn | None = None
     formula: str = ""
+    targets: Mapping[tuple[int, str | None], "TargetSpec"] = field(default_factory=dict)  # a sub-index's own
 
 
 @dataclass(frozen=True)

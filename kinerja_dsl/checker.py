@@ -375,6 +375,24 @@ class RequiredMetadata(Rule):
                          hint='add `unit "%"` (or indeks, orang, dokumen, …)')
 
 
+def _calendar(t: ast.Target):
+    """A target's year has four digits and its period is one the calendar knows (E117)."""
+    if not (t.year_text.isdigit() and len(t.year_text) == 4):
+        yield at(t.span, "E117", f"`{t.year_text}` is not a year",
+                 hint="write the year with four digits, e.g. `target 2024 = 90`")
+    if t.period is not None and t.period not in PERIOD_LABELS:
+        yield at(t.span, "E117", f"unknown period `{t.period}`",
+                 hint=did_you_mean(t.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
+
+
+def _group_targets(nodes):
+    """Every target declared inside the groups of an index, at any depth."""
+    for node in nodes:
+        if isinstance(node, ast.Group):
+            yield from node.targets
+            yield from _group_targets(node.children)
+
+
 class TargetsInRange(Rule):
     """Targets and period labels respect the declared range and calendar (E105, E117); a target
     written with `%` belongs to a percentage indicator (W119: "20 %" on an index is a unit slip)."""
@@ -395,13 +413,10 @@ class TargetsInRange(Rule):
                 yield at(rng.span, "E105", f"range {rng.low_text} .. {rng.high_text} is empty",
                          hint="write the lower bound first")
                 rng = None
+            for t in _group_targets(ind.index.children if ind.index is not None else ()):
+                yield from _calendar(t)
             for t in ind.targets:
-                if not (t.year_text.isdigit() and len(t.year_text) == 4):
-                    yield at(t.span, "E117", f"`{t.year_text}` is not a year",
-                             hint="write the year with four digits, e.g. `target 2024 = 90`")
-                if t.period is not None and t.period not in PERIOD_LABELS:
-                    yield at(t.span, "E117", f"unknown period `{t.period}`",
-                             hint=did_you_mean(t.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
+                yield from _calendar(t)
                 v = t.value
                 if v.high is not None and v.low > v.high:
                     yield at(v.span, "E105", f"target range {v} is empty", hint="write the lower bound first")

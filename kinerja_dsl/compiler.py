@@ -216,7 +216,9 @@ def _group(n, ident, label, weight, opts, indicators, nihil) -> CompositeNode:
     cap = opts["cap"].args[0].value if "cap" in opts and opts["cap"].args[0].kind != "name" else None
     children = tuple(_node(c, indicators, nihil) for c in n.children)
     rounding = _setting_value(opts["round"], {}) if "round" in opts else None
-    return CompositeNode(ident, label, "group", weight, combine, scale, cap, nihil, rounding, children)
+    targets = {(t.year, t.period): _target(t.value) for t in getattr(n, "targets", ())}
+    return CompositeNode(ident, label, "group", weight, combine, scale, cap, nihil, rounding, children,
+                         targets=targets)
 
 
 # ---- the catalog ----------------------------------------------------------------------------

@@ -119,7 +119,8 @@ class _Printer:
             self.block(s, head, s.children, depth)
         elif isinstance(s, ast.Group):
             head = " ".join(["group", s.id] + _label(s.label) + [setting(o) for o in s.options])
-            self.block(s, head, s.children, depth)
+            body = sorted(s.targets + s.children, key=lambda x: (x.span.line, x.span.column))
+            self.block(s, head, body, depth)
         elif isinstance(s, ast.Component):
             parts = ["component", s.id] + _label(s.label) + [setting(o) for o in s.options]
             self.emit(line, end, depth, " ".join(parts) + " = " + expression(s.expr))

@@ -206,7 +206,8 @@ class AstBuilder(Transformer):
     def group(self, c):
         label = _unquote(c[2]) if c[2] is not None else None
         options, children = self._options_and_children(c, 3)
-        return ast.Group(str(c[1]), label, options, children, _span(c[0], c[-1]))
+        targets = tuple(x for x in c[3:] if isinstance(x, ast.Target))
+        return ast.Group(str(c[1]), label, options, children, _span(c[0], c[-1]), targets)
 
     def component(self, c):
         label = _unquote(c[2]) if c[2] is not None else None

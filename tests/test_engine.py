@@ -598,3 +598,19 @@ def test_a_component_ratio_rounded_before_it_is_weighted(write):
     assert r.realisasi == D("3.424")
     component = next(c for c in r.components if c.path == "P.k/klien/siap")
     assert component.value == D("0.856") and "half_up 3 -> 0.856" in component.detail
+
+
+def test_a_sub_index_has_its_own_target_and_capaian(write, kinerja):
+    """003 L1206: the tahanan sub-index 3,88 against its own target 3,6 = 107,8%."""
+    catalog = (fields("a", "b") + 'indicator P.i "Indeks" {\n  unit indeks\n  direction higher\n  index {\n'
+               "    group tahanan weight 100% scale 4 round half_up 2 {\n      target 2024 = 3.6\n"
+               "      component c weight 100% = a / b\n    }\n  }\n  target 2024 = 3.5\n}\n")
+    results, _, _, _ = run(write, catalog, '["2024"]\na = 97\nb = 100\n')
+    group = next(c for c in results["P.i"].components if c.path == "P.i/tahanan")
+    assert (group.value, group.target) == (D("3.88"), D("3.6"))
+    assert group.capaian.quantize(D("0.1")) == D("107.8")
+    assert "capaian 3.88 / 3.6 × 100 = 107.777777…" in group.detail
+    # the formatter keeps the target inside its group, and a bad period is E117
+    path = write("bad.kin", catalog.replace("      target 2024 = 3.6", "      target 2024 TW5 = 3.6"))
+    code, out, _ = kinerja("check", path)
+    assert "error[E117]: unknown period `TW5`" in out and code == 1
