@@ -125,6 +125,9 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
             out.append(_enum(setting, "aggregate_source", rest[0]))
     elif key == "bands":
         out.append(_arity(setting, 1, 2))
+        if args and args[0].kind != "name":
+            out.append(at(args[0].span, "E111", f"`bands` takes the name of a band set, not `{args[0].text}`",
+                          hint="a preset (lkjip, ikpa, sakip) or a declared `bands NAME { … }`"))
         if len(setting.args) == 2 and setting.args[1].text not in ("capaian", "realisasi"):
             out.append(at(setting.args[1].span, "E111", f"`{setting.args[1].text}` is not what bands classify",
                           hint="write `bands NAME capaian` (default) or `bands NAME realisasi`"))

@@ -413,3 +413,11 @@ def test_shipped_examples_are_in_canonical_form(kinerja):
 
     code, out, _ = kinerja("fmt", "--check", ROOT / "indicators")
     assert (code, out) == (0, "")
+
+
+def test_a_band_set_is_named_not_numbered(write, kinerja):
+    """Found by the thorough property profile: `bands 100` crashed the compiler."""
+    path = write("b.kin", 'indicator X "x" {\n  unit "%"\n  value 1\n  direction higher\n  bands 100\n}\n')
+    code, out, _ = kinerja("check", path)
+    assert "b.kin:5:9: error[E111]: `bands` takes the name of a band set, not `100`" in out
+    assert code == 1
