@@ -109,7 +109,11 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
                     out.append(at(setting.span, "E111", f"`{setting.key} {args[0].text}` needs the number of decimal places",
                                   hint=f"e.g. `{setting.key} {args[0].text} 2`"))
                 else:
-                    out.append(_number(setting, args[1], integer=True))
+                    problem = _number(setting, args[1], integer=True)
+                    if problem is None and not 0 <= args[1].value <= MAX_PLACES:
+                        problem = at(args[1].span, "E111", f"`{setting.key}` rounds to 0 to {MAX_PLACES} decimal "
+                                     f"places, not {args[1].text}", hint="reports print 0 to 3 decimals")
+                    out.append(problem)
             elif mode == "none" and len(args) == 2:
                 out.append(at(args[1].span, "E111", f"`{setting.key} none` takes no decimal places"))
     elif key == "aggregate":
@@ -376,6 +380,9 @@ class RequiredMetadata(Rule):
             if ind.setting("unit") is None:
                 yield at(where, "E104", f"indicator `{ind.id}` has no unit",
                          hint='add `unit "%"` (or indeks, orang, dokumen, …)')
+
+
+MAX_PLACES = 12  # decimal places a `round` may keep
 
 
 def _calendar(t: ast.Target):

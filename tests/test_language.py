@@ -421,3 +421,9 @@ def test_a_band_set_is_named_not_numbered(write, kinerja):
     code, out, _ = kinerja("check", path)
     assert "b.kin:5:9: error[E111]: `bands` takes the name of a band set, not `100`" in out
     assert code == 1
+
+
+def test_rounding_places_are_bounded(write, kinerja):
+    path = write("r.kin", 'indicator X "x" {\n  unit "%"\n  value 1\n  direction higher\n  round half_up -1\n}\n')
+    code, out, _ = kinerja("check", path)
+    assert "r.kin:5:17: error[E111]: `round` rounds to 0 to 12 decimal places, not -1" in out and code == 1
