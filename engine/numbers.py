@@ -107,3 +107,15 @@ def plain(value: Decimal | None) -> str | None:
         return None
     text = f"{value:f}"
     return text
+
+
+# a number standing alone in a text: not part of a name (`ikm_b01`), a file (`c.kin:17`) or `..`
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.:])-?\d+\.\d+(?![\w.])")
+
+
+def localized(text: str, locale: str) -> str:
+    """A text written with decimal points (a step of `explain`, a target "80.5 .. 90") in the
+    reader's notation: 3.6 -> 3,6 for id; names, file positions and `..` stay as they are."""
+    if locale != "id":
+        return text
+    return _NUMBER_IN_TEXT.sub(lambda m: m.group(0).replace(".", ","), text)

@@ -6,7 +6,6 @@ indicator named `[IKU 1]` prints as written. No colour when not a terminal.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from rich import box
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .numbers import format_number, shown
+from .numbers import format_number, localized, shown
 from .results import Evaluation, IndicatorResult
 
 _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
@@ -27,16 +26,6 @@ def display(value: Decimal | None, locale: str, digits: int | None = None) -> st
         return "-"
     return format_number(shown(value, digits), locale)
 
-
-# a number standing alone in a step's text: not part of a name (`ikm_b01`) or a file (`c.kin:17`)
-_NUMBER_IN_TEXT = re.compile(r"(?<![\w.:])-?\d+\.\d+(?![\w.])")
-
-
-def localized(text: str, locale: str) -> str:
-    """A step's text (written with a decimal point, as JSON keeps it) in the reader's notation."""
-    if locale != "id":
-        return text
-    return _NUMBER_IN_TEXT.sub(lambda m: m.group(0).replace(".", ","), text)
 
 
 def _status(r) -> Text:
@@ -74,7 +63,7 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: 
 def _target(r, locale: str) -> str:
     if not r.target_text:
         return "-"
-    return r.target_text.replace(".", ",") if locale == "id" else r.target_text
+    return localized(r.target_text, locale)
 
 
 def indicator_table(ev: Evaluation, rows, title: str, width: int = 80) -> Table:

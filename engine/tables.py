@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import format_number, shown
+from .numbers import format_number, localized, shown
 from .periods import Period
 
 Cell = str | int | Decimal | None
@@ -134,10 +134,12 @@ def _formula(ind, locale: str) -> str:
 
 
 def _targets_text(mapping, locale: str) -> str:
-    def text(spec):
-        return spec.text.replace(".", ",") if locale == "id" else spec.text
-    return "; ".join(f"{k[0]}{' ' + k[1] if k[1] else ''}: {text(v)}" if isinstance(k, tuple) else f"{k}: {text(v)}"
-                     for k, v in sorted(mapping.items(), key=lambda kv: str(kv[0])))
+    """`2024: 3,6; 2024 TW1: 1` from targets keyed by year (Renstra) or by (year, period) (PK)."""
+    parts = []
+    for key, spec in sorted(mapping.items(), key=lambda kv: str(kv[0])):
+        when = f"{key[0]}{' ' + key[1] if key[1] else ''}" if isinstance(key, tuple) else str(key)
+        parts.append(f"{when}: {localized(spec.text, locale)}")
+    return "; ".join(parts)
 
 
 def kamus_table(catalog, locale: str = "id") -> Table:

@@ -614,3 +614,13 @@ def test_a_sub_index_has_its_own_target_and_capaian(write, kinerja):
     path = write("bad.kin", catalog.replace("      target 2024 = 3.6", "      target 2024 TW5 = 3.6"))
     code, out, _ = kinerja("check", path)
     assert "error[E117]: unknown period `TW5`" in out and code == 1
+
+
+def test_a_range_target_reads_in_the_reader_notation(write, kinerja):
+    cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
+        id="S.a", label="A", sasaran="S", num="n", den="d", target="80.5 .. 90", extra=""))
+    data = write("d.toml", '["2024"]\nn = 85\nd = 100\n')
+    _, out, _ = kinerja("eval", cat, "--data", data)
+    assert "80,5 .. 90" in out and ",," not in out
+    _, out, _ = kinerja("kamus", cat)
+    assert "   Target: 2024: 80,5 .. 90" in out.splitlines()
