@@ -227,10 +227,12 @@ def _evaluation(catalog, loaded, data, period, office, problems, locale):
         "nihil": f"{p.nihil.value} ({p.nihil.origin})",
         "round": f"{p.round.value} ({p.round.origin})",
         "round_realisasi": f"{p.round_realisasi.value} ({p.round_realisasi.origin})",
+        "unreported": f"{p.unreported.value} ({p.unreported.origin})",
         "bands": f"{p.bands.value.id} ({p.bands.origin})",
     }
     for level, agg in catalog.aggregation.items():
-        policy[f"aggregate {level}"] = f"{agg.method} of {agg.source} ({agg.origin})"
+        rounded = " rounded" if agg.rounded else ""
+        policy[f"aggregate {level}"] = f"{agg.method} of {agg.source}{rounded} ({agg.origin})"
     return Evaluation(catalog=[f.path for f in loaded.files], data=data.file, period=period.label, office=office,
                       locale=locale, policy=policy, indicators=results, sasaran=sasaran, offices=offices,
                       overall=overall, diagnostics=[d.to_json() for d in problems])
