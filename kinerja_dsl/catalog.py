@@ -227,8 +227,8 @@ class Indicator:
     formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text
     fields: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
-    reads_means: tuple[str, ...] = ()
-    budget_of: str | None = None  # the sasaran whose budget absorption this indicator is (LKjIP budget table)  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
+    reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
+    budget_of: str | None = None  # the sasaran whose budget absorption this indicator is (LKjIP budget table)
     file: str = ""
     line: int = 0
 

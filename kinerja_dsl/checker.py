@@ -31,16 +31,26 @@ def referenced_indicators(ind: ast.Indicator, model: Model) -> Iterator[ast.Name
 OVERALL = "overall"  # `capaian(overall)`: the office's overall capaian
 
 
+def _is_mean(name: str, model: Model) -> bool:
+    """Whether `capaian(name)` reads a mean (a sasaran, an office, `overall`), not an indicator."""
+    return name not in model.indicators and (name in model.sasaran or name in model.offices or name == OVERALL)
+
+
+def _mean_read(node) -> ast.Name | None:
+    """The argument of a `capaian(X)` call, when the node is one (X may be anything)."""
+    if isinstance(node, ast.Call) and node.function == "capaian" and node.args and isinstance(node.args[0], ast.Name):
+        return node.args[0]
+    return None
+
+
 def referenced_aggregates(ind: ast.Indicator, model: Model) -> Iterator[ast.Name]:
     """`capaian(X)` where X is a sasaran, an office or `overall`: a mean the engine computes
     after the indicators, so the indicator that reads it is evaluated after the means."""
     for expr in indicator_exprs(ind):
         for node in walk(expr):
-            if isinstance(node, ast.Call) and node.function == "capaian" and node.args \
-                    and isinstance(node.args[0], ast.Name) and node.args[0].id not in model.indicators \
-                    and (node.args[0].id in model.sasaran or node.args[0].id in model.offices
-                         or node.args[0].id == OVERALL):
-                yield node.args[0]
+            arg = _mean_read(node)
+            if arg is not None and _is_mean(arg.id, model):
+                yield arg
 
 
 # ---- settings ---------------------------------------------------------------------
@@ -305,9 +315,7 @@ class KnownNames(Rule):
                      hint=did_you_mean(name, table) or f"declare it with `{kind} {name} \"…\"`")
 
     def _expression(self, expr, values, model):
-        means = {id(n.args[0]) for n in walk(expr) if isinstance(n, ast.Call) and n.function == "capaian" and n.args
-                 and isinstance(n.args[0], ast.Name) and (n.args[0].id in model.sasaran or n.args[0].id in model.offices
-                                                          or n.args[0].id == OVERALL)}
+        means = {id(arg) for arg in map(_mean_read, walk(expr)) if arg is not None and _is_mean(arg.id, model)}
         for node in walk(expr):
             if isinstance(node, ast.Name) and node.id not in values and id(node) not in means:
                 yield at(node.span, "E101", f"unknown name `{node.id}`",
@@ -326,9 +334,8 @@ class KnownNames(Rule):
                     want = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
                     yield at(node.span, "E116", f"`{node.function}` takes {want} argument{'s' if want != '1' else ''}, found {n}")
                 elif node.function == "capaian" and not (
-                        isinstance(node.args[0], ast.Name) and (
-                            node.args[0].id in model.indicators or node.args[0].id in model.sasaran
-                            or node.args[0].id in model.offices or node.args[0].id == OVERALL)):
+                        isinstance(node.args[0], ast.Name)
+                        and (node.args[0].id in model.indicators or _is_mean(node.args[0].id, model))):
                     known = list(model.indicators) + list(model.sasaran) + list(model.offices) + [OVERALL]
                     name = node.args[0].id if isinstance(node.args[0], ast.Name) else ""
                     yield at(node.args[0].span, "E116",
