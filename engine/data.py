@@ -87,6 +87,16 @@ def _split_dotted(text: str) -> tuple[str, ...]:
     return tuple(a or b for a, b in parts)
 
 
+def unknown_locale(locale, file: str, line: int, quoted: bool = True) -> Diagnostic | None:
+    """D007 for a declared notation that is neither id nor en; None when it is one or absent.
+    `quoted`: the hint spells the values as TOML strings (a CSV's `# locale: id` does not)."""
+    if locale is None or locale in LOCALES:
+        return None
+    q = '"' if quoted else ""
+    return Diagnostic("D007", "error", f"unknown locale `{locale}`", file, line, 1, 0,
+                      hint=f"use {q}id{q} (1.234,56) or {q}en{q} (1,234.56)")
+
+
 def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
     """(table..., key) -> line number, to point diagnostics at TOML values."""
     lines: dict[tuple[str, ...], int] = {}
@@ -122,9 +132,9 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     lines = _toml_lines(text)
     meta = doc.pop("meta", {}) if isinstance(doc.get("meta"), dict) else {}
     locale = meta.get("locale")
-    if locale is not None and locale not in LOCALES:
-        out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, lines.get(("meta", "locale"), 0), 1, 0,
-                              hint='use "id" (1.234,56) or "en" (1,234.56)'))
+    problem = unknown_locale(locale, file, lines.get(("meta", "locale"), 0))
+    if problem is not None:
+        out.append(problem)
         locale = None
     data = Dataset(file, locale)
     default_office = str(meta.get("office", ROOT))
@@ -198,9 +208,9 @@ def read_csv_table(file: str, text: str, names: dict[str, tuple[str, ...]], requ
         m = re.match(r"#\s*locale\s*[:=]\s*(\w+)", lines[skip])
         if m:
             locale = m.group(1)
-            if locale not in LOCALES:
-                out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, skip + 1, 1, 0,
-                                      hint="use id (1.234,56) or en (1,234.56)"))
+            problem = unknown_locale(locale, file, skip + 1, quoted=False)
+            if problem is not None:
+                out.append(problem)
                 locale = None
         skip += 1
     body = "\n".join(lines[skip:])

@@ -23,8 +23,8 @@ from kinerja_dsl.loader import read_text
 from kinerja_dsl.parser import parse
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
-from .data import SPREADSHEET_SUFFIXES, read_csv_table
-from .numbers import LOCALES, NotationError, format_number, parse_number
+from .data import SPREADSHEET_SUFFIXES, _toml_lines, read_csv_table, unknown_locale
+from .numbers import NotationError, format_number, parse_number
 
 PERCENT_UNITS = ("%", "persen")
 
@@ -133,12 +133,11 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
     doc.year = year if isinstance(year, int) and not isinstance(year, bool) else None
     doc.office = str(meta["office"]) if "office" in meta else None
     locale = meta.get("locale")
-    doc.year_line = next((n for n, line in enumerate(lines, start=1) if line.split("=")[0].strip() == "year"), 0)
-    if locale is not None and locale not in LOCALES:
-        line = next((n for n, text_line in enumerate(lines, start=1)
-                     if text_line.split("=")[0].strip() == "locale"), 0)
-        problems.append(Diagnostic("D007", ERROR, f"unknown locale `{locale}`", file, line, 1, 0,
-                                   hint='use "id" (1.234,56) or "en" (1,234.56)'))
+    where = _toml_lines(text)
+    doc.year_line = where.get(("meta", "year"), 0)
+    problem = unknown_locale(locale, file, where.get(("meta", "locale"), 0))
+    if problem is not None:
+        problems.append(problem)
         locale = None
     starts = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[target]]"]
     for k, item in enumerate(targets):

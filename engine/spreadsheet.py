@@ -25,8 +25,7 @@ else:  # pragma: no cover
 
 from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
 
-from .data import _COLUMNS, ROOT, Dataset, _put_raw, _toml_lines
-from .numbers import LOCALES
+from .data import _COLUMNS, ROOT, Dataset, _put_raw, _toml_lines, unknown_locale
 from .periods import Period, PeriodError
 
 EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
@@ -105,9 +104,9 @@ def read_mapping(path, layout: Layout = REALISASI) -> tuple[Mapping | None, list
     lines = _toml_lines(text)
     out: list[Diagnostic] = []
     locale = doc.get("locale")
-    if locale is not None and locale not in LOCALES:
-        out.append(Diagnostic("D007", "error", f"unknown locale `{locale}`", file, lines.get(("locale",), 0), 1, 0,
-                              hint='use "id" (1.234,56) or "en" (1,234.56)'))
+    problem = unknown_locale(locale, file, lines.get(("locale",), 0))
+    if problem is not None:
+        out.append(problem)
     for key in doc:
         if key not in ("locale", "sheet"):
             out.append(Diagnostic("D007", "error", f"unknown key `{key}` in the mapping", file,
