@@ -249,9 +249,7 @@ def cmd_eval(args) -> int:
     loaded, code = _load_for_eval(args)
     if loaded is None:
         return code
-    if args.out and Path(args.out).suffix.lower() not in TABLE_SUFFIXES + (".json", ".txt"):
-        print(f"kinerja eval: --out writes .json, .txt, {', '.join(TABLE_SUFFIXES)}, not "
-              f"`{Path(args.out).suffix or Path(args.out).name}`", file=sys.stderr)
+    if args.out and not _writes(args.out, "eval", (".json", ".txt") + TABLE_SUFFIXES):
         return 4
     ev = _evaluation(*loaded, args.locale)
     if args.out and Path(args.out).suffix.lower() in TABLE_SUFFIXES:
@@ -283,6 +281,15 @@ def cmd_eval(args) -> int:
 
 
 TABLE_SUFFIXES = (".xlsx", ".csv", ".md")
+
+
+def _writes(out, command: str, suffixes: tuple[str, ...]) -> bool:
+    """Whether `--out` names a format the command writes; if not, says so (a usage error)."""
+    path = Path(out)
+    if path.suffix.lower() in suffixes:
+        return True
+    print(f"kinerja {command}: --out writes {', '.join(suffixes)}, not `{path.suffix or path.name}`", file=sys.stderr)
+    return False
 
 
 def _write_tables(tables, out: Path, locale: str, preamble: str = "") -> int:
@@ -445,12 +452,9 @@ def cmd_kamus(args) -> int:
         return code
     table = kamus_table(loaded.catalog, args.locale)
     if args.out:
-        out = Path(args.out)
-        if out.suffix.lower() not in TABLE_SUFFIXES:
-            print(f"kinerja kamus: --out writes {', '.join(TABLE_SUFFIXES)}, not `{out.suffix or out.name}`",
-                  file=sys.stderr)
+        if not _writes(args.out, "kamus", TABLE_SUFFIXES):
             return 4
-        return _write_tables([table], out, args.locale)
+        return _write_tables([table], Path(args.out), args.locale)
     from .render import render_kamus
 
     render_kamus(table, _console())

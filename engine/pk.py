@@ -170,9 +170,8 @@ def _read_pk_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diag
             problems.append(row)
             continue
         values = {k: whole(v) for k, v in row.values.items()}
-        year_cell = f"{row.at.rsplit('!', 1)[0]}!{row.column_letter['year']}{row.row}" if "year" in row.column_letter \
-            else row.at  # whole-PK findings point at the cell that gave the year
-        _year(doc, str(values.get("year") or ""), 0, year_cell)
+        # whole-PK findings point at the cell that gave the year
+        _year(doc, str(values.get("year") or ""), 0, row.address("year"))
         indicator = str(values.get("indicator") or "").strip()
         period = str(values["period"]).strip() if values.get("period") else None
         _add(doc, indicator, period, values.get("target"), read.locale, 0, problems, row.at)

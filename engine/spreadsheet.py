@@ -213,13 +213,22 @@ def _decimal(value, number_format: str) -> Decimal:
 @dataclass
 class SheetRow:
     """One row that has a number cell: each key's raw value (merged cells and a sheet's
-    constants applied) and where the number stands (`r.xlsx:TW3!D14`)."""
+    constants applied) and the addresses of its cells (`r.xlsx:TW3!D14`)."""
 
     values: dict[str, object]
-    at: str
+    sheet: str                    # `r.xlsx:TW3`
     row: int
-    cell: object          # the number's cell (its data type and number format)
     column_letter: dict[str, str]
+    value_key: str                # the key of the number's column
+
+    def address(self, key: str) -> str:
+        """The cell of `key` in this row; the number's cell for a key fixed for the whole sheet."""
+        return f"{self.sheet}!{self.column_letter.get(key, self.column_letter[self.value_key])}{self.row}"
+
+    @property
+    def at(self) -> str:
+        """Where the number stands, which every finding about the row names."""
+        return self.address(self.value_key)
 
 
 def workbook_rows(path, mapping_path, layout: Layout, default_sheet: str):
@@ -317,7 +326,7 @@ def _sheet_rows(wb, book: str, spec: SheetMap, mapping: Mapping, layout: Layout,
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raw = _decimal(raw, value_cell.number_format)
         values[layout.value] = raw
-        yield SheetRow(values, at, r, value_cell, letters)
+        yield SheetRow(values, where, r, letters, layout.value)
 
 
 def whole(raw) -> object:
