@@ -128,37 +128,32 @@ class _Lookup:
         if ev.overall is not None:
             self.aggregates[("overall", "overall")] = ev.overall
         self.printed = printed
-        # a sub-index's own target where the catalog declares one, else the index's (the same here)
-        self.group_targets = {c.path: c.target if c.target is not None else r.target
-                              for r in ev.indicators for c in r.components}
-        for path, target in self.group_targets.items():
-            self.values[("group", path, "target")] = target
-        for r in ev.indicators:
-            self.values[("indicator", r.id, "capaian")] = r.capaian_exact
-            self.values[("indicator", r.id, "realisasi")] = r.realisasi
-            self.values[("indicator", r.id, "target")] = r.target
-            for c in r.components:  # exact values; the declared rounding is what `shown` holds
-                target = self.group_targets[c.path]
-                self.values[("group", c.path, "realisasi")] = c.value_exact
-                self.values[("group", c.path, "capaian")] = (c.value_exact / target * HUNDRED
-                                                             if c.value_exact is not None and target else None)
-        for level, rows in (("sasaran", ev.sasaran), ("office", ev.offices)):
-            for a in rows:
-                self.values[(level, a.id, "capaian")] = a.capaian_exact
-        if ev.overall is not None:
-            self.values[("overall", "overall", "capaian")] = ev.overall.capaian_exact
         # the capaian as the catalog's declared rounding prints it (truncate 2 gives 118,91)
         self.shown = {(level, a.id, "capaian"): a.capaian for level, rows in
                       (("indicator", ev.indicators), ("sasaran", ev.sasaran), ("office", ev.offices)) for a in rows}
         if ev.overall is not None:
             self.shown[("overall", "overall", "capaian")] = ev.overall.capaian
+        self.group_targets = {}
         for r in ev.indicators:
+            self.values[("indicator", r.id, "capaian")] = r.capaian_exact
+            self.values[("indicator", r.id, "realisasi")] = r.realisasi
+            self.values[("indicator", r.id, "target")] = r.target
             for c in r.components:
-                if c.value is not None and c.value != c.value_exact:  # a group rounded before it is weighted
-                    target = self.group_targets[c.path]
+                # a sub-index's own target where the catalog declares one, else the index's
+                target = self.group_targets[c.path] = c.target if c.target is not None else r.target
+                self.values[("group", c.path, "target")] = target
+                self.values[("group", c.path, "realisasi")] = c.value_exact
+                self.values[("group", c.path, "capaian")] = (c.value_exact / target * HUNDRED
+                                                             if c.value_exact is not None and target else None)
+                if c.value is not None and c.value != c.value_exact:  # as the group's declared rounding prints it
                     self.shown[("group", c.path, "realisasi")] = c.value
                     if target:
                         self.shown[("group", c.path, "capaian")] = c.value / target * HUNDRED
+        for level, rows in (("sasaran", ev.sasaran), ("office", ev.offices)):
+            for a in rows:
+                self.values[(level, a.id, "capaian")] = a.capaian_exact
+        if ev.overall is not None:
+            self.values[("overall", "overall", "capaian")] = ev.overall.capaian_exact
 
     def get(self, f: Figure) -> Decimal | None:
         ident = "overall" if f.level == "overall" else f.id

@@ -46,7 +46,9 @@ class Resolver:
             self.children.setdefault(office.parent if office.parent else ROOT, []).append(office.id)
         self._cache: dict[tuple, dict[str, Decimal]] = {}
         self._kinds = {f.id: f.kind for f in catalog.fields.values()}
-        self.notes: dict[tuple, str] = {}  # (period, office, rollup, unreported, field) -> how it was rolled up
+        # (period, office, rollup, unreported, field) -> how it was rolled up, and whether offices that
+        # gave "-" took part in it (then the `unreported` rule decided)
+        self.notes: dict[tuple, tuple[str, bool]] = {}
 
     def own(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
         """Values reported for the office itself: direct, or rolled up from its sub-periods."""
@@ -85,6 +87,7 @@ class Resolver:
         marked = [self.data.unreported.get((period, o), ()) for o in offices_below]
         for name in ({n for c in summed for n in c} | {n for c in below for n in c}) - result.keys():
             kind = self._kinds.get(name)
+            silent = 0
             if kind in SUMMED_KINDS:
                 series = [c[name] for c in summed if name in c]
                 how = f"sum over {len(series)} of the {len(children)} offices under {office}"
@@ -102,7 +105,7 @@ class Resolver:
                 continue  # an indicator's realisasi given for an office is not rolled up
             if series:
                 result[name] = sum(series, ZERO) if kind in SUMMED_KINDS else sum(series, ZERO) / len(series)
-                self.notes[key + (name,)] = how
+                self.notes[key + (name,)] = (how, silent > 0)
         self._cache[key] = result
         return result
 
@@ -149,8 +152,9 @@ class _Env:
         return sorted(o for o in self._resolver.subtree(self._office)
                       if name in self._resolver.data.unreported.get((self._period, o), ()))
 
-    def rolled_up(self, name: str) -> str | None:
-        """How a field's value came from the offices below, when it did."""
+    def rolled_up(self, name: str) -> tuple[str, bool] | None:
+        """How a field's value came from the offices below, when it did, and whether the
+        `unreported` rule decided part of it."""
         return self._resolver.notes.get((self._period, self._office, self._rollup, self._unreported, name))
 
     def prev(self, name: str, count: int) -> Decimal:
@@ -200,16 +204,21 @@ def _policy_summary(ind: Indicator) -> dict[str, str]:
     }
 
 
+def _rounded(node: CompositeNode, value: Decimal, detail: str) -> tuple[Decimal, str]:
+    """A node's declared `round` (a group's value, a component's ratio), said in its detail."""
+    if node.round is None or node.round.mode == "none":
+        return value, detail
+    rounded = node.round.apply(value)
+    return rounded, f"{detail}, {node.round} -> {_n(rounded)}"
+
+
 def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult]) -> Decimal | None:
     """Value of an index node; None when it is left out (nihil excluded)."""
     if node.kind == "component":
         treatment = None
         try:
             value = node.fn(env)
-            detail = f"{node.formula} = {_n(value)}"
-            if node.round is not None and node.round.mode != "none":
-                value = node.round.apply(value)
-                detail += f", {node.round} -> {_n(value)}"
+            value, detail = _rounded(node, value, f"{node.formula} = {_n(value)}")
         except NihilCase:
             treatment = node.nihil.value
             if treatment == "error":
@@ -246,9 +255,7 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
         value = node.cap
         detail += f", capped at {_n(node.cap)}"
     exact = value
-    if node.round is not None and node.round.mode != "none":
-        value = node.round.apply(value)
-        detail += f", {node.round} -> {_n(value)}"
+    value, detail = _rounded(node, value, detail)
     spec = node.targets.get((env._period.year, env._period.suffix)) if node.targets else None
     target = spec.low if spec is not None and not spec.is_range and spec.low else None
     capaian = value / target * HUNDRED if target is not None else None
@@ -279,9 +286,10 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
 
     # 0. where the data came from, for the fields an office did not report itself
     for name in ind.fields:
-        how = env.rolled_up(name)
-        if how is not None:
-            rule = p.unreported.origin if "did not" in how else None
+        note = env.rolled_up(name)
+        if note is not None:
+            how, by_rule = note
+            rule = p.unreported.origin if by_rule else None
             steps.append(Step(step="data", detail=f"{name} = {_n(env.values[name])}: {how}", value=env.values[name],
                               rule=rule))
 
@@ -479,9 +487,7 @@ def _fast_node(node: CompositeNode, env) -> Decimal:
             if treatment == "zero":
                 return ZERO
             raise _Fallback()
-        if node.round is not None and node.round.mode != "none":
-            value = node.round.apply(value)
-        return value
+        return node.round.apply(value) if node.round is not None else value
     if node.combine == "mean":
         parts = [_fast_node(c, env) for c in node.children]
         value = sum(parts, ZERO) / len(parts) * node.scale
@@ -489,9 +495,7 @@ def _fast_node(node: CompositeNode, env) -> Decimal:
         value = sum((c.weight * _fast_node(c, env) for c in node.children), ZERO) * node.scale
     if node.cap is not None and value > node.cap:
         value = node.cap
-    if node.round is not None and node.round.mode != "none":
-        value = node.round.apply(value)
-    return value
+    return node.round.apply(value) if node.round is not None else value
 
 
 NIHIL_EXCLUDED = ("nihil", None, None, None, None)
