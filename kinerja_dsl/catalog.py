@@ -36,6 +36,27 @@ class Env(Protocol):
 
 Fn = Callable[[Env], Decimal]
 
+# The numbers every input may hold (catalog literals E121; data, PK and published figures D012).
+# Eighteen digits on each side keep rupiah totals of a national budget and any realistic ratio,
+# and leave the engine's 34-digit context room to divide and multiply without losing them.
+MAX_INTEGER_DIGITS = 18
+MAX_DECIMAL_PLACES = 18
+
+
+def out_of_range(x: Decimal) -> str | None:
+    """Why an input number cannot be used exactly (not finite, too large, too fine), or None."""
+    if not x.is_finite():
+        return "is not a finite number"
+    if x.is_zero():
+        return None
+    sign, digits, exponent = x.normalize().as_tuple()
+    integer_digits = len(digits) + exponent
+    if integer_digits > MAX_INTEGER_DIGITS:
+        return f"has {integer_digits} digits before the decimal point; at most {MAX_INTEGER_DIGITS} are kept exactly"
+    if -exponent > MAX_DECIMAL_PLACES:
+        return f"has {-exponent} decimal places; at most {MAX_DECIMAL_PLACES} are kept exactly"
+    return None
+
 
 @dataclass(frozen=True)
 class Declared:

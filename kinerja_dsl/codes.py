@@ -19,6 +19,11 @@ CODES: dict[str, tuple[str, str]] = {
     "E007": ("A directory holds no `*.kin` file.", "Point at a folder under indicators/ or at a .kin file."),
     "E008": ("A limit was exceeded: expression nesting (64), file size (8 MiB) or include depth (16).",
              "Split the expression into fields or indicators; split the catalog with `include`."),
+    "E009": ("An `include` or `extends` path leaves the folder of the catalog named on the command line "
+             "(an absolute path, `..` out of it, or a symlink that points outside).",
+             "Keep the shared catalog inside the catalog's folder (a subfolder is fine) and include it by a relative path."),
+    "E010": ("A path names something that is not a regular file: a device, a FIFO, a socket, or a symlink loop.",
+             "Name the catalog, data or PK file itself."),
     "E101": ("An unknown name: data field, indicator, sasaran, office, band set, function.",
              "Use the suggested name, or declare it (`field`, `sasaran`, `office`, `bands`)."),
     "E102": ("An id is declared twice (per kind, across every loaded file).", "Rename one, or remove it."),
@@ -45,6 +50,11 @@ CODES: dict[str, tuple[str, str]] = {
              "Periods are TW1–TW4, S1–S2, B01–B12; years have four digits."),
     "E118": ("An indicator in a sasaran reads a mean (`capaian(SJ1)`, `capaian(overall)`) that its own capaian "
              "would feed.", "Take the `sasaran` off the indicator that reads the mean (a budget efficiency has none)."),
+    "E119": ("A constant divides by zero (`cap 1/0`, `weight 1/0`).", "Write the number you mean."),
+    "E120": ("A text (label, name, note) holds a control character (vertical tab, \\x01, …) that tables and "
+             "spreadsheets cannot show.", "Delete the character; write a line break inside a label as a space."),
+    "E121": ("A number outside what the engine keeps exactly: more than 18 digits before the decimal point or "
+             "more than 18 after it.", "Write the number in the indicator's unit (rupiah in full is fine up to 18 digits)."),
     "W110": ("A denominator can be 0 and no nihil rule says what 0/0 counts as.",
              "Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy."),
     "W119": ("A target is written with `%` on an indicator whose unit is not a percentage (warning).",
@@ -63,6 +73,12 @@ CODES: dict[str, tuple[str, str]] = {
              "`pip install 'kinerja-dsl[excel]'`, or use CSV or TOML."),
     "D010": ("A spreadsheet cell holds an Excel error (#DIV/0!, #REF!, #N/A, #VALUE!).",
              "Correct the formula in Excel and save the workbook: the value Excel saved is what is read."),
+    "D011": ("The same field is given for a period and for periods inside it at one office (a quarter and "
+             "its months), so the roll-up would count it twice.", "Keep one granularity: the quarter or its months."),
+    "D012": ("A number that is not finite (nan, inf) or is outside the representable range: more than 18 digits "
+             "before the decimal point or more than 18 after it.", "Correct the value; a blank cell means missing."),
+    "D013": ("A published figure names an indicator, sasaran, office or level the catalog does not have.",
+             "Use the catalog's ids (the hint suggests one) and the levels indicator, sasaran, office, overall."),
     "P000": ("A PK file has no targets: no `agreement` block in a .kin file, no [[target]] in a TOML file.",
              'Declare `agreement "PK 2024" { year 2024 … }`, or one [[target]] per target.'),
     "P001": ("A PK target names an unknown indicator.", "Use the suggested id."),
@@ -82,6 +98,8 @@ CODES: dict[str, tuple[str, str]] = {
     "P013": ("An unknown period label in a PK target.", "Use TW1–TW4, S1–S2, B01–B12."),
     "P014": ("A PK target differs from the Renstra target for the year without being weaker, e.g. above it "
              "(warning).", "Explain it where the LKjIP compares PK and Renstra, or revise the Renstra."),
+    "P015": ("A range target is malformed or empty (`1 .. 2 .. 3`, `100 .. 1`).",
+             "Write one range `LOW .. HIGH` with LOW below HIGH."),
 }
 
 EXIT_CODES = ("0 clean · 1 findings · 2 syntax errors · 3 file errors (missing, unreadable, not UTF-8) · "
