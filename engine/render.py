@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich import box
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -37,26 +38,119 @@ def _status(r) -> Text:
 
 
 def _two_lines(head: str, label: str) -> Text:
-    """An id on the first line, its name on the second; the column cuts each line with an
-    ellipsis, so a row stays two lines high on an 80-column terminal."""
+    """An id on the first line, its name on the second (a `name` cell: see `_name`)."""
     return Text(head, style="bold") + Text(f"\n{label}")
 
 
-def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: int) -> Table:
-    """A table whose one `name` column takes what is left of `width` and cuts its lines with an
-    ellipsis; every other column keeps the width of its longest cell, so numbers are never cut."""
+_MIN_WRAP = 12  # a text column is not narrowed below this: narrower, it reads as a column of fragments
+_TEXT = ("name", "wrap")  # column kinds that give way; `number` and `text` columns are kept whole
+
+
+def _plain_lines(cell) -> list[str]:
+    return (cell.plain if isinstance(cell, Text) else str(cell)).split("\n")
+
+
+def _widths(columns: list[tuple[str, str]], rows: list[list], width: int) -> tuple[list[int] | None, int]:
+    """Column widths that fit `width`, and the width the table needs at the least.
+
+    Figure columns (`number`, `text`) keep the width of their longest line, so a figure is never
+    cut; text columns (`name`, `wrap`) share what is left, each at least `_MIN_WRAP` (or its own
+    width when smaller). None when even that does not fit: the caller lays rows out as blocks.
+    """
+    natural = [max([cell_len(header)] + [cell_len(line) for row in rows for line in _plain_lines(row[k])])
+               for k, (header, _) in enumerate(columns)]
+    wrap = [k for k, (_, kind) in enumerate(columns) if kind in _TEXT]
+    widths = [min(natural[k], _MIN_WRAP) if k in wrap else natural[k] for k in range(len(columns))]
+    needed = sum(widths) + 3 * len(columns) - 1  # padding and divider between columns, the two edges
+    if needed > width:
+        return None, needed
+    spare, want = width - needed, {k: natural[k] - widths[k] for k in wrap if natural[k] > widths[k]}
+    while spare and want:  # share the rest evenly, none wider than its longest line
+        share = max(1, spare // len(want))
+        for k in list(want):
+            grant = min(share, want[k], spare)
+            widths[k], spare, want[k] = widths[k] + grant, spare - grant, want[k] - grant
+            if not want[k]:
+                del want[k]
+    return widths, needed
+
+
+def _one_line(cell) -> Text:
+    """A cell's lines joined by spaces (its style kept), for the block layout."""
+    text = cell if isinstance(cell, Text) else Text(str(cell))
+    return Text(" ").join(text.split("\n")) if "\n" in text.plain else text
+
+
+def _blocks(title: str, columns: list[tuple[str, str]], rows: list[list], width: int, needed: int) -> Group:
+    """Rows as blocks, for a terminal narrower than the table. The figure columns before the first
+    text column (No) stand beside the block, that text column (the id and label) heads it, and
+    every other column follows as `Header value`: figures packed into lines, never split inside
+    a pair, other text columns on lines of their own. Nothing is left out, so nothing is hidden."""
+    first = next((k for k, (_, kind) in enumerate(columns) if kind in _TEXT), None)
+    lead = list(range(first or 0))
+    lead_width = max([cell_len(_one_line(row[k]).plain) for row in rows for k in lead] or [0])
+    body_width = max(1, width - (lead_width + 1 if lead else 0))
+    grid = Table.grid(padding=(0, 1) if lead else 0)
+    if lead:
+        grid.add_column(justify="right", no_wrap=True, width=lead_width)
+    grid.add_column(overflow="fold", width=body_width)
+    for n, row in enumerate(rows):
+        parts: list = []
+        line = Text()
+        for k, (header, kind) in enumerate(columns):
+            cell = row[k] if isinstance(row[k], Text) else Text(str(row[k]))
+            if k in lead:
+                continue
+            if k == first:
+                parts.append(cell)
+                continue
+            pair = Text.assemble((f"{header} ", "dim"), _one_line(cell))
+            if kind in _TEXT or (line.plain and cell_len(line.plain) + 3 + cell_len(pair.plain) > body_width):
+                if line.plain:
+                    parts.append(line)
+                line = Text()
+            if kind in _TEXT:
+                parts.append(pair)
+            elif cell_len(pair.plain) > body_width:  # the value on a line of its own, not wrapped
+                parts += [Text(header, style="dim"), _one_line(cell)]
+            else:
+                line = line + Text("   ") + pair if line.plain else pair
+        if line.plain:
+            parts.append(line)
+        if n:
+            grid.add_row(*([""] if lead else []), "")
+        grid.add_row(*([Text(" ").join(_one_line(row[k]) for k in lead)] if lead else []), Group(*parts))
+    note = Text(f"(one block per row: the table needs {needed} columns, this terminal has {width})", style="dim")
+    return Group(Text(title), note, Text(""), grid, Text(""))
+
+
+def _name(cell, width: int) -> Text:
+    """A `name` cell in a table: its first line (the id) wraps and is never cut; the lines below
+    (the label) keep to one line each, cut with an ellipsis, so a row stays two lines high at 80
+    columns. The block layout, explain, kamus and --json give the whole label."""
+    text = cell if isinstance(cell, Text) else Text(str(cell))
+    head, *rest = text.split("\n")
+    for line in rest:
+        line.truncate(width, overflow="ellipsis")
+    return Text("\n").join([head, *rest])
+
+
+def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: int) -> RenderableType:
+    """A table that fits `width` without losing a figure: column kinds `number` (right-aligned) and
+    `text` are kept whole, `wrap` columns wrap and `name` columns give way first (see `_name`);
+    when even the kept columns do not fit, the rows are printed as blocks (README: Terminal tables)."""
+    widths, needed = _widths(columns, rows, width)
+    if widths is None:
+        return _blocks(title, columns, rows, width, needed)
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    widths = [max([len(header)] + [max(len(line) for line in str(row[k]).split("\n")) for row in rows])
-              for k, (header, _) in enumerate(columns)]
-    fixed = sum(w for w, (_, kind) in zip(widths, columns) if kind != "name")
     for w, (header, kind) in zip(widths, columns):
-        if kind == "name":
-            room = max(16, width - fixed - 3 * (len(columns) - 1) - 2)  # padding, dividers, edges
-            t.add_column(header, min_width=min(w, room), max_width=room, no_wrap=True, overflow="ellipsis")
+        if kind in _TEXT:
+            t.add_column(header, width=w, overflow="fold")
         else:
-            t.add_column(header, justify="right" if kind == "number" else "left", no_wrap=True, min_width=w)
+            t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
     for row in rows:
-        t.add_row(*row)
+        t.add_row(*[_name(cell, w) if kind == "name" else cell
+                    for cell, w, (_, kind) in zip(row, widths, columns)])
     return t
 
 
@@ -120,18 +214,16 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
         if s.rule:  # which declaration decided this step, on a line of its own
             console.print(Text(f"     rule: {s.rule}", style="dim"))
     if r.components:
-        t = Table(title="Komponen indeks", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-        t.add_column("Komponen", ratio=1)
-        t.add_column("Bobot", justify="right", no_wrap=True)
-        t.add_column("Nilai", justify="right", no_wrap=True)
-        t.add_column("Perhitungan", ratio=1)
+        rows = []
         for c in r.components:
             depth = c.path.count("/")
             name = Text("  " * depth + c.path.rsplit("/", 1)[-1], style="bold" if c.kind == "group" else "")
-            t.add_row(name, display(c.weight * 100, locale, 2) + "%" if c.weight is not None else "-",
-                      display(c.value, locale, 4 if c.value is not None and c.kind == "component" else 3),
-                      Text(localized(c.detail, locale)))
-        console.print(t)
+            rows.append([name, display(c.weight * 100, locale, 2) + "%" if c.weight is not None else "-",
+                         display(c.value, locale, 4 if c.value is not None and c.kind == "component" else 3),
+                         Text(localized(c.detail, locale))])
+        console.print(_table("Komponen indeks", [
+            ("Komponen", "wrap"), ("Bobot", "number"), ("Nilai", "number"), ("Perhitungan", "wrap")],
+            rows, console.width))
     result = Text("  Hasil: ", style="bold") + Text(
         f"realisasi {display(r.realisasi, locale)}, capaian {display(r.capaian, locale, None)}, "
         f"predikat {r.predikat or '-'}, status ") + _status(r)
@@ -141,24 +233,20 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
 
 
 def render_audit(report, console: Console, locale: str, show_all: bool = False) -> None:
-    t = Table(title="Audit: dicetak vs dihitung ulang", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    t.add_column("Baris", justify="right", no_wrap=True)
-    t.add_column("Angka", ratio=1, min_width=16)
-    t.add_column("Dicetak", justify="right", no_wrap=True)
-    t.add_column("Dihitung", justify="right", no_wrap=True)
-    t.add_column("Kelas", no_wrap=True)
-    notes = []
+    rows, notes = [], []
     for r in report.rows:
         if r.verdict == "reproduced" and not show_all:
             continue
         places = len(r.printed.split(",", 1)[1].rstrip("%").strip()) if "," in r.printed else 0
         style = "green" if r.verdict == "reproduced" else "red" if r.verdict == "unexplained" else "yellow"
-        t.add_row(str(r.line), Text(f"{r.id} {r.measure}"), Text(r.printed),
-                  display(r.recomputed, locale, places + 2 if r.recomputed is not None else None),
-                  Text(r.verdict, style=style))
+        rows.append([str(r.line), Text(f"{r.id} {r.measure}"), Text(r.printed),
+                     display(r.recomputed, locale, places + 2 if r.recomputed is not None else None),
+                     Text(r.verdict, style=style)])
         if r.explanation:
             notes.append((r.line, r.id, r.explanation))
-    console.print(t)
+    console.print(_table("Audit: dicetak vs dihitung ulang", [
+        ("Baris", "number"), ("Angka", "wrap"), ("Dicetak", "number"), ("Dihitung", "number"), ("Kelas", "text")],
+        rows, console.width))
     for line, ident, why in notes:
         console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(localized(why, locale)))
     summary = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v)
@@ -166,31 +254,17 @@ def render_audit(report, console: Console, locale: str, show_all: bool = False) 
 
 
 def render_diff(report, console: Console, locale: str) -> None:
-    t = Table(title="Perubahan katalog", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    t.add_column("Indikator", ratio=1, min_width=12)
-    t.add_column("Perubahan", no_wrap=True)
-    t.add_column("Lama", ratio=1)
-    t.add_column("Baru", ratio=1)
-    for c in report.changes:
-        what = c.kind if c.kind != "changed" else c.field
-        t.add_row(Text(c.id, style="bold"), Text(what), Text(c.old or "-"), Text(c.new or "-"))
-    console.print(t)
+    console.print(_table("Perubahan katalog", [
+        ("Indikator", "wrap"), ("Perubahan", "text"), ("Lama", "wrap"), ("Baru", "wrap")],
+        [[Text(c.id, style="bold"), Text(c.kind if c.kind != "changed" else c.field), Text(c.old or "-"),
+          Text(c.new or "-")] for c in report.changes], console.width))
     if not report.changes:
         console.print(Text("no changes"))
     if report.effects:
-        e = Table(title=f"Dampak pada capaian {report.period}", box=box.SIMPLE_HEAD, title_justify="left",
-                  pad_edge=False)
-        e.add_column("Tingkat", no_wrap=True)
-        e.add_column("Id", ratio=1)
-        e.add_column("Lama", justify="right", no_wrap=True)
-        e.add_column("Baru", justify="right", no_wrap=True)
-        e.add_column("Selisih", justify="right", no_wrap=True)
-        for x in report.effects:
-            if x.delta == 0:
-                continue
-            e.add_row(x.level, Text(x.id), display(x.old, locale, None), display(x.new, locale, None),
-                      display(x.delta, locale, None))
-        console.print(e)
+        console.print(_table(f"Dampak pada capaian {report.period}", [
+            ("Tingkat", "text"), ("Id", "wrap"), ("Lama", "number"), ("Baru", "number"), ("Selisih", "number")],
+            [[x.level, Text(x.id), display(x.old, locale, None), display(x.new, locale, None),
+              display(x.delta, locale, None)] for x in report.effects if x.delta != 0], console.width))
         unchanged = sum(1 for x in report.effects if x.delta == 0)
         console.print(Text(f"{unchanged} unchanged", style="dim"))
 
