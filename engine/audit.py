@@ -24,7 +24,7 @@ else:  # pragma: no cover
 
 from pydantic import BaseModel
 
-from kinerja_dsl.diagnostics import Diagnostic
+from kinerja_dsl.diagnostics import Diagnostic, suggest
 
 from .numbers import NotationError, parse_number
 from .results import Evaluation
@@ -245,6 +245,47 @@ def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup
         more = f" (or of {len(sources) - 3} more)" if len(sources) > 3 else ""
         return "copy", f"the printed {f.measure} is that of " + " or ".join(sources[:3]) + more
     return "unexplained", ""
+
+
+LEVELS = ("indicator", "sasaran", "office", "overall", "group")
+MEASURES = ("capaian", "realisasi", "target")
+
+
+def _group_paths(catalog) -> set[str]:
+    """Every node of every index as a published figure names it (`PAS.iph/tahanan/overstay`)."""
+    paths: set[str] = set()
+    stack = [(ind.id, ind.index) for ind in catalog.indicators.values() if ind.index is not None]
+    while stack:
+        path, node = stack.pop()
+        paths.add(path)
+        stack.extend((f"{path}/{c.id}", c) for c in node.children)
+    return paths
+
+
+def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diagnostic]:
+    """What makes a published file unfit to audit, each an error: no figures at all (E004), a
+    level, measure or id the catalog does not have (D013; before, such a figure passed as "not
+    computed" and a misspelt id hid a printed figure from the audit)."""
+    if not figures:
+        return [Diagnostic("E004", "error", "the published file has no figures", published,
+                           hint='list each printed figure as [[figure]] with level, id, measure and printed, '
+                                'e.g. level = "indicator", id = "SJ1.rb", measure = "capaian", printed = "102,84"')]
+    ids = {"indicator": catalog.indicators, "sasaran": catalog.sasaran, "office": catalog.offices,
+           "group": _group_paths(catalog)}
+    out = []
+    for f in figures:
+        for what, word, known in (("level", f.level, LEVELS), ("measure", f.measure, MEASURES),
+                                  (f.level, f.id, ids.get(f.level))):
+            if known is None or word in known:
+                continue
+            close = suggest(word, known)
+            hint = f"did you mean `{close}`?" if close else (
+                f"{what}s: " + ", ".join(known) if what in ("level", "measure") else
+                "use the catalog's ids (`kinerja kamus` lists them)")
+            out.append(Diagnostic("D013", "error", f"unknown {what} `{word}`", published, f.file_line, 1, 0,
+                                  hint=hint))
+            break
+    return out
 
 
 def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> AuditReport:

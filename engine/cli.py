@@ -368,12 +368,14 @@ def cmd_explain(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit import audit, read_published
+    from .audit import audit, figure_findings, read_published
 
     loaded, code = _load_for_eval(args)
     if loaded is None:
         return code
     meta, figures, problems = read_published(args.published)
+    if not any(d.is_error for d in problems):  # an empty file, an unknown id or level: E004, D013
+        problems = problems + figure_findings(figures, loaded[0], str(args.published))
     if any(d.is_error for d in problems):
         _print_diagnostics(problems, sys.stderr)
         from kinerja_dsl.diagnostics import exit_code

@@ -268,9 +268,12 @@ class YearMatches(PkRule):
             y for i in catalog.indicators.values() for y in i.renstra}
         if doc.year is None:
             yield _at(doc, None, "P011", "the PK does not say its year", "add `year 2024` to the agreement")
-        elif years and doc.year not in years:
-            yield _at(doc, None, "P011", f"the PK is for {doc.year} but the catalog has targets for "
-                      + ", ".join(str(y) for y in sorted(years)), "use the catalog of the PK's year")
+        elif doc.year not in years:
+            has = ("targets for " + ", ".join(str(y) for y in sorted(years))) if years else "no targets at all"
+            yield _at(doc, None, "P011", f"the PK is for {doc.year} but the catalog has {has}",
+                      f"the catalog's indicators need `renstra {doc.year} = …` lines (the Renstra's target for "
+                      f"the year, which the PK is checked against) or `target {doc.year} = …`; "
+                      "or use the catalog of the PK's year")
 
 
 class RequiredIku(PkRule):
@@ -420,15 +423,17 @@ class Weights(PkRule):
     def run(self, doc, catalog):
         if catalog.aggregation["sasaran"].method != "weighted":
             return
-        totals: dict[str, Decimal] = {}
+        signed: dict[str, dict[str, Decimal]] = {}  # sasaran -> indicator -> weight, each signed once
         for e in doc.entries:
             ind = catalog.indicators.get(e.indicator)
             if ind is not None and e.period is None and ind.sasaran:
-                totals[ind.sasaran] = totals.get(ind.sasaran, Decimal(0)) + (ind.weight or Decimal(0))
-        for sid, total in totals.items():
+                signed.setdefault(ind.sasaran, {})[ind.id] = ind.weight or Decimal(0)
+        for sid, weights in signed.items():
+            total = ast.weight_total(weights.values())  # exact, as the checker's E106: three 1/3 make 100%
             if total != 1:
                 yield _at(doc, None, "P008", f"weights of the signed indicators of sasaran `{sid}` sum to "
-                          f"{_fmt(total * 100)}%, not 100%", "sign all of its weighted indicators or adjust the weights")
+                          f"{ast.percent_text(total).replace('.', ',')}, not 100%",
+                          "sign all of its weighted indicators or adjust the weights")
 
 
 class ZeroNeedsNihil(PkRule):

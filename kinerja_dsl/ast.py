@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
+from fractions import Fraction
+from typing import Iterable, Union
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,57 @@ class If:
 Expr = Union[Number, Name, Call, Binary, Negate, Compare, If]
 
 
+# ---- exact constants -----------------------------------------------------------
+
+class ExactDecimal(Decimal):
+    """A constant written as a fraction (`weight 1/3`): the engine computes with its Decimal
+    (28 digits, as it always has), and sums of weights use `exact`, so three thirds make 100%."""
+
+    __slots__ = ("exact",)
+
+    def __new__(cls, value, exact: Fraction | None = None):
+        self = super().__new__(cls, value)
+        self.exact = Fraction(exact) if exact is not None else Fraction(Decimal(value))
+        return self
+
+    def __reduce__(self):
+        return type(self), (str(self), self.exact)
+
+
+def exact(x: Decimal) -> Fraction:
+    """The exact value of a constant: a fraction as written, any other Decimal as it is."""
+    return x.exact if isinstance(x, ExactDecimal) else Fraction(x)
+
+
+def weight_total(weights: Iterable[Decimal]) -> Fraction:
+    """The one rule for weights (E106, P008): their exact sum, which must be exactly 1."""
+    return sum((exact(w) for w in weights), Fraction(0))
+
+
+def percent_text(total: Fraction) -> str:
+    """A sum of weights as a percentage, with as many decimals as it takes to differ from 100%."""
+    value = Decimal(total.numerator) * 100 / Decimal(total.denominator)
+    for places in (2, 4, 6, 9, 12, 18):
+        shown = value.quantize(Decimal(1).scaleb(-places))
+        if total == 1 or shown != 100:
+            return f"{shown.normalize():f}%"
+    return f"{total.numerator * 100}/{total.denominator}%"
+
+
 # ---- settings and statements -------------------------------------------------
 
 @dataclass(frozen=True)
 class Arg:
     kind: str  # "name" | "string" | "number" | "fraction"
     text: str  # source text ("12.5%", "1/6", "none"); strings without quotes
-    value: Decimal | str  # Decimal for numbers/fractions (percent already /100)
+    value: Decimal | str  # Decimal for numbers (percent already /100), ExactDecimal for fractions
     span: Span
     percent: bool = False
+
+    @property
+    def divides_by_zero(self) -> bool:
+        """`1/0`: a fraction whose denominator is 0 (its value is a placeholder 0; E119)."""
+        return self.kind == "fraction" and Decimal(self.text.split("/", 1)[1]) == 0
 
 
 @dataclass(frozen=True)
@@ -319,14 +362,27 @@ def walk(expr):
         stack.extend(reversed(children(node)))
 
 
-def depth_exceeds(expr, limit: int) -> bool:
-    stack = [(expr, 1)]
+def nesting(expr) -> tuple[int, int]:
+    """(nesting depth, height) of an expression, iteratively.
+
+    The nesting depth counts the levels a reader opens: a call's arguments, an `if`'s parts, and
+    an operation that stands as the right operand of another (`a - (b - c)`, `a + b * c`) or under
+    a sign or a comparison. A left-associative chain (`a1 + a2 + … + a65`, `a * b / c`) stays on
+    one level however long it is. The height counts every node on the longest path, which is
+    what the recursive readers of the tree (compiler, formatter) spend their stack on."""
+    deepest = highest = 0
+    stack = [(expr, 1, 1)]
     while stack:
-        node, d = stack.pop()
-        if d > limit:
-            return True
-        stack.extend((c, d + 1) for c in children(node))
-    return False
+        node, depth, height = stack.pop()
+        deepest, highest = max(deepest, depth), max(highest, height)
+        if isinstance(node, (Call, If)):
+            stack.extend((c, depth + 1, height + 1) for c in children(node))
+        else:  # an operand that is itself an operation opens a level, except down a chain's left side
+            operands = children(node)
+            for k, c in enumerate(operands):
+                opens = isinstance(c, (Binary, Compare, Negate)) and not (k == 0 and isinstance(node, Binary))
+                stack.append((c, depth + 1 if opens else depth, height + 1))
+    return deepest, highest
 
 
 def index_nodes(node):

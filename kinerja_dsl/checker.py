@@ -5,10 +5,13 @@ runs all of them and the caller sorts the findings by file and position.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from fractions import Fraction
 from typing import Iterable, Iterator
 
 from . import ast
+from .catalog import out_of_range
 from .diagnostics import WARNING, Diagnostic, at, did_you_mean
 from .model import Model
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS,
@@ -67,13 +70,15 @@ def _number(setting: ast.Setting, arg: ast.Arg, *, none_ok=False, positive=False
     if none_ok and arg.kind == "name" and arg.text == "none":
         return None
     if arg.kind in ("number", "fraction"):
+        if arg.divides_by_zero:  # E119 says so; its placeholder value says nothing
+            return None
         if positive and arg.value <= 0:
             return at(arg.span, "E111", f"`{setting.key}` must be greater than 0")
         if integer and arg.value != arg.value.to_integral_value():
-            return at(arg.span, "E111", f"`{setting.key}` takes a whole number, not `{arg.text}`")
+            return at(arg.span, "E111", f"`{setting.key}` takes a whole number, not `{_short(arg.text)}`")
         return None
     expected = "a number or `none`" if none_ok else "a number"
-    return at(arg.span, "E111", f"`{setting.key}` takes {expected}, not `{arg.text}`")
+    return at(arg.span, "E111", f"`{setting.key}` takes {expected}, not `{_short(arg.text)}`")
 
 
 def _arity(setting: ast.Setting, low: int, high: int) -> Diagnostic | None:
@@ -122,7 +127,7 @@ def check_setting(setting: ast.Setting) -> list[Diagnostic]:
                     problem = _number(setting, args[1], integer=True)
                     if problem is None and not 0 <= args[1].value <= MAX_PLACES:
                         problem = at(args[1].span, "E111", f"`{setting.key}` rounds to 0 to {MAX_PLACES} decimal "
-                                     f"places, not {args[1].text}", hint="reports print 0 to 3 decimals")
+                                     f"places, not {_short(args[1].text)}", hint="reports print 0 to 3 decimals")
                     out.append(problem)
             elif mode == "none" and len(args) == 2:
                 out.append(at(args[1].span, "E111", f"`{setting.key} none` takes no decimal places"))
@@ -346,9 +351,22 @@ class KnownNames(Rule):
                     if not isinstance(node.args[0], ast.Name) or node.args[0].id not in model.fields:
                         yield at(node.args[0].span, "E116", "`prev` takes the name of a data field",
                                  hint="e.g. `prev(pnbp)` or `prev(pnbp, 4)` for the mean of 4 previous periods")
-                    if n == 2 and not (isinstance(node.args[1], ast.Number) and node.args[1].value >= 1
-                                       and node.args[1].value == int(node.args[1].value)):
-                        yield at(node.args[1].span, "E116", "the second argument of `prev` is a whole number of periods")
+                    if n == 2:
+                        yield from _prev_count(node.args[1])
+
+
+MAX_PREV = 120  # prev(x, N): ten years of months, the longest history a calendar of reports means
+
+
+def _prev_count(arg: ast.Expr) -> Iterator[Diagnostic]:
+    """`prev(x, N)` reads N earlier periods: a whole number from 1 to MAX_PREV (E116)."""
+    if not (isinstance(arg, ast.Number) and arg.value == arg.value.to_integral_value()):
+        yield at(arg.span, "E116", "the second argument of `prev` is a whole number of periods",
+                 hint="e.g. `prev(pnbp, 4)` for the mean of the 4 previous periods")
+    elif not 1 <= arg.value <= MAX_PREV:
+        yield at(arg.span, "E116", f"`prev` reads 1 to {MAX_PREV} earlier periods, not {_short(arg.text)}",
+                 hint=f"{MAX_PREV} periods are ten years of months; `prev(pnbp, 4)` is the mean of the 4 previous "
+                      "periods of the same kind (years, quarters or months)")
 
 
 class Formulas(Rule):
@@ -395,7 +413,7 @@ MAX_PLACES = 12  # decimal places a `round` may keep
 def _calendar(t: ast.Target):
     """A target's year has four digits and its period is one the calendar knows (E117)."""
     if not (t.year_text.isdigit() and len(t.year_text) == 4):
-        yield at(t.span, "E117", f"`{t.year_text}` is not a year",
+        yield at(t.span, "E117", f"`{_short(t.year_text)}` is not a year",
                  hint="write the year with four digits, e.g. `target 2024 = 90`")
     if t.period is not None and t.period not in PERIOD_LABELS:
         yield at(t.span, "E117", f"unknown period `{t.period}`",
@@ -462,10 +480,6 @@ def _combine(options) -> str:
     return "weighted_sum"
 
 
-def _sum_ok(total: Decimal) -> bool:
-    return abs(total - ONE) <= Decimal("1e-20")  # fractions like 1/6 carry 28 digits
-
-
 class Weights(Rule):
     """Weights of a weighted group sum to 100% (E106)."""
 
@@ -492,32 +506,33 @@ class Weights(Rule):
                 for i in missing:
                     yield at(i.id_span, "E106", f"indicator `{i.id}` has no weight but sasaran `{sid}` is aggregated weighted",
                              hint="add `weight …%`")
-                if not missing:
-                    total = sum((w.args[0].value for _, w in weights if w.args and isinstance(w.args[0].value, Decimal)), Decimal(0))
-                    if not _sum_ok(total):
+                values = [w.args[0] for _, w in weights if w is not None and len(w.args) == 1
+                          and w.args[0].kind in ("number", "fraction")]
+                if not missing and not any(a.divides_by_zero for a in values):
+                    total = ast.weight_total(a.value for a in values)
+                    if total != 1:
                         sas = model.sasaran.get(sid)
                         yield at(sas.span if sas else inds[0].span, "E106",
-                                 f"indicator weights of sasaran `{sid}` sum to {_pct(total)}, not 100%",
+                                 f"indicator weights of sasaran `{sid}` sum to {ast.percent_text(total)}, not 100%",
                                  hint="adjust the weights or aggregate with `mean`")
 
     def _group(self, node, what):
         if _combine(node.options) != "weighted_sum":
             return
-        total = Decimal(0)
+        weights = []
         for child in node.children:
-            w, _ = _weight(child.options)
+            w, setting = _weight(child.options)
             if w is None:
                 yield at(child.span, "E106", f"`{child.id}` in the {what} has no weight",
                          hint="add `weight …%` or combine the group with `combine mean`")
                 return
-            total += w
-        if node.children and not _sum_ok(total):
-            yield at(node.span, "E106", f"weights in the {what} sum to {_pct(total)}, not 100%",
+            if setting.args[0].divides_by_zero:  # E119 says so; its sum means nothing
+                return
+            weights.append(w)
+        total = ast.weight_total(weights)
+        if node.children and total != 1:
+            yield at(node.span, "E106", f"weights in the {what} sum to {ast.percent_text(total)}, not 100%",
                      hint="write thirds and sixths as fractions, e.g. `weight 1/6`")
-
-
-def _pct(value: Decimal) -> str:
-    return f"{(value * 100).quantize(Decimal('0.01')).normalize():f}%"
 
 
 class BandCoverage(Rule):
@@ -649,9 +664,157 @@ class NihilRisk(Rule):
                          hint="add `nihil achieved` (or excluded, zero, error) to the indicator or the policy")
 
 
+def _short(text: str) -> str:
+    """A number as written, shortened when it is too long to read in a message."""
+    return text if len(text) <= 24 else f"{text[:10]}…{text[-6:]}"
+
+
+def _constants(expr) -> dict[int, Fraction]:
+    """The exact value of every sub-expression that reads no data (`1 - 1`, `12.5%`, `min(2, 3)`),
+    by node id; iterative, children before parents. Values that grow past 1000 bits are left
+    unknown: only whether a divisor is 0 matters here."""
+    values: dict[int, Fraction] = {}
+    for node in reversed(list(walk(expr))):
+        kids = [values.get(id(c)) for c in ast.children(node)]
+        if any(k is None for k in kids):
+            continue
+        value = None
+        if isinstance(node, ast.Number):
+            value = Fraction(node.value)
+        elif isinstance(node, ast.Negate):
+            value = -kids[0]
+        elif isinstance(node, ast.Binary):
+            a, b = kids
+            value = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
+                     "/": lambda: a / b if b else None}[node.op]()
+        elif isinstance(node, ast.Compare):
+            value = Fraction(int(_COMPARE[node.op](*kids)))
+        elif isinstance(node, ast.If):
+            value = kids[1] if kids[0] else kids[2]
+        elif isinstance(node, ast.Call) and node.function in ("min", "max", "abs", "mean") and kids:
+            value = {"min": min, "max": max, "abs": lambda k: abs(k[0]),
+                     "mean": lambda k: sum(k, Fraction(0)) / len(k)}[node.function](kids)
+        if value is not None and max(value.numerator.bit_length(), value.denominator.bit_length()) <= 1000:
+            values[id(node)] = value
+    return values
+
+
+_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
+            ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+
+
+class ConstantDivisions(Rule):
+    """A constant that divides by zero is an error, never a silent 0 (E119): a fraction setting
+    (`cap 1/0`, `weight 1/0`) or a division by a divisor that is always 0 (`a / (1 - 1)`)."""
+
+    def run(self, model):
+        for _, s in _settings_in(model):
+            for a in s.args:
+                if a.divides_by_zero:
+                    yield at(a.span, "E119", f"`{a.text}` divides by zero",
+                             hint="write the number you mean; a fraction's denominator is never 0")
+        for ind in model.indicators.values():
+            for expr in indicator_exprs(ind):
+                values = _constants(expr)
+                for node in walk(expr):
+                    if isinstance(node, ast.Binary) and node.op == "/" and values.get(id(node.right)) == 0:
+                        yield at(node.right.span, "E119", "this divisor is always 0",
+                                 hint="divide by a data field or an indicator, or write the number you mean")
+
+
+# C0 and C1 control characters and DEL; a tab is whitespace a label may hold, and a text
+# never holds a line break (the grammar ends it there)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*')  # as the grammar's STRING and COMMENT
+_CONTROL_NAMES = {"\x00": "a NUL character", "\x0b": "a vertical tab", "\x0c": "a form feed",
+                  "\x1b": "an escape character", "\x7f": "a delete character", "\x85": "a next-line character"}
+
+
+def _visible(line: str) -> str:
+    """The line with each control character drawn as one visible mark, so the caret lines up."""
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < "\x20" else
+                        "\u2421" if m.group() == "\x7f" else "\ufffd", line)
+
+
+class ControlCharacters(Rule):
+    """Texts (labels, units, definitions, notes, parties) hold no control character: the terminal
+    hides it and a spreadsheet refuses it (E120). The source is read line by line as the lexer
+    counts lines (at line feeds only), and only what lies inside a quoted text is looked at."""
+
+    def run(self, model):
+        for f in model.files:
+            if not _CONTROL.search(f.source):
+                continue
+            for number, line in enumerate(f.source.split("\n"), start=1):
+                if not _CONTROL.search(line):
+                    continue
+                for token in _STRING_OR_COMMENT.finditer(line):
+                    if token.group().startswith("#"):
+                        continue
+                    for char in _CONTROL.finditer(token.group()):
+                        column = token.start() + char.start() + 1
+                        what = _CONTROL_NAMES.get(char.group(), "a control character")
+                        yield Diagnostic("E120", "error",
+                                         f"this text holds {what} (U+{ord(char.group()):04X}), which tables and "
+                                         "spreadsheets cannot show", f.path, number, column, column + 1,
+                                         source_line=_visible(line.rstrip("\r")),
+                                         hint="delete it; a line break pasted from Word into a label is written "
+                                              "as a space")
+
+
+class NumbersInRange(Rule):
+    """Every number a catalog writes is one the engine keeps exactly (E121): at most 18 digits
+    before the decimal point and 18 after it, the same rule as for data (`catalog.out_of_range`)."""
+
+    def run(self, model):
+        for span, text, value in self._numbers(model):
+            why = out_of_range(value)
+            if why is not None:
+                yield at(span, "E121", f"the number `{_short(text)}` {why}",
+                         hint="write the number in the indicator's unit (rupiah in full is fine up to 18 digits)"
+                         if "before" in why else "round it to 18 decimal places or fewer")
+
+    @staticmethod
+    def _numbers(model):
+        """(span, text as written, value) of every number literal in the catalog."""
+        for _, s in _settings_in(model):
+            for a in s.args:
+                if a.kind == "number":
+                    yield a.span, a.text, a.value
+                elif a.kind == "fraction":
+                    for part in a.text.split("/"):
+                        yield a.span, part, Decimal(part)
+        for ind in model.indicators.values():
+            for expr in indicator_exprs(ind):
+                for node in walk(expr):
+                    if isinstance(node, ast.Number):
+                        yield node.span, node.text, node.value
+            if ind.range is not None:
+                yield ind.range.span, ind.range.low_text, ind.range.low
+                yield ind.range.span, ind.range.high_text, ind.range.high
+            groups = _group_targets(ind.index.children) if ind.index is not None else ()
+            for t in (*ind.targets, *groups):
+                yield from _target_numbers(t.value)
+        for agr in model.agreements:
+            for t in agr.body:
+                if isinstance(t, ast.PkTarget):
+                    yield from _target_numbers(t.value)
+        for bs in model.bandsets.values():
+            for band in bs.bands:
+                for b in band.bounds:
+                    yield b.span, b.text, b.value
+
+
+def _target_numbers(v: ast.TargetValue):
+    yield v.span, v.low_text, v.low
+    if v.high is not None:
+        yield v.span, v.high_text, v.high
+
+
 RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), KnownNames(), Formulas(),
                            RequiredMetadata(), TargetsInRange(), Weights(), BandCoverage(), NoCycles(),
-                           MeansReadAfterwards(), NihilRisk())
+                           MeansReadAfterwards(), NihilRisk(), ConstantDivisions(), ControlCharacters(),
+                           NumbersInRange())
 
 
 def check(model: Model) -> list[Diagnostic]:

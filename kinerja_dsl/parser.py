@@ -12,6 +12,7 @@ import functools
 import re
 from contextvars import ContextVar
 from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from . import ast
 from .diagnostics import Diagnostic, did_you_mean
 from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key
 
-MAX_EXPRESSION_DEPTH = 64
+MAX_EXPRESSION_DEPTH = 64    # levels of parentheses, calls and ifs (a chain `a + b + …` is one)
+MAX_EXPRESSION_HEIGHT = 256  # operations on one path, chains included: what recursive readers can take
 
 _file: ContextVar[str] = ContextVar("kinerja_file", default="<text>")
 _comments: ContextVar[list] = ContextVar("kinerja_comments")
@@ -103,9 +105,9 @@ def _decimal(text: str) -> tuple[Decimal, bool]:
 
 
 def _year(tok: Token) -> int:
-    """A target's year; 0 when the text is not a whole number (the checker reports it)."""
+    """A target's year; 0 when the text is not a whole number of sane length (the checker reports it)."""
     text = str(tok)
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isdigit() and len(text) <= 9 else 0  # 5000 digits: E117, not a crash in int()
 
 
 class AstBuilder(Transformer):
@@ -122,7 +124,9 @@ class AstBuilder(Transformer):
 
     def fraction(self, c):
         num, den = Decimal(str(c[0])), Decimal(str(c[2]))
-        value = num / den if den else Decimal(0)
+        # the Decimal the engine has always computed with, and the exact fraction sums use;
+        # `1/0` keeps a placeholder 0 that the checker refuses (E119) before anything reads it
+        value = ast.ExactDecimal(num / den, Fraction(num) / Fraction(den)) if den else Decimal(0)
         return ast.Arg("fraction", f"{c[0]}/{c[2]}", value, _span(c[0], c[2]))
 
     def arg(self, c):
@@ -408,13 +412,24 @@ def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagno
     for decl in declarations:
         if isinstance(decl, ast.Indicator):
             for expr in ast.indicator_exprs(decl):
-                if ast.depth_exceeds(expr, MAX_EXPRESSION_DEPTH):
-                    diagnostics.append(Diagnostic(
-                        "E008", "error", f"expression nests deeper than {MAX_EXPRESSION_DEPTH} levels", file,
-                        expr.span.line, expr.span.column, 0,
-                        hint="split it into data fields or several indicators"))
+                problem = _too_deep(expr, file)
+                if problem is not None:
+                    diagnostics.append(problem)
     comments.sort(key=lambda c: (c.line, c.column))
     return ast.CatalogFile(file, tuple(declarations), tuple(comments), text), diagnostics
+
+
+def _too_deep(expr: ast.Expr, file: str) -> Diagnostic | None:
+    """E008 for an expression nested too deeply, or chaining more operations than the stack holds."""
+    depth, height = ast.nesting(expr)
+    if depth > MAX_EXPRESSION_DEPTH:
+        message = f"expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"
+    elif height > MAX_EXPRESSION_HEIGHT:
+        message = f"expression has more than {MAX_EXPRESSION_HEIGHT} operations in a row"
+    else:
+        return None
+    return Diagnostic("E008", "error", message, file, expr.span.line, expr.span.column, 0,
+                      hint="split it into data fields or several indicators")
 
 
 def _has_code(text: str) -> bool:
