@@ -17,10 +17,6 @@ from .model import Model
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS,
                          allowed_values, canonical_value)
 
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
-
-
 walk, index_nodes, indicator_exprs = ast.walk, ast.index_nodes, ast.indicator_exprs
 
 
