@@ -49,7 +49,11 @@ def out_of_range(x: Decimal) -> str | None:
         return "is not a finite number"
     if x.is_zero():
         return None
-    sign, digits, exponent = x.normalize().as_tuple()
+    _, digits, exponent = x.as_tuple()  # not normalize(): it rounds to the context's precision
+    while len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    while len(digits) > 1 and digits[0] == 0:
+        digits = digits[1:]
     integer_digits = len(digits) + exponent
     if integer_digits > MAX_INTEGER_DIGITS:
         return f"has {integer_digits} digits before the decimal point; at most {MAX_INTEGER_DIGITS} are kept exactly"
