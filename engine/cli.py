@@ -6,10 +6,11 @@ ends as a diagnostic and an exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import stat
 import sys
-import tempfile
 from pathlib import Path
 
 EPILOG = """\
@@ -28,7 +29,8 @@ examples:
   kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
   kinerja kamus indicators/sumsel-2024
 
-exit codes: 0 clean, 1 findings, 2 syntax errors, 3 file errors (missing, unreadable, not UTF-8), 4 usage
+exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomplete or error), 2 syntax errors,
+  3 file errors (missing, unreadable, not UTF-8, not a regular file), 4 usage (also --out naming an input)
 """
 
 
@@ -36,32 +38,61 @@ EXIT_INTERNAL = 70
 
 
 class OutputError(Exception):
-    """A file that cannot be written (no such folder, no permission, disk full): an I/O error, exit 3."""
+    """A file that cannot be written (no such folder, no permission, disk full, a device): an I/O error, exit 3."""
 
-    def __init__(self, path: Path, reason: str):
+    def __init__(self, path: Path, reason: str, code: str = "E006"):
         super().__init__(f"{path}: {reason}")
-        self.path, self.reason = path, reason
+        self.path, self.reason, self.code = path, reason, code
+
+    def diagnostic(self):
+        from kinerja_dsl.diagnostics import Diagnostic
+
+        hint = ("--out names a file to write, not a device or a FIFO" if self.code == "E010"
+                else "check that the folder exists and can be written")
+        return Diagnostic(self.code, "error", f"cannot write the file: {self.reason}", str(self.path), hint=hint)
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never half-written."""
+    """Write via a temporary file in the same folder and rename: never half-written. A symlink
+    is written through (its target is replaced, the link stays); a replaced file keeps its mode
+    and owner, a new one gets the mode the umask gives; a device or FIFO is never replaced."""
     path = Path(path)
     try:
-        _write_atomic(path, text)
+        target = Path(os.path.realpath(path))
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            kind = "is a directory" if stat.S_ISDIR(info.st_mode) else "is not a regular file"
+            raise OutputError(path, kind, "E006" if stat.S_ISDIR(info.st_mode) else "E010")
+        _write_atomic(target, text, info)
     except OSError as err:
         raise OutputError(path, err.strerror or type(err).__name__) from None
 
 
-def _write_atomic(path: Path, text: str | bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+def _write_atomic(path: Path, text: str | bytes, info: os.stat_result | None) -> None:
+    payload = text if isinstance(text, bytes) else text.encode("utf-8")
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp"
+        try:  # 0o666 less the umask, as any new file gets; O_EXCL: never someone else's file
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:  # pragma: no cover - 100 random names taken
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
     try:
-        binary = isinstance(text, bytes)
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            if info is not None:
+                try:
+                    os.chown(tmp, info.st_uid, info.st_gid)
+                except (OSError, AttributeError):
+                    pass  # only root may give a file away; the mode is what matters
+                os.chmod(tmp, stat.S_IMODE(info.st_mode))  # after chown, which may clear set-id bits
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -107,17 +138,26 @@ def cmd_check(args) -> int:
 
 
 def cmd_fmt(args) -> int:
+    import codecs
+
     from kinerja_dsl.diagnostics import EXIT_FINDINGS, Sources, exit_code, with_sources
     from kinerja_dsl.formatter import format_file
-    from kinerja_dsl.loader import expand, read_text
+    from kinerja_dsl.loader import UTF16_BOMS, decode, expand, read_bytes
     from kinerja_dsl.parser import parse
 
     files, problems = expand(args.paths, recursive=True)
     diagnostics = list(problems)
-    changed = []
+    changed: list[Path] = []
+    stopped = None
     sources = Sources()
+    seen: set[str] = set()
     for path in files:
-        text, problem = read_text(path)
+        real = os.path.realpath(path)
+        if real in seen:  # a link and its target, or two links to one file: format it once
+            continue
+        seen.add(real)
+        data, problem = read_bytes(path)
+        text, problem = (None, problem) if problem is not None else decode(data, str(path))
         if problem is not None:
             diagnostics.append(problem)
             continue
@@ -133,14 +173,27 @@ def cmd_fmt(args) -> int:
         if any(d.is_error for d in again):  # the formatter must never break a file
             diagnostics.extend(again)
             continue
-        if formatted != text:
-            changed.append(path)
-            if not args.check:
-                write_atomic(path, formatted)
+        if formatted == text:
+            continue
+        utf16 = data.startswith(UTF16_BOMS)
+        if not args.check:
+            bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""  # a UTF-8 BOM stays; UTF-16 becomes UTF-8
+            try:
+                write_atomic(path, bom + formatted)
+            except OutputError as err:
+                diagnostics.append(err.diagnostic())
+                stopped = path
+                break
+        # said as each file is written, so whatever stops the run, the files already rewritten are listed
+        note = (" (written as UTF-8: it was UTF-16)" if not args.check else " (it would be written as UTF-8: it is UTF-16)"
+                ) if utf16 else ""
+        print(f"{'would reformat' if args.check else 'reformatted'} {path}{note}")
+        changed.append(path)
     diagnostics = with_sources(diagnostics, sources)
     _print_diagnostics(diagnostics, sys.stdout)
-    for path in changed:
-        print(f"{'would reformat' if args.check else 'reformatted'} {path}")
+    if stopped is not None:
+        done = ", ".join(map(str, changed)) if changed else "none"
+        print(f"fmt stopped at {stopped}; files already rewritten: {done}; the files after it were not changed")
     code = exit_code(diagnostics)
     if code == 0 and args.check and changed:
         code = EXIT_FINDINGS
@@ -150,6 +203,7 @@ def cmd_fmt(args) -> int:
 def _with_data_source(problems, *paths):
     """Attach the offending lines of the data file (and a workbook's mapping) to its diagnostics."""
     from kinerja_dsl.diagnostics import Sources, with_sources
+    from kinerja_dsl.loader import read_text
 
     from .data import SPREADSHEET_SUFFIXES
 
@@ -157,10 +211,9 @@ def _with_data_source(problems, *paths):
     for path in paths:
         if path is None or Path(path).suffix.lower() in SPREADSHEET_SUFFIXES:
             continue  # a workbook's diagnostics name the cell
-        try:
-            sources.add(str(path), Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
-            pass
+        text, problem = read_text(path)  # the safe reader: a FIFO or /dev/zero named twice must not hang here
+        if problem is None:
+            sources.add(str(path), text.lstrip("\ufeff"))
     return with_sources(problems, sources)
 
 
@@ -245,18 +298,68 @@ def _console(file=None):
     return Console(file=file, highlight=False, soft_wrap=False)
 
 
+def _unfinished(results, catalog) -> tuple[list, str]:
+    """The results a script must hear about, and what they are: the IKU (every indicator, when
+    the catalog marks none) that are missing, incomplete or in error. Any of them: eval exits 1."""
+    marked = any(ind.iku for ind in catalog.indicators.values())
+    return [r for r in results if r.status not in ("ok", "nihil")
+            and (not marked or catalog.indicators[r.id].iku)], "IKU" if marked else "indicator"
+
+
+def _say_unfinished(command: str, unfinished, noun: str = "indicator") -> int:
+    """Exit 1 with a line on stderr naming them (the results are printed as usual), else 0."""
+    if not unfinished:
+        return 0
+    listed = ", ".join(f"{r.id} ({r.status})" for r in unfinished)
+    plural = "s" if len(unfinished) != 1 and noun != "IKU" else ""
+    print(f"kinerja {command}: {len(unfinished)} {noun}{plural} without a capaian: {listed}; exit 1", file=sys.stderr)
+    return 1
+
+
+def _input_files(loaded, args) -> list[tuple[str, object]]:
+    """Every file a command reads, with the option that named it: what --out must not overwrite."""
+    named = [("a catalog file", f.path) for f in loaded.files]
+    for option in ("data", "mapping", "published", "pk"):
+        value = getattr(args, option, None)
+        if value is not None:
+            named.append((f"--{option}" if option != "pk" else "PK_FILE", value))
+    return named
+
+
+def _out_names_an_input(command: str, out, inputs) -> bool:
+    """Whether --out is one of the inputs (compared after symlinks, and by device and inode for
+    hard links): writing it would destroy the data it was computed from. Says so (usage error)."""
+    out_real = os.path.realpath(out)
+    for role, path in inputs:
+        same = os.path.realpath(path) == out_real
+        if not same:
+            try:
+                same = os.path.samefile(path, out)
+            except (OSError, ValueError):
+                same = False
+        if same:
+            print(f"kinerja {command}: --out `{out}` is an input ({role} `{path}`); nothing was written",
+                  file=sys.stderr)
+            return True
+    return False
+
+
 def cmd_eval(args) -> int:
     loaded, code = _load_for_eval(args)
     if loaded is None:
         return code
     if args.out and not _writes(args.out, "eval", (".json", ".txt") + TABLE_SUFFIXES):
         return 4
+    if args.out and _out_names_an_input("eval", args.out, _input_files(loaded[1], args)):
+        return 4
     ev = _evaluation(*loaded, args.locale)
-    if args.out and Path(args.out).suffix.lower() in TABLE_SUFFIXES:
+    code = _say_unfinished("eval", *_unfinished(ev.indicators, loaded[0]))
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if suffix in TABLE_SUFFIXES:
         from .tables import lkjip_tables
 
-        return _write_tables(lkjip_tables(ev, loaded[0]), Path(args.out), args.locale)
-    if args.json or (args.out and str(args.out).endswith(".json")):
+        return _write_tables(lkjip_tables(ev, loaded[0]), Path(args.out), args.locale) or code
+    if args.json or suffix == ".json":
         text = ev.model_dump_json(indent=2) + "\n"
     else:
         import io
@@ -271,20 +374,21 @@ def cmd_eval(args) -> int:
             text = buffer.getvalue()
         else:
             render_evaluation(ev, _console())
-            return 0
+            return code
     if args.out:
         write_atomic(Path(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 0
+    return code
 
 
 TABLE_SUFFIXES = (".xlsx", ".csv", ".md")
 
 
 def _writes(out, command: str, suffixes: tuple[str, ...]) -> bool:
-    """Whether `--out` names a format the command writes; if not, says so (a usage error)."""
+    """Whether `--out` names a format the command writes (the suffix in any case); if not, says
+    so (a usage error)."""
     path = Path(out)
     if path.suffix.lower() in suffixes:
         return True
@@ -335,6 +439,8 @@ def cmd_template(args) -> int:
     if out.suffix.lower() not in (".xlsx", ".csv"):
         print(f"kinerja template: --out must end in .xlsx or .csv, not `{out.suffix or out.name}`", file=sys.stderr)
         return 4
+    if _out_names_an_input("template", out, _input_files(loaded, args)):
+        return 4
     table = template_table(loaded.catalog, period, each_office=args.each_office)
     # a CSV template declares its notation, so the filled file reads back unambiguously
     return _write_tables([table], out, args.locale, preamble=f"# locale: {args.locale}\r\n")
@@ -364,7 +470,8 @@ def cmd_explain(args) -> int:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         render_explanation(result, _console(), args.locale)
-    return 0
+    # the indicator asked about, IKU or not, is what a script running explain needs to hear about
+    return _say_unfinished("explain", [result] if result.status not in ("ok", "nihil") else [])
 
 
 def cmd_audit(args) -> int:
@@ -417,32 +524,53 @@ def cmd_validate_pk(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from kinerja_dsl.diagnostics import exit_code
-    from kinerja_dsl.loader import load
+    """Changes between two catalogs; with --data, every item before and after on that data. The
+    data is read once and checked against both catalogs: a field only one declares is what a
+    planner has after a revision, an error only when neither knows it."""
+    from kinerja_dsl.diagnostics import Diagnostic, exit_code
 
+    from .data import check_data, read_data
     from .diff import DiffReport, compare, effects
+    from .periods import Period, PeriodError
 
-    old, new = load([args.old]), load([args.new])
-    for loaded in (old, new):
-        if loaded.catalog is None:
-            _print_diagnostics(loaded.diagnostics, sys.stderr)
-            return exit_code(loaded.diagnostics)
-    report = DiffReport(old=[f.path for f in old.files], new=[f.path for f in new.files],
-                        changes=compare(old.catalog, new.catalog))
+    old, code = _loaded_or_code([args.old])
+    if old is None:
+        return code
+    new, code = _loaded_or_code([args.new])
+    if new is None:
+        return code
+    changes = compare(old.catalog, new.catalog)
+    report = DiffReport(old=[f.path for f in old.files], new=[f.path for f in new.files], changes=changes)
+    problems = []
     if args.data:
-        evaluations = []
-        for loaded, path in ((old, args.old), (new, args.new)):
-            args.paths = [path]
-            prepared, code = _load_for_eval(args)
-            if prepared is None:
-                return code
-            evaluations.append(_evaluation(*prepared, args.locale))
-        report = report.model_copy(update={"effects": effects(*evaluations), "period": evaluations[1].period})
+        data, problems = read_data(args.data)
+        if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):
+            problems = problems + check_data(data, new.catalog, also=(old.catalog,))
+        problems = _with_data_source(problems, args.data)
+        period = None
+        if args.period:
+            try:
+                period = Period.parse(args.period)
+            except PeriodError:
+                problems.append(Diagnostic("D003", "error", f"`{args.period}` is not a period", "--period",
+                                           hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"))
+        else:
+            years = sorted({p.year for p in data.periods()})
+            period = Period.parse(str(years[-1])) if years else None
+            if period is None and not problems:
+                problems.append(Diagnostic("E004", "error", "the data file has no values", data.file))
+        if any(d.is_error for d in problems):
+            _print_diagnostics(problems, sys.stderr)
+            return exit_code(problems)
+        before, after = (_evaluation(c.catalog, c, data, period, None, problems, args.locale) for c in (old, new))
+        report = report.model_copy(update={"effects": effects(before, after, changes), "period": period.label})
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         from .render import render_diff
         render_diff(report, _console(), args.locale)
+        if problems:  # warnings (an error stopped above)
+            _print_diagnostics(problems, sys.stderr)
     return 0
 
 
@@ -455,6 +583,8 @@ def cmd_kamus(args) -> int:
     table = kamus_table(loaded.catalog, args.locale)
     if args.out:
         if not _writes(args.out, "kamus", TABLE_SUFFIXES):
+            return 4
+        if _out_names_an_input("kamus", args.out, _input_files(loaded, args)):
             return 4
         return _write_tables([table], Path(args.out), args.locale)
     from .render import render_kamus
@@ -479,7 +609,7 @@ def cmd_schema(args) -> int:
 
 def _eval_arguments(p) -> None:
     p.add_argument("paths", nargs=1, metavar="PATH", help="catalog file or folder")
-    p.add_argument("--data", required=True, metavar="FILE", help="realisation data (.toml or .csv)")
+    p.add_argument("--data", required=True, metavar="FILE", help="realisation data (.toml, .csv or .xlsx)")
     p.add_argument("--period", metavar="P", help="2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12 "
                    "(default: the latest year in the data)")
     p.add_argument("--unit", metavar="U", help="evaluate every indicator at this office instead of its owner")
@@ -514,16 +644,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_fmt)
 
     p = sub.add_parser("eval", help="evaluate a catalog on realisation data",
-                       description="Evaluate every indicator, sasaran, office and the overall capaian.",
+                       description="Evaluate every indicator, sasaran, office and the overall capaian.\n"
+                       "It exits 1 when an IKU (every indicator, when the catalog marks none) is missing,\n"
+                       "incomplete or error: the results are still printed, and those named on stderr.",
                        epilog="example: kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _eval_arguments(p)
     p.add_argument("--out", metavar="FILE", help="write the result to FILE: JSON (.json), the LKjIP tables "
-                   "(.xlsx, .csv, .md), else the text tables")
+                   "(.xlsx, .csv, .md), else the text tables (.txt); never an input file")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("explain", help="show one indicator's computation step by step",
-                       description="Each step with the numbers substituted and the rule that applied.",
+                       description="Each step with the numbers substituted and the rule that applied.\n"
+                       "It exits 1 when the indicator is missing, incomplete or error (the steps are still printed).",
                        epilog="example: kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml PAS.iph",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _eval_arguments(p)
@@ -620,10 +753,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OutputError as err:
-        from kinerja_dsl.diagnostics import EXIT_IO, Diagnostic
+        from kinerja_dsl.diagnostics import EXIT_IO
 
-        print(Diagnostic("E006", "error", f"cannot write the file: {err.reason}", str(err.path),
-                         hint="check that the folder exists and can be written").render(), file=sys.stderr)
+        print(err.diagnostic().render(), file=sys.stderr)
         return EXIT_IO
     except Exception as exc:  # a bug of ours: say so plainly, never a traceback
         print(f"kinerja: internal error ({type(exc).__name__}: {exc}); please report this with the input that caused it",

@@ -181,8 +181,11 @@ def format_file(f: ast.CatalogFile) -> str:
     printer = _Printer()
     for d in f.declarations:
         printer.declaration(d)
-    src = f.source.splitlines()
+    # the lexer's lines: it breaks at \n only; str.splitlines also breaks at \f, \v, \x1c-\x1e,
+    # U+0085, U+2028 and U+2029, which may stand inside a label or a comment (a Word line break)
+    src = f.source.split("\n")
     code_lines = {ln.anchor for ln in printer.lines}
+    anchors = [ln.anchor for ln in printer.lines]
     trailing: dict[int, list[str]] = {}
     trailing_column: dict[int, int] = {}
     pending: list[ast.Comment] = []
@@ -215,7 +218,7 @@ def format_file(f: ast.CatalogFile) -> str:
             out.append("")
 
     used: set[int] = set()
-    for ln in printer.lines:
+    for i, ln in enumerate(printer.lines):
         if ln.depth == 0 and out and out[-1] == "}":
             add_blank()
         before = [c for c in pending if c.line < ln.anchor]
@@ -232,14 +235,20 @@ def format_file(f: ast.CatalogFile) -> str:
         if (ln.force_blank and attached == ln.anchor) or (blank_above(ln.anchor) and not ln.closing):
             add_blank()
         text = INDENT * ln.depth + ln.text
+        # a statement reaches to the line before the next one starts: its span ends at its last
+        # token in the AST, but a `)` closing a multi-line expression may stand on a later line
+        following = next((a for a in anchors[i + 1:] if a > ln.anchor), len(src) + 1)
         notes = []
-        for line in range(ln.anchor, ln.end + 1):
+        for line in range(ln.anchor, max(ln.end, following - 1) + 1):
             if line in trailing and line not in used and (line == ln.anchor or line not in code_lines):
                 notes.extend(trailing[line])
                 used.add(line)
         if notes:
-            code_of[len(out)], comment_of[len(out)] = text, " ".join(notes)
+            code_of[len(out)], comment_of[len(out)] = text, notes[0]
         out.append(text)
+        for note in notes[1:]:  # the statement's other trailing comments continue the first, aligned below it
+            continued.add(len(out))
+            out.append(note)
     for c in pending:
         if blank_above(c.line):
             add_blank()
@@ -256,7 +265,8 @@ ALIGN_LIMIT = 60  # a statement longer than this keeps its comment two spaces af
 def _align_trailing_comments(out: list[str], code_of: dict[int, str], comment_of: dict[int, str],
                              continued: set[int]) -> None:
     """Trailing comments of consecutive lines start in one column (as planners align them by
-    hand, and as gofmt does); a comment line continuing one of them starts in that column too."""
+    hand, and as gofmt does); a comment line continuing one of them starts in the column of the
+    comment above it, so that the next run of the formatter reads it as a continuation again."""
     i = 0
     while i < len(out):
         if i not in comment_of:
@@ -267,13 +277,14 @@ def _align_trailing_comments(out: list[str], code_of: dict[int, str], comment_of
             run.append(run[-1] + 1)
         widths = [len(code_of[k]) for k in run if k in comment_of and len(code_of[k]) <= ALIGN_LIMIT]
         column = max(widths, default=0) + 2
+        last = column
         for k in run:
             if k in continued:
-                out[k] = " " * column + out[k]
+                out[k] = " " * last + out[k]
             elif len(code_of[k]) <= ALIGN_LIMIT:
-                out[k] = code_of[k].ljust(column) + comment_of[k]
+                out[k], last = code_of[k].ljust(column) + comment_of[k], column
             else:
-                out[k] = code_of[k] + "  " + comment_of[k]
+                out[k], last = code_of[k] + "  " + comment_of[k], len(code_of[k]) + 2
         i = run[-1] + 1
 
 

@@ -1,14 +1,22 @@
-"""Files -> checked, compiled catalog.
+"""Files -> checked, compiled catalog; and the one way any input file is read.
 
 Reads every catalog file (a path may be a directory of `*.kin` files), follows
 `include` and `extends`, parses, merges, checks and, when no error was found,
 compiles. Never raises on bad input: every problem is a diagnostic.
+
+Every input of every command (catalogs, includes, data, workbooks, mappings, PK and
+published files) is read through `read_bytes`, so none can hang on a FIFO, fill the
+memory from /dev/zero or a growing file, or follow an include out of the folder the
+user named.
 """
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from . import ast
 from .catalog import Catalog
@@ -21,6 +29,11 @@ from .parser import parse
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
 SUFFIX = ".kin"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # before UTF-16: FF FE 00 00 starts like FF FE
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+_SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)"
 
 
 class CatalogError(Exception):
@@ -43,40 +56,147 @@ class Loaded:
         return self.catalog is not None
 
 
+def _position(text, index: int, newline) -> tuple[int, int]:
+    """1-based line and column of `index`, counting lines as the lexer does (at \\n only)."""
+    line_start = text.rfind(newline, 0, index) + 1
+    return text.count(newline, 0, index) + 1, index - line_start + 1
+
+
+def _not_utf8(file: str, what: str, line: int = 0, column: int = 0, hint: str = _SAVE_AS_UTF8) -> Diagnostic:
+    return Diagnostic("E005", "error", f"the file is not UTF-8 text ({what})", file, line, column,
+                      column + 1 if column else 0, hint=hint)
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
-    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; else a diagnostic."""
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; else a diagnostic.
+    A NUL character never stands in text: it means UTF-16 or UTF-32 without a BOM (or a
+    binary file), which must be refused rather than parsed into nonsense syntax errors."""
+    if data.startswith(_UTF32_BOMS):
+        return None, _not_utf8(file, "it is UTF-32")
+    text = None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif data.startswith(UTF16_BOMS):
         try:
-            return data.decode("utf-16"), None
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as err:
-        before = data[: err.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return None, Diagnostic("E005", "error", f"the file is not UTF-8 text (byte 0x{data[err.start]:02x})",
-                                file, line, column, column + 1,
-                                hint="save the file as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)")
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line, column = _position(data, err.start, b"\n")
+            return None, _not_utf8(file, f"byte 0x{data[err.start]:02x}", line, column)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _position(text, nul, "\n")
+        return None, _not_utf8(file, "a NUL character", line, column,
+                               hint="the file may be UTF-16 or UTF-32 without a byte-order mark, or not text; "
+                                    + _SAVE_AS_UTF8)
+    return text, None
 
 
-def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def _not_regular(file: str, mode: int) -> Diagnostic:
+    if stat.S_ISDIR(mode):
+        return Diagnostic("E006", "error", "is a directory, expected a file", file)
+    return Diagnostic("E010", "error", f"is {_kind(mode)}, not a regular file", file,
+                      hint="name the catalog, data or PK file itself")
+
+
+def path_problem(file: str, err: OSError | ValueError) -> Diagnostic:
+    """Why a path cannot be read, as a diagnostic: a symlink loop is E010, the rest E006."""
+    if isinstance(err, ValueError):  # os functions refuse a NUL inside a path
+        return Diagnostic("E006", "error", "the path holds a NUL character", file)
+    number = err.errno
+    if number == errno.ELOOP:
+        return Diagnostic("E010", "error", "is a symlink loop (too many levels of symbolic links)", file,
+                          hint="point the link at the file itself")
+    if number == errno.ENXIO:  # a socket, or a device without its driver
+        return Diagnostic("E010", "error", "is not a regular file", file, hint="name the catalog, data or PK file itself")
+    reason = {errno.ENOENT: "no such file", errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+              errno.ENAMETOOLONG: "the file name is too long", errno.EISDIR: "is a directory, expected a file",
+              errno.ENOTDIR: "no such file (a part of the path is not a folder)"}.get(number)
+    return Diagnostic("E006", "error", reason or f"cannot read the file: {err.strerror or err}", file)
+
+
+def _too_large(file: str, limit: int, size: int | None) -> Diagnostic:
+    message = (f"the file is {size:,} bytes; the limit is {limit:,}" if size is not None
+               else f"the file holds more than {limit:,} bytes, the limit")
+    hint = "split the catalog into several files joined with `include`" if file.lower().endswith(SUFFIX) else None
+    return Diagnostic("E008", "error", message, file, hint=hint)
+
+
+def read_bytes(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
+               ) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a regular file, at most `limit` of them; else (None, why). A device, FIFO
+    or socket is refused before it is opened (and opened non-blocking, should it be swapped in
+    meanwhile); the size is counted while reading, since stat lies for /dev/zero or a growing
+    file. `shown` names the file in diagnostics when `path` is its resolved form."""
+    file = shown if shown is not None else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, Diagnostic("E008", "error", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                    str(path), hint="split the catalog into several files joined with `include`")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, Diagnostic("E006", "error", "no such file", str(path))
-    except IsADirectoryError:
-        return None, Diagnostic("E006", "error", "is a directory, expected a file", str(path))
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, _not_regular(file, info.st_mode)
+        if info.st_size > limit:
+            return None, _too_large(file, limit, info.st_size)
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError) as err:
+        return None, path_problem(file, err)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # replaced between stat and open
+            return None, _not_regular(file, info.st_mode)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
     except OSError as err:
-        return None, Diagnostic("E006", "error", f"cannot read the file: {err.strerror or err}", str(path))
-    return decode(data, str(path))
+        return None, path_problem(file, err)
+    finally:
+        os.close(fd)
+    if total > limit:
+        return None, _too_large(file, limit, None)
+    return b"".join(chunks), None
+
+
+def read_text(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
+              ) -> tuple[str | None, Diagnostic | None]:
+    """`read_bytes`, decoded as `decode` does."""
+    data, problem = read_bytes(path, limit, shown=shown)
+    if problem is not None:
+        return None, problem
+    return decode(data, shown if shown is not None else str(path))
+
+
+def is_catalog_name(path) -> bool:
+    return str(path).lower().endswith(SUFFIX)
+
+
+def _catalog_files(folder: Path, recursive: bool, problems: list[Diagnostic]) -> list[Path]:
+    """`*.kin` entries of a folder (suffix in any case), with those of its subfolders when
+    `recursive` (symlinked folders are not followed); a symlink loop or a FIFO among them is
+    kept, so that reading it says why, and a subfolder that cannot be opened is reported."""
+    if not recursive:
+        return sorted(p for p in folder.iterdir() if is_catalog_name(p.name) and not p.is_dir())
+    found: list[Path] = []
+    for top, _, names in os.walk(folder, onerror=lambda err: problems.append(path_problem(str(err.filename), err))):
+        found.extend(Path(top) / n for n in names if is_catalog_name(n))
+    return sorted(found)
 
 
 def expand(paths, recursive: bool = False) -> tuple[list[Path], list[Diagnostic]]:
@@ -84,17 +204,30 @@ def expand(paths, recursive: bool = False) -> tuple[list[Path], list[Diagnostic]
     folder), or with `recursive` those of every folder below (`kinerja fmt indicators/`)."""
     files, diagnostics = [], []
     for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(p.rglob(f"*{SUFFIX}") if recursive else p.glob(f"*{SUFFIX}"))
-            if not found:
-                diagnostics.append(Diagnostic("E007", "error", f"no catalog files (*{SUFFIX}) in this directory", str(p),
-                                              hint="point at a folder under indicators/, or at a .kin file"))
-            files.extend(found)
-        elif not p.exists():
-            diagnostics.append(Diagnostic("E006", "error", "no such file or directory", str(p)))
-        else:
-            files.append(p)
+        problems: list[Diagnostic] = []
+        try:
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
+            found = _catalog_files(p, recursive, problems) if is_dir else [p]
+        except (OSError, ValueError) as err:
+            problem = path_problem(str(p), err)
+            if problem.message == "no such file":
+                problem = Diagnostic("E006", "error", "no such file or directory", str(p))
+            diagnostics.append(problem)
+            continue
+        diagnostics.extend(problems)
+        files.extend(found)
+        if not found and not problems:
+            diagnostics.append(Diagnostic("E007", "error", f"no catalog files (*{SUFFIX}) in this directory", str(p),
+                                          hint="point at a folder under indicators/, or at a .kin file"))
     return files, diagnostics
+
+
+def _real(path) -> Path:
+    """The path with every symlink resolved; never raises (a loop stays as it is, and reading it says so)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return Path(os.path.abspath(path))
 
 
 class _Reader:
@@ -105,8 +238,24 @@ class _Reader:
         self.base: set[str] = set()
         self.done: set[Path] = set()
 
-    def read(self, path: Path, stack: tuple[Path, ...], include: ast.Include | None, base: bool) -> None:
-        resolved = path.resolve()
+    def confine(self, include: ast.Include, including: Path, root: Path, root_shown: str) -> Path | None:
+        """The file an include names, or None after an E009: it must stay inside the folder of
+        the catalog named on the command line once its symlinks are resolved."""
+        raw = include.path
+        if PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).anchor:
+            reason = "is an absolute path"
+        elif not _real(including.parent / raw).is_relative_to(root):
+            reason = f"leaves the folder `{root_shown}` of the catalog named on the command line"
+        else:
+            return including.parent / raw
+        self.diagnostics.append(at(include.span, "E009", f"`{raw}` {reason}",
+                                   hint="keep shared catalogs inside the catalog's folder (a subfolder is fine) "
+                                        "and include them by a relative path"))
+        return None
+
+    def read(self, path: Path, stack: tuple[Path, ...], include: ast.Include | None, base: bool,
+             root: Path, root_shown: str) -> None:
+        resolved = _real(path)
         if resolved in stack:
             chain = " -> ".join(p.name for p in stack[stack.index(resolved):] + (resolved,))
             self.diagnostics.append(at(include.span, "E112", f"include cycle: {chain}",
@@ -118,32 +267,42 @@ class _Reader:
             self.diagnostics.append(at(include.span, "E008", f"includes nest deeper than {MAX_INCLUDE_DEPTH} files"))
             return
         shown = str(path)
-        text, problem = read_text(path)
+        # an include reads the resolved file the confinement check saw, not a link swapped in since
+        text, problem = read_text(resolved if include is not None else path, shown=shown)
         if problem is not None:
-            if include is not None and problem.code == "E006":
-                problem = at(include.span, "E006", f"cannot include `{include.path}`: {problem.message}",
-                             hint="paths are relative to the including file")
+            if include is not None:
+                hint = "paths are relative to the including file" if problem.code == "E006" else problem.hint
+                problem = at(include.span, problem.code, f"cannot include `{include.path}`: {problem.message}",
+                             hint=hint)
             self.diagnostics.append(problem)
             return
         self.done.add(resolved)
-        self.sources.add(shown, text)
+        # a file named on the command line or a catalog (*.kin) shows its lines in diagnostics;
+        # an included file of any other name shows only the offending token, never a line of it
+        if include is None or is_catalog_name(path):
+            self.sources.add(shown, text)
         parsed, found = parse(text, shown)
         self.diagnostics.extend(found)
         for d in parsed.declarations:
             if isinstance(d, ast.Include):
-                self.read(path.parent / d.path, stack + (resolved,), d, base or d.extends)
+                target = self.confine(d, path, root, root_shown)
+                if target is not None:
+                    self.read(target, stack + (resolved,), d, base or d.extends, root, root_shown)
         self.order.append(parsed)
         if base:
             self.base.add(shown)
 
 
 def load(paths) -> Loaded:
-    """Read, check and compile; the catalog is None when any error was found."""
-    files, diagnostics = expand(paths)
+    """Read, check and compile; the catalog is None when any error was found. Includes stay
+    inside the folder of the catalog named on the command line (or the folder named)."""
     reader = _Reader()
-    reader.diagnostics.extend(diagnostics)
-    for f in files:
-        reader.read(f, (), None, False)
+    for named in map(Path, paths):
+        files, diagnostics = expand([named])
+        reader.diagnostics.extend(diagnostics)
+        folder = named.parent if files == [named] else named
+        for f in files:
+            reader.read(f, (), None, False, _real(folder), str(folder))
     model = build_model(reader.order, reader.base)
     diagnostics = reader.diagnostics + (check(model) if reader.order else [])
     diagnostics = with_sources(diagnostics, reader.sources)

@@ -104,7 +104,7 @@ def test_numerator_above_denominator_breaks_the_declared_range(write, kinerja):
     cat = write("catalog.kin", CATALOG)
     data = write("r.toml", '["2024".kanwil]\nselesai = 12\nmasuk = 10\n')
     code, out, _ = kinerja("eval", cat, "--data", data, "--json")
-    assert code == 0
+    assert code == 1  # an indicator in error (the catalog marks no IKU, so every one counts): exit 1
     assert '"status": "error"' in out
     assert "realisasi 120 is outside the declared range 0 .. 100 (the numerator is larger than the denominator)" in out
 

@@ -1,0 +1,480 @@
+"""Issue 11, files and the command line: only the files the user named are read (regular
+files, within the size limit, includes confined to the named catalog's folder), --out never
+overwrites an input, fmt keeps every comment and the file it rewrites, and the exit code
+tells a script when an IKU has no capaian. Each reproducer with its exact outcome."""
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import errno
+import functools
+import json
+import os
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import ROOT
+from kinerja_dsl import loader
+from kinerja_dsl.formatter import format_file
+from kinerja_dsl.loader import MAX_FILE_BYTES, read_bytes, read_text
+from kinerja_dsl.parser import parse
+
+MINI = '''field a "A" count
+field b "B" count
+
+indicator X.a "Rasio" {
+  unit "%"
+  numerator a
+  denominator b
+  scale 100
+  direction higher
+  nihil achieved
+  target 2024 = 80
+  iku
+}
+'''
+DATA_CSV = "period,office,field,value\n2024,,a,4\n2024,,b,5\n"
+HINT = "  = hint: name the catalog, data or PK file itself\n"
+
+
+@pytest.fixture
+def mini(tmp_path):
+    (tmp_path / "mini.kin").write_text(MINI, encoding="utf-8")
+    (tmp_path / "data.csv").write_text(DATA_CSV, encoding="utf-8")
+    return tmp_path
+
+
+# ---- 1. one safe reader for every input ----------------------------------------------------
+
+def test_check_dev_zero_is_refused_not_read(kinerja):
+    code, out, _ = kinerja("check", "/dev/zero")
+    assert (code, out) == (3, "/dev/zero: error[E010]: is a character device, not a regular file\n"
+                              + HINT + "1 error, 0 warnings\n")
+
+
+def test_data_from_dev_zero_is_refused(mini, kinerja):
+    code, _, err = kinerja("eval", mini / "mini.kin", "--data", "/dev/zero")
+    assert (code, err) == (3, "/dev/zero: error[E010]: is a character device, not a regular file\n"
+                              + HINT + "1 error, 0 warnings\n")
+
+
+@pytest.mark.parametrize("role", ["catalog", "data", "xlsx", "mapping", "pk", "published"])
+def test_a_fifo_never_hangs_whatever_it_stands_for(mini, kinerja, role):
+    fifo = mini / {"catalog": "f.kin", "data": "f.csv", "xlsx": "f.xlsx", "mapping": "f.toml", "pk": "f.toml",
+                   "published": "f.toml"}[role]
+    os.mkfifo(fifo)
+    cat, data = mini / "mini.kin", mini / "data.csv"
+    argv = {"catalog": ("check", fifo), "data": ("eval", cat, "--data", fifo), "xlsx": ("eval", cat, "--data", fifo),
+            "mapping": ("validate-pk", mini / "pk.xlsx", "--catalog", cat, "--mapping", fifo),
+            "pk": ("validate-pk", fifo, "--catalog", cat),
+            "published": ("audit", cat, "--data", data, "--published", fifo)}[role]
+    if role == "mapping":
+        pytest.importorskip("openpyxl")
+        (mini / "pk.xlsx").write_bytes(b"")
+    code, out, err = kinerja(*argv)
+    assert code == 3
+    assert f"{fifo}: error[E010]: is a FIFO (named pipe), not a regular file\n" in out + err
+
+
+def test_size_is_counted_while_reading_not_taken_from_stat(tmp_path, monkeypatch):
+    """/dev/zero and a growing file: stat says little, the read stops at the limit."""
+    path = tmp_path / "growing.toml"
+    path.write_bytes(b"x" * 100)
+    real_stat = os.stat
+
+    def small(p, *a, **k):  # a file that grows after it was looked at
+        st = real_stat(p, *a, **k)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 1,
+                               st.st_atime, st.st_mtime, st.st_ctime)) if str(p) == str(path) else st
+
+    monkeypatch.setattr(loader.os, "stat", small)
+    data, problem = read_bytes(path, limit=64)
+    assert data is None and (problem.code, problem.message) == ("E008", "the file holds more than 64 bytes, the limit")
+    assert read_bytes(path, limit=100)[0] == b"x" * 100
+
+
+def test_a_catalog_over_the_limit_is_refused_by_its_size(tmp_path, kinerja):
+    path = tmp_path / "big.kin"
+    path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    code, out, _ = kinerja("check", path)
+    assert out == (f"{path}: error[E008]: the file is 8,388,609 bytes; the limit is 8,388,608\n"
+                   "  = hint: split the catalog into several files joined with `include`\n1 error, 0 warnings\n")
+    assert code == 1
+
+
+def test_symlink_loop_named_or_inside_a_folder_exits_3(tmp_path, kinerja):
+    os.symlink("b.kin", tmp_path / "a.kin")
+    os.symlink("a.kin", tmp_path / "b.kin")
+    loop = ": error[E010]: is a symlink loop (too many levels of symbolic links)\n  = hint: point the link at the file itself\n"
+    code, out, _ = kinerja("check", tmp_path / "a.kin")
+    assert (code, out) == (3, f"{tmp_path / 'a.kin'}{loop}1 error, 0 warnings\n")
+    code, out, _ = kinerja("check", tmp_path)
+    assert (code, out) == (3, f"{tmp_path / 'a.kin'}{loop}{tmp_path / 'b.kin'}{loop}2 errors, 0 warnings\n")
+    code, _, err = kinerja("eval", tmp_path / "a.kin", "--data", tmp_path / "b.kin")
+    assert code == 3 and "error[E010]" in err and "Traceback" not in err
+
+
+def test_a_file_name_over_255_characters_exits_3(mini, kinerja):
+    long = mini / ("x" * 300 + ".csv")
+    for argv in (("check", mini / ("x" * 300 + ".kin")), ("eval", mini / "mini.kin", "--data", long),
+                 ("validate-pk", mini / ("x" * 300 + ".xlsx"), "--catalog", mini / "mini.kin")):
+        code, out, err = kinerja(*argv)
+        assert code == 3 and "error[E006]: the file name is too long\n" in out + err, (argv, out, err)
+
+
+def test_a_folder_the_user_cannot_open_exits_3(mini, kinerja, monkeypatch):
+    """PermissionError (as root no folder is closed, so the system call is made to refuse)."""
+    closed = mini / "closed"
+    real_stat = os.stat
+
+    def refuse(p, *a, **k):
+        if str(p).startswith(str(closed)):
+            raise PermissionError(errno.EACCES, "Permission denied", str(p))
+        return real_stat(p, *a, **k)
+
+    monkeypatch.setattr(loader.os, "stat", refuse)
+    code, out, _ = kinerja("check", closed / "c.kin")
+    assert (code, out) == (3, f"{closed / 'c.kin'}: error[E006]: permission denied\n1 error, 0 warnings\n")
+    code, _, err = kinerja("eval", mini / "mini.kin", "--data", closed / "d.csv")
+    assert (code, err) == (3, f"{closed / 'd.csv'}: error[E006]: permission denied\n1 error, 0 warnings\n")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root opens every folder")
+def test_a_really_closed_folder_exits_3(mini, kinerja):
+    closed = mini / "closed"
+    closed.mkdir()
+    (closed / "c.kin").write_text(MINI, encoding="utf-8")
+    closed.chmod(0)
+    try:
+        code, out, _ = kinerja("check", closed / "c.kin")
+    finally:
+        closed.chmod(0o755)
+    assert code == 3 and "permission denied" in out
+
+
+@pytest.mark.parametrize("encoding, message", [
+    ("utf-32", "E005]: the file is not UTF-8 text (it is UTF-32)"),
+    ("utf-32-le", "1:2: error[E005]: the file is not UTF-8 text (a NUL character)"),
+    ("utf-32-be", "1:1: error[E005]: the file is not UTF-8 text (a NUL character)"),
+    ("utf-16-le", "1:2: error[E005]: the file is not UTF-8 text (a NUL character)"),
+])
+def test_utf32_and_bomless_utf16_say_not_utf8_not_nonsense_syntax_errors(tmp_path, kinerja, encoding, message):
+    path = tmp_path / "c.kin"
+    path.write_bytes(MINI.encode(encoding))
+    code, out, _ = kinerja("check", path)
+    assert code == 3 and message in out and "E001" not in out and "E003" not in out
+
+
+def test_read_text_keeps_utf16_with_bom():
+    assert loader.decode(codecs.BOM_UTF16_LE + "field a".encode("utf-16-le"), "x.kin") == ("field a", None)
+
+
+# ---- 2. include and extends stay inside the named catalog's folder -------------------------
+
+def test_include_of_an_absolute_path_never_prints_the_file(tmp_path, kinerja):
+    (tmp_path / "c.kin").write_text('include "/proc/self/environ"\n' + MINI, encoding="utf-8")
+    code, out, _ = kinerja("check", tmp_path / "c.kin")
+    assert code == 3
+    assert out == (f'{tmp_path / "c.kin"}:1:1: error[E009]: `/proc/self/environ` is an absolute path\n'
+                   ' 1 | include "/proc/self/environ"\n'
+                   '   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
+                   "  = hint: keep shared catalogs inside the catalog's folder (a subfolder is fine) and include "
+                   "them by a relative path\n1 error, 0 warnings\n")
+
+
+def test_include_climbing_out_of_the_folder_never_prints_the_file(tmp_path, kinerja):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$saltsalt$HASHHASHHASH:19000:0:99999:7:::\n", encoding="utf-8")
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "c.kin").write_text('extends "../shadow"\n' + MINI, encoding="utf-8")
+    code, out, _ = kinerja("check", tmp_path / "cat")
+    assert code == 3 and "HASH" not in out
+    assert out.startswith(f"{tmp_path / 'cat' / 'c.kin'}:1:1: error[E009]: `../shadow` leaves the folder "
+                          f"`{tmp_path / 'cat'}` of the catalog named on the command line\n")
+
+
+def test_a_symlink_pointing_out_is_resolved_before_the_check(tmp_path, kinerja):
+    (tmp_path / "outside.kin").write_text('field z "Z" count\n', encoding="utf-8")
+    (tmp_path / "cat").mkdir()
+    os.symlink(tmp_path / "outside.kin", tmp_path / "cat" / "shared.kin")
+    (tmp_path / "cat" / "c.kin").write_text('include "shared.kin"\n' + MINI, encoding="utf-8")
+    code, out, _ = kinerja("check", tmp_path / "cat" / "c.kin")
+    assert code == 3 and "error[E009]: `shared.kin` leaves the folder" in out
+
+
+def test_includes_inside_the_folder_and_its_subfolders_still_work(tmp_path, kinerja):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "fields.kin").write_text('field a "A" count\n', encoding="utf-8")
+    (tmp_path / "sub" / "more.kin").write_text('include "../b.kin"\n', encoding="utf-8")
+    (tmp_path / "b.kin").write_text('field b "B" count\n', encoding="utf-8")
+    body = MINI.replace('field a "A" count\nfield b "B" count\n', "")
+    (tmp_path / "c.kin").write_text('include "sub/fields.kin"\ninclude "sub/more.kin"\n' + body, encoding="utf-8")
+    code, out, _ = kinerja("check", tmp_path / "c.kin")
+    assert code == 0, out
+
+
+def test_an_included_file_that_is_not_a_catalog_shows_only_the_token(tmp_path, kinerja):
+    (tmp_path / "notes.txt").write_text("password = hunter2 secret\n", encoding="utf-8")
+    (tmp_path / "c.kin").write_text('include "notes.txt"\n' + MINI, encoding="utf-8")
+    code, out, _ = kinerja("check", tmp_path / "c.kin")
+    assert code == 2 and "hunter2" not in out and "| " not in out
+    assert out.startswith(f"{tmp_path / 'notes.txt'}:1:1: error[E001]: unexpected `password`\n  = hint:")
+
+
+def test_an_include_of_a_fifo_or_a_loop_is_refused_at_the_include(tmp_path, kinerja):
+    os.mkfifo(tmp_path / "pipe.kin")
+    os.symlink("loop.kin", tmp_path / "loop.kin")
+    (tmp_path / "c.kin").write_text('include "pipe.kin"\ninclude "loop.kin"\n' + MINI, encoding="utf-8")
+    code, out, _ = kinerja("check", tmp_path / "c.kin")
+    assert code == 3
+    assert "1:1: error[E010]: cannot include `pipe.kin`: is a FIFO (named pipe), not a regular file" in out
+    assert "2:1: error[E010]: cannot include `loop.kin`: is a symlink loop" in out
+
+
+def test_the_revision_example_keeps_its_base_inside_its_folder():
+    """banten-2024-revisi extends a copy of the catalog as published, kept in its own folder (an
+    extends may not climb out of it); the copy must declare what the published catalog declares
+    (comments aside: they may cite the report differently)."""
+    base = ROOT / "indicators" / "banten-2024-revisi" / "base" / "catalog.kin"
+    published = ROOT / "indicators" / "banten-2024" / "catalog.kin"
+    bare = [format_file(dataclasses.replace(_parsed(p), comments=())) for p in (base, published)]
+    assert bare[0] == bare[1], f"copy {published.relative_to(ROOT)} to {base.relative_to(ROOT)}"
+
+
+# ---- 3. --out never names an input ---------------------------------------------------------
+
+@pytest.mark.parametrize("out", ["data.csv", "DATA.CSV-link", "hard.csv", "mini.kin.md-link"])
+def test_out_naming_an_input_writes_nothing(mini, kinerja, out):
+    os.symlink(mini / "data.csv", mini / "DATA.CSV-link.csv")
+    os.link(mini / "data.csv", mini / "hard.csv")
+    os.symlink(mini / "mini.kin", mini / "mini.kin.md-link.md")
+    target = {"data.csv": "data.csv", "DATA.CSV-link": "DATA.CSV-link.csv", "hard.csv": "hard.csv",
+              "mini.kin.md-link": "mini.kin.md-link.md"}[out]
+    before = {p.name: p.read_bytes() for p in mini.iterdir()}
+    code, _, err = kinerja("eval", mini / "mini.kin", "--data", mini / "data.csv", "--out", mini / target)
+    role = "a catalog file" if "kin" in out else "--data"
+    named = mini / ("mini.kin" if "kin" in out else "data.csv")
+    assert (code, err) == (4, f"kinerja eval: --out `{mini / target}` is an input ({role} `{named}`); "
+                              "nothing was written\n")
+    assert {p.name: p.read_bytes() for p in mini.iterdir()} == before
+
+
+def test_out_naming_the_data_workbook_writes_nothing(mini, kinerja):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = mini / "data.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Realisasi"
+    for row in (["Periode", "Satker", "Variabel", "Nilai"], ["2024", None, "a", 4], ["2024", None, "b", 5]):
+        wb.active.append(row)
+    wb.save(book)
+    assert kinerja("eval", mini / "mini.kin", "--data", book)[0] == 0
+    before = book.read_bytes()
+    code, _, err = kinerja("eval", mini / "mini.kin", "--data", book, "--out", book)
+    assert (code, err) == (4, f"kinerja eval: --out `{book}` is an input (--data `{book}`); nothing was written\n")
+    assert book.read_bytes() == before
+
+
+def test_out_naming_an_included_catalog_writes_nothing(mini, kinerja):
+    (mini / "shared.kin").write_text('field c "C" count\n', encoding="utf-8")
+    (mini / "main.kin").write_text('include "shared.kin"\n' + MINI, encoding="utf-8")
+    os.symlink(mini / "shared.kin", mini / "s.md")
+    os.symlink(mini / "shared.kin", mini / "s.csv")
+    code, _, err = kinerja("kamus", mini / "main.kin", "--out", mini / "s.md")
+    assert (code, err) == (4, f"kinerja kamus: --out `{mini / 's.md'}` is an input (a catalog file "
+                              f"`{mini / 'shared.kin'}`); nothing was written\n")
+    code, _, err = kinerja("template", mini / "main.kin", "--period", "2024", "--out", mini / "s.csv")
+    assert code == 4 and "is an input (a catalog file" in err
+    assert (mini / "shared.kin").read_text(encoding="utf-8") == 'field c "C" count\n'
+
+
+def test_out_suffix_is_case_insensitive(mini, kinerja):
+    code, _, _ = kinerja("eval", mini / "mini.kin", "--data", mini / "data.csv", "--out", mini / "r.JSON")
+    assert code == 0
+    assert json.loads((mini / "r.JSON").read_text(encoding="utf-8"))["indicators"][0]["capaian"] == "100.00"
+
+
+def test_out_is_never_a_device(mini, kinerja):
+    os.mkfifo(mini / "pipe.md")
+    code, _, err = kinerja("eval", mini / "mini.kin", "--data", mini / "data.csv", "--out", mini / "pipe.md")
+    assert (code, err) == (3, f"{mini / 'pipe.md'}: error[E010]: cannot write the file: is not a regular file\n"
+                              "  = hint: --out names a file to write, not a device or a FIFO\n")
+    assert stat.S_ISFIFO(os.stat(mini / "pipe.md").st_mode)
+
+
+def test_out_honours_the_umask_and_keeps_a_replaced_files_mode(mini, kinerja):
+    old = os.umask(0o022)
+    try:
+        assert kinerja("eval", mini / "mini.kin", "--data", mini / "data.csv", "--out", mini / "r.md")[0] == 0
+        assert stat.S_IMODE(os.stat(mini / "r.md").st_mode) == 0o644
+        os.chmod(mini / "r.md", 0o640)
+        assert kinerja("eval", mini / "mini.kin", "--data", mini / "data.csv", "--out", mini / "r.md")[0] == 0
+        assert stat.S_IMODE(os.stat(mini / "r.md").st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+# ---- 4. fmt -------------------------------------------------------------------------------
+
+def _comments(text: str) -> Counter:
+    parsed, problems = parse(text, "x.kin")
+    assert not any(d.is_error for d in problems), [d.render() for d in problems]
+    return Counter(c.text.rstrip() for c in parsed.comments)
+
+
+def test_fmt_keeps_the_comment_on_the_line_closing_a_multi_line_expression(tmp_path, kinerja):
+    path = tmp_path / "c.kin"
+    path.write_text(MINI.replace("  numerator a\n", "  numerator (\n    a + 1  # plus one\n  )  # closing\n"),
+                    encoding="utf-8")
+    assert kinerja("fmt", path)[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert "  numerator a + 1  # plus one\n                   # closing\n" in text
+    assert kinerja("fmt", "--check", path)[0] == 0  # and it stays there
+
+
+@pytest.mark.parametrize("char", ["\f", "\v", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e"])
+def test_fmt_counts_lines_as_the_lexer_does(tmp_path, kinerja, char):
+    """A Word line break inside a label made the next comment move or vanish."""
+    path = tmp_path / "c.kin"
+    path.write_text(f'field a "A{char}B" count  # one\nfield b "B" count\nindicator X.a "R" {{\n  # two\n'
+                    + MINI.split("{\n", 1)[1], encoding="utf-8")
+    assert kinerja("fmt", path)[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f'field a "A{char}B" count  # one\nfield b "B" count\n\nindicator X.a "R" {{\n  # two\n'
+                           '  unit "%"\n')
+
+
+def test_fmt_writes_through_a_symlink_and_keeps_the_mode(tmp_path, kinerja):
+    real = tmp_path / "real.kin"
+    real.write_text(MINI.replace("field a", "field  a"), encoding="utf-8")
+    os.chmod(real, 0o664)
+    os.symlink("real.kin", tmp_path / "link.kin")
+    code, out, _ = kinerja("fmt", tmp_path / "link.kin")
+    assert (code, out) == (0, f"reformatted {tmp_path / 'link.kin'}\n")
+    assert os.readlink(tmp_path / "link.kin") == "real.kin"
+    assert real.read_text(encoding="utf-8") == MINI
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o664
+
+
+def test_fmt_names_the_files_it_rewrote_before_it_stopped(tmp_path, kinerja, monkeypatch):
+    from kinerja_dsl.engine import cli
+
+    for name in ("a.kin", "b.kin", "c.kin"):
+        (tmp_path / name).write_text(MINI.replace("field a", "field  a"), encoding="utf-8")
+    real = cli._write_atomic
+
+    def full_disk(path, text, info):
+        if path.name == "b.kin":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, text, info)
+
+    monkeypatch.setattr(cli, "_write_atomic", full_disk)
+    code, out, _ = kinerja("fmt", tmp_path)
+    assert code == 3
+    assert out == (f"reformatted {tmp_path / 'a.kin'}\n"
+                   f"{tmp_path / 'b.kin'}: error[E006]: cannot write the file: No space left on device\n"
+                   "  = hint: check that the folder exists and can be written\n1 error, 0 warnings\n"
+                   f"fmt stopped at {tmp_path / 'b.kin'}; files already rewritten: {tmp_path / 'a.kin'}; "
+                   "the files after it were not changed\n")
+    assert (tmp_path / "c.kin").read_text(encoding="utf-8") != MINI
+
+
+def test_fmt_says_it_converts_utf16(tmp_path, kinerja):
+    path = tmp_path / "u.kin"
+    path.write_bytes(MINI.replace("field a", "field  a").encode("utf-16"))
+    assert kinerja("fmt", "--check", path)[1] == f"would reformat {path} (it would be written as UTF-8: it is UTF-16)\n"
+    assert kinerja("fmt", path)[1] == f"reformatted {path} (written as UTF-8: it was UTF-16)\n"
+    assert path.read_bytes() == MINI.encode("utf-8")
+
+
+def test_fmt_keeps_a_utf8_bom(tmp_path, kinerja):
+    path = tmp_path / "b.kin"
+    path.write_bytes(codecs.BOM_UTF8 + MINI.replace("field a", "field  a").encode())
+    assert kinerja("fmt", path)[0] == 0
+    assert path.read_bytes() == codecs.BOM_UTF8 + MINI.encode()
+
+
+SHIPPED = sorted(p for p in (ROOT / "indicators").rglob("*.kin") if p.parent.name != "base")  # base/: a copy
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(path: Path):
+    parsed, problems = parse(path.read_text(encoding="utf-8"), str(path))
+    assert not any(d.is_error for d in problems)
+    return parsed
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "indicators")))
+def test_fmt_keeps_every_comment_of_every_shipped_catalog(path):
+    parsed = _parsed(path)
+    formatted = format_file(parsed)
+    assert _comments(formatted) == Counter(c.text.rstrip() for c in parsed.comments)
+
+
+BREAKS = ["\f", "\v", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e"]
+texts = st.text(st.sampled_from(BREAKS + ["a", " ", "#", "é", "(", ")"]), max_size=6)
+
+
+@st.composite
+def catalogs(draw):
+    """Small catalogs with line-breaking characters in labels and comments, comments on every
+    kind of line (own line, trailing, on the `)` closing a multi-line expression), and \\f as
+    the whitespace the lexer also takes it for."""
+    def trail() -> str:
+        return draw(st.sampled_from(["", "", f"  #{draw(texts)}"]))
+
+    def own(depth: int) -> str:
+        return draw(st.sampled_from(["", "", "\n", "  " * depth + f"#{draw(texts)}\n"]))
+
+    gap = draw(st.sampled_from([" ", "\f", " \f "]))
+    out = [own(0)]
+    for i in range(draw(st.integers(1, 3))):
+        out.append(f'field{gap}f{i} "{draw(texts).replace("#", "")}" count{trail()}\n' + own(0))
+    out.append(f'indicator X.a "{draw(texts)}" {{{trail()}\n' + own(1))
+    out.append(f'  unit "%"{trail()}\n' + own(1))
+    if draw(st.booleans()):
+        out.append(f"  value (f0 +{trail()}\n" + own(2) + f"    f0){trail()}\n")
+    else:
+        out.append(f"  value min(f0,{trail()}\n    f0{trail()}\n  ){trail()}\n")
+    out.append(f"  direction higher{trail()}\n" + own(1) + f"}}{trail()}\n" + own(0))
+    return "".join(out)
+
+
+@settings(max_examples=int(os.environ.get("KINERJA_FMT_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs())
+def test_fmt_keeps_the_multiset_of_comments_and_is_stable(text):
+    parsed, problems = parse(text, "r.kin")
+    assert not any(d.is_error for d in problems), [d.render() for d in problems]
+    once = format_file(parsed)
+    assert _comments(once) == _comments(text)
+    assert format_file(parse(once, "r.kin")[0]) == once
+
+
+# ---- 5. exit codes --------------------------------------------------------------------------
+
+def test_eval_and_explain_exit_1_when_an_iku_has_no_capaian(mini, kinerja):
+    (mini / "part.csv").write_text("period,office,field,value\n2024,,a,4\n", encoding="utf-8")
+    code, out, err = kinerja("eval", mini / "mini.kin", "--data", mini / "part.csv")
+    assert code == 1 and "missing" in out
+    assert err == "kinerja eval: 1 IKU without a capaian: X.a (missing); exit 1\n"
+    code, out, _ = kinerja("eval", mini / "mini.kin", "--data", mini / "part.csv", "--json")
+    assert code == 1 and json.loads(out)["indicators"][0]["status"] == "missing"
+    code, _, err = kinerja("explain", mini / "mini.kin", "--data", mini / "part.csv", "X.a")
+    assert (code, err) == (1, "kinerja explain: 1 indicator without a capaian: X.a (missing); exit 1\n")
+    assert kinerja("eval", mini / "mini.kin", "--data", mini / "data.csv")[0] == 0
+    assert kinerja("explain", mini / "mini.kin", "--data", mini / "data.csv", "X.a")[0] == 0
+
+
+def test_readme_states_the_exit_codes_and_options(kinerja):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1].split()[1]: line for line in readme.splitlines() if line.startswith("| `kinerja ")}
+    assert rows["diff"].endswith("| 0, 1 (data findings), 2, 3 |")
+    assert "1 (an IKU — every indicator when the catalog marks no IKU — missing, incomplete or error" in rows["eval"]
+    for option in ("--period", "--unit", "--locale", "--mapping"):
+        assert option in rows["audit"]
+    _, out, _ = kinerja("eval", "--help")
+    assert ".toml, .csv or .xlsx" in out and "exits 1 when an IKU" in out
