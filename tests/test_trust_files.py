@@ -443,7 +443,7 @@ def catalogs(draw):
     return "".join(out)
 
 
-@settings(max_examples=int(os.environ.get("KINERJA_FMT_EXAMPLES", "60")), deadline=None,
+@settings(max_examples=3000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs())
 def test_fmt_keeps_the_multiset_of_comments_and_is_stable(text):
