@@ -76,6 +76,18 @@ class Diagnostic:
         }
 
 
+def source_lines(text: str, keepends: bool = False) -> list[str]:
+    """The text's lines as the lexer counts them: broken at \\n only. str.splitlines also breaks
+    at \\f, \\v, \\x1c-\\x1e, U+0085, U+2028 and U+2029, which may stand inside a label or a
+    comment (a Word line break), and would shift every line number after it."""
+    lines = text.split("\n")
+    if keepends:
+        lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    elif lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 class Sources:
     """Source texts by file name, to attach the offending line to a diagnostic."""
 
@@ -83,7 +95,7 @@ class Sources:
         self._lines: dict[str, list[str]] = {}
 
     def add(self, file: str, text: str) -> None:
-        self._lines[file] = text.splitlines()
+        self._lines[file] = source_lines(text)
 
     def line(self, file: str, line: int) -> str | None:
         lines = self._lines.get(file)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import ast
+from .diagnostics import source_lines
 from .vocabulary import VALUES, canonical_value
 
 INDENT = "  "
@@ -181,9 +182,7 @@ def format_file(f: ast.CatalogFile) -> str:
     printer = _Printer()
     for d in f.declarations:
         printer.declaration(d)
-    # the lexer's lines: it breaks at \n only; str.splitlines also breaks at \f, \v, \x1c-\x1e,
-    # U+0085, U+2028 and U+2029, which may stand inside a label or a comment (a Word line break)
-    src = f.source.split("\n")
+    src = source_lines(f.source)
     code_lines = {ln.anchor for ln in printer.lines}
     anchors = [ln.anchor for ln in printer.lines]
     trailing: dict[int, list[str]] = {}

@@ -20,7 +20,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, did_you_mean, source_lines
 from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key
 
 MAX_EXPRESSION_DEPTH = 64    # levels of parentheses, calls and ifs (a chain `a + b + …` is one)
@@ -322,7 +322,7 @@ def _statement_hint(line_text: str) -> str | None:
 
 
 def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic:
-    lines = text.splitlines()
+    lines = source_lines(text)
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
         hint = None
@@ -362,7 +362,7 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
 
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Split a file into top-level declarations: (first line index, text)."""
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text, keepends=True)
     starts = [i for i, line in enumerate(lines) if _DECLARATION_START.match(line)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)

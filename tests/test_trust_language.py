@@ -297,3 +297,30 @@ def test_the_real_published_files_name_only_known_ids(office):
     _, figures, problems = read_published(folder / "published.toml")
     assert problems == []
     assert figure_findings(figures, load([folder]).catalog, "published.toml") == []
+
+
+# ---- line numbers count \n only, as the lexer does ----------------------------------------
+
+WORD_BREAK = 'field a "A\u2028B" count\nfield b "B\u2029C" count\n'
+
+
+def test_a_word_line_break_in_a_label_does_not_shift_the_line_shown(write, kinerja):
+    """U+2028 (Word's line break) in a label: str.splitlines would count it as a line, and the
+    caret would sit under the wrong source line."""
+    path = write("w.kin", WORD_BREAK + 'field c "C" cont\n')
+    code, out, _ = kinerja("check", path)
+    assert code == 1
+    assert out.splitlines()[:3] == [
+        f"{path}:3:13: error[E111]: `cont` is not a kind of field",
+        " 3 | field c \"C\" cont",
+        "   |             ^^^^",
+    ]
+
+
+def test_a_syntax_error_after_a_word_line_break_is_on_its_own_line(write, kinerja):
+    path = write("w.kin", WORD_BREAK + 'field c "C" count\nfield d "D" count count\n')
+    code, out, _ = kinerja("check", path)
+    assert code == 2
+    first = out.splitlines()[0]
+    assert first.startswith(f"{path}:4:"), out
+    assert " 4 | field d \"D\" count count" in out
