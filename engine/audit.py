@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator, Field
 
 from kinerja_dsl.diagnostics import Diagnostic, suggest
+from kinerja_dsl.loader import read_text
 
+from .data import Schema, load_toml, validated
 from .numbers import NotationError, parse_number
 from .results import Evaluation
 
@@ -66,28 +62,78 @@ class Figure:
     file_line: int
 
 
+def _as_printed(value):
+    """A figure typed as a TOML number (`printed = 3.10`) is read as its text, places kept."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(value) if isinstance(value, Decimal) and value.is_finite() else value
+
+
+class PublishedMeta(Schema):
+    """[meta] of a published file: where the figures come from."""
+
+    source: Optional[str] = None
+    office: Optional[str] = None
+    year: Optional[int] = None
+    note: Optional[str] = None
+
+
+class PublishedFigure(Schema):
+    """One [[figure]]: a number the report prints, as printed, and the line it stands on."""
+
+    level: str
+    id: str
+    measure: str
+    printed: Annotated[str, BeforeValidator(_as_printed)]
+    line: Annotated[int, Field(ge=0)] = 0
+    consistent: Optional[bool] = None
+    note: Optional[str] = None
+
+
+class Published(Schema):
+    """A published file: [meta] and one [[figure]] per printed figure."""
+
+    meta: PublishedMeta = PublishedMeta()
+    figure: list[PublishedFigure] = []
+
+
+def _printed_out_of_range(text: str) -> NotationError | None:
+    """D012 when the printed number cannot be kept exactly in either notation (40 decimals)."""
+    m = _LEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    refused = None
+    for locale in ("id", "en"):
+        try:
+            parse_number(m.group(1).rstrip(".,"), locale)
+            return None
+        except NotationError as err:
+            refused = err if err.code == "D012" else refused
+    return refused
+
+
 def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
+    """The published figures; every violation of the layout is a diagnostic at its line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return {}, [], [Diagnostic("E006", "error", "no such file", str(path))]
-    except (OSError, UnicodeDecodeError) as err:
-        return {}, [], [Diagnostic("E005", "error", f"cannot read the file: {err}", str(path))]
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        return {}, [], [Diagnostic("E001", "error", f"not valid TOML: {err}", str(path))]
-    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[figure]]"]
-    figures, problems = [], []
-    for k, item in enumerate(doc.get("figure", [])):
-        where = starts[k] if k < len(starts) else 0
-        missing = [key for key in ("level", "id", "measure", "printed") if key not in item]
-        if missing:
-            problems.append(Diagnostic("D007", "error", f"figure lacks {', '.join(missing)}", str(path), where, 1, 0))
+    file = str(path)
+    text, problem = read_text(path)  # the one safe reader: regular files only, never past the limit
+    if problem is not None:
+        return {}, [], [problem]
+    doc, lines, problems = load_toml(file, text)
+    if doc is None:
+        return {}, [], problems
+    published = validated(Published, doc, lines, file, (), problems)
+    if published is None:
+        return {}, [], problems
+    figures = []
+    for k, item in enumerate(published.figure):
+        where = lines.line("figure", k)
+        refused = _printed_out_of_range(item.printed)
+        if refused is not None:
+            problems.append(Diagnostic("D012", "error", f"the printed figure {refused}", file,
+                                       lines.line("figure", k, "printed"), 1, 0, hint=refused.hint))
             continue
-        figures.append(Figure(str(item["level"]), str(item["id"]), str(item["measure"]), str(item["printed"]),
-                              int(item.get("line", 0)), item.get("consistent"), where))
+        figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where))
     return doc.get("meta", {}), figures, problems
 
 

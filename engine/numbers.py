@@ -9,17 +9,48 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from kinerja_dsl.catalog import out_of_range
+
 LOCALES = ("id", "en")
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (thousands, decimal)
 _GROUPED = re.compile(r"^\d{1,3}(?:X\d{3})+$")
 
 
 class NotationError(ValueError):
-    """A text that is not a number, or whose notation is ambiguous."""
+    """A text that is not a number, or whose notation is ambiguous (D006); or a number the engine
+    cannot keep exactly (D012). Readers report it under its `code`."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, code: str = "D006"):
         super().__init__(message)
         self.hint = hint
+        self.code = code
+
+
+def abbreviated(text: str, width: int = 40) -> str:
+    """A value as a message quotes it: a 5000-digit number is shown by its ends."""
+    return text if len(text) <= width else f"{text[:24]}…{text[-8:]} ({len(text):,} characters)"
+
+
+def unrepresentable(value: Decimal) -> str | None:
+    """catalog.out_of_range, in time linear in the digits: trailing zeros (a million of them in
+    a hostile cell) are cut from the text at once before the shared rule looks at the value."""
+    sign, digits, exponent = value.as_tuple()
+    if isinstance(exponent, int) and len(digits) > 64 and digits[-1] == 0:
+        kept = "".join(map(str, digits)).rstrip("0") or "0"
+        value = Decimal((sign, tuple(map(int, kept)), exponent + len(digits) - len(kept)))
+    return out_of_range(value)
+
+
+def exact(value: Decimal, text: str | None = None) -> Decimal:
+    """`value` when the engine keeps it exactly (catalog.out_of_range: finite, at most 18 digits on
+    each side of the point), else NotationError D012: every reader checks a number where it
+    enters, so evaluation only ever sees representable numbers."""
+    why = unrepresentable(value)
+    if why is not None:
+        shown = abbreviated(text if text is not None else str(value))
+        raise NotationError(f"`{shown}` {why}", code="D012",
+                            hint="correct the value; a blank cell (or no key) means missing")
+    return value
 
 
 def _grouped(digits: str, sep: str) -> bool:
@@ -27,16 +58,23 @@ def _grouped(digits: str, sep: str) -> bool:
 
 
 def parse_number(text: str, locale: str | None = None) -> Decimal:
-    """Parse a number written by a person. `locale` None means: refuse ambiguity."""
+    """Parse a number written by a person. `locale` None means: refuse ambiguity. Spaces may
+    surround it ("88 %") but not stand inside it: "95 100" is two numbers or a typo, never 95100.
+    A number outside the representable range is refused (D012, see `exact`)."""
     raw = text
-    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    s = text.strip()
     if s.endswith("%"):
-        s = s[:-1]
+        s = s[:-1].rstrip()
     negative = s.startswith(("-", "\u2212"))
     if negative or s.startswith("+"):
         s = s[1:]
+    if any(ch.isspace() for ch in s):
+        joined = "".join(s.split())
+        raise NotationError(f"`{abbreviated(raw)}` has a space inside the number",
+                            hint=f"write one number without spaces (`{abbreviated(joined)}`); "
+                                 "two numbers go in two cells")
     if not s or not re.fullmatch(r"[0-9.,]+", s) or not s[0].isdigit() or not s[-1].isdigit():
-        raise NotationError(f"`{raw}` is not a number")
+        raise NotationError(f"`{abbreviated(raw)}` is not a number")
     if locale is None:
         has_dot, has_comma = "." in s, ","in s
         if has_dot and has_comma:
@@ -47,8 +85,8 @@ def parse_number(text: str, locale: str | None = None) -> Decimal:
             if len(parts) > 2:
                 locale = "id" if sep == "." else "en"
             elif len(parts[1]) == 3:
-                raise NotationError(f"`{raw}` is ambiguous: {parts[0]}{parts[1]} if `{sep}` groups thousands, "
-                                    f"{parts[0]}.{parts[1]} if it marks decimals",
+                raise NotationError(f"`{abbreviated(raw)}` is ambiguous: {abbreviated(parts[0] + parts[1])} if `{sep}` "
+                                    f"groups thousands, {abbreviated(parts[0] + '.' + parts[1])} if it marks decimals",
                                     hint='declare the notation: locale = "id" (1.234,56) or "en" (1,234.56)')
             else:
                 locale = "id" if sep == "," else "en"
@@ -59,16 +97,16 @@ def parse_number(text: str, locale: str | None = None) -> Decimal:
     thousands, decimal = _SEPARATORS[locale]
     whole, _, fraction = s.partition(decimal)
     if decimal in fraction or thousands in fraction:
-        raise NotationError(f"`{raw}` is not a number in {locale} notation",
+        raise NotationError(f"`{abbreviated(raw)}` is not a number in {locale} notation",
                             hint="id: 1.234,56 — en: 1,234.56")
     if thousands in whole and not _grouped(whole, thousands):
-        raise NotationError(f"`{raw}` is not a number in {locale} notation",
+        raise NotationError(f"`{abbreviated(raw)}` is not a number in {locale} notation",
                             hint=f"in {locale} notation `{thousands}` groups thousands and `{decimal}` marks decimals")
     try:
         value = Decimal(whole.replace(thousands, "") + ("." + fraction if fraction else ""))
     except InvalidOperation:  # pragma: no cover - the regex above admits only digits
-        raise NotationError(f"`{raw}` is not a number")
-    return -value if negative else value
+        raise NotationError(f"`{abbreviated(raw)}` is not a number")
+    return exact(-value if negative else value, raw.strip())
 
 
 def format_number(value: Decimal | None, locale: str = "id", places: int | None = None,

@@ -6,15 +6,12 @@ every finding it sees (code, severity, file:line, message, hint).
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from pydantic import ConfigDict
 
 from kinerja_dsl import ast
 from kinerja_dsl.catalog import Catalog, TargetSpec
@@ -23,8 +20,8 @@ from kinerja_dsl.loader import read_text
 from kinerja_dsl.parser import parse
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
-from .data import SPREADSHEET_SUFFIXES, _toml_lines, read_csv_table, unknown_locale
-from .numbers import NotationError, format_number, parse_number
+from .data import SPREADSHEET_SUFFIXES, Schema, load_toml, read_csv_table, unknown_locale, validated
+from .numbers import NotationError, abbreviated, exact, format_number, parse_number
 
 PERCENT_UNITS = ("%", "persen")
 
@@ -69,10 +66,46 @@ def _from_agreement(file: str, a: ast.Agreement) -> PkDocument:
 
 
 def _target_from_text(text: str, locale: str | None) -> TargetSpec:
+    """A target typed as text: one number, or one range `LOW .. HIGH` (or `LOW – HIGH`) whose low
+    end is not above its high end; anything else is refused (P015), never cut to its first number."""
     parts = [p.strip() for p in str(text).replace("–", "..").split("..")]
+    if len(parts) > 2 or (len(parts) == 2 and not all(parts)):
+        raise NotationError(f"`{abbreviated(text.strip())}` is not one range", code="P015",
+                            hint="write one number, or one range `LOW .. HIGH`")
     low = parse_number(parts[0], locale)
     high = parse_number(parts[1], locale) if len(parts) == 2 else None
+    if high is not None and low > high:
+        raise NotationError(f"the range `{abbreviated(text.strip())}` is empty: its low end is above its high end",
+                            code="P015", hint=f"write `{parts[1]} .. {parts[0]}`")
     return TargetSpec(low, high, str(text))
+
+
+class PkMeta(Schema):
+    """[meta] of a TOML PK."""
+
+    year: Optional[int] = None
+    office: Optional[str] = None
+    locale: Optional[str] = None   # how texts are read: id = 1.234,56, en = 1,234.56
+    source: Optional[str] = None
+    note: Optional[str] = None
+
+
+class PkTarget(Schema):
+    """One [[target]]: a row of the office's PK sheet. Other columns (`satuan`) may stay for the
+    reader; the catalog holds what they say."""
+
+    model_config = ConfigDict(extra="allow")
+    indicator: str
+    target: Any = None             # a number or a text: checked by _add (P010, P015, D012)
+    period: Optional[str] = None
+
+
+class PkToml(Schema):
+    """A PK kept as TOML: [meta], one [[target]] per target, optional [pagu]."""
+
+    meta: PkMeta = PkMeta()
+    target: list[PkTarget] = []
+    pagu: dict[str, Any] = {}
 
 
 # the columns of a PK kept in a spreadsheet (CSV or .xlsx), with the header texts that name them
@@ -85,7 +118,7 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
     workbook's columns stand, as for realisation data)."""
     path = Path(path)
     file = str(path)
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES and path.exists():
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return _read_pk_workbook(path, mapping)
     text, problem = read_text(path)
     if problem is not None:
@@ -111,46 +144,35 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
             _add(doc, cells.get("indicator", ""), cells.get("period") or None, cells.get("target"), table.locale,
                  line, problems)
         return doc, problems
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as err:
-        return None, [Diagnostic("E001", ERROR, f"not valid TOML: {err}", file)]
-    meta = data.get("meta", {})
-    targets, pagu = data.get("target", []), data.get("pagu", {})
-    lines = text.splitlines()
-    shape = [what for what, ok in (("[meta] a table", isinstance(meta, dict)),
-                                   ("[[target]] a list of tables", isinstance(targets, list)
-                                    and all(isinstance(t, dict) for t in targets)),
-                                   ("[pagu] a table", isinstance(pagu, dict))) if not ok]
-    if shape:
-        return None, [Diagnostic("D007", ERROR, f"the PK file's layout is not right: {', '.join(shape)} expected",
-                                 file, hint="see `validate-pk` in README.md for the TOML layout")]
-    if not targets:
+    data, lines, problems = load_toml(file, text)
+    if data is None:
+        return None, problems
+    if not data.get("target"):
         return None, [Diagnostic("P000", ERROR, "no [[target]] tables in this file", file,
                                  hint='a TOML PK has [meta] year = 2024 and one [[target]] per target: '
                                       'indicator = "SJ1.rb", target = 100')]
-    year = meta.get("year")
-    doc.year = year if isinstance(year, int) and not isinstance(year, bool) else None
-    doc.office = str(meta["office"]) if "office" in meta else None
-    locale = meta.get("locale")
-    where = _toml_lines(text)
-    doc.year_line = where.get(("meta", "year"), 0)
-    problem = unknown_locale(locale, file, where.get(("meta", "locale"), 0))
+    pk = validated(PkToml, data, lines, file, (), problems)
+    if pk is None:
+        return None, problems
+    doc.year, doc.office = pk.meta.year, pk.meta.office
+    doc.year_line = lines.line("meta", "year")
+    locale = pk.meta.locale
+    problem = unknown_locale(locale, file, lines.line("meta", "locale"))
     if problem is not None:
         problems.append(problem)
         locale = None
-    starts = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[target]]"]
-    for k, item in enumerate(targets):
-        line = starts[k] if k < len(starts) else 0
-        period = item.get("period")
-        _add(doc, str(item.get("indicator", "")), str(period) if period is not None else None, item.get("target"),
-             locale, line, problems)
-    for key, value in pagu.items():
+    for k, item in enumerate(pk.target):
+        _add(doc, item.indicator, item.period, item.target, locale, lines.line("target", k), problems)
+    for key, value in pk.pagu.items():
+        line = lines.line("pagu", key)
         try:
-            doc.pagu[key] = parse_number(value, locale) if isinstance(value, str) else Decimal(value)
-        except (NotationError, TypeError, ValueError, ArithmeticError):
-            problems.append(Diagnostic("P010", ERROR, f"the pagu of `{key}` is not a number: {value!r}", file,
-                                       hint="write an amount, e.g. 25713209000"))
+            if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+                raise NotationError(f"{abbreviated(repr(value))} is not an amount")
+            doc.pagu[key] = parse_number(value, locale) if isinstance(value, str) else exact(Decimal(value))
+        except NotationError as err:
+            code = "D012" if err.code == "D012" else "P010"
+            problems.append(Diagnostic(code, ERROR, f"the pagu of `{key}`: {err}", file, line, 1, 0,
+                                       hint=err.hint if code == "D012" else "write an amount, e.g. 25713209000"))
     return doc, problems
 
 
@@ -192,14 +214,20 @@ def _add(doc, indicator, period, raw, locale, line, problems, at: str | None = N
         problems.append(Diagnostic("P010", ERROR, f"no target for `{indicator}`", where, line, 1, 0))
         return
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
-        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}` is not a number: {raw!r}", where,
-                                   line, 1, 0, hint="write a number (90, 3.6) or a range (80 .. 90)"))
+        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}` is not a number: "
+                                   f"{abbreviated(repr(raw))}", where, line, 1, 0,
+                                   hint="write a number (90, 3.6) or a range (80 .. 90)"))
         return
     try:
-        target = _target_from_text(raw, locale) if isinstance(raw, str) else TargetSpec(Decimal(str(raw)), None, str(raw))
+        if isinstance(raw, str):
+            target = _target_from_text(raw, locale)
+        else:
+            text = str(raw) if not isinstance(raw, Decimal) or raw.is_finite() else str(raw).lower()
+            target = TargetSpec(exact(Decimal(str(raw)), text), None, text)
     except NotationError as err:
-        problems.append(Diagnostic("P010", ERROR, f"the target of `{indicator}`: {err}", where, line, 1, 0,
-                                   hint=_other_notation(str(raw), locale) or err.hint))
+        code = "P010" if err.code == "D006" else err.code   # D012 out of range, P015 a malformed range
+        hint = (_other_notation(str(raw), locale) if code == "P010" else None) or err.hint
+        problems.append(Diagnostic(code, ERROR, f"the target of `{indicator}`: {err}", where, line, 1, 0, hint=hint))
         return
     doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line,
                                at=at))

@@ -11,26 +11,32 @@ set, header row frozen. Imported lazily: `kinerja --help` and TOML/CSV work with
 """
 from __future__ import annotations
 
+import bisect
 import io
+import math
+import posixpath
 import re
-import sys
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Optional
+from xml.parsers import expat
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from pydantic import BeforeValidator, Field, create_model
 
 from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
+from kinerja_dsl.loader import read_bytes, read_text
 
-from .data import _COLUMNS, ROOT, Dataset, _put_raw, _toml_lines, unknown_locale
+from .data import (_COLUMNS, PERIOD_HINT, ROOT, Dataset, Schema, _put_raw, is_blank, load_toml, unknown_locale,
+                   validated)
+from .numbers import abbreviated, unrepresentable
 from .periods import Period, PeriodError
+from .tables import FORMULA_STARTS
 
 EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
 HEADER_SEARCH_ROWS = 20
-PERIOD_HINT = "periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12"
 
 
 def openpyxl_or_diagnostic(file: str, writing: bool = False):
@@ -86,64 +92,110 @@ REALISASI = Layout(DEFAULT_COLUMNS, "value", ("period", "office"))
 PK = Layout({"indicator": "indicator|indikator|kode", "target": "target", "period": "period|periode",
              "year": "year|tahun"}, "target", ("year", "period"), optional=("period", "year"))
 
+MAX_ROW = 1_048_576   # Excel's last row
+MAX_COLUMN = 16_384   # and column (XFD)
+
+
+def _number_as_text(value):
+    """A label fixed for a whole sheet may be typed as a number: `period = 2024`."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Label = Annotated[str, BeforeValidator(_number_as_text)]
+_MODELS: dict[tuple, type[Schema]] = {}
+
+
+def mapping_schema(layout: Layout) -> type[Schema]:
+    """The mapping's declared layout for what a sheet holds: `locale`, and [[sheet]] tables with
+    a name, a header row, `columns` (one per key of the layout) and the keys fixed per sheet."""
+    key = (layout.keys, layout.constants)
+    if key not in _MODELS:
+        columns = create_model("Columns", __base__=Schema, **{k: (Optional[str], None) for k in layout.keys})
+        sheet = create_model("Sheet", __base__=Schema, name=(Optional[str], None),
+                             header_row=(Optional[Annotated[int, Field(ge=1, le=MAX_ROW)]], None),
+                             columns=(columns, columns()),
+                             **{k: (Optional[Label], None) for k in layout.constants})
+        _MODELS[key] = create_model("Mapping", __base__=Schema, locale=(Optional[str], None),
+                                    sheet=(list[sheet], []))
+    return _MODELS[key]
+
 
 def read_mapping(path, layout: Layout = REALISASI) -> tuple[Mapping | None, list[Diagnostic]]:
     """The mapping file; None with diagnostics when it cannot be used."""
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        return None, [Diagnostic("E006", "error", f"cannot read the mapping ({type(err).__name__})", file)]
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        m = re.search(r"line (\d+), column (\d+)", str(err))
-        line, column = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-        return None, [Diagnostic("E001", "error", f"not valid TOML: {re.sub(r' [(]at line.*', '', str(err))}",
-                                 file, line, column, column + 1)]
-    lines = _toml_lines(text)
-    out: list[Diagnostic] = []
-    locale = doc.get("locale")
-    problem = unknown_locale(locale, file, lines.get(("locale",), 0))
+    text, problem = read_text(path)  # the one safe reader: regular files only, never past the limit
+    if problem is not None:
+        return None, [problem]
+    doc, lines, out = load_toml(file, text)
+    if doc is None:
+        return None, out
+    mapping = validated(mapping_schema(layout), doc, lines, file, (), out)
+    if mapping is None:
+        return None, out
+    problem = unknown_locale(mapping.locale, file, lines.line("locale"))
     if problem is not None:
         out.append(problem)
-    for key in doc:
-        if key not in ("locale", "sheet"):
-            out.append(Diagnostic("D007", "error", f"unknown key `{key}` in the mapping", file,
-                                  lines.get((key,), 0), 1, 0, hint=did_you_mean(key, ("locale", "sheet"))
-                                  or "the mapping has `locale` and [[sheet]] tables"))
     sheets = []
-    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[sheet]]"]
-    for k, item in enumerate(doc.get("sheet", [])):
-        where = starts[k] if k < len(starts) else 0
-        for key in item:
-            if key not in layout.sheet_keys:
-                out.append(Diagnostic("D007", "error", f"unknown key `{key}` in [[sheet]]", file, where, 1, 0,
-                                      hint=did_you_mean(key, layout.sheet_keys)
-                                      or f"keys: {', '.join(sorted(layout.sheet_keys))}"))
-        columns = {k2: str(v) for k2, v in item.get("columns", {}).items()}
-        for key in columns:
-            if key not in layout.keys:
-                out.append(Diagnostic("D007", "error", f"unknown column key `{key}`", file, where, 1, 0,
-                                      hint=did_you_mean(key, layout.keys) or f"columns: {', '.join(layout.keys)}"))
-        constants = {k2: str(item[k2]) for k2 in layout.constants if k2 in item}
+    for k, item in enumerate(mapping.sheet):
+        columns = {key: v for key, v in item.columns.model_dump().items() if v is not None}
+        constants = {key: getattr(item, key) for key in layout.constants if getattr(item, key) is not None}
         for key in layout.keys:
             if key not in constants:
                 columns.setdefault(key, layout.defaults[key])
-        header = item.get("header_row")
-        sheets.append(SheetMap(item.get("name"), columns, header if isinstance(header, int) else None,
-                               constants, where))
+        sheets.append(SheetMap(item.name, columns, item.header_row, constants, lines.line("sheet", k)))
     if not sheets:
         out.append(Diagnostic("D007", "error", "the mapping has no [[sheet]]", file,
                               hint='[[sheet]]\nname = "TW3"\ncolumns = { office = "Satker", value = "Nilai" }'))
-    return (None if out else Mapping(file, locale, sheets)), out
+    return (None if out else Mapping(file, mapping.locale, sheets)), out
 
 
 def default_mapping(layout: Layout = REALISASI) -> Mapping:
     return Mapping(None, None, [SheetMap(None, dict(layout.defaults))])
 
 
-# ---- reading -----------------------------------------------------------------------------
+# ---- reading: the workbook's parts, each bounded and parsed in one pass -------------------
+
+# A sheet of 100,000 rows written with inline texts is 27 MB of XML (Excel's shared texts make it
+# smaller); a part past its limit is refused before it is unpacked, so a zip bomb stops here.
+WORKBOOK_LIMIT = 32 * 1024 * 1024   # bytes of the .xlsx file
+PART_LIMIT = 64 * 1024 * 1024       # uncompressed bytes of one part (a sheet's XML)
+TOTAL_LIMIT = 128 * 1024 * 1024     # uncompressed bytes of every part read
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_XML_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,6})?")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be read (damaged, not an .xlsx, a part past its limit)."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class Bad:
+    """A cell whose content cannot be used, with what to say about it at its address."""
+
+    code: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A cell holding an Excel error value (#DIV/0!)."""
+
+    text: str
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _no_dtd(*_):
+    raise ValueError("a document type declaration (never in an .xlsx part)")
+
 
 def _letter(n: int) -> str:
     s = ""
@@ -160,19 +212,339 @@ def _column_number(letters: str) -> int:
     return n
 
 
-def _merged(ws) -> list[tuple[int, int, int, int]]:
-    """Merged ranges (min_col, min_row, max_col, max_row). openpyxl's fast read-only sheets do
-    not parse <mergeCells>, which stands after the rows; read it from the sheet's own XML."""
+_COLUMNS_BY_LETTERS: dict[str, int] = {}
+
+
+def _cell_ref(ref: str) -> tuple[int, int] | None:
+    """`D14` -> (column 4, row 14); None when it is not a cell of a sheet."""
+    m = _REF.fullmatch(ref)
+    if m is None:
+        return None
+    letters = m.group(1)
+    column = _COLUMNS_BY_LETTERS.get(letters)
+    if column is None:
+        column = _COLUMNS_BY_LETTERS[letters] = _column_number(letters)
+    row = int(m.group(2))
+    return (column, row) if column <= MAX_COLUMN and 1 <= row <= MAX_ROW else None
+
+
+def _decimal(text: str, number_format: str):
+    """The number a cell's XML holds, exactly, or why it cannot be used. Excel writes the double
+    it holds; a text with a point or an exponent is read as that double and then as its
+    shortest decimal (repr), i.e. what Excel wrote and shows (3.82, not 3.8199999999999998).
+    A cell formatted as a percentage holds 0.95 for 95%; values are written as percentages
+    (95), like the text "95%". NaN, 0x10, 12abc, 1e400 are refused (D006, D012)."""
+    t = text.strip()
+    if not _XML_NUMBER.fullmatch(t):
+        if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            return Bad("D012", f"the cell holds `{t}`, which is not a finite number")
+        return Bad("D006", f"the cell holds `{abbreviated(t)}`, which is not a number",
+                   "the workbook was not written by a spreadsheet program: type the number again and save")
+    exact = Decimal(t)
+    if "." in t or "e" in t.lower():
+        double = float(t)
+        value = Decimal(repr(double)) if math.isfinite(double) else exact
+    else:
+        value = exact
+    if "%" in (number_format or ""):
+        value = (value * 100).normalize()
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    why = unrepresentable(value)
+    if why is not None:
+        return Bad("D012", f"`{abbreviated(t)}` {unrepresentable(exact) or why}",
+                   "correct the value; a blank cell means missing")
+    return value
+
+
+class _Package:
+    """The zip of an .xlsx: its parts by name, each read whole but never past PART_LIMIT, and
+    all of them together never past TOTAL_LIMIT (a small file may unpack to gigabytes)."""
+
+    def __init__(self, data: bytes, file: str):
+        self.file = file
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.parts = {i.filename: i for i in self.zip.infolist()}
+        self.folded = {name.lower(): info for name, info in self.parts.items()}
+        self.budget = TOTAL_LIMIT
+
+    def read(self, name: str) -> bytes | None:
+        info = self.parts.get(name) or self.folded.get(name.lower())
+        if info is None:
+            return None
+        limit = min(PART_LIMIT, self.budget)
+        if info.file_size > limit:
+            raise WorkbookError(Diagnostic(
+                "E008", "error", f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
+                f"{limit:,}", self.file, hint="save only the sheets to read, or split the workbook"))
+        with self.zip.open(info) as stream:
+            data = stream.read(limit + 1)   # the size a damaged header states is not trusted either
+        if len(data) > limit:
+            raise WorkbookError(Diagnostic("E008", "error", f"the workbook's part `{name}` unpacks to more than "
+                                           f"{limit:,} bytes, the limit", self.file))
+        self.budget -= len(data)
+        return data
+
+    def xml(self, name: str, start, end=None, chars=None, local: bool = True) -> bool:
+        """Parse a part with handlers, in one call so that expat's time is linear in the size even
+        for one huge token (a 20 MB comment); no DTD is accepted, so no entity can expand.
+        `local`: the handlers get element names without their prefix (`x:c` -> `c`); else they
+        strip it themselves. False when the part is absent."""
+        data = self.read(name)
+        if data is None:
+            return False
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.buffer_size = 1 << 16
+        parser.StartDoctypeDeclHandler = _no_dtd
+        parser.EntityDeclHandler = _no_dtd
+        parser.StartElementHandler = (lambda n, a: start(_local(n), a)) if local else start
+        if end is not None:
+            parser.EndElementHandler = (lambda n: end(_local(n))) if local else end
+        if chars is not None:
+            parser.CharacterDataHandler = chars
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError as err:
+            raise WorkbookError(Diagnostic("E006", "error", f"not a readable .xlsx workbook (`{name}` is not "
+                                           f"well-formed XML: {expat.ErrorString(err.code)} at line {err.lineno})",
+                                           self.file, hint="save it from Excel as .xlsx"))
+        except ValueError as err:
+            raise WorkbookError(Diagnostic("E006", "error", f"not a readable .xlsx workbook (`{name}` holds {err})",
+                                           self.file, hint="save it from Excel as .xlsx"))
+        except LookupError:  # an encoding Python does not know, declared in <?xml … ?>
+            raise WorkbookError(Diagnostic("E006", "error", f"not a readable .xlsx workbook (`{name}` declares an "
+                                           "unknown encoding)", self.file, hint="save it from Excel as .xlsx"))
+        return True
+
+    def relations(self, part: str) -> dict[str, tuple[str, str]]:
+        """Id -> (part name, type) of a part's relationships (`xl/_rels/workbook.xml.rels`)."""
+        folder, _, base = part.rpartition("/")
+        out: dict[str, tuple[str, str]] = {}
+
+        def start(name, attrs):
+            if name == "Relationship" and attrs.get("Target"):
+                target = attrs["Target"]
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join(folder, target))
+                out[attrs.get("Id", "")] = (path, attrs.get("Type", "").rpartition("/")[2])
+        self.xml(f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels", start)
+        return out
+
+
+class Workbook:
+    """An .xlsx as kinerja reads it: sheet names, shared texts and number formats, and each
+    sheet's cells as values (text, exact Decimal, bool, date, ExcelError, or Bad). Replaces
+    openpyxl's reader, whose chunked parse is quadratic in a huge token and whose cell
+    conversion raises on a malformed number; openpyxl's format tables are still used."""
+
+    def __init__(self, data: bytes, file: str):
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+        self.file = file
+        self.package = _Package(data, file)
+        main = next((p for p, kind in self.package.relations("").values() if kind == "officeDocument"),
+                    "xl/workbook.xml")
+        related = self.package.relations(main)
+        self.sheets: dict[str, str] = {}   # name -> part
+        self.date1904 = False
+
+        def workbook(name, attrs):
+            if name == "sheet":
+                rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+                if rid in related and attrs.get("name") is not None:
+                    self.sheets.setdefault(attrs["name"], related[rid][0])
+            elif name == "workbookPr":
+                self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
+        if not self.package.xml(main, workbook):
+            raise WorkbookError(Diagnostic("E006", "error", "not a readable .xlsx workbook (no workbook part)",
+                                           file, hint="save it from Excel as .xlsx"))
+        if not self.sheets:
+            raise WorkbookError(Diagnostic("E006", "error", "not a readable .xlsx workbook (no sheets)", file,
+                                           hint="save it from Excel as .xlsx"))
+        by_kind = {kind: p for p, kind in related.values()}
+        self.strings = self._strings(by_kind.get("sharedStrings", "xl/sharedStrings.xml"))
+        custom: dict[int, str] = {}
+        xfs: list[int] = []
+        depth = {"cellXfs": 0}
+
+        def styles(name, attrs):
+            if name == "numFmt" and attrs.get("numFmtId", "").isdigit():
+                custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
+            elif name == "cellXfs":
+                depth["cellXfs"] += 1
+            elif name == "xf" and depth["cellXfs"]:
+                xfs.append(int(attrs["numFmtId"]) if attrs.get("numFmtId", "").isdigit() else 0)
+
+        def styles_end(name):
+            if name == "cellXfs":
+                depth["cellXfs"] -= 1
+        self.package.xml(by_kind.get("styles", "xl/styles.xml"), styles, styles_end)
+        self.formats = [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in xfs]
+        self.dates = {k for k, f in enumerate(self.formats) if is_date_format(f)}
+        self.durations = {k for k in self.dates if is_timedelta_format(self.formats[k])}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.sheets)
+
+    def _strings(self, part: str) -> list[str]:
+        strings: list[str] = []
+        state = {"phonetic": 0, "text": False, "pieces": []}
+
+        def start(name, attrs):
+            if name == "si":
+                state["pieces"] = []
+            elif name == "rPh":
+                state["phonetic"] += 1
+            elif name == "t" and not state["phonetic"]:
+                state["text"] = True
+
+        def end(name):
+            if name == "t":
+                state["text"] = False
+            elif name == "rPh":
+                state["phonetic"] -= 1
+            elif name == "si":
+                strings.append(_unescape("".join(state["pieces"])))
+
+        def chars(text):
+            if state["text"]:
+                state["pieces"].append(text)
+        self.package.xml(part, start, end, chars)
+        return strings
+
+    def cells(self, sheet: str) -> tuple[dict[int, dict[int, object]], list[tuple[int, int, int, int]]]:
+        """Row -> column -> value of a sheet, and its merged ranges (min_col, min_row, max_col, max_row)."""
+        reader = _SheetReader(self, sheet)
+        self.package.xml(self.sheets[sheet], reader.start, reader.end, reader.chars, local=False)
+        return reader.rows, reader.merged
+
+
+class _SheetReader:
+    """expat's handlers for one sheet: each cell's XML to its value (see Workbook). Hot: one
+    call per element of up to a million cells, so plain attributes and no wrapper per call."""
+
+    def __init__(self, wb: Workbook, sheet: str):
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+        self.wb, self.sheet = wb, sheet
+        self.epoch = CALENDAR_MAC_1904 if wb.date1904 else CALENDAR_WINDOWS_1900
+        self.rows: dict[int, dict[int, object]] = {}
+        self.merged: list[tuple[int, int, int, int]] = []
+        self.row = self.column = 0
+        self.open, self.kind, self.style, self.v, self.inline = False, "n", 0, None, []
+        self.buffer: list[str] | None = None
+        self.in_inline = False
+
+    def start(self, name: str, attrs: dict) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                self.column += 1
+            else:
+                position = _cell_ref(ref)
+                if position is None:
+                    raise WorkbookError(Diagnostic(
+                        "E006", "error", f"not a readable .xlsx workbook (the cell reference `{abbreviated(ref)}` "
+                        f"in sheet `{self.sheet}`)", self.wb.file, hint="save it from Excel as .xlsx"))
+                self.column, self.row = position
+            style = attrs.get("s")
+            self.open, self.kind, self.v, self.inline = True, attrs.get("t", "n"), None, []
+            self.style = int(style) if style is not None and style.isdigit() else 0
+        elif name == "v":
+            self.buffer = []
+        elif name == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r is not None and r.isdigit() and 1 <= int(r) <= MAX_ROW else self.row + 1
+            self.column = 0
+        elif name == "is":
+            self.in_inline = True
+        elif name == "t" and self.in_inline:
+            self.buffer = []
+        elif name == "rPh":
+            self.buffer = None
+        elif name == "mergeCell":
+            a, _, b = attrs.get("ref", "").partition(":")
+            first, last = _cell_ref(a), _cell_ref(b or a)
+            if first and last:
+                self.merged.append((first[0], first[1], last[0], last[1]))
+
+    def end(self, name: str) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "v" and self.buffer is not None:
+            self.v, self.buffer = "".join(self.buffer), None
+        elif name == "c" and self.open:
+            value = self.resolve()
+            if value is not None:
+                row = self.rows.get(self.row)
+                if row is None:
+                    row = self.rows[self.row] = {}
+                row[self.column] = value
+            self.open = False
+        elif name == "t" and self.in_inline and self.buffer is not None and self.open:
+            self.inline.append("".join(self.buffer))
+            self.buffer = None
+        elif name == "is":
+            self.in_inline = False
+
+    def chars(self, text: str) -> None:
+        if self.buffer is not None:
+            self.buffer.append(text)
+
+    def resolve(self):
+        kind, v, wb = self.kind, self.v, self.wb
+        if kind == "inlineStr":
+            return _unescape("".join(self.inline))
+        if v is None or v == "":
+            return None   # an empty cell, or a formula Excel never computed: missing
+        if kind == "n":
+            style = self.style
+            number = _decimal(v, wb.formats[style] if style < len(wb.formats) else "General")
+            if style in wb.dates and isinstance(number, Decimal):
+                from openpyxl.utils.datetime import from_excel
+
+                try:
+                    return from_excel(float(number), self.epoch, timedelta=style in wb.durations)
+                except (OverflowError, ValueError):
+                    return Bad("D007", f"the cell is formatted as a date but holds {number}, outside the calendar")
+            return number
+        if kind == "s":
+            index = int(v) if v.strip().isdigit() else -1
+            if not 0 <= index < len(wb.strings):
+                return Bad("D007", f"the cell refers to shared text {abbreviated(v.strip())} but the workbook has "
+                           f"{len(wb.strings)}", "the workbook is damaged: open it in Excel and save it again")
+            return wb.strings[index]
+        if kind == "str":
+            return _unescape(v)
+        if kind == "e":
+            return ExcelError(v)
+        if kind == "b":
+            return {"1": True, "0": False}.get(v.strip()) if v.strip() in ("0", "1") else Bad(
+                "D006", f"the cell holds `{abbreviated(v)}`, which is not true or false")
+        return v.strip()   # t="d": an ISO date as text, which is not a number either
+
+
+def _unescape(text: str) -> str:
+    """Excel writes a control character inside a text as `_x000D_`."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def open_workbook(path, file: str) -> tuple[Workbook | None, Diagnostic | None]:
+    """The workbook, or why it cannot be read: past the size limit, not a zip, damaged."""
+    data, problem = read_bytes(path, WORKBOOK_LIMIT)  # the one safe reader: regular files, bounded
+    if problem is not None:
+        return None, problem
     try:
-        with ws._get_source() as source:  # noqa: SLF001 (no public API in read-only mode)
-            xml = source.read()
-    except Exception:  # pragma: no cover - a future openpyxl: merged cells are then not filled
-        return []
-    out = []
-    for a, b in re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
-        (c1, r1), (c2, r2) = (re.match(rb"([A-Z]+)(\d+)", x).groups() for x in (a, b))
-        out.append((_column_number(c1.decode()), int(r1), _column_number(c2.decode()), int(r2)))
-    return out
+        return Workbook(data, file), None
+    except WorkbookError as err:
+        return None, err.diagnostic
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+            zlib.error, ValueError, KeyError) as err:  # not a zip, encrypted, a damaged stream
+        return None, Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})", file,
+                                hint="save it from Excel as .xlsx")
 
 
 def _find_columns(rows, spec: SheetMap, optional=()) -> tuple[dict[str, int], int, list[str]]:
@@ -195,19 +567,6 @@ def _find_columns(rows, spec: SheetMap, optional=()) -> tuple[dict[str, int], in
             found[key] = _column_number(wanted)  # a column letter: D
     missing = [k for k in spec.columns if k not in found and k not in optional]
     return found, header or 1, missing
-
-
-def _decimal(value, number_format: str) -> Decimal:
-    """An Excel number as an exact Decimal. openpyxl returns a float for a cell whose XML text
-    has a decimal point; repr() gives the shortest text that is the same double, i.e. what
-    Excel wrote and shows (3.82, not 3.8199999999999998), so Decimal(repr(x)) recovers the
-    typed figure where Decimal(x) would carry binary noise. A cell formatted as a percentage
-    holds 0.95 for 95%; values are written as percentages (95), like the text "95%"."""
-    d = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    if "%" in (number_format or ""):
-        d = (d * 100).normalize()
-        d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d
-    return d
 
 
 @dataclass
@@ -233,8 +592,9 @@ class SheetRow:
 
 def workbook_rows(path, mapping_path, layout: Layout, default_sheet: str):
     """Every row of a workbook's mapped sheets, in order; never raises on bad input.
-    Returns (the mapping or None, the rows, diagnostics); a cell holding an Excel error
-    stands among the rows as its Diagnostic, so findings keep the order of the rows."""
+    Returns (the mapping or None, the rows, diagnostics); a cell that cannot be used (an Excel
+    error, a malformed number) stands among the rows as its Diagnostic, so findings keep the
+    order of the rows."""
     workbook_name = str(path)
     openpyxl, problem = openpyxl_or_diagnostic(workbook_name)
     if problem:
@@ -242,17 +602,15 @@ def workbook_rows(path, mapping_path, layout: Layout, default_sheet: str):
     mapping, out = read_mapping(mapping_path, layout) if mapping_path else (default_mapping(layout), [])
     if mapping is None:
         return None, [], out
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # zip, XML or format errors: the file is not a workbook we can read
-        return mapping, [], [Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})",
-                                        workbook_name, hint="save it from Excel as .xlsx")]
+    wb, problem = open_workbook(path, workbook_name)
+    if problem is not None:
+        return mapping, [], [problem]
     rows: list[SheetRow | Diagnostic] = []
     try:
         for spec in mapping.sheets:
             rows.extend(_sheet_rows(wb, workbook_name, spec, mapping, layout, default_sheet, out))
-    finally:
-        wb.close()
+    except WorkbookError as err:
+        return mapping, [], [err.diagnostic]
     if not rows and not any(d.is_error for d in out):
         out.append(Diagnostic("E004", "error", "the workbook has no values", workbook_name))
     return mapping, rows, out
@@ -271,7 +629,17 @@ def read_workbook(path, mapping_path=None) -> tuple[Dataset, list[Diagnostic]]:
     return data, out
 
 
-def _sheet_rows(wb, book: str, spec: SheetMap, mapping: Mapping, layout: Layout, default_sheet: str,
+def _unusable(value, at: str) -> Diagnostic | None:
+    """The finding about a cell that cannot be used, at its address; None for a usable one."""
+    if isinstance(value, ExcelError):
+        return Diagnostic("D010", "error", f"the cell holds the Excel error {value.text}", at,
+                          hint="correct the formula in Excel and save; its saved value is what is read")
+    if isinstance(value, Bad):
+        return Diagnostic(value.code, "error", value.message, at, hint=value.hint)
+    return None
+
+
+def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layout: Layout, default_sheet: str,
                 out: list[Diagnostic]):
     name = spec.name or (default_sheet if default_sheet in wb.sheetnames else wb.sheetnames[0])
     if name not in wb.sheetnames:
@@ -279,58 +647,68 @@ def _sheet_rows(wb, book: str, spec: SheetMap, mapping: Mapping, layout: Layout,
                               spec.line, 1, 0, hint=(did_you_mean(name, wb.sheetnames) or "")
                               + f" sheets: {', '.join(wb.sheetnames)}"))
         return
-    ws = wb[name]
+    cells, merged = wb.cells(name)
     where = f"{book}:{name}" if re.fullmatch(r"\w+", name) else f"{book}:'{name}'"
-    head = [list(r) for r in ws.iter_rows(max_row=spec.header_row or HEADER_SEARCH_ROWS, values_only=True)]
+    search = spec.header_row or HEADER_SEARCH_ROWS
+    width = max((max(cells[r]) for r in range(1, search + 1) if cells.get(r)), default=0)
+    head = [[cells.get(r, {}).get(c) for c in range(1, width + 1)] for r in range(1, search + 1)]
     columns, header, missing = _find_columns(head, spec, layout.optional)
     if missing:
-        width = max((len(r) for r in head[header - 1: header]), default=1) or 1
-        seen = [str(v) for v in (head[header - 1] if len(head) >= header else []) if v is not None]
+        shown = [v for v in head[header - 1] if v is not None] if len(head) >= header else []
+        span = max(len(head[header - 1]) if len(head) >= header else 1, 1)
         for key in missing:
             out.append(Diagnostic("D007", "error", f"no `{key}` column (looked for {spec.columns[key].replace('|', ', ')})",
-                                  f"{where}!A{header}:{_letter(width)}{header}", hint=f"the header has: {', '.join(seen) or 'nothing'}"))
+                                  f"{where}!A{header}:{_letter(span)}{header}",
+                                  hint=f"the header has: {', '.join(str(v) for v in shown) or 'nothing'}"))
         return
-    fill = {}  # merged cells in the label columns (office, field, period, …) apply to every row they span
+    # merged cells in the label columns (office, field, period, …) apply to every row they span
     keys = {columns[k]: k for k in layout.keys if k in columns and k != layout.value}
-    for c1, r1, c2, r2 in _merged(ws):
-        for c in range(c1, c2 + 1):
-            if c in keys and r2 > r1 and r1 > header:
-                fill.update({(r, c): (r1, c1) for r in range(r1 + 1, r2 + 1)})
-    anchors: dict[tuple[int, int], object] = {}
-    wanted = set(fill.values())
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    for c1, r1, c2, r2 in merged:
+        if r2 > r1 and r1 > header:
+            for c in keys:
+                if c1 <= c <= c2:
+                    spans.setdefault(c, []).append((r1, r2, c1))
+    for ranges in spans.values():
+        ranges.sort()
+    starts = {c: [r1 for r1, _, _ in ranges] for c, ranges in spans.items()}
     value_col = columns[layout.value]
     letters = {k: _letter(c) for k, c in columns.items()}
-    for row in ws.iter_rows(min_row=header + 1):
-        cells = {c.column: c for c in row if getattr(c, "column", None) is not None}
-        if not cells:
+    for r in sorted(cells):
+        if r <= header:
             continue
-        r = next(iter(cells.values())).row
-        for c in keys:
-            if (r, c) in wanted and c in cells:
-                anchors[(r, c)] = cells[c].value
-        value_cell = cells.get(value_col)
-        raw = None if value_cell is None else value_cell.value
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        row = cells[r]
+        raw = row.get(value_col)
+        if is_blank(raw):
             continue  # no value (or a formula Excel never computed): missing
         at = f"{where}!{_letter(value_col)}{r}"
-        if value_cell.data_type == "e":  # yielded in row order, among the rows' own findings
-            yield Diagnostic("D010", "error", f"the cell holds the Excel error {raw}", at,
-                             hint="correct the formula in Excel and save; its saved value is what is read")
+        problem = _unusable(raw, at)
+        if problem is not None:
+            yield problem  # in row order, among the rows' own findings
             continue
         values: dict[str, object] = dict(spec.constants)
         for c, key in keys.items():
             if key in spec.constants:
                 continue
-            cell = cells.get(c)
-            values[key] = anchors.get(fill[(r, c)]) if (r, c) in fill else (None if cell is None else cell.value)
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            raw = _decimal(raw, value_cell.number_format)
-        values[layout.value] = raw
-        yield SheetRow(values, where, r, letters, layout.value)
+            value = row.get(c)
+            if c in spans:
+                k = bisect.bisect_left(starts[c], r) - 1
+                if k >= 0 and spans[c][k][0] < r <= spans[c][k][1]:
+                    value = cells.get(spans[c][k][0], {}).get(spans[c][k][2])
+            problem = _unusable(value, f"{where}!{_letter(c)}{r}")
+            if problem is not None:
+                yield problem
+                break
+            values[key] = value
+        else:
+            values[layout.value] = raw
+            yield SheetRow(values, where, r, letters, layout.value)
 
 
 def whole(raw) -> object:
-    """A label cell as typed: Excel stores 2024 typed in a cell as the number 2024.0."""
+    """A label cell as typed: Excel stores 2024 typed in a cell as the number 2024."""
+    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
+        return int(raw)
     return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
@@ -344,10 +722,12 @@ def _put_row(row: SheetRow, data: Dataset, out: list[Diagnostic]) -> None:
     try:
         period = Period.parse(str(period_raw) if period_raw is not None else "")
     except PeriodError:
-        out.append(Diagnostic("D003", "error", f"`{period_raw}` is not a period", row.at, hint=PERIOD_HINT))
+        out.append(Diagnostic("D003", "error", f"`{abbreviated(str(period_raw))}` is not a period", row.at,
+                              hint=PERIOD_HINT))
         return
-    _put_raw(data, period, str(office).strip() if office else ROOT, str(key).strip(), row.values["value"], 0, out,
-             file=row.at)
+    office = str(whole(office)).strip() if office not in (None, "") else ROOT
+    data.office_at.setdefault(office, (row.address("office"), 0))
+    _put_raw(data, period, office, str(whole(key)).strip(), row.values["value"], 0, out, file=row.at)
 
 
 # ---- writing -----------------------------------------------------------------------------
@@ -359,6 +739,24 @@ def _format(value: Decimal, amount: bool) -> str:
     exponent = value.as_tuple().exponent
     places = 0 if amount or not isinstance(exponent, int) else max(0, -exponent)
     return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _put(cell, value):
+    """A table value into a cell. Numbers are numeric; every text is a text cell, whatever it
+    starts with: openpyxl would make "=SUM(1,2)" a live formula and "#N/A" an error value. A
+    control character (a vertical tab from Word) cannot stand in a worksheet: it becomes a
+    space, so a label that `check` would refuse (E120) never crashes a writer."""
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # and Excel keeps it a text when the cell is edited
+    return cell
 
 
 def workbook_bytes(tables) -> tuple[bytes | None, Diagnostic | None]:
@@ -373,15 +771,14 @@ def workbook_bytes(tables) -> tuple[bytes | None, Diagnostic | None]:
     wb.remove(wb.active)
     for t in tables:
         ws = wb.create_sheet(t.name)
-        ws.append(t.columns)
-        for cell in ws[1]:
+        for i, name in enumerate(t.columns, start=1):
+            cell = _put(ws.cell(1, i), name)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         widths = [len(c) for c in t.columns]
         for r, row in enumerate(t.rows, start=2):
-            ws.append(row)
             for i, v in enumerate(row):
-                cell = ws.cell(r, i + 1)
+                cell = _put(ws.cell(r, i + 1), v)
                 if isinstance(v, Decimal):
                     cell.number_format = _format(v, t.columns[i] in t.amounts)
                     text = f"{v:,.0f}" if t.columns[i] in t.amounts else f"{v:,f}"

@@ -210,20 +210,35 @@ def _text(value: Cell, locale: str, grouping: bool) -> str:
     return str(value)
 
 
+# how a cell a spreadsheet would read as a formula starts (OWASP, CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """A text for a CSV cell that no spreadsheet runs: one that starts like a formula (a catalog
+    label "=HYPERLINK(…)") gets a leading apostrophe. Only texts: a number keeps its sign."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(tables: list[Table], locale: str = "id") -> str:
     """One file a planner opens in Excel: locale id is `;`-separated with a decimal comma and no
     thousands dots (what Excel set to Indonesian reads as numbers), en is `,` with a decimal point.
-    Tables follow each other: a title line, the header, the rows, an empty line."""
+    Tables follow each other: a title line, the header, the rows, an empty line. Text cells are
+    made inert; numeric cells (Decimal, int) are written as numbers, negative ones too."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if locale == "id" else ",", lineterminator="\r\n")
+
+    def cell(value: Cell) -> str:
+        text = _text(value, locale, grouping=False)
+        return inert(text) if isinstance(value, str) else text
     for k, t in enumerate(tables):
         if k:
             writer.writerow([])
         if len(tables) > 1:
-            writer.writerow([t.title])
-        writer.writerow(t.columns)
+            writer.writerow([inert(t.title)])
+        writer.writerow([inert(c) for c in t.columns])
         for row in t.rows:
-            writer.writerow([_text(v, locale, grouping=False) for v in row])
+            writer.writerow([cell(v) for v in row])
     return buffer.getvalue()
 
 

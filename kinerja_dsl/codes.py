@@ -17,8 +17,11 @@ CODES: dict[str, tuple[str, str]] = {
     "E006": ("A file or directory does not exist or cannot be read (also an `include` target).",
              "Check the path; `include` paths are relative to the including file."),
     "E007": ("A directory holds no `*.kin` file.", "Point at a folder under indicators/ or at a .kin file."),
-    "E008": ("A limit was exceeded: expression nesting (64), file size (8 MiB) or include depth (16).",
-             "Split the expression into fields or indicators; split the catalog with `include`."),
+    "E008": ("A limit was exceeded: expression nesting (64), file size (8 MiB) or include depth (16); in "
+             "a TOML input arrays nested deeper than 32; a workbook over 32 MiB, or a part of it that unpacks "
+             "to more than 64 MiB (128 MiB in all).",
+             "Split the expression into fields or indicators; split the catalog with `include`; save only "
+             "the sheets to read."),
     "E009": ("An `include` or `extends` path leaves the folder of the catalog named on the command line "
              "(an absolute path, `..` out of it, or a symlink that points outside).",
              "Keep the shared catalog inside the catalog's folder (a subfolder is fine) and include it by a relative path."),
@@ -64,10 +67,13 @@ CODES: dict[str, tuple[str, str]] = {
     "D003": ("An unknown period label in data or `--period`.", "Use 2024, 2024-TW1…TW4, 2024-S1/S2, 2024-01…12."),
     "D004": ("A value is given twice for the same period, office and field.", "Keep one."),
     "D005": ("A count or amount is negative, or a count has decimals.", "Correct the value."),
-    "D006": ("A number whose notation is ambiguous (`1,545`) or malformed.",
+    "D006": ("A number whose notation is ambiguous (`1,545`) or malformed: a space inside it (`95 100`), "
+             "a workbook cell that is not a number (`12abc`, `0x10`).",
              'Declare the notation (`locale = "id"` in [meta], `# locale: id` in CSV) or write it unambiguously.'),
-    "D007": ("A data or published file is malformed (not a number, a missing column, an unknown locale).",
-             "See the data format in README.md."),
+    "D007": ("An input file (data, workbook mapping, PK, published figures) does not follow its layout: an "
+             "unknown or missing key, a value of the wrong type (`header_row = -1`, `line = \"abc\"`), a value "
+             "that is not a number, a missing or doubled column, a CSV row with more cells than its header, an "
+             "unknown locale.", "See the file's format in README.md; the hint names the expected keys."),
     "D008": ("A percentage field holds a value outside 0..100 (warning).", "Write percentages as 95, not 0.95."),
     "D009": ("A .xlsx file is read or written but the `excel` extra (openpyxl) is not installed.",
              "`pip install 'kinerja-dsl[excel]'`, or use CSV or TOML."),

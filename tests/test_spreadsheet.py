@@ -188,7 +188,7 @@ def test_bad_workbooks_give_the_cell_address(kinerja, write, tmp_path):
         # then the checks against the catalog, the same ones TOML and CSV values go through
         f"{book}:Realisasi!D5: error[D005]: `belanja` is a amount and cannot be negative (-5)",
         f"{book}:Realisasi!D6: error[D001]: unknown field or indicator `selesia`",
-        f"{book}:Realisasi!D7: error[D002]: unknown office `upt9`",
+        f"{book}:Realisasi!B7: error[D002]: unknown office `upt9`",  # the cell that names it
     ]
     assert "the first value is at " + f"{book}:Realisasi!D9; keep one" in err
     assert "did you mean `selesai`?" in err and "Traceback" not in err
@@ -209,7 +209,7 @@ def test_wrong_sheet_and_missing_column(kinerja, write, tmp_path):
     assert "the header has: Periode, Satker, Variabel, Nilai" in err
     mapping = write("m.toml", '[[sheet]]\nnama = "TW 3"\n')
     code, _, err = kinerja("eval", cat, "--data", book, "--mapping", mapping)
-    assert code == 1 and f"{mapping}:1:1: error[D007]: unknown key `nama` in [[sheet]]" in err
+    assert code == 1 and f"{mapping}:2:1: error[D007]: unknown key `nama` in [[sheet]]" in err
     code, _, err = kinerja("eval", cat, "--data", write("x.xlsx", b"not a zip"))
     assert code == 3 and "error[E006]: not a readable .xlsx workbook" in err
 
