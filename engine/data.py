@@ -415,6 +415,8 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
         out.append(problem)
     data = Dataset(file, meta.locale if problem is None else None)
     default_office = meta.office or ROOT
+    if meta.office:
+        data.office_at[meta.office] = (file, lines.line("meta", "office"))
     for period_label, body in doc.items():
         where = lines.line(period_label)
         try:

@@ -246,12 +246,14 @@ def _decimal(text: str, number_format: str):
         value = Decimal(repr(double)) if math.isfinite(double) else exact
     else:
         value = exact
-    if "%" in (number_format or ""):
+    why = unrepresentable(value)
+    if why is None and "%" in (number_format or ""):  # checked first: 1e999999 × 100 would overflow
         value = (value * 100).normalize()
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
-    why = unrepresentable(value)
+        why = unrepresentable(value)
     if why is not None:
-        return Bad("D012", f"`{abbreviated(t)}` {unrepresentable(exact) or why}",
+        percent = " (as a percentage)" if unrepresentable(exact) is None and "%" in (number_format or "") else ""
+        return Bad("D012", f"`{abbreviated(t)}`{percent} {unrepresentable(exact) or why}",
                    "correct the value; a blank cell means missing")
     return value
 

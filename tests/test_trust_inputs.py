@@ -72,10 +72,14 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def _cell(ref: str, value) -> str:
-    """A text as an inline string; ("n", "1e400") as a raw <v>; ("s", "7") a shared-text index."""
+    """A text as an inline string; ("n", "1e400") as a raw <v>, ("%", "0.95") the same formatted as
+    a percentage; ("s", "7") a shared-text index."""
     if isinstance(value, tuple):
         kind, text = value
-        return f'<c r="{ref}" t="{kind}"><v>{text}</v></c>' if kind != "n" else f'<c r="{ref}"><v>{text}</v></c>'
+        if kind in ("n", "%"):
+            style = ' s="1"' if kind == "%" else ""
+            return f'<c r="{ref}"{style}><v>{text}</v></c>'
+        return f'<c r="{ref}" t="{kind}"><v>{text}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
 
 
@@ -97,7 +101,10 @@ def xlsx(path, rows, before_data: bytes = b"", strings=(), doctype: bytes = b"")
         "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
                                       f'relationships"><Relationship Id="rId1" Type="{REL}/worksheet" '
                                       'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
-                                      f'Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                                      f'Type="{REL}/sharedStrings" Target="sharedStrings.xml"/><Relationship '
+                                      f'Id="rId3" Type="{REL}/styles" Target="styles.xml"/></Relationships>',
+        "xl/styles.xml": f'<styleSheet {NS}><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="9"/></cellXfs>'
+                         "</styleSheet>",
         "xl/sharedStrings.xml": f'<sst {NS}>{shared}</sst>',
         "xl/worksheets/sheet1.xml": sheet,
     }
@@ -262,6 +269,10 @@ def test_a_pk_target_of_nan_and_a_printed_figure_with_40_decimals(catalog, write
     (("n", "0x10"), "error[D006]: the cell holds `0x10`, which is not a number"),
     (("s", "7"), "error[D007]: the cell refers to shared text 7 but the workbook has 1"),
     (("b", "2"), "error[D006]: the cell holds `2`, which is not true or false"),
+    (("%", "1e999999"), "error[D012]: `1e999999` has 1000000 digits before the decimal point; at most 18 are "
+                        "kept exactly"),
+    (("%", "123456789012345678"), "error[D012]: `123456789012345678` (as a percentage) has 20 digits before the "
+                                  "decimal point; at most 18 are kept exactly"),
 ])
 def test_malformed_workbook_cells_are_findings_at_their_cell(catalog, kinerja, tmp_path, cell, finding):
     book = xlsx(tmp_path / "r.xlsx", [HEADER, ["2024", "kanwil", "selesai", ("n", "9")],
@@ -269,6 +280,13 @@ def test_malformed_workbook_cells_are_findings_at_their_cell(catalog, kinerja, t
     code, out, err = kinerja("eval", catalog, "--data", book)
     assert (code, out) == (1, "")
     assert _findings(err) == [f"{book}:Realisasi!D3: {finding}"]
+
+
+def test_a_percentage_cell_reads_as_typed(catalog, kinerja, tmp_path):
+    rows = [HEADER, ["2024", "kanwil", "selesai", ("n", "9")], ["2024", "kanwil", "masuk", ("n", "10")],
+            ["2024", "kanwil", "skor", ("%", "0.035")]]
+    code, out, err = kinerja("eval", catalog, "--data", xlsx(tmp_path / "r.xlsx", rows), "--json")
+    assert (code, _realisasi(out)) == (0, "3.5"), err
 
 
 def test_a_malformed_label_cell_is_named_too(catalog, kinerja, tmp_path):
@@ -466,6 +484,15 @@ def test_a_dotted_indicator_id_gets_the_quoted_form_as_hint(catalog, write, kine
     data = write("r.toml", '["2024".kanwil]\nselesai = 9\nmasuk = 10\n"S1.ikm" = 3.14\n')
     code, out, err = kinerja("eval", catalog, "--data", data, "--json")
     assert (code, _realisasi(out)) == (0, "3.14"), err
+
+
+def test_an_unknown_office_stands_where_it_is_named(catalog, write, kinerja):
+    data = write("r.toml", '[meta]\noffice = "kanwl"\n["2024"]\nskor = 4\n')
+    code, _, err = kinerja("eval", catalog, "--data", data)
+    assert (code, _findings(err)) == (1, [f"{data}:2:1: error[D002]: unknown office `kanwl`"])
+    data = write("r.toml", '["2024"]\nskor = 4\n\n["2024".kanwl]\nskor = "-"\n')
+    code, _, err = kinerja("eval", catalog, "--data", data)
+    assert (code, _findings(err)) == (1, [f"{data}:4:1: error[D002]: unknown office `kanwl`"])
 
 
 def test_unknown_meta_keys_and_values_that_are_not_numbers(catalog, write, kinerja):
