@@ -454,7 +454,7 @@ def _dotted(name: str, table: dict) -> str:
         sub, value = next(iter(value.items()))
         key = f"{key}.{sub}"
     shown = _shown(value) if not isinstance(value, dict) else "…"
-    return f'"{name}.{key}" = {shown}'
+    return f'"{abbreviated(f"{name}.{key}", 80)}" = {shown}'
 
 
 def _put_raw(data: Dataset, period: Period, office: str, key: str, raw, line: int, out: list[Diagnostic],
