@@ -258,7 +258,9 @@ def classify(case: Case, code, out: str, err: str, before, after, ws: Path) -> l
             json.loads(out)
         except ValueError:
             problems.append("--json output is not JSON")
-        if re.search(r'"-?\d+(\.\d+)?[eE][+-]?\d+"', out):
+        # a number the tool computed, never the user's own text echoed back (`printed`, `text`)
+        if any(key not in ("printed", "text") for key in
+               re.findall(r'"(\w+)": "-?\d+(?:\.\d+)?[eE][+-]?\d+"', out)):
             problems.append("exponent form in JSON numbers")
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if changed:
