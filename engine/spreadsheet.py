@@ -258,6 +258,11 @@ def _decimal(text: str, number_format: str):
     return value
 
 
+# not a zip, encrypted, a damaged header or stream
+DAMAGED_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+               zlib.error, ValueError, KeyError)
+
+
 class _Package:
     """The zip of an .xlsx: its parts by name, each read whole but never past PART_LIMIT, and
     all of them together never past TOTAL_LIMIT (a small file may unpack to gigabytes)."""
@@ -278,8 +283,11 @@ class _Package:
             raise WorkbookError(Diagnostic(
                 "E008", "error", f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
                 f"{limit:,}", self.file, hint="save only the sheets to read, or split the workbook"))
-        with self.zip.open(info) as stream:
-            data = stream.read(limit + 1)   # the size a damaged header states is not trusted either
+        try:
+            with self.zip.open(info) as stream:
+                data = stream.read(limit + 1)   # the size a damaged header states is not trusted either
+        except DAMAGED_ZIP as err:  # a part is read when first needed: its damage shows only then
+            raise WorkbookError(_damaged(self.file, err)) from None
         if len(data) > limit:
             raise WorkbookError(Diagnostic("E008", "error", f"the workbook's part `{name}` unpacks to more than "
                                            f"{limit:,} bytes, the limit", self.file))
@@ -543,10 +551,13 @@ def open_workbook(path, file: str) -> tuple[Workbook | None, Diagnostic | None]:
         return Workbook(data, file), None
     except WorkbookError as err:
         return None, err.diagnostic
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
-            zlib.error, ValueError, KeyError) as err:  # not a zip, encrypted, a damaged stream
-        return None, Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})", file,
-                                hint="save it from Excel as .xlsx")
+    except DAMAGED_ZIP as err:
+        return None, _damaged(file, err)
+
+
+def _damaged(file: str, err: Exception) -> Diagnostic:
+    return Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})", file,
+                      hint="save it from Excel as .xlsx")
 
 
 def _find_columns(rows, spec: SheetMap, optional=()) -> tuple[dict[str, int], int, list[str]]:

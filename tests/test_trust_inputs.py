@@ -352,6 +352,28 @@ def test_not_a_workbook(catalog, kinerja, tmp_path, content, what):
     assert (code, _findings(err)) == (3, [f"{book}: error[E006]: not a readable .xlsx workbook ({what})"])
 
 
+@pytest.mark.parametrize("damage", [
+    "name",     # the local header names another part than the directory (found by the fuzzer)
+    "stream",   # a byte of the compressed sheet flipped: CRC or zlib error
+])
+def test_a_part_damaged_inside_the_zip_is_a_finding(catalog, kinerja, tmp_path, damage):
+    """The zip's directory is read when the workbook opens, a part only when it is needed: damage
+    inside a part must be the same finding, not a crash (exit 70) at the first sheet read."""
+    book = _good_book(tmp_path)
+    raw = bytearray(book.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    local = raw.index(name)                          # the first occurrence is the local header's name
+    if damage == "name":
+        raw[local + len(name) - 1] = ord("X")
+    else:
+        raw[local + len(name) + 8] ^= 0xFF
+    book.write_bytes(bytes(raw))
+    code, _, err = kinerja("eval", catalog, "--data", book)
+    assert code == 3
+    findings = _findings(err)
+    assert len(findings) == 1 and findings[0].startswith(f"{book}: error[E006]: not a readable .xlsx workbook ("), err
+
+
 # ---- 6. every input document has a declared layout ----------------------------------------
 
 def _good_book(tmp_path):
