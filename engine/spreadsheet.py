@@ -281,7 +281,7 @@ class _Package:
         limit = min(PART_LIMIT, self.budget)
         if info.file_size > limit:
             raise WorkbookError(Diagnostic(
-                "E008", "error", f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
+                "E011", "error", f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
                 f"{limit:,}", self.file, hint="save only the sheets to read, or split the workbook"))
         try:
             with self.zip.open(info) as stream:
@@ -289,7 +289,7 @@ class _Package:
         except DAMAGED_ZIP as err:  # a part is read when first needed: its damage shows only then
             raise WorkbookError(_damaged(self.file, err)) from None
         if len(data) > limit:
-            raise WorkbookError(Diagnostic("E008", "error", f"the workbook's part `{name}` unpacks to more than "
+            raise WorkbookError(Diagnostic("E011", "error", f"the workbook's part `{name}` unpacks to more than "
                                            f"{limit:,} bytes, the limit", self.file))
         self.budget -= len(data)
         return data

@@ -17,16 +17,17 @@ CODES: dict[str, tuple[str, str]] = {
     "E006": ("A file or directory does not exist or cannot be read (also an `include` target).",
              "Check the path; `include` paths are relative to the including file."),
     "E007": ("A directory holds no `*.kin` file.", "Point at a folder under indicators/ or at a .kin file."),
-    "E008": ("A limit was exceeded: expression nesting (64), file size (8 MiB) or include depth (16); in "
-             "a TOML input arrays nested deeper than 32; a workbook over 32 MiB, or a part of it that unpacks "
-             "to more than 64 MiB (128 MiB in all).",
-             "Split the expression into fields or indicators; split the catalog with `include`; save only "
-             "the sheets to read."),
+    "E008": ("A limit was exceeded: expression nesting (64) or 256 operations in a row, include depth (16); "
+             "in a TOML input arrays nested deeper than 32.",
+             "Split the expression into fields or indicators; flatten the TOML file."),
     "E009": ("An `include` or `extends` path leaves the folder of the catalog named on the command line "
              "(an absolute path, `..` out of it, or a symlink that points outside).",
              "Keep the shared catalog inside the catalog's folder (a subfolder is fine) and include it by a relative path."),
     "E010": ("A path names something that is not a regular file: a device, a FIFO, a socket, or a symlink loop.",
              "Name the catalog, data or PK file itself."),
+    "E011": ("A file too large to read: over 8 MiB (a catalog, data, PK or published file), a workbook over "
+             "32 MiB, or a workbook part that unpacks to more than 64 MiB (128 MiB in all). Nothing past the "
+             "limit is read.", "Split the catalog with `include`; save only the sheets to read."),
     "E101": ("An unknown name: data field, indicator, sasaran, office, band set, function.",
              "Use the suggested name, or declare it (`field`, `sasaran`, `office`, `bands`)."),
     "E102": ("An id is declared twice (per kind, across every loaded file).", "Rename one, or remove it."),

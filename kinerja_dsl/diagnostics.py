@@ -173,4 +173,4 @@ def exit_code(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:
 
 # Codes whose presence means the text could not be parsed / the file could not be read.
 SYNTAX_CODES = frozenset({"E001", "E002", "E003"})
-IO_CODES = frozenset({"E005", "E006", "E007", "E009", "E010", "D009"})  # D009: a workbook without the excel extra
+IO_CODES = frozenset({"E005", "E006", "E007", "E009", "E010", "E011", "D009"})  # D009: a workbook without the excel extra

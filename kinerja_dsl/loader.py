@@ -135,7 +135,7 @@ def _too_large(file: str, limit: int, size: int | None) -> Diagnostic:
     message = (f"the file is {size:,} bytes; the limit is {limit:,}" if size is not None
                else f"the file holds more than {limit:,} bytes, the limit")
     hint = "split the catalog into several files joined with `include`" if file.lower().endswith(SUFFIX) else None
-    return Diagnostic("E008", "error", message, file, hint=hint)
+    return Diagnostic("E011", "error", message, file, hint=hint)
 
 
 def read_bytes(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None

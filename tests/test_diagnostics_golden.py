@@ -34,7 +34,7 @@ def test_every_code_has_a_golden_case():
     from kinerja_dsl import checker  # noqa: F401  (codes are emitted from these modules)
     sources = "".join(p.read_text(encoding="utf-8") for p in (GOLDEN.parent.parent / "kinerja_dsl").glob("*.py"))
     codes = set(re.findall(r'"([EW]\d{3})"', sources))
-    covered = {p.stem for p in CASES}
+    covered = {p.stem for p in CASES} | set(ELSEWHERE)
     assert codes - covered == set()
 
 
@@ -52,8 +52,12 @@ def test_catalogue_covers_every_emitted_code_and_readme_is_current():
     assert section == catalogue_markdown()
 
 
+# codes whose example cannot be a small file in the repository, and the test that triggers each
+ELSEWHERE = {"E011": "tests/test_trust_files.py::test_a_catalog_over_the_limit_is_refused_by_its_size"}
+
+
 def test_every_catalog_code_has_an_example_that_triggers_it():
     from kinerja_dsl.codes import CODES
 
     catalog_codes = {c for c in CODES if c[0] in "EW"}
-    assert catalog_codes - {p.stem for p in CASES} == set()
+    assert catalog_codes - {p.stem for p in CASES} == set(ELSEWHERE)

@@ -93,7 +93,7 @@ def test_size_is_counted_while_reading_not_taken_from_stat(tmp_path, monkeypatch
 
     monkeypatch.setattr(loader.os, "stat", small)
     data, problem = read_bytes(path, limit=64)
-    assert data is None and (problem.code, problem.message) == ("E008", "the file holds more than 64 bytes, the limit")
+    assert data is None and (problem.code, problem.message) == ("E011", "the file holds more than 64 bytes, the limit")
     assert read_bytes(path, limit=100)[0] == b"x" * 100
 
 
@@ -101,9 +101,9 @@ def test_a_catalog_over_the_limit_is_refused_by_its_size(tmp_path, kinerja):
     path = tmp_path / "big.kin"
     path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
     code, out, _ = kinerja("check", path)
-    assert out == (f"{path}: error[E008]: the file is 8,388,609 bytes; the limit is 8,388,608\n"
+    assert out == (f"{path}: error[E011]: the file is 8,388,609 bytes; the limit is 8,388,608\n"
                    "  = hint: split the catalog into several files joined with `include`\n1 error, 0 warnings\n")
-    assert code == 1
+    assert code == 3
 
 
 def test_symlink_loop_named_or_inside_a_folder_exits_3(tmp_path, kinerja):

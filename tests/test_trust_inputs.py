@@ -317,8 +317,8 @@ def test_a_part_past_its_limit_is_refused_before_it_is_unpacked(catalog, kinerja
                 before_data=b"<!--" + b"0" * 100_000 + b"-->")
     size = zipfile.ZipFile(book).getinfo("xl/worksheets/sheet1.xml").file_size
     code, _, err = kinerja("eval", catalog, "--data", book)
-    assert code == 1
-    assert _findings(err) == [f"{book}: error[E008]: the workbook's part `xl/worksheets/sheet1.xml` unpacks to "
+    assert code == 3
+    assert _findings(err) == [f"{book}: error[E011]: the workbook's part `xl/worksheets/sheet1.xml` unpacks to "
                               f"{size:,} bytes; the limit is 65,536"]
 
 
