@@ -15,8 +15,10 @@ from pydantic import ConfigDict
 
 from kinerja_dsl import ast
 from kinerja_dsl.catalog import Catalog, TargetSpec
-from kinerja_dsl.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
+from kinerja_dsl.checker import SELF_CONTAINED, check
+from kinerja_dsl.diagnostics import ERROR, WARNING, Diagnostic, Sources, did_you_mean, with_sources
 from kinerja_dsl.loader import read_text
+from kinerja_dsl.model import build_model
 from kinerja_dsl.parser import parse
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
@@ -126,6 +128,10 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
     text = text.lstrip("\ufeff")
     if path.suffix.lower() == ".kin":
         parsed, diagnostics = parse(text, file)
+        if not any(d.is_error for d in diagnostics):  # the settings, constants and texts of the file itself
+            sources = Sources()
+            sources.add(file, text)
+            diagnostics = with_sources(check(build_model([parsed]), SELF_CONTAINED), sources)
         if any(d.is_error for d in diagnostics):
             return None, diagnostics
         agreements = [d for d in parsed.declarations if isinstance(d, ast.Agreement)]

@@ -813,8 +813,13 @@ RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), Kn
                            NumbersInRange())
 
 
-def check(model: Model) -> list[Diagnostic]:
+# the rules that need no other file: what validate-pk runs on a PK kept as a .kin file alone
+SELF_CONTAINED: tuple[Rule, ...] = (KnownSettings(), RepeatedSettings(), ConstantDivisions(), ControlCharacters(),
+                                    NumbersInRange())
+
+
+def check(model: Model, rules: tuple[Rule, ...] = RULES) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for rule in RULES:
+    for rule in rules:
         out.extend(rule.run(model))
     return out

@@ -324,3 +324,19 @@ def test_a_syntax_error_after_a_word_line_break_is_on_its_own_line(write, kinerj
     first = out.splitlines()[0]
     assert first.startswith(f"{path}:4:"), out
     assert " 4 | field d \"D\" count count" in out
+
+
+def test_a_pk_kept_as_a_kin_file_gets_the_checks_of_its_own_text(write, kinerja):
+    """validate-pk reads a .kin PK alone (no catalog around it): the rules that need no other file
+    still run, so `pagu SJ1 1/0` is E119, not a silent 0."""
+    pk = write("pk.kin", 'agreement "PK 2024" {\n  year 2024\n  office kanwil\n  pagu SJ1 1/0\n'
+                         '  first_party "Na\x01ma" "Kepala"\n  target SJ1.rb = 1000000000000000000000\n}\n')
+    code, out, _ = kinerja("validate-pk", pk, "--catalog", ROOT / "indicators" / "sumsel-2024")
+    assert code == 1
+    assert [line for line in out.splitlines() if "error[" in line] == [
+        f"{pk}:4:12: error[E119]: `1/0` divides by zero",
+        f"{pk}:5:18: error[E120]: this text holds a control character (U+0001), which tables and spreadsheets "
+        "cannot show",
+        f"{pk}:6:19: error[E121]: the number `1000000000000000000000` has 22 digits before the decimal point; "
+        "at most 18 are kept exactly",
+    ]
