@@ -1,5 +1,6 @@
-"""Reading a 100,000-row realisation workbook: openpyxl (the `excel` extra) against
-python-calamine, and kinerja's own reader end to end. Not part of the test run:
+"""Reading a 100,000-row realisation workbook: openpyxl's read-only mode (the `excel` extra),
+python-calamine, and kinerja's own reader (one expat pass per part, bounded; openpyxl only
+writes) end to end. Not part of the test run:
 
     .venv/bin/python tests/benchmark_xlsx.py [--rows N]
 
@@ -58,7 +59,7 @@ def main() -> None:
             data, problems = read_data(path)
             assert not problems, problems[:3]
             return sum(len(cell) for cell in data.values.values())
-        timed("kinerja read_data (openpyxl, Decimal)", kinerja_reader)
+        timed("kinerja read_data (expat, Decimal)", kinerja_reader)
 
 
 if __name__ == "__main__":
