@@ -3,7 +3,15 @@
 Means use each item's capaian before rounding (after cap and floor), as the
 reports do (Banten KI: mean(121,428…; 102,00) = 111,71). Items without a capaian
 are left out and named with the reason; a nihil item excluded by policy leaves the
-result `ok`, a missing or failed one makes it `incomplete`.
+result `ok`, a missing, incomplete or failed one makes it `incomplete`.
+
+Offices form a tree, and each indicator is counted once, at the office it belongs to:
+an office's capaian is the mean of its own indicators (or of its own sasaran), as a
+DIPA unit's is (Banten BPHN 810,61/6 = 135,10); an office with none of its own has no
+row. The overall over offices is the mean of those rows, so an indicator of a division
+never enters twice through the Kanwil above it; `weighted` weighs each office by what
+its own mean holds (its items' weights, or their number under `mean`), which makes it
+the mean of every indicator, each once.
 """
 from __future__ import annotations
 
@@ -11,8 +19,8 @@ from decimal import Decimal, localcontext
 
 from kinerja_dsl.catalog import Aggregation, Catalog
 
-from .data import ROOT
 from .evaluate import PRECISION
+from .policies import rounded as apply_rounding
 from .results import AggregateResult, IndicatorResult
 
 ZERO = Decimal(0)
@@ -39,6 +47,8 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
                 incomplete = True
         else:
             used.append(r)
+            if r.status == "incomplete":  # a mean that lacks items makes every mean built on it incomplete
+                incomplete = True
     method = f"{agg.method} of {agg.source}{' (rounded)' if agg.rounded else ''} ({agg.origin})"
     if not used:
         return AggregateResult(level=level, id=ident, label=label, status="incomplete" if incomplete else "empty",
@@ -51,21 +61,22 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
         exact = sum(((weights.get(r.id) or ZERO) * value(r) for r in used), ZERO) / total
     else:
         exact = sum((value(r) for r in used), ZERO) / len(used)
-    rounded = catalog.policy.round.value.apply(exact)
+    rounded = apply_rounding(catalog.policy.round.value, exact)
     return AggregateResult(level=level, id=ident, label=label, capaian=rounded, capaian_exact=exact,
                            predikat=catalog.policy.bands.value.classify(rounded),
                            status="incomplete" if incomplete else "ok", method=method,
                            items=[r.id for r in used], excluded=excluded)
 
 
-def aggregate(catalog: Catalog, results: list[IndicatorResult], subtree) -> tuple[list, list, AggregateResult | None]:
-    """(sasaran results, office results, overall) for one evaluation run, at the engine's precision."""
+def aggregate(catalog: Catalog, results: list[IndicatorResult], subtree=None) -> tuple[list, list, AggregateResult | None]:
+    """(sasaran results, office results, overall) for one evaluation run, at the engine's precision.
+    `subtree` is accepted for older callers: an office's mean holds its own items only."""
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        return _aggregate(catalog, results, subtree)
+        return _aggregate(catalog, results)
 
 
-def _aggregate(catalog: Catalog, results: list[IndicatorResult], subtree) -> tuple[list, list, AggregateResult | None]:
+def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, list, AggregateResult | None]:
     aggs = catalog.aggregation
     by_sasaran: dict[str, list] = {}
     for r in results:
@@ -78,23 +89,26 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult], subtree) -> tup
 
     offices = []
     office_agg = aggs["office"]
+    office_weight: dict[str, Decimal] = {}
     for office in catalog.offices.values():
-        members = subtree(office.id)
         if office_agg.source == "sasaran":
-            items = [s for s in sasaran if catalog.sasaran[s.id].office in members]
+            items = [s for s in sasaran if catalog.sasaran[s.id].office == office.id]
             weights = sas_weights
         else:
-            items = [r for r in results if (r.office or ROOT) in members and r.sasaran]
+            items = [r for r in results if r.office == office.id and r.sasaran]
             weights = ind_weights
         if items:
-            offices.append(_mean("office", office.id, office.label, items, office_agg, catalog, weights))
+            row = _mean("office", office.id, office.label, items, office_agg, catalog, weights)
+            offices.append(row)
+            # what the office's mean holds, so a weighted overall counts every item once
+            office_weight[office.id] = (sum((weights.get(i) or ZERO for i in row.items), ZERO)
+                                        if office_agg.method == "weighted" else Decimal(len(row.items)))
 
     overall_agg = aggs["overall"]
     if overall_agg.source == "sasaran":
         items, weights = sasaran, sas_weights
     elif overall_agg.source == "office":
-        owners = {r.office for r in results if r.office and r.sasaran}
-        items, weights = [o for o in offices if o.id in owners], {}
+        items, weights = offices, office_weight
     else:
         items, weights = [r for r in results if r.sasaran], ind_weights
     overall = _mean("overall", "overall", "Capaian keseluruhan", items, overall_agg, catalog, weights) if items else None

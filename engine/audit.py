@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,8 +22,8 @@ from kinerja_dsl.diagnostics import Diagnostic, suggest
 from kinerja_dsl.loader import read_text
 
 from .data import Schema, load_toml, validated
-from .numbers import NotationError, parse_number
-from .results import Evaluation
+from .numbers import NotationError, parse_number, quantized
+from .results import Evaluation, Exact
 
 HUNDRED = Decimal(100)
 CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "propagated", "unexplained",
@@ -36,9 +36,9 @@ class AuditRow(BaseModel):
     measure: str
     line: int
     printed: str
-    printed_value: Optional[Decimal] = None
-    recomputed: Optional[Decimal] = None
-    difference: Optional[Decimal] = None
+    printed_value: Optional[Exact] = None
+    recomputed: Optional[Exact] = None
+    difference: Optional[Exact] = None
     verdict: str
     explanation: str = ""
     report_says_consistent: Optional[bool] = None
@@ -160,8 +160,15 @@ def _decimals(n: int) -> str:
     return "a whole number" if n == 0 else "1 decimal" if n == 1 else f"{n} decimals"
 
 
+def _minus(a: Decimal, b: Decimal) -> Decimal:
+    """a − b exactly, at any magnitude (the default context keeps 28 digits; a capaian may have 60)."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, max(a.adjusted(), b.adjusted()) - min(a.as_tuple().exponent, b.as_tuple().exponent) + 2)
+        return a - b
+
+
 def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
-    return x.quantize(Decimal(1).scaleb(-places), rounding=mode)
+    return quantized(x, Decimal(1).scaleb(-places), mode)  # any magnitude: a capaian may reach 1e58
 
 
 class _Lookup:
@@ -358,7 +365,7 @@ def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> Aud
             continue
         verdict, why = _explain(f, printed, x, places, look, cap, floor)
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
-                             printed_value=printed, recomputed=x, difference=printed - _q(x, places),
+                             printed_value=printed, recomputed=x, difference=_minus(printed, _q(x, places)),
                              verdict=verdict, explanation=why, report_says_consistent=f.consistent))
     counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
     return AuditReport(source=", ".join(ev.catalog), published=published, rows=rows, counts=counts)

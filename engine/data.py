@@ -626,8 +626,9 @@ def read_data(path, mapping=None) -> tuple[Dataset, list[Diagnostic]]:
 # ---- checks against the catalog --------------------------------------------------------
 
 def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
-    """Unknown names and offices (with suggestions), negative or fractional counts. `also`: more
-    catalogs whose names count as known (a diff reads one data file for its old and new catalog)."""
+    """Unknown names and offices (with suggestions), negative or fractional counts, one field
+    given at two granularities that overlap (D011). `also`: more catalogs whose names count as
+    known (a diff reads one data file for its old and new catalog)."""
     if also:
         catalog = _Known(catalog, *also)
     out: list[Diagnostic] = []
@@ -673,6 +674,7 @@ def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
         if office not in reported:  # named, but with blanks or "-" only
             reported.add(office)
             out.append(unknown_office(office))
+    out.extend(_overlapping(data))
     return out
 
 
@@ -685,3 +687,28 @@ class _Known:
             {k: v for c in reversed(catalogs) for k, v in getattr(c, name).items()}
             for name in ("fields", "indicators", "offices"))
 
+
+def _overlapping(data: Dataset) -> list[Diagnostic]:
+    """D011: a field given at one office for a period and for a period inside it (a quarter and
+    its months, a year and its quarters). A roll-up would count it twice and the two need not
+    agree, so the engine does not choose; each inner value is reported once, with the place of
+    the value around it."""
+    by_field: dict[tuple[str, str, int], list[tuple[Period, Value]]] = {}
+    for (period, office), cell in data.values.items():
+        for key, v in cell.items():
+            by_field.setdefault((office, key, period.year), []).append((period, v))
+    out = []
+    for (office, key, _), found in by_field.items():
+        if len(found) < 2:
+            continue
+        found.sort(key=lambda pv: (-pv[0].size, pv[0].months().start))
+        for k, (inner, v) in enumerate(found):
+            outer = next(((p, w) for p, w in found[:k] if p.size > inner.size and p.overlaps(inner)), None)
+            if outer is None:
+                continue
+            where = f" at {office}" if office else ""
+            out.append(Diagnostic(
+                "D011", "error", f"`{key}` is given for {outer[0].label} ({outer[1].place}) and for {inner.label} "
+                f"inside it{where}", v.file, v.line, 1, 0,
+                hint=f"keep one granularity: {outer[0].label} or the periods inside it; a roll-up would count both"))
+    return sorted(out, key=lambda d: (d.file, d.line))

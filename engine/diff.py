@@ -3,18 +3,22 @@
 Indicators are matched by id; an indicator that disappears while a similar one
 appears (by id, name and formula) is reported as renamed. Each change is listed
 once, old beside new. With realisation data, both catalogs evaluate the same data
-and the capaian change per indicator, sasaran and overall is shown.
+(a field only one of them declares is no error: it is what a planner has after a
+revision) and every indicator, sasaran and the overall is listed with its
+capaian and status before and after, so a result that went `missing` or
+`incomplete` is a change, not part of "unchanged".
 """
 from __future__ import annotations
 
 import difflib
 from dataclasses import fields as dataclass_fields
-from decimal import Decimal
 from typing import Optional
 
 from pydantic import BaseModel
 
 from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator
+
+from .results import Exact
 
 RENAME_THRESHOLD = 0.6
 
@@ -28,11 +32,18 @@ class Change(BaseModel):
 
 
 class Effect(BaseModel):
+    """One item evaluated under both catalogs: its capaian and status before and after (a status
+    of None: the item does not exist on that side)."""
+
     level: str
     id: str
-    old: Optional[Decimal] = None
-    new: Optional[Decimal] = None
-    delta: Optional[Decimal] = None
+    old: Optional[Exact] = None
+    new: Optional[Exact] = None
+    delta: Optional[Exact] = None
+    old_status: Optional[str] = None
+    new_status: Optional[str] = None
+    old_id: Optional[str] = None   # a renamed indicator's id before
+    changed: bool = False          # capaian or status differ
 
 
 class DiffReport(BaseModel):
@@ -137,24 +148,35 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
     return changes
 
 
-def effects(old_ev, new_ev) -> list[Effect]:
-    """Capaian change per indicator, sasaran and overall between two evaluations of the same data."""
+def effects(old_ev, new_ev, changes: list[Change] = ()) -> list[Effect]:
+    """Every indicator (in the new catalog's order, then the removed ones), sasaran and the
+    overall, evaluated on the same data under both catalogs; a renamed indicator is matched
+    with its old id (from `changes`)."""
     out: list[Effect] = []
 
-    def add(level, ident, a, b):
-        if a is None and b is None:
-            return  # no capaian under either catalog (nihil, budget measures without targets)
-        delta = b - a if a is not None and b is not None else None
-        out.append(Effect(level=level, id=ident, old=a, new=b, delta=delta))
+    def add(level, ident, a, b, old_id=None):
+        ca = a.capaian if a is not None else None
+        cb = b.capaian if b is not None else None
+        sa = a.status if a is not None else None
+        sb = b.status if b is not None else None
+        delta = cb - ca if ca is not None and cb is not None else None
+        out.append(Effect(level=level, id=ident, old=ca, new=cb, delta=delta, old_status=sa, new_status=sb,
+                          old_id=old_id, changed=(ca, sa) != (cb, sb)))
 
+    renamed = {c.new: c.old for c in changes if c.kind == "renamed"}
     old_ind = {r.id: r for r in old_ev.indicators}
+    matched = set()
     for r in new_ev.indicators:
-        if r.id in old_ind or r.sasaran:
-            add("indicator", r.id, old_ind[r.id].capaian if r.id in old_ind else None, r.capaian)
-    old_sas = {s.id: s for s in old_ev.sasaran}
-    for s in new_ev.sasaran:
-        add("sasaran", s.id, old_sas[s.id].capaian if s.id in old_sas else None, s.capaian)
+        before = renamed.get(r.id, r.id)
+        matched.add(before)
+        add("indicator", r.id, old_ind.get(before), r, before if before != r.id else None)
+    for r in old_ev.indicators:
+        if r.id not in matched:
+            add("indicator", r.id, r, None)
+    before = {x.id: x for x in old_ev.sasaran}
+    after = {x.id: x for x in new_ev.sasaran}
+    for ident in dict.fromkeys([*after, *before]):
+        add("sasaran", ident, before.get(ident), after.get(ident))
     if old_ev.overall is not None or new_ev.overall is not None:
-        add("overall", "overall", old_ev.overall.capaian if old_ev.overall else None,
-            new_ev.overall.capaian if new_ev.overall else None)
+        add("overall", "overall", old_ev.overall, new_ev.overall)
     return out

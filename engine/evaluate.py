@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import functools
 import gc
-from decimal import Decimal, localcontext
+import itertools
+from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
 from typing import Iterable, NamedTuple
 
 from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, NihilCase, UndefinedValue
 
 from .data import ROOT, Dataset
-from .numbers import format_number
+from .numbers import format_number, quantized
 from .periods import Period
-from .policies import capaian as capaian_of, limit
+from .policies import capaian as capaian_of, limit, rounded as apply_rounding
 from .results import IndicatorResult, NodeResult, Step
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+SIX_PLACES = Decimal("0.000001")
 PRECISION = 34
 SUMMED_KINDS = ("count", "amount")
 
@@ -34,8 +36,35 @@ class _Refused(Exception):
     """The nihil rule is `error`: the planner must decide."""
 
 
+class Gap(NamedTuple):
+    """Why a field has no value at an office although parts of it were reported."""
+
+    kind: str    # incomplete: a sub-period is missing | conflict: two overlapping granularities (D011)
+    office: str  # where the parts were reported
+    text: str    # "2024-TW3, 2024-TW4 missing (given: 2024-TW1, 2024-TW2)"
+
+
+class _Gapped(Exception):
+    """A field (of this period or an earlier one, for `prev`) is only partly reported."""
+
+    def __init__(self, name: str, period: Period, gaps: tuple[Gap, ...]):
+        super().__init__(name)
+        self.name, self.period, self.gaps = name, period, gaps
+
+
+@functools.lru_cache(maxsize=None)
+def _inside(period: Period) -> tuple[tuple[Period, int], ...]:
+    """The periods inside, coarsest first, each with its months as bits."""
+    return tuple((p, _months(p)) for p in period.inside())
+
+
 class Resolver:
-    """Field values per (period, office, rollup), rolled up over periods and offices."""
+    """Field values per (period, office, rollup), rolled up over periods and offices.
+
+    A value missing for a period is rolled up from the periods inside it only when they cover
+    every month the rule needs (any mix of granularities that does not overlap: TW1, months
+    04-06 and S2 make a year); otherwise the field has a Gap instead of a value, so a result
+    built from it is `incomplete` (or `error` for overlapping parts), never a smaller `ok`."""
 
     def __init__(self, catalog: Catalog, data: Dataset):
         self.catalog = catalog
@@ -45,53 +74,105 @@ class Resolver:
             self.children.setdefault(office.id, [])
             self.children.setdefault(office.parent if office.parent else ROOT, []).append(office.id)
         self._cache: dict[tuple, dict[str, Decimal]] = {}
+        self._gaps: dict[tuple, dict[str, tuple[Gap, ...]]] = {}
         self._kinds = {f.id: f.kind for f in catalog.fields.values()}
-        # (period, office, rollup, unreported, field) -> how it was rolled up, and whether offices that
-        # gave "-" took part in it (then the `unreported` rule decided)
+        # (period, office, rollup, unreported, field) -> how it was rolled up over offices, and whether
+        # offices that gave "-" took part (then the `unreported` rule decided)
         self.notes: dict[tuple, tuple[str, bool]] = {}
 
     def own(self, period: Period, office: str, rollup: str) -> dict[str, Decimal]:
-        """Values reported for the office itself: direct, or rolled up from its sub-periods."""
+        """Values reported for the office itself: direct, or rolled up from the periods inside."""
         key = ("own", period, office, rollup)
         found = self._cache.get(key)
         if found is not None:
             return found
         direct = self.data.values.get((period, office))
         result = {k: v.value for k, v in direct.items()} if direct else {}
-        for parts in period.subperiods():
-            cells = [self.data.values.get((p, office)) for p in parts]
-            names = {n for c in cells if c for n in c} - result.keys()
-            for name in names:
-                series = [c[name].value for c in cells if c and name in c]
-                result[name] = _rollup(rollup, series)
+        gaps: dict[str, tuple[Gap, ...]] = {}
+        lookup = self.data.values.get
+        cells = [(p, bits, cell) for p, bits in _inside(period) if (cell := lookup((p, office)))]
+        whole = _months(period) if cells else 0
+        every, overlap_all = _cover(cells)  # the months of all the parts, and whether two share one
+        for name in dict.fromkeys(itertools.chain.from_iterable(c for _, _, c in cells)):
+            pieces = [(p, c[name]) for p, _, c in cells if name in c]
+            if len(pieces) == len(cells):  # the usual case: the field is in every part
+                covered, overlap = every, overlap_all
+            else:
+                covered, overlap = _cover([(p, bits, c) for p, bits, c in cells if name in c])
+            if direct and name in direct:
+                inner, v = pieces[0]
+                gaps[name] = (Gap("conflict", office, f"given for {period.label} ({direct[name].place}) and for "
+                                                      f"{inner.label} inside it ({v.place})"),)
+                del result[name]
+                continue
+            value, gap = _over_periods(period, whole, pieces, rollup, covered, overlap)
+            if gap is not None:
+                gaps[name] = (Gap(gap[0], office, gap[1]),)
+            else:
+                result[name] = value
         self._cache[key] = result
+        self._gaps[key] = gaps
         return result
+
+    def period_note(self, period: Period, office: str, rollup: str, name: str) -> str | None:
+        """How the office's own value of a field was rolled up from the periods inside, when it
+        was (written when explain asks, so bulk evaluation does not pay for it)."""
+        own = self.own(period, office, rollup)
+        direct = self.data.values.get((period, office))
+        if name not in own or (direct and name in direct):
+            return None
+        pieces = [(p, c[name]) for p, _ in _inside(period) if (c := self.data.values.get((p, office))) and name in c]
+        if pieces[0][0].kind != pieces[-1][0].kind:
+            pieces.sort(key=lambda pv: pv[0].months().start)
+        if rollup == "last":
+            return f"last of {', '.join(p.label for p, _ in pieces)}: {pieces[-1][0].label}"
+        return f"{rollup} of " + ", ".join(f"{p.label} ({_n(v.value)})" for p, v in pieces)
+
+    def gaps(self, period: Period, office: str, rollup: str, unreported: str = "excluded") -> dict[str, tuple[Gap, ...]]:
+        """Fields only partly reported for the office (itself or below), by name."""
+        self.values(period, office, rollup, unreported)
+        return self._gaps[(period, office, rollup, unreported)]
 
     def values(self, period: Period, office: str, rollup: str, unreported: str = "excluded") -> dict[str, Decimal]:
         """The office's own values; fields it lacks come from the offices below it: counts and
         amounts summed, other kinds averaged over every office below that reported; with
-        `unreported zero`, an office at the bottom of the tree that did not report counts as 0."""
+        `unreported zero`, an office at the bottom of the tree that did not report counts as 0.
+        A field partly reported below (a Gap) stays a gap here: a sum without one office's
+        missing quarter is not the office's total."""
         key = (period, office, rollup, unreported)
         found = self._cache.get(key)
         if found is not None:
             return found
         own = self.own(period, office, rollup)
+        own_gaps = self._gaps[("own", period, office, rollup)]
         children = self.children.get(office, ())
         if not children:  # a leaf office: its own values, shared with the `own` cache, no copy
             self._cache[key] = own
+            self._gaps[key] = own_gaps
             return own
         result = dict(own)
+        gaps = dict(own_gaps)
         summed = [self.values(period, child, rollup, unreported) for child in children]
+        summed_gaps = [self._gaps[(period, child, rollup, unreported)] for child in children]
         offices_below = [o for o in sorted(self.subtree(office)) if o != office]
         below = [self.own(period, o, rollup) for o in offices_below]
+        below_gaps = [self._gaps[("own", period, o, rollup)] for o in offices_below]
         marked = [self.data.unreported.get((period, o), ()) for o in offices_below]
-        for name in ({n for c in summed for n in c} | {n for c in below for n in c}) - result.keys():
+        names = {n for c in summed for n in c} | {n for c in below for n in c}
+        names |= {n for g in summed_gaps for n in g} | {n for g in below_gaps for n in g}
+        for name in names - result.keys() - gaps.keys():
             kind = self._kinds.get(name)
+            if kind is None:
+                continue  # an indicator's realisasi given for an office is not rolled up
+            partial = [g[name] for g in (summed_gaps if kind in SUMMED_KINDS else below_gaps) if name in g]
+            if partial:
+                gaps[name] = tuple(gap for found in partial for gap in found)
+                continue
             silent = 0
             if kind in SUMMED_KINDS:
                 series = [c[name] for c in summed if name in c]
                 how = f"sum over {len(series)} of the {len(children)} offices under {office}"
-            elif kind is not None:
+            else:
                 series = [c[name] for c in below if name in c]
                 how = f"mean over the {len(series)} offices below {office} that reported it"
                 silent = sum(1 for m in marked if name in m)  # given as "-": asked, not reported
@@ -101,12 +182,11 @@ class Resolver:
                            f"{silent} did not and count as 0 (unreported zero)")
                 elif silent:
                     how += f" ({silent} did not report: left out)"
-            else:
-                continue  # an indicator's realisasi given for an office is not rolled up
             if series:
                 result[name] = sum(series, ZERO) if kind in SUMMED_KINDS else sum(series, ZERO) / len(series)
                 self.notes[key + (name,)] = (how, silent > 0)
         self._cache[key] = result
+        self._gaps[key] = gaps
         return result
 
     def subtree(self, office: str) -> set[str]:
@@ -123,12 +203,61 @@ class Resolver:
         return out
 
 
-def _rollup(rule: str, series: list[Decimal]) -> Decimal:
+def _cover(cells: list) -> tuple[int, bool]:
+    """The months the parts cover (as bits), and whether two of them share a month."""
+    covered, overlap = 0, False
+    for _, bits, _ in cells:
+        overlap = overlap or bool(covered & bits)
+        covered |= bits
+    return covered, overlap
+
+
+@functools.lru_cache(maxsize=None)
+def _months(period: Period) -> int:
+    """The period's months as bits (bit m for month m), to test cover and overlap quickly."""
+    return sum(1 << m for m in period.months())
+
+
+def _over_periods(period: Period, whole: int, pieces: list, rule: str, covered: int, overlap: bool):
+    """A field of `period` from the periods inside it that carry it: (value, None), or
+    (None, (kind, text)) when they overlap or leave out a month the rule needs. `sum` and
+    `average` need every month (an average weighs each part by its months), `last` only the
+    part that ends the period. Missing months are named at the granularity the data uses.
+    `pieces` come coarsest first, each kind in time order; `covered` are their months as bits
+    (`whole`: the period's), `overlap` whether two of them share one."""
+    if overlap:
+        seen = 0
+        for p, v in pieces:
+            bits = _months(p)
+            if seen & bits:
+                clash, first = next((q, w) for q, w in pieces if _months(q) & bits)
+                return None, ("conflict", f"given for {clash.label} ({first.place}) and for {p.label} "
+                                          f"inside it ({v.place})")
+            seen |= bits
+    mixed = pieces[0][0].kind != pieces[-1][0].kind
+    ordered = sorted(pieces, key=lambda pv: pv[0].months().start) if mixed else pieces
+    if covered != whole:
+        months = period.months()
+        largest = pieces[0][0].size
+        if rule == "last":  # the part holding the last month, at the coarsest granularity given
+            needed = range(months[-1] - largest + 1, months[-1] + 1) if not covered >> months[-1] & 1 else range(0)
+        else:
+            needed = months
+        left = [m for m in needed if not covered >> m & 1]
+        if left:
+            missing = ", ".join(p.label for p in Period.spanning(period.year, left, largest))
+            given = ", ".join(p.label for p, _ in ordered)
+            return None, ("incomplete", f"{missing} missing (given: {given})")
     if rule == "sum":
-        return sum(series, ZERO)
-    if rule == "average":
-        return sum(series, ZERO) / len(series)
-    return series[-1]  # last known value
+        value = sum([v.value for _, v in ordered], ZERO)
+    elif rule == "average":
+        if not mixed:
+            value = sum([v.value for _, v in ordered], ZERO) / len(ordered)
+        else:  # a mix of quarters and months: each part weighs its months
+            value = sum([v.value * p.size for p, v in ordered], ZERO) / sum(p.size for p, _ in ordered)
+    else:
+        value = ordered[-1][1].value
+    return value, None
 
 
 class _Env:
@@ -153,15 +282,26 @@ class _Env:
                       if name in self._resolver.data.unreported.get((self._period, o), ()))
 
     def rolled_up(self, name: str) -> tuple[str, bool] | None:
-        """How a field's value came from the offices below, when it did, and whether the
-        `unreported` rule decided part of it."""
-        return self._resolver.notes.get((self._period, self._office, self._rollup, self._unreported, name))
+        """How a field's value came from the offices below or from the periods inside, when it
+        did, and whether the `unreported` rule decided part of it."""
+        found = self._resolver.notes.get((self._period, self._office, self._rollup, self._unreported, name))
+        if found is not None:
+            return found
+        how = self._resolver.period_note(self._period, self._office, self._rollup, name)
+        return (how, False) if how is not None else None
+
+    def gap(self, name: str, period: Period | None = None) -> tuple[Gap, ...] | None:
+        """Why a field has no value although parts of it were reported (None: it was not reported)."""
+        return self._resolver.gaps(period or self._period, self._office, self._rollup, self._unreported).get(name)
 
     def prev(self, name: str, count: int) -> Decimal:
         series = []
         for p in self._period.previous(count):
             values = self._resolver.values(p, self._office, self._rollup, self._unreported)
             if name not in values:
+                gaps = self.gap(name, p)
+                if gaps:
+                    raise _Gapped(name, p, gaps)
                 raise KeyError(f"{name} ({p.label})")
             series.append(values[name])
         return sum(series, ZERO) / len(series)
@@ -185,7 +325,7 @@ def _n(x: Decimal | None) -> str:
         return "-"
     exponent = x.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -6:
-        return format_number(x.quantize(Decimal("0.000001"), rounding="ROUND_DOWN"), "en", grouping=False) + "…"
+        return format_number(quantized(x, SIX_PLACES, ROUND_DOWN), "en", grouping=False) + "…"
     return format_number(x, "en", grouping=False)
 
 
@@ -208,12 +348,24 @@ def _rounded(node: CompositeNode, value: Decimal, detail: str) -> tuple[Decimal,
     """A node's declared `round` (a group's value, a component's ratio), said in its detail."""
     if node.round is None or node.round.mode == "none":
         return value, detail
-    rounded = node.round.apply(value)
+    rounded = apply_rounding(node.round, value)
     return rounded, f"{detail}, {node.round} -> {_n(rounded)}"
 
 
-def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult]) -> Decimal | None:
-    """Value of an index node; None when it is left out (nihil excluded)."""
+_MISSING = object()  # a node without a value because data is missing: its row names the fields
+
+
+def _node_row(node: CompositeNode, path: str, **kw) -> NodeResult:
+    base = dict(path=path, label=node.label, kind=node.kind, weight=node.weight, value=None, value_exact=None,
+                nihil=None, missing=[], capped=False, detail="")
+    base.update(kw)
+    return NodeResult.model_construct(**base)
+
+
+def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult]):
+    """Value of an index node; None when it is left out (nihil excluded), _MISSING when data it
+    needs is missing. Every node gets its row, also when it fails: a missing component says
+    which field it lacks, and the groups above it say they were not computed."""
     if node.kind == "component":
         treatment = None
         try:
@@ -222,21 +374,32 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
         except NihilCase:
             treatment = node.nihil.value
             if treatment == "error":
+                out.append(_node_row(node, path, detail=f"{node.formula} is 0/0 and its nihil rule is `error`"))
                 raise _Refused(f"component `{path}` is 0/0 and its nihil rule is `error`")
             value = {"achieved": ONE, "zero": ZERO, "excluded": None}[treatment]
             detail = f"{node.formula} is 0/0: nihil {treatment} ({node.nihil.origin})"
-        out.append(NodeResult.model_construct(path=path, label=node.label, kind="component", weight=node.weight,
-                                              value=value, value_exact=value, nihil=treatment, capped=False,
-                                              detail=detail))
+        except KeyError as why:
+            name = str(why.args[0])
+            out.append(_node_row(node, path, missing=[name],
+                                 detail=f"{node.formula}: missing, no value for `{name}` in {env._period.label}"))
+            return _MISSING
+        except Exception as why:
+            out.append(_node_row(node, path, detail=f"{node.formula}: not computed ({why})"))
+            raise
+        out.append(_node_row(node, path, value=value, value_exact=value, nihil=treatment, detail=detail))
         return value
     slot = len(out)
-    out.append(None)  # the group's own row comes before its children
+    out.append(_node_row(node, path, detail="not computed"))  # the group's own row comes before its children
     parts = [(c, _composite(c, env, f"{path}/{c.id}", out)) for c in node.children]
+    lacking = [c for c, v in parts if v is _MISSING]
+    if lacking:
+        names = list(dict.fromkeys(n for row in out[slot + 1:] if row.kind == "component" for n in row.missing))
+        out[slot] = _node_row(node, path, missing=names, detail="missing: no value for " + ", ".join(
+            f"`{n}`" for n in names) + " (" + ", ".join(c.id for c in lacking) + ")")
+        return _MISSING
     included = [(c, v) for c, v in parts if v is not None]
     if not included:
-        out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
-                                               value=None, value_exact=None, nihil="excluded", capped=False,
-                                               detail="every component is nihil (excluded)")
+        out[slot] = _node_row(node, path, nihil="excluded", detail="every component is nihil (excluded)")
         return None
     if node.combine == "mean":
         raw = sum((v for _, v in included), ZERO) / len(included)
@@ -261,9 +424,8 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult])
     capaian = value / target * HUNDRED if target is not None else None
     if capaian is not None:
         detail += f"; capaian {_n(value)} / {_n(target)} × 100 = {_n(capaian)}"
-    out[slot] = NodeResult.model_construct(path=path, label=node.label, kind="group", weight=node.weight,
-                                           value=value, value_exact=exact, target=target, capaian=capaian,
-                                           nihil=None, capped=capped, detail=detail)
+    out[slot] = _node_row(node, path, value=value, value_exact=exact, target=target, capaian=capaian,
+                          capped=capped, detail=detail)
     return value
 
 
@@ -283,6 +445,34 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
                     policy=policy_summary, steps=steps, components=components)
         base.update(kw)
         return IndicatorResult.model_construct(**base)
+
+    def gapped(name: str, when: Period, gaps: tuple[Gap, ...]) -> IndicatorResult:
+        """A field only partly reported: `incomplete` naming the missing parts, or `error` when
+        parts overlap (D011); never a value built from what happens to be there."""
+        conflicts = [g for g in gaps if g.kind == "conflict"]
+        shown = conflicts or list(gaps)
+        where = "; ".join((f" at {g.office or 'the catalog'}" if g.office != env._office else "") + f": {g.text}"
+                          for g in shown[:3]) + ("; …" if len(shown) > 3 else "")
+        if conflicts:
+            return result("error", missing=[name], reason=f"`{name}` for {when.label}{where}; the same field at two "
+                          "granularities that overlap would be counted twice (D011)")
+        return result("incomplete", missing=[name], reason=f"`{name}` for {when.label}{where}")
+
+    def lacking(names: list[str]) -> IndicatorResult:
+        """Fields without a value: partly reported (see gapped), or missing."""
+        for name in names:
+            gaps = env.gap(name)
+            if gaps:
+                return gapped(name, period, gaps)
+        silent = env.not_reported(names[0])
+        why = f": {len(silent)} office{'s' if len(silent) != 1 else ''} gave `-` ({', '.join(silent[:3])}" \
+              f"{', …' if len(silent) > 3 else ''})" if silent else ""
+        listed = ", ".join(f"`{n}`" for n in names)
+        return result("missing", reason=f"no value for {listed} in {period.label}{why}", missing=names)
+
+    given = env.gap(ind.id) if ind.id not in env.values else None
+    if given:  # the realisasi itself given for some sub-periods only
+        return gapped(ind.id, period, given)
 
     # 0. where the data came from, for the fields an office did not report itself
     for name in ind.fields:
@@ -318,6 +508,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
                               value=realisasi))
         else:
             raw = _composite(ind.index, env, ind.id, components)
+            if raw is _MISSING:
+                return lacking(components[0].missing)
             if raw is None:
                 raise NihilCase("every component is nihil")
             realisasi = raw * ind.scale
@@ -335,11 +527,9 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
         steps.append(Step(step="nihil", detail=f"{case} is 0/0: counted as {'achieved (100%)' if nihil == 'achieved' else 'zero'}"
                           f", realisasi = {_n(realisasi)}", value=realisasi, rule=rule))
     except KeyError as missing:
-        name = missing.args[0]
-        silent = env.not_reported(str(name))
-        why = f": {len(silent)} office{'s' if len(silent) != 1 else ''} gave `-` ({', '.join(silent[:3])}" \
-              f"{', …' if len(silent) > 3 else ''})" if silent else ""
-        return result("missing", reason=f"no value for `{name}` in {period.label}{why}", missing=[str(name)])
+        return lacking([str(missing.args[0])])
+    except _Gapped as partly:
+        return gapped(partly.name, partly.period, partly.gaps)
     except _Unavailable as why:
         return result("missing", reason=str(why))
     except (UndefinedValue, _Refused) as why:
@@ -350,7 +540,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
     # 2. realisasi rounding
     rr = p.round_realisasi.value
     if rr.mode != "none":
-        rounded = rr.apply(realisasi)
+        rounded = apply_rounding(rr, realisasi)
         steps.append(Step(step="round realisasi", detail=f"{rr} : {_n(realisasi)} -> {_n(rounded)}", value=rounded,
                           rule=p.round_realisasi.origin))
         realisasi = rounded
@@ -380,7 +570,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
     steps.append(Step(step="cap/floor", detail=note or f"cap {p.cap.value if p.cap.value is not None else 'none'}, "
                       f"floor {p.floor.value if p.floor.value is not None else 'none'}: unchanged",
                       value=limited, rule=f"cap: {p.cap.origin}; floor: {p.floor.origin}"))
-    rounded = p.round.value.apply(limited)
+    rounded = apply_rounding(p.round.value, limited)
     steps.append(Step(step="round", detail=f"{p.round.value} : {_n(limited)} -> {_n(rounded)}", value=rounded,
                       rule=p.round.origin))
     graded = rounded if ind.predikat_of == "capaian" else realisasi
@@ -520,16 +710,19 @@ def compile_kernel(ind: Indicator):
 
     def finish(status, r, target):
         """realisasi -> rounded first -> range -> capaian -> cap/floor -> rounding -> predikat."""
-        if round_first is not None:
-            r = round_first(r)
-        if low is not None and not low <= r <= high:
+        try:
+            if round_first is not None:
+                r = round_first(r)
+            if low is not None and not low <= r <= high:
+                return None
+            c = r / target * HUNDRED
+            if cap is not None and c > cap:
+                c = cap
+            elif floor is not None and c < floor:
+                c = floor
+            rounded = rounding(c)
+        except InvalidOperation:  # a value too long to round at the engine's precision: the traced path widens it
             return None
-        c = r / target * HUNDRED
-        if cap is not None and c > cap:
-            c = cap
-        elif floor is not None and c < floor:
-            c = floor
-        rounded = rounding(c)
         return status, r, c, rounded, classify(r if by_realisasi else rounded)
 
     if ind.kind == "ratio":

@@ -7,7 +7,7 @@ Writing: 102,84 (id, the default) or 102.84 (en), never through float.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from kinerja_dsl.catalog import out_of_range
 
@@ -115,7 +115,7 @@ def format_number(value: Decimal | None, locale: str = "id", places: int | None 
     if value is None:
         return "-"
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
+        value = quantized(value, Decimal(1).scaleb(-places))
     text = f"{value:f}"
     negative = text.startswith("-")
     text = text.lstrip("-")
@@ -135,16 +135,34 @@ def shown(value: Decimal, digits: int | None = None) -> Decimal:
         if isinstance(exponent, int) and exponent < -3:
             digits = 3 if abs(value) < 10 else 2
     if digits is not None:
-        value = value.quantize(Decimal(1).scaleb(-digits))
+        value = quantized(value, Decimal(1).scaleb(-digits))
     return value
 
 
+def quantized(x: Decimal, quantum: Decimal, mode: str | None = None) -> Decimal:
+    """x.quantize(quantum, mode) at any magnitude (mode None: the context's). quantize fails when its
+    result needs more digits than the context keeps (a capaian of 1e33 to 2 places needs 36 of 34,
+    and bounded inputs give capaian up to about 1e58); then a context wide enough is used. Exact."""
+    try:
+        return x.quantize(quantum, rounding=mode)
+    except InvalidOperation:
+        if not x.is_finite():
+            raise
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, x.adjusted() - quantum.adjusted() + 2)
+            return x.quantize(quantum, rounding=mode)
+
+
 def plain(value: Decimal | None) -> str | None:
-    """Canonical text of a Decimal for JSON: no exponent, no float."""
-    if value is None:
+    """Canonical text of a Decimal for JSON: digits and a point, never an exponent (str() writes
+    1E-30, 1.500E+5) and never through float; the places the value carries are kept, so 102.840
+    stays as computed; -0 is written 0 (a sign on nothing is noise); a value that is not finite
+    has no number (None, JSON null)."""
+    if value is None or not value.is_finite():
         return None
-    text = f"{value:f}"
-    return text
+    if value.is_zero():
+        value = value.copy_abs()
+    return f"{value:f}"
 
 
 # a number standing alone in a text: not part of a name (`ikm_b01`), a file (`c.kin:17`) or `..`

@@ -1,13 +1,15 @@
 """Reporting periods: a year, its semesters (S1–S2), quarters (TW1–TW4) and months.
 
 Labels are `2024`, `2024-S1`, `2024-TW3`, `2024-07` or `2024-B07`. A period knows
-its sub-periods (for rolling monthly data up to a quarter or a year) and the
-period before it (for growth indicators).
+the periods inside it (for rolling monthly or quarterly data up to a year: a roll-up
+must know every month it needs, so a missing quarter is named, never skipped) and
+the period before it (for growth indicators).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 _LABEL = re.compile(r"^(\d{4})(?:-(TW[1-4]|S[12]|B?(0[1-9]|1[0-2])))?$")
 
@@ -66,6 +68,40 @@ class Period:
                 continue
             parts = [Period(self.year, kind, (m - 1) // size + 1) for m in months if (m - 1) % size == 0]
             out.append(parts)
+        return out
+
+    def inside(self) -> list["Period"]:
+        """Every period strictly inside this one, coarsest first: a year's semesters, quarters, months."""
+        return [p for parts in self.subperiods() for p in parts]
+
+    def overlaps(self, other: "Period") -> bool:
+        """Whether the two share a month (periods are aligned, so one then contains the other)."""
+        if self.year != other.year:
+            return False
+        a, b = self.months(), other.months()
+        return a.start < b.stop and b.start < a.stop
+
+    @property
+    def size(self) -> int:
+        """Length in months."""
+        return _SIZE[self.kind]
+
+    @staticmethod
+    def spanning(year: int, months: Iterable[int], largest: int = 12) -> list["Period"]:
+        """Months named as the fewest aligned periods of at most `largest` months, in time order:
+        months 7-12 with quarters as the largest are TW3 and TW4; month 6 alone is 2024-B06."""
+        left = sorted(set(months))
+        out: list[Period] = []
+        while left:
+            first = left[0]
+            for kind, size in (("year", 12), ("semester", 6), ("quarter", 3), ("month", 1)):
+                if size > largest or (first - 1) % size:
+                    continue
+                block = range(first, first + size)
+                if all(m in left for m in block):
+                    out.append(Period(year, kind, 0 if kind == "year" else (first - 1) // size + 1))
+                    left = [m for m in left if m not in block]
+                    break
         return out
 
     def previous(self, count: int = 1) -> list["Period"]:

@@ -261,12 +261,18 @@ def render_diff(report, console: Console, locale: str) -> None:
     if not report.changes:
         console.print(Text("no changes"))
     if report.effects:
+        def side(value, status):  # a capaian and its status unless ok; without one, why (missing, absent)
+            if value is None:
+                return status or "absent"
+            return display(value, locale, None) + (f" ({status})" if status not in ("ok", None) else "")
+
         console.print(_table(f"Dampak pada capaian {report.period}", [
             ("Tingkat", "text"), ("Id", "wrap"), ("Lama", "number"), ("Baru", "number"), ("Selisih", "number")],
-            [[x.level, Text(x.id), display(x.old, locale, None), display(x.new, locale, None),
-              display(x.delta, locale, None)] for x in report.effects if x.delta != 0], console.width))
-        unchanged = sum(1 for x in report.effects if x.delta == 0)
-        console.print(Text(f"{unchanged} unchanged", style="dim"))
+            [[x.level, Text(x.id if not x.old_id else f"{x.old_id} -> {x.id}"), side(x.old, x.old_status),
+              side(x.new, x.new_status), display(x.delta, locale, None)] for x in report.effects if x.changed],
+            console.width))
+        unchanged = sum(1 for x in report.effects if not x.changed)
+        console.print(Text(f"{unchanged} unchanged (capaian and status)", style="dim"))
 
 
 def render_kamus(table, console: Console) -> None:

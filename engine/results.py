@@ -1,16 +1,22 @@
 """Result models: the JSON contract of `kinerja eval` (pydantic, exact decimals).
 
-Decimals serialise as strings ("102.84"), never through float. Field order is the
-declaration order, so two runs on the same input are byte-identical.
+Decimals serialise as plain strings ("102.84", never "1E+2" or through float). Field
+order is the declaration order, so two runs on the same input are byte-identical.
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-Status = Literal["ok", "nihil", "missing", "error"]
+from .numbers import plain
+
+# incomplete: a value rolled up from sub-periods (or offices below) lacks some of them
+Status = Literal["ok", "nihil", "missing", "incomplete", "error"]
+
+# A Decimal that JSON writes with `plain`: pydantic's own str() would give "1E-30" or "1.500E+5".
+Exact = Annotated[Decimal, PlainSerializer(plain, return_type=Optional[str], when_used="json")]
 
 
 class _Model(BaseModel):
@@ -22,7 +28,7 @@ class Step(_Model):
 
     step: str
     detail: str
-    value: Optional[Decimal] = None
+    value: Optional[Exact] = None
     rule: Optional[str] = None  # where the rule was declared, e.g. "policy at catalog.kin:5"
 
 
@@ -32,12 +38,13 @@ class NodeResult(_Model):
     path: str
     label: str
     kind: Literal["group", "component"]
-    weight: Optional[Decimal] = None
-    value: Optional[Decimal] = None
-    value_exact: Optional[Decimal] = None  # a group's value before its declared `round` (else = value)
-    target: Optional[Decimal] = None       # a sub-index's own target for the period, when declared
-    capaian: Optional[Decimal] = None      # value / target × 100, exact
+    weight: Optional[Exact] = None
+    value: Optional[Exact] = None
+    value_exact: Optional[Exact] = None  # a group's value before its declared `round` (else = value)
+    target: Optional[Exact] = None       # a sub-index's own target for the period, when declared
+    capaian: Optional[Exact] = None      # value / target × 100, exact
     nihil: Optional[str] = None    # the treatment applied when the component met 0/0
+    missing: list[str] = []        # data fields a component has no value for (then value is None)
     capped: bool = False
     detail: str = ""
 
@@ -50,11 +57,11 @@ class IndicatorResult(_Model):
     unit: str
     period: str
     direction: str
-    target: Optional[Decimal] = None
+    target: Optional[Exact] = None
     target_text: Optional[str] = None
-    realisasi: Optional[Decimal] = None
-    capaian: Optional[Decimal] = None         # after cap, floor and rounding
-    capaian_exact: Optional[Decimal] = None   # before rounding (used by the means)
+    realisasi: Optional[Exact] = None
+    capaian: Optional[Exact] = None         # after cap, floor and rounding
+    capaian_exact: Optional[Exact] = None   # before rounding (used by the means)
     predikat: Optional[str] = None
     status: Status
     nihil: Optional[str] = None               # the nihil treatment applied
@@ -69,8 +76,8 @@ class AggregateResult(_Model):
     level: Literal["sasaran", "office", "overall"]
     id: str
     label: str
-    capaian: Optional[Decimal] = None
-    capaian_exact: Optional[Decimal] = None
+    capaian: Optional[Exact] = None
+    capaian_exact: Optional[Exact] = None
     predikat: Optional[str] = None
     status: Literal["ok", "incomplete", "empty"]
     method: str

@@ -117,7 +117,7 @@ def bench_eval(n_offices: int, n_indicators: int, months: int) -> None:
     t_engine = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the whole process, data included
     assert len(results) == evaluations
-    statuses = {s: sum(1 for r in results if r.status == s) for s in ("ok", "nihil", "missing", "error")}
+    statuses = {s: sum(1 for r in results if r.status == s) for s in ("ok", "nihil", "missing", "incomplete", "error")}
 
     hundred, ninety, four, target_index = Decimal(100), Decimal(90), Decimal(4), Decimal("3.6")
     third, two_thirds, half, one = Decimal(1) / 3, Decimal(2) / 3, Decimal("0.5"), Decimal(1)

@@ -391,7 +391,10 @@ def test_quarterly_data_rolls_up_by_the_declared_rule(write):
     catalog = fields("n", "d") + PERCENT.format(id="S.a", label="A", sasaran="S", num="n", den="d", target=90,
                                                 extra="  target 2024 TW2 = 45\n").replace("sasaran S\n", "")
     data = '["2024-TW1"]\nn = 10\nd = 20\n["2024-TW2"]\nn = 15\nd = 20\n["2024-TW3"]\nn = 20\nd = 20\n'
-    results, _, _, _ = run(write, catalog, data)
+    results, _, _, _ = run(write, catalog, data)  # three quarters are not the year (issue 11)
+    assert results["S.a"].status == "incomplete" and results["S.a"].realisasi is None
+    assert results["S.a"].reason == "`n` for 2024: 2024-TW4 missing (given: 2024-TW1, 2024-TW2, 2024-TW3)"
+    results, _, _, _ = run(write, catalog, data + '["2024-TW4"]\nn = 0\nd = 0\n')
     assert results["S.a"].realisasi == D(45) / D(60) * 100
     results, _, _, _ = run(write, catalog, data, "2024-TW2")
     assert results["S.a"].realisasi == D(75) and results["S.a"].target == D(45)

@@ -200,7 +200,7 @@ def _run_data(tmp_path, text: str, suffix: str) -> None:
         d.render()
     for period in data.periods() or [Period.parse("2024")]:
         results, *_ = evaluate_period(catalog, data, period)
-        assert {r.status for r in results} <= {"ok", "nihil", "missing", "error"}
+        assert {r.status for r in results} <= {"ok", "nihil", "missing", "incomplete", "error"}
 
 
 @given(st.integers(0, len(DATA_VALID)), st.integers(0, 6), st.sampled_from(DATA_TOKENS),
