@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Optional
@@ -59,7 +59,8 @@ class Figure:
     printed: str
     line: int
     consistent: bool | None
-    file_line: int
+    file_line: int                                          # the [[figure]] line
+    key_lines: dict[str, int] = field(default_factory=dict)  # the line of each key, for findings
 
 
 def _as_printed(value):
@@ -133,7 +134,8 @@ def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
             problems.append(Diagnostic("D012", "error", f"the printed figure {refused}", file,
                                        lines.line("figure", k, "printed"), 1, 0, hint=refused.hint))
             continue
-        figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where))
+        figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
+                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure")}))
     return doc.get("meta", {}), figures, problems
 
 
@@ -335,8 +337,9 @@ def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diag
             hint = f"did you mean `{close}`?" if close else (
                 f"{what}s: " + ", ".join(known) if what in ("level", "measure") else
                 "use the catalog's ids (`kinerja kamus` lists them)")
-            out.append(Diagnostic("D013", "error", f"unknown {what} `{word}`", published, f.file_line, 1, 0,
-                                  hint=hint))
+            key = "id" if what == f.level else what
+            out.append(Diagnostic("D013", "error", f"unknown {what} `{word}`", published,
+                                  f.key_lines.get(key) or f.file_line, 1, 0, hint=hint))
             break
     return out
 

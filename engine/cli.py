@@ -484,7 +484,7 @@ def cmd_audit(args) -> int:
     if not any(d.is_error for d in problems):  # an empty file, an unknown id or level: E004, D013
         problems = problems + figure_findings(figures, loaded[0], str(args.published))
     if any(d.is_error for d in problems):
-        _print_diagnostics(problems, sys.stderr)
+        _print_diagnostics(_with_data_source(problems, args.published), sys.stderr)
         from kinerja_dsl.diagnostics import exit_code
         return exit_code(problems)
     catalog = loaded[0]

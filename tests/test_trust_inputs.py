@@ -451,7 +451,7 @@ def test_comments_after_array_headers_keep_every_line_number(catalog, write, kin
                                         '\nprinted = "4"\n[[figure]] # Tabel 4\nlevel = "indikator"\nid = "S1.ikm"\n'
                                         'measure = "target"\nprinted = "4"\n')
     code, _, err = kinerja("audit", catalog, "--data", data, "--published", published)
-    assert code == 1 and _findings(err)[0].startswith(f"{published}:6:1: error[D013]: unknown level `indikator`")
+    assert code == 1 and _findings(err)[0].startswith(f"{published}:7:1: error[D013]: unknown level `indikator`")
 
 
 def test_line_map_paths():

@@ -264,13 +264,21 @@ def test_audit_refuses_unknown_ids_levels_and_measures(write, kinerja, monkeypat
     code, out, err = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml")
     assert (code, out) == (1, "")
     assert err == """\
-published.toml:7:1: error[D013]: unknown indicator `S1.aa`
+published.toml:9:1: error[D013]: unknown indicator `S1.aa`
+ 9 | id = "S1.aa"
+   | ^^^^^^^^^^^^
   = hint: did you mean `S1.a`?
-published.toml:13:1: error[D013]: unknown level `indikator`
+published.toml:14:1: error[D013]: unknown level `indikator`
+ 14 | level = "indikator"
+    | ^^^^^^^^^^^^^^^^^^^
   = hint: did you mean `indicator`?
-published.toml:19:1: error[D013]: unknown measure `capain`
+published.toml:22:1: error[D013]: unknown measure `capain`
+ 22 | measure = "capain"
+    | ^^^^^^^^^^^^^^^^^^
   = hint: did you mean `capaian`?
-published.toml:31:1: error[D013]: unknown office `pusat`
+published.toml:33:1: error[D013]: unknown office `pusat`
+ 33 | id = "pusat"
+    | ^^^^^^^^^^^^
   = hint: use the catalog's ids (`kinerja kamus` lists them)
 4 errors, 0 warnings
 """
