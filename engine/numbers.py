@@ -7,7 +7,7 @@ Writing: 102,84 (id, the default) or 102.84 (en), never through float.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from kinerja_dsl.catalog import out_of_range
 
@@ -111,11 +111,11 @@ def parse_number(text: str, locale: str | None = None) -> Decimal:
 
 def format_number(value: Decimal | None, locale: str = "id", places: int | None = None,
                   grouping: bool = True) -> str:
-    """102.84 -> "102,84" (id) or "102.84" (en). `places` pads/rounds for display only."""
+    """102.84 -> "102,84" (id) or "102.84" (en). `places` pads/rounds half-up for display only."""
     if value is None:
         return "-"
     if places is not None:
-        value = quantized(value, Decimal(1).scaleb(-places))
+        value = quantized(value, Decimal(1).scaleb(-places), ROUND_HALF_UP)
     text = f"{value:f}"
     negative = text.startswith("-")
     text = text.lstrip("-")
@@ -129,13 +129,14 @@ def format_number(value: Decimal | None, locale: str = "id", places: int | None 
 
 def shown(value: Decimal, digits: int | None = None) -> Decimal:
     """The figure people see: a long fraction shortened to 3 places (below 10) or 2, or to
-    `digits`. For display and export only; results and JSON keep the exact value."""
+    `digits`, half-up as the reports round (the context's default would be half-even: 2,505 ->
+    2,50). For display and export only; results and JSON keep the exact value."""
     if digits is None:
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -3:
             digits = 3 if abs(value) < 10 else 2
     if digits is not None:
-        value = quantized(value, Decimal(1).scaleb(-digits))
+        value = quantized(value, Decimal(1).scaleb(-digits), ROUND_HALF_UP)
     return value
 
 

@@ -538,3 +538,13 @@ def test_half_up_rounds_negative_halves_away_from_zero(write):
             '  target 2024 = 100\n}\n')
     r = _one(load_catalog(write("c.kin", text)), _data(write, '["2024"]\nr = 202.505\n'))
     assert (r.capaian_exact, r.capaian) == (D("-2.505"), D("-2.51"))  # (2 × 100 − 202,505) / 100 × 100
+
+
+def test_display_rounds_half_up_as_the_reports_do():
+    """A figure shortened for a table or a workbook rounds as the reports do (half-up, negative
+    halves away from zero), not by Python's default half-even: 2,505 shown at 2 places is 2,51."""
+    from kinerja_dsl.engine.numbers import format_number, shown
+
+    assert [format_number(D(x), "id", 2) for x in ("2.505", "-2.505", "2.515", "0.125")] == [
+        "2,51", "-2,51", "2,52", "0,13"]
+    assert (shown(D("2.5055")), shown(D("12.345001")), shown(D("-12.3450001"))) == (D("2.506"), D("12.35"), D("-12.35"))
