@@ -229,34 +229,43 @@ def _loaded_or_code(paths):
     return loaded, 0
 
 
-def _load_for_eval(args):
-    """Catalog, data and period, or (None, exit code) after printing what is wrong."""
-    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, exit_code
+def _data_and_period(data_path, mapping, period_text, catalog, also=()):
+    """The realisation data checked against the catalog (and `also` the other side of a diff),
+    and the period to evaluate: --period, else the latest year the data holds. Diagnostics carry
+    their source lines; the period is None when it could not be decided (a finding says why)."""
+    from kinerja_dsl.diagnostics import Diagnostic
 
     from .data import check_data, read_data
     from .periods import Period, PeriodError
 
-    loaded, code = _loaded_or_code(args.paths)
-    if loaded is None:
-        return None, code
-    catalog = loaded.catalog
-    mapping = getattr(args, "mapping", None)
-    data, problems = read_data(args.data, mapping)
+    data, problems = read_data(data_path, mapping)
     if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):
-        problems = problems + check_data(data, catalog)
-    problems = _with_data_source(problems, args.data, mapping)
-    if args.period:
+        problems = problems + check_data(data, catalog, also=also)
+    problems = _with_data_source(problems, data_path, mapping)
+    period = None
+    if period_text:
         try:
-            period = Period.parse(args.period)
+            period = Period.parse(period_text)
         except PeriodError:
-            problems.append(Diagnostic("D003", "error", f"`{args.period}` is not a period", "--period",
+            problems.append(Diagnostic("D003", "error", f"`{period_text}` is not a period", "--period",
                                        hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"))
-            period = None
     else:
         years = sorted({p.year for p in data.periods()})
         period = Period.parse(str(years[-1])) if years else None
         if period is None and not problems:
             problems.append(Diagnostic("E004", "error", "the data file has no values", data.file))
+    return data, period, problems
+
+
+def _load_for_eval(args):
+    """Catalog, data and period, or (None, exit code) after printing what is wrong."""
+    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, exit_code
+
+    loaded, code = _loaded_or_code(args.paths)
+    if loaded is None:
+        return None, code
+    catalog = loaded.catalog
+    data, period, problems = _data_and_period(args.data, getattr(args, "mapping", None), args.period, catalog)
     office = getattr(args, "unit", None)
     if office and office not in catalog.offices:
         problems.append(Diagnostic("D002", "error", f"unknown office `{office}`", "--unit",
@@ -527,11 +536,9 @@ def cmd_diff(args) -> int:
     """Changes between two catalogs; with --data, every item before and after on that data. The
     data is read once and checked against both catalogs: a field only one declares is what a
     planner has after a revision, an error only when neither knows it."""
-    from kinerja_dsl.diagnostics import Diagnostic, exit_code
+    from kinerja_dsl.diagnostics import exit_code
 
-    from .data import check_data, read_data
     from .diff import DiffReport, compare, effects
-    from .periods import Period, PeriodError
 
     old, code = _loaded_or_code([args.old])
     if old is None:
@@ -543,22 +550,7 @@ def cmd_diff(args) -> int:
     report = DiffReport(old=[f.path for f in old.files], new=[f.path for f in new.files], changes=changes)
     problems = []
     if args.data:
-        data, problems = read_data(args.data)
-        if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):
-            problems = problems + check_data(data, new.catalog, also=(old.catalog,))
-        problems = _with_data_source(problems, args.data)
-        period = None
-        if args.period:
-            try:
-                period = Period.parse(args.period)
-            except PeriodError:
-                problems.append(Diagnostic("D003", "error", f"`{args.period}` is not a period", "--period",
-                                           hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"))
-        else:
-            years = sorted({p.year for p in data.periods()})
-            period = Period.parse(str(years[-1])) if years else None
-            if period is None and not problems:
-                problems.append(Diagnostic("E004", "error", "the data file has no values", data.file))
+        data, period, problems = _data_and_period(args.data, None, args.period, new.catalog, also=(old.catalog,))
         if any(d.is_error for d in problems):
             _print_diagnostics(problems, sys.stderr)
             return exit_code(problems)
