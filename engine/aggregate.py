@@ -68,9 +68,9 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
                            items=[r.id for r in used], excluded=excluded)
 
 
-def aggregate(catalog: Catalog, results: list[IndicatorResult], subtree=None) -> tuple[list, list, AggregateResult | None]:
+def aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, list, AggregateResult | None]:
     """(sasaran results, office results, overall) for one evaluation run, at the engine's precision.
-    `subtree` is accepted for older callers: an office's mean holds its own items only."""
+    An office's mean holds its own indicators only, so no indicator counts twice up the tree."""
     with localcontext() as ctx:
         ctx.prec = PRECISION
         return _aggregate(catalog, results)

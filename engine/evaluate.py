@@ -636,7 +636,7 @@ def evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: str
     results: dict[str, IndicatorResult] = {}
     _evaluate_into(catalog, resolver, period, office, set(catalog.indicators) - late, results, None)
     first = [results[i] for i in catalog.declared_order if i in results]
-    sasaran, offices, overall = aggregate(catalog, first, resolver.subtree)
+    sasaran, offices, overall = aggregate(catalog, first)
     if late:
         means = {**{o.id: o for o in offices}, **{s.id: s for s in sasaran}}
         if overall is not None:

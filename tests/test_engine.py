@@ -13,7 +13,7 @@ import pytest
 
 from kinerja_dsl.engine.aggregate import aggregate
 from kinerja_dsl.engine.data import read_data
-from kinerja_dsl.engine.evaluate import Resolver, evaluate_all
+from kinerja_dsl.engine.evaluate import evaluate_all
 from kinerja_dsl.engine.periods import Period
 from kinerja_dsl.loader import load_catalog
 
@@ -37,7 +37,7 @@ def run(write, catalog: str, data: str, period: str = "2024"):
     dataset, problems = read_data(write("realisasi.toml", data))
     assert problems == []
     results = evaluate_all(cat, dataset, Period.parse(period))
-    sasaran, offices, overall = aggregate(cat, results, Resolver(cat, dataset).subtree)
+    sasaran, offices, overall = aggregate(cat, results)
     return ({r.id: r for r in results}, {s.id: s for s in sasaran}, {o.id: o for o in offices}, overall)
 
 

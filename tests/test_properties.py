@@ -135,7 +135,7 @@ def test_cap_is_never_exceeded_and_floor_never_undercut(value, cap, floor):
 def test_nihil_excluded_never_yields_a_number_and_one_item_aggregates_to_itself(tmp_path_factory, n, d, rule):
     from kinerja_dsl.engine.aggregate import aggregate
     from kinerja_dsl.engine.data import Dataset, Value
-    from kinerja_dsl.engine.evaluate import Resolver, evaluate_all
+    from kinerja_dsl.engine.evaluate import evaluate_all
     from kinerja_dsl.engine.periods import Period
     from kinerja_dsl.loader import load_catalog
 
@@ -149,7 +149,7 @@ def test_nihil_excluded_never_yields_a_number_and_one_item_aggregates_to_itself(
     ratio = next(r for r in results if r.id == "S1.a")
     if ratio.status == "nihil" and rule == "excluded":
         assert ratio.capaian is None and ratio.realisasi is None
-    sasaran, _, overall = aggregate(catalog, results, Resolver(catalog, data).subtree)
+    sasaran, _, overall = aggregate(catalog, results)
     if ratio.capaian_exact is not None:
         assert sasaran[0].capaian_exact == ratio.capaian_exact  # one item: the mean is that item
         assert overall.capaian_exact == ratio.capaian_exact
