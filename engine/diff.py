@@ -68,7 +68,7 @@ def _node_text(n: CompositeNode, depth: int = 0) -> list[str]:
 
 def formula_text(ind: Indicator) -> str:
     if ind.kind == "ratio":
-        return f"{ind.formulas['numerator']} / {ind.formulas['denominator']}"
+        return ind.formulas["ratio"]
     if ind.kind == "value":
         return ind.formulas["value"]
     return "index: " + "; ".join(line.strip() for line in _node_text(ind.index)[1:])

@@ -122,7 +122,7 @@ def _formula(ind, locale: str) -> str:
     or the index's top groups with their weights (the whole tree is in `kinerja explain`)."""
     scale = f" × {format_number(ind.scale, locale)}" if ind.scale != 1 else ""
     if ind.kind == "ratio":
-        return f"{ind.formulas['numerator']} / {ind.formulas['denominator']}{scale}"
+        return ind.formulas["ratio"] + scale
     if ind.kind == "value":
         return ind.formulas["value"] + scale
     def percent(weight: Decimal) -> str:  # 12,5%; a sixth shows as 16,67%

@@ -249,7 +249,7 @@ class Indicator:
     iku: bool = False
     predikat_of: str = "capaian"  # what the bands classify: capaian or realisasi (e.g. an IKPA score)
     metadata: Mapping[str, str] = field(default_factory=dict)
-    formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text
+    formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text; "ratio" is numerator / denominator as one expression
     fields: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it

@@ -243,7 +243,9 @@ def compile_indicator(ind: ast.Indicator, model: Model, base: Policy, bandsets) 
     if num and den:
         kind = "ratio"
         kwargs.update(numerator=compile_expr(num.expr, names), denominator=compile_expr(den.expr, names))
-        formulas.update(numerator=expression(num.expr), denominator=expression(den.expr))
+        formulas.update(numerator=expression(num.expr), denominator=expression(den.expr),
+                        # the whole ratio as one expression, so `(a + b) / c` keeps its parentheses
+                        ratio=expression(ast.Binary("/", num.expr, den.expr, num.span)))
     elif val:
         kind = "value"
         kwargs["value"] = compile_expr(val.expr, names)

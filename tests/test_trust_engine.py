@@ -367,6 +367,21 @@ def test_diff_without_the_new_data_shows_what_went_missing(write, kinerja, monke
     assert "1 unchanged (capaian and status)" in out  # S.r: 100,00 ok under both
 
 
+def test_a_changed_formula_keeps_its_parentheses(write, kinerja):
+    """`(lulus + susulan) / peserta` was shown as `lulus + susulan / peserta`, which reads as
+    another formula, in diff and in the kamus."""
+    ratio = ('field lulus "L" count\nfield susulan "S" count\nfield peserta "P" count\n'
+             'indicator A.r "Rasio" {\n  unit "%"\n  numerator NUM\n  denominator peserta\n  scale 100\n'
+             '  direction higher\n  nihil achieved\n  target 2024 = 80\n}\n')
+    old, new = write("old.kin", ratio.replace("NUM", "lulus")), write("new/new.kin", ratio.replace("NUM", "lulus + susulan"))
+    code, out, _ = kinerja("diff", old, new, "--json")
+    (change,) = json.loads(out)["changes"]
+    assert (code, change["field"], change["old"], change["new"]) == (
+        0, "formula", "lulus / peserta", "(lulus + susulan) / peserta")
+    code, out, _ = kinerja("kamus", new)
+    assert "(lulus + susulan) / peserta × 100" in out
+
+
 # ---- 4. an index component without data --------------------------------------------------------
 
 INDEX = '''office kanwil "Kanwil"
