@@ -190,7 +190,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
     if other:
         console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {ev.period}",
                                       console.width))
-    notes = [r for r in ev.indicators if r.status in ("missing", "error") or (r.status == "nihil" and r.reason)]
+    notes = [r for r in ev.indicators if r.status in ("missing", "incomplete", "error") or (r.status == "nihil" and r.reason)]
     for r in notes:
         console.print(Text(f"  {r.id}: ", style="bold") + Text(f"{r.status} — {r.reason}"))
     if ev.sasaran:

@@ -88,6 +88,8 @@ def test_two_quarters_are_not_the_year(write, kinerja):
     assert (r["status"], r["realisasi"], r["capaian"], r["predikat"]) == ("incomplete", None, None, None)
     assert r["reason"] == "`a` for 2024: 2024-TW3, 2024-TW4 missing (given: 2024-TW1, 2024-TW2)"
     assert r["missing"] == ["a"]
+    code, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024")  # the table says it too
+    assert "X.r: incomplete — `a` for 2024: 2024-TW3, 2024-TW4 missing" in " ".join(out.split())
     code, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-S1", "--json")
     (r,) = json.loads(out)["indicators"]  # the half-year they do cover: 25/110, no target for S1
     assert (r["status"], r["realisasi"], code) == ("missing", "22.72727272727272727272727272727273", 1)
