@@ -20,7 +20,6 @@ from decimal import Decimal, localcontext
 from kinerja_dsl.catalog import Aggregation, Catalog
 
 from .evaluate import PRECISION
-from .policies import rounded as apply_rounding
 from .results import AggregateResult, IndicatorResult
 
 ZERO = Decimal(0)
@@ -61,7 +60,7 @@ def _mean(level: str, ident: str, label: str, items: list, agg: Aggregation, cat
         exact = sum(((weights.get(r.id) or ZERO) * value(r) for r in used), ZERO) / total
     else:
         exact = sum((value(r) for r in used), ZERO) / len(used)
-    rounded = apply_rounding(catalog.policy.round.value, exact)
+    rounded = catalog.policy.round.value.apply(exact)
     return AggregateResult(level=level, id=ident, label=label, capaian=rounded, capaian_exact=exact,
                            predikat=catalog.policy.bands.value.classify(rounded),
                            status="incomplete" if incomplete else "ok", method=method,

@@ -18,11 +18,12 @@ from typing import Annotated, Optional
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from kinerja_dsl.catalog import quantized
 from kinerja_dsl.diagnostics import Diagnostic, suggest
 from kinerja_dsl.loader import read_text
 
 from .data import Schema, load_toml, validated
-from .numbers import NotationError, parse_number, quantized
+from .numbers import NotationError, parse_number
 from .results import Evaluation, Exact
 
 HUNDRED = Decimal(100)

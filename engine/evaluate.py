@@ -14,12 +14,12 @@ import itertools
 from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
 from typing import Iterable, NamedTuple
 
-from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, NihilCase, UndefinedValue
+from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, NihilCase, UndefinedValue, quantized
 
 from .data import ROOT, Dataset
-from .numbers import format_number, quantized
+from .numbers import format_number
 from .periods import Period
-from .policies import capaian as capaian_of, limit, rounded as apply_rounding
+from .policies import capaian as capaian_of, limit
 from .results import IndicatorResult, NodeResult, Step
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -348,7 +348,7 @@ def _rounded(node: CompositeNode, value: Decimal, detail: str) -> tuple[Decimal,
     """A node's declared `round` (a group's value, a component's ratio), said in its detail."""
     if node.round is None or node.round.mode == "none":
         return value, detail
-    rounded = apply_rounding(node.round, value)
+    rounded = node.round.apply(value)
     return rounded, f"{detail}, {node.round} -> {_n(rounded)}"
 
 
@@ -540,7 +540,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
     # 2. realisasi rounding
     rr = p.round_realisasi.value
     if rr.mode != "none":
-        rounded = apply_rounding(rr, realisasi)
+        rounded = rr.apply(realisasi)
         steps.append(Step(step="round realisasi", detail=f"{rr} : {_n(realisasi)} -> {_n(rounded)}", value=rounded,
                           rule=p.round_realisasi.origin))
         realisasi = rounded
@@ -570,7 +570,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, policy_summary
     steps.append(Step(step="cap/floor", detail=note or f"cap {p.cap.value if p.cap.value is not None else 'none'}, "
                       f"floor {p.floor.value if p.floor.value is not None else 'none'}: unchanged",
                       value=limited, rule=f"cap: {p.cap.origin}; floor: {p.floor.origin}"))
-    rounded = apply_rounding(p.round.value, limited)
+    rounded = p.round.value.apply(limited)
     steps.append(Step(step="round", detail=f"{p.round.value} : {_n(limited)} -> {_n(rounded)}", value=rounded,
                       rule=p.round.origin))
     graded = rounded if ind.predikat_of == "capaian" else realisasi

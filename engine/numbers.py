@@ -7,7 +7,9 @@ Writing: 102,84 (id, the default) or 102.84 (en), never through float.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from kinerja_dsl.catalog import quantized
 
 from kinerja_dsl.catalog import out_of_range
 
@@ -138,20 +140,6 @@ def shown(value: Decimal, digits: int | None = None) -> Decimal:
     if digits is not None:
         value = quantized(value, Decimal(1).scaleb(-digits), ROUND_HALF_UP)
     return value
-
-
-def quantized(x: Decimal, quantum: Decimal, mode: str | None = None) -> Decimal:
-    """x.quantize(quantum, mode) at any magnitude (mode None: the context's). quantize fails when its
-    result needs more digits than the context keeps (a capaian of 1e33 to 2 places needs 36 of 34,
-    and bounded inputs give capaian up to about 1e58); then a context wide enough is used. Exact."""
-    try:
-        return x.quantize(quantum, rounding=mode)
-    except InvalidOperation:
-        if not x.is_finite():
-            raise
-        with localcontext() as ctx:
-            ctx.prec = max(ctx.prec, x.adjusted() - quantum.adjusted() + 2)
-            return x.quantize(quantum, rounding=mode)
 
 
 def plain(value: Decimal | None) -> str | None:

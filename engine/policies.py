@@ -3,10 +3,9 @@
 Each function returns the value and a short text of the formula with the numbers
 substituted, so `explain` can show exactly what was computed.
 
-Rounding is half-up away from zero (−2,505 -> −2,51), as Decimal's ROUND_HALF_UP does, or
-truncation toward zero. It works for every value the bounded inputs (18 digits each side)
-can produce: a capaian of such a ratio reaches about 1e58, and quantize needs as many
-digits as its result has, more than the engine's 34.
+Rounding is the catalog's `Rounding.apply`: half-up away from zero (−2,505 -> −2,51) or
+truncation toward zero, at any magnitude the bounded inputs can produce (a capaian of about
+1e58 needs more digits than the engine's 34; `quantized` widens the context then).
 """
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from decimal import Decimal
 
 from kinerja_dsl.catalog import Rounding, TargetSpec, UndefinedValue
 
-from .numbers import quantized
 
 HUNDRED = Decimal(100)
 TWO = Decimal(2)
@@ -81,10 +79,3 @@ def limit(value: Decimal, cap: Decimal | None, floor: Decimal | None) -> tuple[D
     if floor is not None and value < floor:
         return floor, f"raised to the floor {_n(floor)}"
     return value, None
-
-
-def rounded(rounding: Rounding, x: Decimal) -> Decimal:
-    """A declared rounding (half_up N, truncate N, none) applied to any finite value."""
-    if rounding.mode == "none":
-        return x
-    return quantized(x, rounding.quantum, rounding.decimal_mode)

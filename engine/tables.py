@@ -11,7 +11,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from kinerja_dsl.catalog import quantized
 
 from .numbers import format_number, localized, shown
 from .periods import Period
@@ -126,8 +128,8 @@ def _formula(ind, locale: str) -> str:
     if ind.kind == "value":
         return ind.formulas["value"] + scale
     def percent(weight: Decimal) -> str:  # 12,5%; a sixth shows as 16,67%
-        value = (weight * 100).quantize(Decimal("0.01"))
-        return format_number(value.quantize(Decimal(1)) if value == value.to_integral_value()
+        value = quantized(weight * 100, Decimal("0.01"), ROUND_HALF_UP)
+        return format_number(quantized(value, Decimal(1)) if value == value.to_integral_value()
                              else value.normalize(), locale) + "%"
     groups = [f"{c.id}{' ' + percent(c.weight) if c.weight is not None else ''}" for c in ind.index.children]
     return f"indeks dari {len(groups)} kelompok: " + ", ".join(groups)

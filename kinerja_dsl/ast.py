@@ -12,6 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable, Union
 
+from .catalog import quantized
+
 
 @dataclass(frozen=True)
 class Span:
@@ -108,7 +110,7 @@ def percent_text(total: Fraction) -> str:
     """A sum of weights as a percentage, with as many decimals as it takes to differ from 100%."""
     value = Decimal(total.numerator) * 100 / Decimal(total.denominator)
     for places in (2, 4, 6, 9, 12, 18):
-        shown = value.quantize(Decimal(1).scaleb(-places))
+        shown = quantized(value, Decimal(1).scaleb(-places))
         if total == 1 or shown != 100:
             return f"{shown.normalize():f}%"
     return f"{total.numerator * 100}/{total.denominator}%"

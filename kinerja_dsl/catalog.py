@@ -8,7 +8,7 @@ the engine decides what they mean under the declared policy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, Callable, Mapping, Protocol
 
 
@@ -41,6 +41,20 @@ Fn = Callable[[Env], Decimal]
 # and leave the engine's 34-digit context room to divide and multiply without losing them.
 MAX_INTEGER_DIGITS = 18
 MAX_DECIMAL_PLACES = 18
+
+
+def quantized(x: Decimal, quantum: Decimal, mode: str | None = None) -> Decimal:
+    """x.quantize(quantum, mode) at any magnitude (mode None: the context's). quantize fails when its
+    result needs more digits than the context keeps (a capaian of 1e33 to 2 places needs 36 of 34,
+    and bounded inputs give capaian up to about 1e58); then a context wide enough is used. Exact."""
+    try:
+        return x.quantize(quantum, rounding=mode)
+    except InvalidOperation:
+        if not x.is_finite():
+            raise
+        with localcontext() as ctx:
+            ctx.prec = max(ctx.prec, x.adjusted() - quantum.adjusted() + 2)
+            return x.quantize(quantum, rounding=mode)
 
 
 def out_of_range(x: Decimal) -> str | None:
@@ -87,16 +101,18 @@ class Rounding:
         return ROUND_HALF_UP if self.mode == "half_up" else ROUND_DOWN
 
     def apply(self, x: Decimal) -> Decimal:
+        """The declared rounding of any finite value: half-up away from zero (-2,505 -> -2,51), or
+        truncation toward zero."""
         if self.mode == "none":
             return x
-        return x.quantize(self.quantum, rounding=self.decimal_mode)
+        return quantized(x, self.quantum, self.decimal_mode)
 
     def function(self):
-        """A fast closure doing the same as `apply`, for the bulk evaluation path."""
+        """A closure doing what `apply` does, with the policy read once, for the bulk path."""
         if self.mode == "none":
             return lambda x: x
         quantum, mode = self.quantum, self.decimal_mode
-        return lambda x: x.quantize(quantum, rounding=mode)
+        return lambda x: quantized(x, quantum, mode)
 
     def __str__(self) -> str:
         return "none" if self.mode == "none" else f"{self.mode} {self.places}"

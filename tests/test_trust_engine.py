@@ -21,7 +21,6 @@ from kinerja_dsl.engine.data import Dataset, Value, check_data, read_data
 from kinerja_dsl.engine.evaluate import PRECISION, evaluate_all, evaluate_many, evaluate_period
 from kinerja_dsl.engine.numbers import plain
 from kinerja_dsl.engine.periods import Period
-from kinerja_dsl.engine.policies import rounded
 from kinerja_dsl.loader import load_catalog
 
 D = Decimal
@@ -488,10 +487,10 @@ def test_extreme_but_valid_inputs_round_exactly(write, kinerja, a, b):
         realisasi = D(a) / D(b) * 100
         assert D(hi["realisasi"]) == realisasi
         assert D(hi["capaian_exact"]) == realisasi / D("0.000000000000000001") * 100
-    assert hi["capaian"] == plain(rounded(Rounding("half_up", 2), D(hi["capaian_exact"])))
+    assert hi["capaian"] == plain(Rounding("half_up", 2).apply(D(hi["capaian_exact"])))
     assert hi["capaian"].endswith(".00") if D(a) > 1 else True
-    assert lo["capaian"] == plain(rounded(Rounding("half_up", 2), D(lo["capaian_exact"])))
-    assert doc["sasaran"][0]["capaian"] == plain(rounded(Rounding("half_up", 2), D(doc["sasaran"][0]["capaian_exact"])))
+    assert lo["capaian"] == plain(Rounding("half_up", 2).apply(D(lo["capaian_exact"])))
+    assert doc["sasaran"][0]["capaian"] == plain(Rounding("half_up", 2).apply(D(doc["sasaran"][0]["capaian_exact"])))
     assert doc["overall"]["status"] == "ok"
     assert hi["predikat"] == ("Sangat Baik" if realisasi > 1 else "Sangat Kurang")
     for command in (("explain", cat, "--data", data, "S.hi"), ("eval", cat, "--data", data)):
@@ -548,9 +547,9 @@ def test_json_of_an_input_in_exponent_form_is_plain(write, kinerja):
 
 def test_half_up_rounds_negative_halves_away_from_zero(write):
     """−2,505 -> −2,51 (README says so); truncate cuts toward zero."""
-    assert rounded(Rounding("half_up", 2), D("-2.505")) == D("-2.51")
-    assert rounded(Rounding("half_up", 2), D("2.505")) == D("2.51")
-    assert rounded(Rounding("truncate", 2), D("-2.509")) == D("-2.50")
+    assert Rounding("half_up", 2).apply(D("-2.505")) == D("-2.51")
+    assert Rounding("half_up", 2).apply(D("2.505")) == D("2.51")
+    assert Rounding("truncate", 2).apply(D("-2.509")) == D("-2.50")
     text = ('field r "r" number\nindicator X.l "Lebih rendah" {\n  unit "%"\n  value r\n  direction lower\n'
             '  target 2024 = 100\n}\n')
     r = _one(load_catalog(write("c.kin", text)), _data(write, '["2024"]\nr = 202.505\n'))

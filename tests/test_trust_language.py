@@ -348,3 +348,16 @@ def test_a_pk_kept_as_a_kin_file_gets_the_checks_of_its_own_text(write, kinerja)
         f"{pk}:6:19: error[E121]: the number `1000000000000000000000` has 22 digits before the decimal point; "
         "at most 18 are kept exactly",
     ]
+
+
+def test_a_huge_weight_is_reported_not_a_crash(write, kinerja):
+    """Found by the thorough fuzz profile: the E106 message rounded the sum with a plain quantize,
+    which raises past 28 digits, so `check` exited 70 before it could say E121."""
+    path = write("w.kin", 'field a "A" count\nfield b "B" count\nindicator X.i "Indeks" {\n  unit indeks\n'
+                          '  direction higher\n  index {\n    group g weight 100% scale 4 {\n'
+                          '      component c1 weight 1234567890123456789012345678901234567 = a / b\n'
+                          '      component c2 weight 50% = a / b\n    }\n  }\n  target 2024 = 3\n}\n')
+    code, out, _ = kinerja("check", path)
+    assert code == 1
+    assert [line.split(": ", 1)[1][:12] for line in out.splitlines() if "error[" in line] == [
+        "error[E106]:", "error[E121]:"]
