@@ -146,7 +146,7 @@ def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
         if table is None:
             return None, problems
         for line, cells in table.rows:
-            _year(doc, cells.get("year", ""), line)
+            _year(doc, cells.get("year", ""), line, problems)
             _add(doc, cells.get("indicator", ""), cells.get("period") or None, cells.get("target"), table.locale,
                  line, problems)
         return doc, problems
@@ -199,16 +199,25 @@ def _read_pk_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diag
             continue
         values = {k: whole(v) for k, v in row.values.items()}
         # whole-PK findings point at the cell that gave the year
-        _year(doc, str(values.get("year") or ""), 0, row.address("year"))
+        _year(doc, str(values.get("year") or ""), 0, problems, row.address("year"))
         indicator = str(values.get("indicator") or "").strip()
         period = str(values["period"]).strip() if values.get("period") else None
         _add(doc, indicator, period, values.get("target"), read.locale, 0, problems, row.at)
     return doc, problems
 
 
-def _year(doc: PkDocument, text: str, line: int, at: str | None = None) -> None:
-    """A spreadsheet PK states its year on its rows; the first one is the PK's year."""
-    if text.strip().isdigit() and doc.year is None:
+def _year(doc: PkDocument, text: str, line: int, problems: list[Diagnostic], at: str | None = None) -> None:
+    """A spreadsheet PK states its year on its rows; the first one is the PK's year. Only four
+    digits are a year (as in a catalog, E117): another text in the year column is P011 at its
+    row, never read as a year nor passed over in silence."""
+    text = text.strip()
+    if not text:
+        return
+    if len(text) != 4 or not text.isdigit():
+        shown = text if len(text) <= 12 else text[:10] + "…"
+        problems.append(Diagnostic("P011", ERROR, f"`{shown}` is not a year", at or doc.file, line, 1, 0,
+                                   hint="write the year with four digits, e.g. 2024"))
+    elif doc.year is None:
         doc.year, doc.year_line = int(text), line
         doc.year_at = at
 

@@ -23,6 +23,9 @@ EXIT_IO = 3
 EXIT_USAGE = 4
 
 
+SHOWN_LINE = 120  # characters of a source line shown under a diagnostic; longer lines are cut around the caret
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
@@ -56,8 +59,14 @@ class Diagnostic:
             # end_column 0 marks a span running past this line: underline to its end
             width = self.end_column - self.column if self.end_column > self.column else rest
             width = min(width, rest)
+            column = self.column
+            if len(text) > SHOWN_LINE:  # a 5000-digit cell: show the part around the caret
+                start = max(0, min(column - 1 - SHOWN_LINE // 4, len(text) - SHOWN_LINE))
+                text = ("…" if start else "") + text[start:start + SHOWN_LINE] + "…" * (start + SHOWN_LINE < len(text))
+                column -= start - (1 if start else 0)
+                width = max(1, min(width, SHOWN_LINE - (column - 1) + (1 if start else 0)))
             out.append(f" {gutter} | {text}")
-            out.append(f" {pad} | {' ' * (self.column - 1)}{'^' * width}")
+            out.append(f" {pad} | {' ' * (column - 1)}{'^' * width}")
         for note in self.notes:
             out.append(f"  = note: {note}")
         if self.hint:

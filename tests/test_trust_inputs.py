@@ -483,6 +483,14 @@ def test_pk_ranges_are_one_range_low_to_high(catalog, write, kinerja, target, fi
     assert code == 0, out
 
 
+def test_a_pk_year_of_5000_digits_is_not_a_year(catalog, write, kinerja):
+    """Found by the thorough fuzz profile in a workbook PK: int() of a 5000-digit year cell raised
+    (Python's limit on long integer texts), exit 70. Only four digits are a year."""
+    pk = write("pk.csv", f"indicator;target;year\nS1.ikm;4;{'9' * 5000}\nS1.p;90;2024\n")
+    code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
+    assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `9999999999…` is not a year"])
+
+
 # ---- 8. the README's data example and dotted keys -----------------------------------------
 
 def test_the_readme_data_example_uses_the_quoted_form():
@@ -606,3 +614,22 @@ def test_control_characters_never_crash_a_writer():
     assert [[c.value for c in row] for row in ws.iter_rows()] == [
         ["No", "Indikator ", "Nilai"], [1, "Persentase perkara", -2.5], [2, "\tTab", None]]
     assert to_csv([table]).split("\r\n")[1:-1] == ["1;Persentase\x0bperkara;-2,5", "2;'\tTab;"]
+
+
+def test_a_long_line_is_shown_around_its_caret():
+    """A 5000-digit cell must not print 5000 digits under its diagnostic: the line is cut to the
+    part around the caret, marked with … on each side that was cut, and the caret stays under it."""
+    from kinerja_dsl.diagnostics import Diagnostic
+
+    line = "x" * 300 + "ERR" + "y" * 300
+    shown = Diagnostic("E001", "error", "m", "f", 1, 301, 304, source_line=line).render().splitlines()
+    assert len(shown[1]) < 130 and shown[1].startswith(" 1 | …x") and shown[1].endswith("y…")
+    assert shown[1][shown[2].index("^"):][:3] == "ERR" and shown[2].count("^") == 3
+    short = Diagnostic("E001", "error", "m", "f", 1, 2, 3, source_line="abc").render().splitlines()
+    assert short[1:] == [" 1 | abc", "   |  ^"]
+
+
+def test_a_pk_year_that_is_not_four_digits_is_a_finding_at_its_row(catalog, write, kinerja):
+    pk = write("pk.csv", "indicator;target;year\nS1.ikm;4;20024\nS1.p;90;2024\n")
+    code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
+    assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `20024` is not a year"])
