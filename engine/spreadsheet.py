@@ -163,6 +163,13 @@ TOTAL_LIMIT = 128 * 1024 * 1024     # uncompressed bytes of every part read
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _XML_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,6})?")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SMALL_WHOLE = re.compile(r"[0-9]{1,9}")
+
+
+def _small_whole(text: str | None) -> int | None:
+    """An index, a style or a row number written in ASCII digits, else None. str.isdigit admits
+    `²` and 5000 digits, on which int() raises."""
+    return int(text) if text is not None and _SMALL_WHOLE.fullmatch(text.strip()) else None
 
 
 class WorkbookError(Exception):
@@ -378,12 +385,12 @@ class Workbook:
         depth = {"cellXfs": 0}
 
         def styles(name, attrs):
-            if name == "numFmt" and attrs.get("numFmtId", "").isdigit():
-                custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
+            if name == "numFmt" and _small_whole(attrs.get("numFmtId")) is not None:
+                custom[_small_whole(attrs["numFmtId"])] = attrs.get("formatCode", "")
             elif name == "cellXfs":
                 depth["cellXfs"] += 1
             elif name == "xf" and depth["cellXfs"]:
-                xfs.append(int(attrs["numFmtId"]) if attrs.get("numFmtId", "").isdigit() else 0)
+                xfs.append(_small_whole(attrs.get("numFmtId")) or 0)
 
         def styles_end(name):
             if name == "cellXfs":
@@ -462,12 +469,13 @@ class _SheetReader:
                 self.column, self.row = position
             style = attrs.get("s")
             self.open, self.kind, self.v, self.inline = True, attrs.get("t", "n"), None, []
-            self.style = int(style) if style is not None and style.isdigit() else 0
+            self.style = _small_whole(style) or 0
         elif name == "v":
             self.buffer = []
         elif name == "row":
             r = attrs.get("r")
-            self.row = int(r) if r is not None and r.isdigit() and 1 <= int(r) <= MAX_ROW else self.row + 1
+            number = _small_whole(r)
+            self.row = number if number is not None and 1 <= number <= MAX_ROW else self.row + 1
             self.column = 0
         elif name == "is":
             self.in_inline = True
@@ -522,7 +530,8 @@ class _SheetReader:
                     return Bad("D007", f"the cell is formatted as a date but holds {number}, outside the calendar")
             return number
         if kind == "s":
-            index = int(v) if v.strip().isdigit() else -1
+            index = _small_whole(v)
+            index = -1 if index is None else index
             if not 0 <= index < len(wb.strings):
                 return Bad("D007", f"the cell refers to shared text {abbreviated(v.strip())} but the workbook has "
                            f"{len(wb.strings)}", "the workbook is damaged: open it in Excel and save it again")

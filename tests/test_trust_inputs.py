@@ -268,6 +268,9 @@ def test_a_pk_target_of_nan_and_a_printed_figure_with_40_decimals(catalog, write
     (("n", "12abc"), "error[D006]: the cell holds `12abc`, which is not a number"),
     (("n", "0x10"), "error[D006]: the cell holds `0x10`, which is not a number"),
     (("s", "7"), "error[D007]: the cell refers to shared text 7 but the workbook has 1"),
+    (("s", "\u00b2"), "error[D007]: the cell refers to shared text \u00b2 but the workbook has 1"),  # isdigit, not int
+    (("s", "9" * 5000), "error[D007]: the cell refers to shared text 999999999999999999999999…99999999 (5,000 "
+                        "characters) but the workbook has 1"),
     (("b", "2"), "error[D006]: the cell holds `2`, which is not true or false"),
     (("%", "1e999999"), "error[D012]: `1e999999` has 1000000 digits before the decimal point; at most 18 are "
                         "kept exactly"),
