@@ -213,7 +213,7 @@ def _year(doc: PkDocument, text: str, line: int, problems: list[Diagnostic], at:
     text = text.strip()
     if not text:
         return
-    if len(text) != 4 or not text.isdigit():
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):  # '²' is a digit to isdigit, not to int
         shown = text if len(text) <= 12 else text[:10] + "…"
         problems.append(Diagnostic("P011", ERROR, f"`{shown}` is not a year", at or doc.file, line, 1, 0,
                                    hint="write the year with four digits, e.g. 2024"))

@@ -632,7 +632,8 @@ def test_a_long_line_is_shown_around_its_caret():
     assert short[1:] == [" 1 | abc", "   |  ^"]
 
 
-def test_a_pk_year_that_is_not_four_digits_is_a_finding_at_its_row(catalog, write, kinerja):
-    pk = write("pk.csv", "indicator;target;year\nS1.ikm;4;20024\nS1.p;90;2024\n")
+@pytest.mark.parametrize("year", ["20024", "202\u00b2"])
+def test_a_pk_year_that_is_not_four_digits_is_a_finding_at_its_row(catalog, write, kinerja, year):
+    pk = write("pk.csv", f"indicator;target;year\nS1.ikm;4;{year}\nS1.p;90;2024\n")
     code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
-    assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `20024` is not a year"])
+    assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `{year}` is not a year"])
