@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kinerja_dsl.catalog import Rounding, TargetSpec, UndefinedValue
+from kinerja_dsl.catalog import TargetSpec, UndefinedValue
 
 
 HUNDRED = Decimal(100)

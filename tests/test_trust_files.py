@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import ROOT
 from kinerja_dsl import loader
 from kinerja_dsl.formatter import format_file
-from kinerja_dsl.loader import MAX_FILE_BYTES, read_bytes, read_text
+from kinerja_dsl.loader import MAX_FILE_BYTES, read_bytes
 from kinerja_dsl.parser import parse
 
 MINI = '''field a "A" count
