@@ -112,7 +112,13 @@ class Rounding:
         if self.mode == "none":
             return lambda x: x
         quantum, mode = self.quantum, self.decimal_mode
-        return lambda x: quantized(x, quantum, mode)
+
+        def apply(x: Decimal) -> Decimal:
+            try:  # the common case without a second call; `quantized` only past the context's digits
+                return x.quantize(quantum, rounding=mode)
+            except InvalidOperation:
+                return quantized(x, quantum, mode)
+        return apply
 
     def __str__(self) -> str:
         return "none" if self.mode == "none" else f"{self.mode} {self.places}"
