@@ -33,21 +33,11 @@ def abbreviated(text: str, width: int = 40) -> str:
     return text if len(text) <= width else f"{text[:24]}…{text[-8:]} ({len(text):,} characters)"
 
 
-def unrepresentable(value: Decimal) -> str | None:
-    """catalog.out_of_range, in time linear in the digits: trailing zeros (a million of them in
-    a hostile cell) are cut from the text at once before the shared rule looks at the value."""
-    sign, digits, exponent = value.as_tuple()
-    if isinstance(exponent, int) and len(digits) > 64 and digits[-1] == 0:
-        kept = "".join(map(str, digits)).rstrip("0") or "0"
-        value = Decimal((sign, tuple(map(int, kept)), exponent + len(digits) - len(kept)))
-    return out_of_range(value)
-
-
 def exact(value: Decimal, text: str | None = None) -> Decimal:
     """`value` when the engine keeps it exactly (catalog.out_of_range: finite, at most 18 digits on
     each side of the point), else NotationError D012: every reader checks a number where it
     enters, so evaluation only ever sees representable numbers."""
-    why = unrepresentable(value)
+    why = out_of_range(value)
     if why is not None:
         shown = abbreviated(text if text is not None else str(value))
         raise NotationError(f"`{shown}` {why}", code="D012",

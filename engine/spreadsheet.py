@@ -26,12 +26,13 @@ from xml.parsers import expat
 
 from pydantic import BeforeValidator, Field, create_model
 
+from kinerja_dsl.catalog import out_of_range
 from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
 from kinerja_dsl.loader import read_bytes, read_text
 
 from .data import (_COLUMNS, PERIOD_HINT, ROOT, Dataset, Schema, _put_raw, is_blank, load_toml, unknown_locale,
                    validated)
-from .numbers import abbreviated, unrepresentable
+from .numbers import abbreviated
 from .periods import Period, PeriodError
 from .tables import FORMULA_STARTS
 
@@ -253,14 +254,14 @@ def _decimal(text: str, number_format: str):
         value = Decimal(repr(double)) if math.isfinite(double) else exact
     else:
         value = exact
-    why = unrepresentable(value)
+    why = out_of_range(value)
     if why is None and "%" in (number_format or ""):  # checked first: 1e999999 × 100 would overflow
         value = (value * 100).normalize()
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
-        why = unrepresentable(value)
+        why = out_of_range(value)
     if why is not None:
-        percent = " (as a percentage)" if unrepresentable(exact) is None and "%" in (number_format or "") else ""
-        return Bad("D012", f"`{abbreviated(t)}`{percent} {unrepresentable(exact) or why}",
+        percent = " (as a percentage)" if out_of_range(exact) is None and "%" in (number_format or "") else ""
+        return Bad("D012", f"`{abbreviated(t)}`{percent} {out_of_range(exact) or why}",
                    "correct the value; a blank cell means missing")
     return value
 

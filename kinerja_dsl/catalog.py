@@ -63,12 +63,12 @@ def out_of_range(x: Decimal) -> str | None:
         return "is not a finite number"
     if x.is_zero():
         return None
-    _, digits, exponent = x.as_tuple()  # not normalize(): it rounds to the context's precision
-    while len(digits) > 1 and digits[-1] == 0:
-        digits, exponent = digits[:-1], exponent + 1
-    while len(digits) > 1 and digits[0] == 0:
-        digits = digits[1:]
-    integer_digits = len(digits) + exponent
+    # the exact tuple, not normalize() (which rounds to the context's precision); trailing zeros
+    # are counted in one pass, so a cell of a million zeros costs linear time
+    _, digits, exponent = x.as_tuple()
+    significant = len(bytes(digits).rstrip(b"\0"))
+    exponent += len(digits) - significant
+    integer_digits = significant + exponent
     if integer_digits > MAX_INTEGER_DIGITS:
         return f"has {integer_digits} digits before the decimal point; at most {MAX_INTEGER_DIGITS} are kept exactly"
     if -exponent > MAX_DECIMAL_PLACES:
