@@ -62,6 +62,8 @@ class Figure:
     consistent: bool | None
     file_line: int                                          # the [[figure]] line
     key_lines: dict[str, int] = field(default_factory=dict)  # the line of each key, for findings
+    value: Decimal | None = None                            # the printed number, read once
+    places: int = 0                                         # and its decimal places
 
 
 def _as_printed(value):
@@ -99,21 +101,6 @@ class Published(Schema):
     figure: list[PublishedFigure] = []
 
 
-def _printed_out_of_range(text: str) -> NotationError | None:
-    """D012 when the printed number cannot be kept exactly in either notation (40 decimals)."""
-    m = _LEADING_NUMBER.match(text)
-    if m is None:
-        return None
-    refused = None
-    for locale in ("id", "en"):
-        try:
-            parse_number(m.group(1).rstrip(".,"), locale)
-            return None
-        except NotationError as err:
-            refused = err if err.code == "D012" else refused
-    return refused
-
-
 def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
     """The published figures; every violation of the layout is a diagnostic at its line."""
     path = Path(path)
@@ -130,33 +117,38 @@ def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
     figures = []
     for k, item in enumerate(published.figure):
         where = lines.line("figure", k)
-        refused = _printed_out_of_range(item.printed)
+        value, places, refused = _printed_number(item.printed)
         if refused is not None:
             problems.append(Diagnostic("D012", "error", f"the printed figure {refused}", file,
                                        lines.line("figure", k, "printed"), 1, 0, hint=refused.hint))
             continue
         figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
-                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure")}))
+                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure")},
+                              value, places))
     return doc.get("meta", {}), figures, problems
 
 
 _LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
 
 
-def _printed_number(text: str) -> tuple[Decimal | None, int]:
-    """The number a report printed ("91,59%%", "3,1 indeks", "3.88"), and its decimal places."""
+def _printed_number(text: str) -> tuple[Decimal | None, int, NotationError | None]:
+    """The number a report printed ("91,59%%", "3,1 indeks", "3.88") and its decimal places; and,
+    when neither notation reads it because it is beyond what the engine keeps exactly (40
+    decimals), that refusal (D012). A text with no number has none of the three."""
     m = _LEADING_NUMBER.match(text)
     if not m:
-        return None, 0
+        return None, 0, None
     s = m.group(1).rstrip(".,")
+    refused = None
     for locale in ("id", "en"):
         try:
             value = parse_number(s, locale)
-        except NotationError:
+        except NotationError as err:
+            refused = err if err.code == "D012" else refused
             continue
         mark = "," if locale == "id" else "."
-        return value, len(s.split(mark, 1)[1]) if mark in s else 0
-    return None, 0
+        return value, len(s.split(mark, 1)[1]) if mark in s else 0, None
+    return None, 0, refused
 
 
 def _decimals(n: int) -> str:
@@ -346,18 +338,16 @@ def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diag
 
 
 def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> AuditReport:
-    parsed = {id(f): _printed_number(f.printed) for f in figures}
     printed_capaian: dict[tuple[str, str, str], list[Decimal]] = {}
     for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
-        value = parsed[id(f)][0]
-        if value is not None and f.measure == "capaian":
-            printed_capaian.setdefault((f.level, f.id, f.measure), []).append(value)
+        if f.value is not None and f.measure == "capaian":
+            printed_capaian.setdefault((f.level, f.id, f.measure), []).append(f.value)
     look = _Lookup(ev, printed_capaian)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
     for f in figures:
         x = look.get(f)
-        printed, places = parsed[id(f)]
+        printed, places = f.value, f.places
         if printed is None or x is None:
             same = printed is None and x is None
             rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
