@@ -59,20 +59,12 @@ class Period:
             return range(3 * self.number - 2, 3 * self.number + 1)
         return range(self.number, self.number + 1)
 
-    def subperiods(self) -> list[list["Period"]]:
-        """Candidate breakdowns, coarsest first: e.g. a year -> semesters, quarters, months."""
-        out = []
-        months = self.months()
-        for kind, size in (("semester", 6), ("quarter", 3), ("month", 1)):
-            if _SIZE[self.kind] <= size:
-                continue
-            parts = [Period(self.year, kind, (m - 1) // size + 1) for m in months if (m - 1) % size == 0]
-            out.append(parts)
-        return out
-
     def inside(self) -> list["Period"]:
         """Every period strictly inside this one, coarsest first: a year's semesters, quarters, months."""
-        return [p for parts in self.subperiods() for p in parts]
+        months = self.months()
+        return [Period(self.year, kind, (m - 1) // size + 1)
+                for kind, size in (("semester", 6), ("quarter", 3), ("month", 1)) if size < self.size
+                for m in months if (m - 1) % size == 0]
 
     def overlaps(self, other: "Period") -> bool:
         """Whether the two share a month (periods are aligned, so one then contains the other)."""
