@@ -338,14 +338,11 @@ def _input_files(loaded, args) -> list[tuple[str, object]]:
 def _out_names_an_input(command: str, out, inputs) -> bool:
     """Whether --out is one of the inputs (compared after symlinks, and by device and inode for
     hard links): writing it would destroy the data it was computed from. Says so (usage error)."""
-    out_real = os.path.realpath(out)
     for role, path in inputs:
-        same = os.path.realpath(path) == out_real
-        if not same:
-            try:
-                same = os.path.samefile(path, out)
-            except (OSError, ValueError):
-                same = False
+        try:
+            same = os.path.samefile(path, out)  # follows symlinks; a hard link is the same inode
+        except (OSError, ValueError):  # --out does not exist yet: it cannot be an input
+            same = False
         if same:
             print(f"kinerja {command}: --out `{out}` is an input ({role} `{path}`); nothing was written",
                   file=sys.stderr)

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from . import ast
 from .catalog import out_of_range
-from .diagnostics import WARNING, Diagnostic, at, did_you_mean
+from .diagnostics import WARNING, Diagnostic, at, did_you_mean, source_lines
 from .model import Model
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS,
                          allowed_values, canonical_value)
@@ -741,7 +741,7 @@ class ControlCharacters(Rule):
         for f in model.files:
             if not _CONTROL.search(f.source):
                 continue
-            for number, line in enumerate(f.source.split("\n"), start=1):
+            for number, line in enumerate(source_lines(f.source), start=1):
                 if not _CONTROL.search(line):
                     continue
                 for token in _STRING_OR_COMMENT.finditer(line):
