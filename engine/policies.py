@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kinerja_dsl.catalog import TargetSpec, UndefinedValue
+from kinerja_dsl.catalog import Catalog, Indicator, Policy, TargetSpec, UndefinedValue
 
 
 HUNDRED = Decimal(100)
@@ -79,3 +79,30 @@ def limit(value: Decimal, cap: Decimal | None, floor: Decimal | None) -> tuple[D
     if floor is not None and value < floor:
         return floor, f"raised to the floor {_n(floor)}"
     return value, None
+
+
+def _declared(p: Policy) -> dict[str, str]:
+    """Every policy of `p` as "value (origin)": the one summary the eval JSON header (catalog) and
+    each indicator's `policy` carry, so the two cannot drift."""
+    def said(declared) -> str:
+        value = declared.value
+        shown = "none" if value is None else getattr(value, "id", value)
+        return f"{shown} ({declared.origin})"
+    return {"cap": said(p.cap), "floor": said(p.floor), "nihil": said(p.nihil),
+            "lower_formula": said(p.lower_formula), "round": said(p.round),
+            "round_realisasi": said(p.round_realisasi), "rollup": said(p.rollup),
+            "unreported": said(p.unreported), "bands": said(p.bands)}
+
+
+def policy_summary(ind: Indicator) -> dict[str, str]:
+    """An indicator's policies after its own overrides, each with the rule that set it."""
+    return _declared(ind.policy)
+
+
+def catalog_policy_summary(catalog: Catalog) -> dict[str, str]:
+    """The catalog's policies and aggregations: the eval JSON header."""
+    out = _declared(catalog.policy)
+    for level, agg in catalog.aggregation.items():
+        rounded = " rounded" if agg.rounded else ""
+        out[f"aggregate {level}"] = f"{agg.method} of {agg.source}{rounded} ({agg.origin})"
+    return out

@@ -6,14 +6,22 @@ order is the declaration order, so two runs on the same input are byte-identical
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from .numbers import plain
 
-# incomplete: a value rolled up from sub-periods (or offices below) lacks some of them
-Status = Literal["ok", "nihil", "missing", "incomplete", "error"]
+
+
+class Status(StrEnum):
+    """What became of one indicator's evaluation."""
+    OK = "ok"
+    NIHIL = "nihil"            # 0/0, treated by the nihil rule
+    MISSING = "missing"        # a field, a target or a referenced value has no value
+    INCOMPLETE = "incomplete"  # a value rolled up from sub-periods (or offices below) lacks some of them
+    ERROR = "error"            # the declared rules give no value (nihil `error`, target 0, out of range)
 
 # A Decimal that JSON writes with `plain`: pydantic's own str() would give "1E-30" or "1.500E+5".
 Exact = Annotated[Decimal, PlainSerializer(plain, return_type=Optional[str], when_used="json")]

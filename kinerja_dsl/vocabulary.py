@@ -5,6 +5,8 @@ allowed where, which values it takes) and the formatter (canonical spelling).
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 # Grammar keywords: canonical spelling -> aliases accepted by grammar/kinerja.lark.
 KEYWORDS = {
     "include": ("sertakan",), "extends": ("turunan",), "policy": ("kebijakan",),
@@ -39,30 +41,109 @@ def canonical_key(word: str) -> str:
     return _SETTING_ALIAS.get(word, word)
 
 
+# Enumerated values. Each is a StrEnum, so a value compares equal to its canonical word
+# ("higher" == Direction.HIGHER) and JSON writes the word.
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    STABILIZE = "stabilize"
+
+
+class Nihil(StrEnum):
+    """What 0/0 (no cases) counts as."""
+    ACHIEVED = "achieved"
+    EXCLUDED = "excluded"
+    ZERO = "zero"
+    ERROR = "error"
+
+
+class Rollup(StrEnum):
+    """How a field's sub-periods make the period."""
+    SUM = "sum"
+    AVERAGE = "average"
+    LAST = "last"
+
+
+class Unreported(StrEnum):
+    """What an office below that gave `-` counts as in a roll-up over offices."""
+    EXCLUDED = "excluded"
+    ZERO = "zero"
+
+
+class LowerFormula(StrEnum):
+    TWO_T_MINUS_R = "two_t_minus_r"
+    T_OVER_R = "t_over_r"
+
+
+class RoundMode(StrEnum):
+    HALF_UP = "half_up"
+    TRUNCATE = "truncate"
+    NONE = "none"
+
+
+class AggregateLevel(StrEnum):
+    SASARAN = "sasaran"
+    OFFICE = "office"
+    OVERALL = "overall"
+
+
+class AggregateMethod(StrEnum):
+    MEAN = "mean"
+    WEIGHTED = "weighted"
+
+
+class AggregateSource(StrEnum):
+    INDICATORS = "indicators"
+    SASARAN = "sasaran"
+    OFFICE = "office"
+
+
+class Combine(StrEnum):
+    WEIGHTED_SUM = "weighted_sum"
+    MEAN = "mean"
+
+
+class FieldKind(StrEnum):
+    COUNT = "count"
+    AMOUNT = "amount"
+    NUMBER = "number"
+    PERCENT = "percent"
+    SCORE = "score"
+
+
+class Iku(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
 # Enumerated values: canonical -> aliases.
-VALUES = {
-    "direction": {"higher": ("naik", "maximize"), "lower": ("turun", "minimize"),
-                  "stabilize": ("stabil",)},
-    "nihil": {"achieved": ("tercapai",), "excluded": ("dikecualikan",), "zero": ("nol",),
-              "error": ("galat",)},
-    "rollup": {"sum": ("jumlah",), "average": ("rata_rata",), "last": ("terakhir",)},
-    "unreported": {"excluded": ("dikecualikan",), "zero": ("nol",)},
-    "lower_formula": {"two_t_minus_r": (), "t_over_r": ()},
-    "round_mode": {"half_up": ("bulat",), "truncate": ("potong",), "none": ("tidak",)},
-    "aggregate_level": {"sasaran": (), "office": ("satker",), "overall": ("keseluruhan",)},
-    "aggregate_method": {"mean": ("rata_rata",), "weighted": ("tertimbang",)},
-    "aggregate_source": {"indicators": ("indikator",), "sasaran": (), "office": ("satker",)},
-    "combine": {"weighted_sum": ("jumlah_tertimbang",), "mean": ("rata_rata",)},
-    "field_kind": {"count": ("jumlah",), "amount": ("nominal",), "number": ("angka",),
-                   "percent": ("persen",), "score": ("skor",)},
-    "iku": {"yes": ("ya",), "no": ("tidak",)},
+VALUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "direction": {Direction.HIGHER: ("naik", "maximize"), Direction.LOWER: ("turun", "minimize"),
+                  Direction.STABILIZE: ("stabil",)},
+    "nihil": {Nihil.ACHIEVED: ("tercapai",), Nihil.EXCLUDED: ("dikecualikan",), Nihil.ZERO: ("nol",),
+              Nihil.ERROR: ("galat",)},
+    "rollup": {Rollup.SUM: ("jumlah",), Rollup.AVERAGE: ("rata_rata",), Rollup.LAST: ("terakhir",)},
+    "unreported": {Unreported.EXCLUDED: ("dikecualikan",), Unreported.ZERO: ("nol",)},
+    "lower_formula": {LowerFormula.TWO_T_MINUS_R: (), LowerFormula.T_OVER_R: ()},
+    "round_mode": {RoundMode.HALF_UP: ("bulat",), RoundMode.TRUNCATE: ("potong",), RoundMode.NONE: ("tidak",)},
+    "aggregate_level": {AggregateLevel.SASARAN: (), AggregateLevel.OFFICE: ("satker",),
+                        AggregateLevel.OVERALL: ("keseluruhan",)},
+    "aggregate_method": {AggregateMethod.MEAN: ("rata_rata",), AggregateMethod.WEIGHTED: ("tertimbang",)},
+    "aggregate_source": {AggregateSource.INDICATORS: ("indikator",), AggregateSource.SASARAN: (),
+                         AggregateSource.OFFICE: ("satker",)},
+    "combine": {Combine.WEIGHTED_SUM: ("jumlah_tertimbang",), Combine.MEAN: ("rata_rata",)},
+    "field_kind": {FieldKind.COUNT: ("jumlah",), FieldKind.AMOUNT: ("nominal",), FieldKind.NUMBER: ("angka",),
+                   FieldKind.PERCENT: ("persen",), FieldKind.SCORE: ("skor",)},
+    "iku": {Iku.YES: ("ya",), Iku.NO: ("tidak",)},
 }
 
 BAND_PRESET_NAMES = ("lkjip", "ikpa", "sakip")
 
 
 def canonical_value(kind: str, word: str) -> str | None:
-    """The canonical value of an enumerated setting, or None when it is not allowed."""
+    """The canonical value of an enumerated setting (its enum member), or None when it is not allowed."""
     for value, aliases in VALUES[kind].items():
         if word == value or word in aliases:
             return value
