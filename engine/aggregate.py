@@ -19,7 +19,7 @@ from decimal import Decimal, localcontext
 
 from kinerja_dsl.catalog import Aggregation, Catalog
 
-from .evaluate import PRECISION
+from .policies import PRECISION
 from .results import AggregateResult, IndicatorResult
 
 ZERO = Decimal(0)

@@ -1,7 +1,7 @@
-"""The declared policies at work: capaian by direction, cap and floor, bands.
+"""The declared policies at work: capaian by direction, cap and floor, and their summary.
 
-Each function returns the value and a short text of the formula with the numbers
-substituted, so `explain` can show exactly what was computed.
+Each rule returns its value and which case of it applied (structured, so `explain` can say
+exactly what was computed; the words are made by engine/narrate.py).
 
 Rounding is the catalog's `Rounding.apply`: half-up away from zero (−2,505 -> −2,51) or
 truncation toward zero, at any magnitude the bounded inputs can produce (a capaian of about
@@ -13,71 +13,75 @@ from decimal import Decimal
 
 from kinerja_dsl.catalog import Catalog, Indicator, Policy, TargetSpec, UndefinedValue
 
+from .results import CapaianCase
+
 
 HUNDRED = Decimal(100)
 TWO = Decimal(2)
+PRECISION = 34  # significant digits of every evaluation and mean (Decimal's context)
 
 
-def _n(x: Decimal) -> str:
-    return f"{x.normalize():f}" if x == x.to_integral_value() else f"{x:f}"
-
-
-def capaian(direction: str, lower_formula: str, realisasi: Decimal, target: TargetSpec) -> tuple[Decimal, str]:
-    """Achievement in % of the target, by the indicator's direction."""
+def capaian(direction: str, lower_formula: str, realisasi: Decimal, target: TargetSpec) -> tuple[Decimal, CapaianCase]:
+    """Achievement in % of the target, by the indicator's direction, and which case decided it."""
     r = realisasi
+
+    def case(situation: str, formula: str, bound: Decimal) -> CapaianCase:
+        return CapaianCase(direction, situation, formula, r, bound, target.text)
+
     if target.is_range:
         low, high = target.low, target.high
-        if direction == "stabilize":
-            if low <= r <= high:
-                return HUNDRED, f"{_n(r)} is inside {target.text}: 100"
-            if r < low:
-                return _ratio(r, low, f"below {target.text}: R / lower")
-            return _two_t(high, r, f"above {target.text}: (2 × upper − R) / upper")
         if low <= r <= high:
-            return HUNDRED, f"{_n(r)} is inside {target.text}: 100"
+            return HUNDRED, case("inside", "inside", low)
+        side, bound = ("above", high) if r > high else ("below", low)
+        if direction == "stabilize":
+            if side == "below":
+                return _ratio(r, low), case(side, "r_over_t", low)
+            return _two_t(high, r), case(side, "two_t", high)
         if direction == "lower":
-            bound = high if r > high else low
-            return _lower(lower_formula, r, bound, f"{'above' if r > high else 'below'} {target.text}")
-        bound = high if r > high else low
-        return _ratio(r, bound, f"{'above' if r > high else 'below'} {target.text}: R / {'upper' if r > high else 'lower'}")
+            return _lower(lower_formula, r, bound), case(side, _lower_formula(lower_formula), bound)
+        return _ratio(r, bound), case(side, "r_over_t", bound)
     t = target.low
     if direction == "lower":
-        return _lower(lower_formula, r, t, "lower is better")
+        return _lower(lower_formula, r, t), case("lower", _lower_formula(lower_formula), t)
     if direction == "stabilize":
         if r == t:
-            return HUNDRED, f"{_n(r)} equals the target: 100"
+            return HUNDRED, case("stabilize_below", "equal", t)
         if r < t:
-            return _ratio(r, t, "stabilize, below target: R / T")
-        return _two_t(t, r, "stabilize, above target: (2T − R) / T")
-    return _ratio(r, t, "higher is better: R / T")
+            return _ratio(r, t), case("stabilize_below", "r_over_t", t)
+        return _two_t(t, r), case("stabilize_above", "two_t", t)
+    return _ratio(r, t), case("higher", "r_over_t", t)
 
 
-def _ratio(r: Decimal, t: Decimal, label: str) -> tuple[Decimal, str]:
+def _lower_formula(formula: str) -> str:
+    return "t_over_r" if formula == "t_over_r" else "two_t"
+
+
+def _ratio(r: Decimal, t: Decimal) -> Decimal:
     if not t:
         raise UndefinedValue("the target is 0, so R / T has no value")
-    return r / t * HUNDRED, f"{label} × 100 = {_n(r)} / {_n(t)} × 100"
+    return r / t * HUNDRED
 
 
-def _two_t(t: Decimal, r: Decimal, label: str) -> tuple[Decimal, str]:
+def _two_t(t: Decimal, r: Decimal) -> Decimal:
     if not t:
         raise UndefinedValue("the target is 0, so (2T − R) / T has no value")
-    return (TWO * t - r) / t * HUNDRED, f"{label} × 100 = (2 × {_n(t)} − {_n(r)}) / {_n(t)} × 100"
+    return (TWO * t - r) / t * HUNDRED
 
 
-def _lower(formula: str, r: Decimal, t: Decimal, label: str) -> tuple[Decimal, str]:
+def _lower(formula: str, r: Decimal, t: Decimal) -> Decimal:
     if formula == "t_over_r":
         if not r:
             raise UndefinedValue("realisasi is 0, so T / R has no value")
-        return t / r * HUNDRED, f"{label}: T / R × 100 = {_n(t)} / {_n(r)} × 100"
-    return _two_t(t, r, f"{label}: (2T − R) / T")
+        return t / r * HUNDRED
+    return _two_t(t, r)
 
 
 def limit(value: Decimal, cap: Decimal | None, floor: Decimal | None) -> tuple[Decimal, str | None]:
-    """Apply the declared cap and floor; says what changed, or None."""
+    """Apply the declared cap and floor; says which changed it ("capped", "floored") or None."""
     if cap is not None and value > cap:
-        return cap, f"capped at {_n(cap)}"
+        return cap, "capped"
     if floor is not None and value < floor:
-        return floor, f"raised to the floor {_n(floor)}"
+        return floor, "floored"
     return value, None
 
 

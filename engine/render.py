@@ -14,6 +14,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .narrate import node_text, step_text
 from .numbers import format_number, localized, shown
 from .results import Evaluation, IndicatorResult
 
@@ -210,7 +211,7 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
     console.print(Text(f"  periode {r.period}, satuan {r.unit or '-'}, arah {r.direction}, "
                        f"target {_target(r, locale)}"))
     for i, s in enumerate(r.steps, start=1):
-        console.print(Text(f"  {i}. {s.step}: ", style="bold") + Text(localized(s.detail, locale)))
+        console.print(Text(f"  {i}. {s.step}: ", style="bold") + Text(step_text(s, locale)))
         if s.rule:  # which declaration decided this step, on a line of its own
             console.print(Text(f"     rule: {s.rule}", style="dim"))
     if r.components:
@@ -220,7 +221,7 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
             name = Text("  " * depth + c.path.rsplit("/", 1)[-1], style="bold" if c.kind == "group" else "")
             rows.append([name, display(c.weight * 100, locale, 2) + "%" if c.weight is not None else "-",
                          display(c.value, locale, 4 if c.value is not None and c.kind == "component" else 3),
-                         Text(localized(c.detail, locale))])
+                         Text(node_text(c, locale))])
         console.print(_table("Komponen indeks", [
             ("Komponen", "wrap"), ("Bobot", "number"), ("Nilai", "number"), ("Perhitungan", "wrap")],
             rows, console.width))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, NamedTuple, Optional
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from .numbers import plain
 
@@ -31,13 +31,55 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, ser_json_inf_nan="null")
 
 
-class Step(_Model):
-    """One step of a computation, with the numbers substituted and the rule that applied."""
+class Op(StrEnum):
+    """The operations of an indicator's evaluation, in the order they happen."""
+    DATA = "data"                      # a field rolled up over offices or periods
+    NUMERATOR = "numerator"
+    DENOMINATOR = "denominator"
+    REALISASI = "realisasi"            # given, ratio × scale, value × scale, or the index
+    NIHIL = "nihil"                    # 0/0 treated by the nihil rule
+    ROUND_REALISASI = "round realisasi"
+    CAPAIAN = "capaian"                # by direction (CapaianCase)
+    CAP_FLOOR = "cap/floor"
+    ROUND = "round"
+    PREDIKAT = "predikat"
 
-    step: str
-    detail: str
+
+class CapaianCase(NamedTuple):
+    """Which formula gave a capaian: `situation` higher | lower | stabilize_below | stabilize_above
+    | below | above (a range target) | inside; `formula` r_over_t | two_t | t_over_r | inside | equal."""
+
+    direction: str
+    situation: str
+    formula: str
+    realisasi: Decimal
+    bound: Decimal      # the target, or the range bound compared with
+    target_text: str
+
+
+class NodeCase(StrEnum):
+    """What became of one group or component of a composite index."""
+    NOT_COMPUTED = "not_computed"    # a group whose computation stopped below it
+    COMPONENT = "component"
+    GROUP = "group"
+    NIHIL = "nihil"
+    NIHIL_ERROR = "nihil_error"
+    MISSING = "missing"
+    FAILED = "failed"
+    GROUP_MISSING = "group_missing"
+    ALL_EXCLUDED = "all_excluded"
+
+
+class Step(_Model):
+    """One step of a computation: the operation, its output, the declaration that decided it,
+    and its facts (inputs), which engine/narrate.py words: `detail` is its English sentence
+    (the JSON contract), `narrate.step_text(step, locale)` any other."""
+
+    step: Op
+    detail: str = ""
     value: Optional[Exact] = None
     rule: Optional[str] = None  # where the rule was declared, e.g. "policy at catalog.kin:5"
+    facts: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
 
 class NodeResult(_Model):
@@ -54,7 +96,8 @@ class NodeResult(_Model):
     nihil: Optional[str] = None    # the treatment applied when the component met 0/0
     missing: list[str] = []        # data fields a component has no value for (then value is None)
     capped: bool = False
-    detail: str = ""
+    detail: str = ""               # narrate.node_text in English, as for Step
+    facts: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
 
 class IndicatorResult(_Model):

@@ -17,6 +17,7 @@ from kinerja_dsl.catalog import quantized
 
 from .numbers import format_number, localized, shown
 from .periods import Period
+from .results import Op
 
 Cell = str | int | Decimal | None
 
@@ -50,8 +51,9 @@ def _target(r) -> Cell:
     return r.target_text
 
 
-def _step(r, name: str) -> Decimal | None:
-    return next((s.value for s in r.steps if s.step == name), None)
+def _step(r, op: Op) -> Decimal | None:
+    """The value an operation of the evaluation gave (the pagu is a budget line's denominator)."""
+    return next((s.value for s in r.steps if s.step == op), None)
 
 
 def budget_lines(ev, catalog) -> list:
@@ -105,7 +107,7 @@ def lkjip_tables(ev, catalog) -> list[Table]:
         s = sasaran.get(ind.budget_of) if ind is not None and ind.budget_of else None
         capaian = s.capaian_exact if s is not None else None
         efisiensi = capaian - r.realisasi if capaian is not None and r.realisasi is not None else None
-        anggaran.rows.append([n, r.id, r.label, _step(r, "denominator"), _step(r, "numerator"),
+        anggaran.rows.append([n, r.id, r.label, _step(r, Op.DENOMINATOR), _step(r, Op.NUMERATOR),
                               _percent(r.realisasi), s.id if s else None, _number(s.capaian) if s else None,
                               _percent(efisiensi)])
     return [indikator, per_sasaran, overall, anggaran]
