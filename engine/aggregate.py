@@ -89,13 +89,18 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, 
     offices = []
     office_agg = aggs["office"]
     office_weight: dict[str, Decimal] = {}
+    own: dict[str | None, list] = {}  # each office's own items, grouped once
+    if office_agg.source == "sasaran":
+        for s in sasaran:
+            own.setdefault(catalog.sasaran[s.id].office, []).append(s)
+        weights = sas_weights
+    else:
+        for r in results:
+            if r.sasaran:
+                own.setdefault(r.office, []).append(r)
+        weights = ind_weights
     for office in catalog.offices.values():
-        if office_agg.source == "sasaran":
-            items = [s for s in sasaran if catalog.sasaran[s.id].office == office.id]
-            weights = sas_weights
-        else:
-            items = [r for r in results if r.office == office.id and r.sasaran]
-            weights = ind_weights
+        items = own.get(office.id)
         if items:
             row = _mean("office", office.id, office.label, items, office_agg, catalog, weights)
             offices.append(row)
