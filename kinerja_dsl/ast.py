@@ -7,21 +7,41 @@ so the formatter can rewrite Indonesian aliases to the canonical English form.
 """
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
-from typing import Iterable, Union
+from typing import Any, SupportsIndex, TypeVar
 
 from .catalog import quantized
+from .diagnostics import Span as Span  # where every node came from; defined beside the diagnostics that point at it
+from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind, Iku,
+                         LowerFormula, Nihil, Rollup, RoundMode, Unreported, canonical_value)
 
 
-@dataclass(frozen=True)
-class Span:
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+class NotChecked(Exception):
+    """A typed accessor met what the checker rules out (a setting without its value, a word that is
+    not one of its values): the catalog was compiled without passing the checker. A bug, never a
+    finding about the user's file."""
+
+
+E = TypeVar("E", bound=StrEnum)
+
+# The enumerated settings' value kinds in vocabulary.VALUES, by the StrEnum of their values.
+_VALUE_KINDS: dict[type[StrEnum], str] = {
+    Direction: "direction", Nihil: "nihil", Rollup: "rollup", Unreported: "unreported",
+    LowerFormula: "lower_formula", RoundMode: "round_mode", AggregateLevel: "aggregate_level",
+    AggregateMethod: "aggregate_method", AggregateSource: "aggregate_source", Combine: "combine",
+    FieldKind: "field_kind", Iku: "iku",
+}
+
+
+def enum_value(enum_type: type[E], word: str) -> E | None:
+    """The member a word (canonical or an Indonesian alias) names, or None when it names none."""
+    value = canonical_value(_VALUE_KINDS[enum_type], word)
+    return None if value is None else enum_type(value)
 
 
 # ---- expressions -------------------------------------------------------------
@@ -42,41 +62,60 @@ class Name:
 @dataclass(frozen=True)
 class Call:
     function: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     span: Span
+
+    def name_arg(self, position: int) -> str:
+        """The name standing as an argument (`prev(pnbp)`, `capaian(SJ1)`), as the checker requires (E116)."""
+        arg = self.args[position] if position < len(self.args) else None
+        if not isinstance(arg, Name):
+            raise NotChecked(f"`{self.function}` without a name as argument {position + 1}")
+        return arg.id
+
+    def number_arg(self, position: int) -> Decimal:
+        """The number standing as an argument (`prev(pnbp, 4)`), as the checker requires (E116)."""
+        arg = self.args[position] if position < len(self.args) else None
+        if not isinstance(arg, Number):
+            raise NotChecked(f"`{self.function}` without a number as argument {position + 1}")
+        return arg.value
 
 
 @dataclass(frozen=True)
 class Binary:
     op: str  # + - * /
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class Negate:
-    operand: "Expr"
+    operand: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class Compare:
     op: str  # == != >= > <= <
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     span: Span
 
 
 @dataclass(frozen=True)
 class If:
-    condition: "Expr"
-    then: "Expr"
-    otherwise: "Expr"
+    condition: Expr
+    then: Expr
+    otherwise: Expr
     span: Span
 
 
-Expr = Union[Number, Name, Call, Binary, Negate, Compare, If]
+Expr = Number | Name | Call | Binary | Negate | Compare | If
+
+# What each comparison operator means: the compiler's closures and the checker's constant folding.
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+}
 
 
 # ---- exact constants -----------------------------------------------------------
@@ -86,13 +125,14 @@ class ExactDecimal(Decimal):
     (28 digits, as it always has), and sums of weights use `exact`, so three thirds make 100%."""
 
     __slots__ = ("exact",)
+    exact: Fraction
 
-    def __new__(cls, value, exact: Fraction | None = None):
+    def __new__(cls, value: Decimal | str | int, exact: Fraction | None = None) -> ExactDecimal:
         self = super().__new__(cls, value)
         self.exact = Fraction(exact) if exact is not None else Fraction(Decimal(value))
         return self
 
-    def __reduce__(self):
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[type[ExactDecimal], tuple[str, Fraction]]:
         return type(self), (str(self), self.exact)
 
 
@@ -131,6 +171,34 @@ class Arg:
         """`1/0`: a fraction whose denominator is 0 (its value is a placeholder 0; E119)."""
         return self.kind == "fraction" and Decimal(self.text.split("/", 1)[1]) == 0
 
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("number", "fraction")
+
+    @property
+    def number(self) -> Decimal:
+        """The value of a number or fraction argument, as the checker requires where one goes (E111)."""
+        if not self.is_number or not isinstance(self.value, Decimal):
+            raise NotChecked(f"`{self.text}` is not a number")
+        return self.value
+
+    @property
+    def number_or_none(self) -> Decimal | None:
+        """A number, or None for the word `none` (`cap none`)."""
+        return None if self.kind == "name" and self.text == "none" else self.number
+
+    @property
+    def text_value(self) -> str:
+        """A quoted text as the author meant it (escapes read); any other argument as written."""
+        return self.value if self.kind == "string" and isinstance(self.value, str) else self.text
+
+    def as_enum(self, enum_type: type[E]) -> E:
+        """The member of an enumerated setting's value, as the checker requires (E111)."""
+        value = enum_value(enum_type, self.text) if self.kind == "name" else None
+        if value is None:
+            raise NotChecked(f"`{self.text}` is not a {enum_type.__name__}")
+        return value
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -139,6 +207,12 @@ class Setting:
     args: tuple[Arg, ...]
     span: Span
     key_span: Span
+
+    def arg(self, position: int) -> Arg:
+        """An argument the checker requires to be there (its arity check, E111)."""
+        if position >= len(self.args):
+            raise NotChecked(f"`{self.key}` without argument {position + 1}")
+        return self.args[position]
 
 
 @dataclass(frozen=True)
@@ -193,7 +267,7 @@ class Group:
     id: str
     label: str | None
     options: tuple[Setting, ...]
-    children: tuple[Union["Group", Component], ...]
+    children: tuple[Group | Component, ...]
     span: Span
     targets: tuple[Target, ...] = ()  # a sub-index's own targets, printed with its own capaian
 
@@ -201,11 +275,11 @@ class Group:
 @dataclass(frozen=True)
 class Index:
     options: tuple[Setting, ...]
-    children: tuple[Union[Group, Component], ...]
+    children: tuple[Group | Component, ...]
     span: Span
 
 
-IndicatorStatement = Union[Setting, Formula, Target, Range, Index]
+IndicatorStatement = Setting | Formula | Target | Range | Index
 
 
 # ---- declarations ------------------------------------------------------------
@@ -318,11 +392,12 @@ class PkTarget:
 @dataclass(frozen=True)
 class Agreement:
     label: str | None
-    body: tuple[Union[Setting, PkTarget], ...]
+    body: tuple[Setting | PkTarget, ...]
     span: Span
 
 
-Declaration = Union[Include, Policy, FieldDecl, Office, Sasaran, Indicator, BandSet, Agreement]
+Declaration = Include | Policy | FieldDecl | Office | Sasaran | Indicator | BandSet | Agreement
+NamedDeclaration = FieldDecl | Office | Sasaran | Indicator | BandSet  # those with an id: one namespace per kind
 
 
 @dataclass(frozen=True)
@@ -342,7 +417,7 @@ class CatalogFile:
 
 # ---- traversal ---------------------------------------------------------------------
 
-def children(node) -> tuple:
+def children(node: Expr) -> tuple[Expr, ...]:
     """Sub-expressions of an expression node."""
     if isinstance(node, (Binary, Compare)):
         return (node.left, node.right)
@@ -355,7 +430,7 @@ def children(node) -> tuple:
     return ()
 
 
-def walk(expr):
+def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of an expression, iteratively (deep expressions must not recurse)."""
     stack = [expr]
     while stack:
@@ -364,7 +439,7 @@ def walk(expr):
         stack.extend(reversed(children(node)))
 
 
-def nesting(expr) -> tuple[int, int]:
+def nesting(expr: Expr) -> tuple[int, int]:
     """(nesting depth, height) of an expression, iteratively.
 
     The nesting depth counts the levels a reader opens: a call's arguments, an `if`'s parts, and
@@ -373,7 +448,7 @@ def nesting(expr) -> tuple[int, int]:
     one level however long it is. The height counts every node on the longest path, which is
     what the recursive readers of the tree (compiler, formatter) spend their stack on."""
     deepest = highest = 0
-    stack = [(expr, 1, 1)]
+    stack: list[tuple[Expr, int, int]] = [(expr, 1, 1)]
     while stack:
         node, depth, height = stack.pop()
         deepest, highest = max(deepest, depth), max(highest, height)
@@ -387,7 +462,7 @@ def nesting(expr) -> tuple[int, int]:
     return deepest, highest
 
 
-def index_nodes(node):
+def index_nodes(node: Index | Group) -> Iterator[Group | Component]:
     """Every group and component below an index or group."""
     for child in node.children:
         yield child
@@ -395,7 +470,7 @@ def index_nodes(node):
             yield from index_nodes(child)
 
 
-def indicator_exprs(ind: Indicator):
+def indicator_exprs(ind: Indicator) -> Iterator[Expr]:
     """Every expression of an indicator: formulas and index components."""
     for s in ind.body:
         if isinstance(s, Formula):
@@ -404,3 +479,46 @@ def indicator_exprs(ind: Indicator):
             for node in index_nodes(s):
                 if isinstance(node, Component):
                     yield node.expr
+
+
+# ---- canonical text ------------------------------------------------------------------
+
+_PRECEDENCE = {"+": 2, "-": 2, "*": 3, "/": 3}
+
+
+def _precedence(e: Expr) -> int:
+    if isinstance(e, If):
+        return 0
+    if isinstance(e, Compare):
+        return 1
+    if isinstance(e, Binary):
+        return _PRECEDENCE[e.op]
+    if isinstance(e, Negate):
+        return 4
+    return 5
+
+
+def expression(e: Expr) -> str:
+    """An expression with the fewest parentheses that keep its meaning: what `fmt` writes, and the
+    formula text the compiled catalog carries for explanations and diffs."""
+    if isinstance(e, Number):
+        return e.text
+    if isinstance(e, Name):
+        return e.id
+    if isinstance(e, Call):
+        return f"{e.function}(" + ", ".join(expression(a) for a in e.args) + ")"
+    if isinstance(e, Negate):
+        inner = expression(e.operand)
+        return f"-{inner}" if _precedence(e.operand) >= 4 else f"-({inner})"
+    if isinstance(e, If):
+        return f"if {expression(e.condition)} then {_wrapped(e.then, 1)} else {expression(e.otherwise)}"
+    if isinstance(e, Compare):
+        return f"{_wrapped(e.left, 2)} {e.op} {_wrapped(e.right, 2)}"
+    precedence = _PRECEDENCE[e.op]
+    # left-associative: a - (b - c) keeps its parentheses
+    return f"{_wrapped(e.left, precedence)} {e.op} {_wrapped(e.right, precedence + 1)}"
+
+
+def _wrapped(e: Expr, minimum: int) -> str:
+    text = expression(e)
+    return f"({text})" if _precedence(e) < minimum else text

@@ -7,9 +7,13 @@ the engine decides what they mean under the declared policy.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from typing import Any, Callable, Mapping, Protocol
+from typing import Generic, Literal, Protocol, TypeVar
+
+from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind,
+                         LowerFormula, Nihil, Rollup, RoundMode, Unreported)
 
 
 class NihilCase(Exception):
@@ -66,6 +70,7 @@ def out_of_range(x: Decimal) -> str | None:
     # the exact tuple, not normalize() (which rounds to the context's precision); trailing zeros
     # are counted in one pass, so a cell of a million zeros costs linear time
     _, digits, exponent = x.as_tuple()
+    assert isinstance(exponent, int)  # a finite number's ('n', 'N', 'F' mark NaN and infinity)
     significant = len(bytes(digits).rstrip(b"\0"))
     exponent += len(digits) - significant
     integer_digits = significant + exponent
@@ -76,11 +81,14 @@ def out_of_range(x: Decimal) -> str | None:
     return None
 
 
+T = TypeVar("T", covariant=True)
+
+
 @dataclass(frozen=True)
-class Declared:
+class Declared(Generic[T]):
     """A policy value and the rule that set it ("default", "policy at f.kin:3", …)."""
 
-    value: Any
+    value: T
     origin: str
 
     def __str__(self) -> str:
@@ -89,8 +97,11 @@ class Declared:
 
 @dataclass(frozen=True)
 class Rounding:
-    mode: str  # half_up | truncate | none
+    mode: RoundMode
     places: int = 2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mode", RoundMode(self.mode))  # `Rounding("half_up", 2)` gives the member
 
     @property
     def quantum(self) -> Decimal:
@@ -98,27 +109,14 @@ class Rounding:
 
     @property
     def decimal_mode(self) -> str:
-        return ROUND_HALF_UP if self.mode == "half_up" else ROUND_DOWN
+        return ROUND_HALF_UP if self.mode is RoundMode.HALF_UP else ROUND_DOWN
 
     def apply(self, x: Decimal) -> Decimal:
         """The declared rounding of any finite value: half-up away from zero (-2,505 -> -2,51), or
         truncation toward zero."""
-        if self.mode == "none":
+        if self.mode is RoundMode.NONE:
             return x
         return quantized(x, self.quantum, self.decimal_mode)
-
-    def function(self):
-        """A closure doing what `apply` does, with the policy read once, for the bulk path."""
-        if self.mode == "none":
-            return lambda x: x
-        quantum, mode = self.quantum, self.decimal_mode
-
-        def apply(x: Decimal) -> Decimal:
-            try:  # the common case without a second call; `quantized` only past the context's digits
-                return x.quantize(quantum, rounding=mode)
-            except InvalidOperation:
-                return quantized(x, quantum, mode)
-        return apply
 
     def __str__(self) -> str:
         return "none" if self.mode == "none" else f"{self.mode} {self.places}"
@@ -135,9 +133,7 @@ class BandInterval:
     def contains(self, x: Decimal) -> bool:
         if self.low is not None and (x < self.low or (x == self.low and not self.low_closed)):
             return False
-        if self.high is not None and (x > self.high or (x == self.high and not self.high_closed)):
-            return False
-        return True
+        return self.high is None or not (x > self.high or (x == self.high and not self.high_closed))
 
 
 @dataclass(frozen=True)
@@ -152,45 +148,25 @@ class BandSet:
                 return band.label
         return None
 
-    def classifier(self) -> Callable[[Decimal], str | None]:
-        """A fast closure doing the same as `classify`, for the bulk evaluation path.
 
-        A checked band set is a gap-free partition (E107, E108), so walking the lower bounds
-        from the top finds the band in a comparison or two. Any other set keeps `classify`."""
-        ordered = sorted(self.bands, key=lambda b: (b.low is not None, b.low or 0, not b.low_closed))
-        for below, above in zip(ordered, ordered[1:]):
-            if below.high != above.low or below.high_closed == above.low_closed:
-                return self.classify
-        if not ordered or ordered[0].low is not None or ordered[-1].high is not None:
-            return self.classify
-        steps = tuple((b.low, b.low_closed, b.label) for b in reversed(ordered[1:]))
-        bottom = ordered[0].label
-
-        def classify(x: Decimal) -> str | None:
-            for low, closed, label in steps:
-                if x > low or (closed and x == low):
-                    return label
-            return bottom
-        return classify
-
-
-def _b(label, low=None, low_closed=True, high=None, high_closed=False):
+def _band(label: str, low: int | None = None, low_closed: bool = True, high: int | None = None,
+          high_closed: bool = False) -> BandInterval:
     return BandInterval(label, None if low is None else Decimal(low), low_closed,
                         None if high is None else Decimal(high), high_closed)
 
 
 # The presets of DESIGN §3.6, as gap-free half-open intervals.
-BAND_PRESETS = {
+BAND_PRESETS: dict[str, BandSet] = {
     "lkjip": BandSet("lkjip", "Predikat LKjIP", (
-        _b("Sangat Baik", 91), _b("Baik", 76, True, 91), _b("Cukup", 66, True, 76),
-        _b("Kurang", 51, True, 66), _b("Sangat Kurang", None, True, 51))),
+        _band("Sangat Baik", 91), _band("Baik", 76, True, 91), _band("Cukup", 66, True, 76),
+        _band("Kurang", 51, True, 66), _band("Sangat Kurang", None, True, 51))),
     "ikpa": BandSet("ikpa", "Predikat IKPA", (
-        _b("Sangat Baik", 95), _b("Baik", 89, True, 95), _b("Cukup", 70, True, 89),
-        _b("Kurang", None, True, 70))),
+        _band("Sangat Baik", 95), _band("Baik", 89, True, 95), _band("Cukup", 70, True, 89),
+        _band("Kurang", None, True, 70))),
     "sakip": BandSet("sakip", "Predikat SAKIP", (
-        _b("AA", 90, False), _b("A", 80, False, 90, True), _b("BB", 70, False, 80, True),
-        _b("B", 60, False, 70, True), _b("CC", 50, False, 60, True), _b("C", 30, False, 50, True),
-        _b("D", None, True, 30, True))),
+        _band("AA", 90, False), _band("A", 80, False, 90, True), _band("BB", 70, False, 80, True),
+        _band("B", 60, False, 70, True), _band("CC", 50, False, 60, True), _band("C", 30, False, 50, True),
+        _band("D", None, True, 30, True))),
 }
 
 
@@ -198,22 +174,22 @@ BAND_PRESETS = {
 class Policy:
     """Effective policies for one indicator (or the catalog defaults)."""
 
-    cap: Declared          # Decimal | None
-    floor: Declared        # Decimal | None
-    nihil: Declared        # achieved | excluded | zero | error
-    lower_formula: Declared  # two_t_minus_r | t_over_r
-    round: Declared        # Rounding of capaian
-    round_realisasi: Declared  # Rounding of realisasi before capaian
-    rollup: Declared       # sum | average | last
-    unreported: Declared   # excluded | zero: an office below that did not report a score, in a roll-up
-    bands: Declared        # BandSet
+    cap: Declared[Decimal | None]
+    floor: Declared[Decimal | None]
+    nihil: Declared[Nihil]
+    lower_formula: Declared[LowerFormula]
+    round: Declared[Rounding]            # of capaian
+    round_realisasi: Declared[Rounding]  # of realisasi before capaian
+    rollup: Declared[Rollup]
+    unreported: Declared[Unreported]     # an office below that did not report a score, in a roll-up
+    bands: Declared[BandSet]
 
 
 @dataclass(frozen=True)
 class Aggregation:
-    level: str    # sasaran | office | overall
-    method: str   # mean | weighted
-    source: str   # indicators | sasaran | office
+    level: AggregateLevel
+    method: AggregateMethod
+    source: AggregateSource
     origin: str
     rounded: bool = False  # mean of the items' printed (rounded) capaian instead of the exact ones
 
@@ -236,17 +212,17 @@ class CompositeNode:
 
     id: str
     label: str
-    kind: str                 # group | component
+    kind: Literal["group", "component"]
     weight: Decimal | None
-    combine: str = "weighted_sum"  # groups: weighted_sum | mean
+    combine: Combine = Combine.WEIGHTED_SUM  # of a group's children
     scale: Decimal = Decimal(1)
     cap: Decimal | None = None
-    nihil: Declared | None = None   # components: the nihil rule in force
+    nihil: Declared[Nihil] = Declared(Nihil.ERROR, "default")  # the rule in force (the compiler always sets it)
     round: Rounding | None = None   # a group's value, or a component's ratio, rounded before it is weighted
-    children: tuple["CompositeNode", ...] = ()
+    children: tuple[CompositeNode, ...] = ()
     fn: Fn | None = None
     formula: str = ""
-    targets: Mapping[tuple[int, str | None], "TargetSpec"] = field(default_factory=dict)  # a sub-index's own
+    targets: Mapping[tuple[int, str | None], TargetSpec] = field(default_factory=dict)  # a sub-index's own
 
 
 @dataclass(frozen=True)
@@ -257,9 +233,9 @@ class Indicator:
     office: str | None
     unit: str
     scale: Decimal
-    direction: str
+    direction: Direction
     policy: Policy
-    kind: str                     # ratio | value | index
+    kind: Literal["ratio", "value", "index"]
     numerator: Fn | None = None
     denominator: Fn | None = None
     value: Fn | None = None
@@ -269,9 +245,10 @@ class Indicator:
     targets: Mapping[tuple[int, str | None], TargetSpec] = field(default_factory=dict)
     renstra: Mapping[int, TargetSpec] = field(default_factory=dict)
     iku: bool = False
-    predikat_of: str = "capaian"  # what the bands classify: capaian or realisasi (e.g. an IKPA score)
+    predikat_of: Literal["capaian", "realisasi"] = "capaian"  # what the bands classify (an IKPA score: realisasi)
     metadata: Mapping[str, str] = field(default_factory=dict)
-    formulas: Mapping[str, str] = field(default_factory=dict)  # kind -> canonical text; "ratio" is numerator / denominator as one expression
+    # kind -> canonical text; "ratio" is numerator / denominator as one expression
+    formulas: Mapping[str, str] = field(default_factory=dict)
     fields: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
@@ -302,7 +279,7 @@ class Office:
 class Field:
     id: str
     label: str
-    kind: str  # count | amount | number | percent | score
+    kind: FieldKind
 
 
 @dataclass(frozen=True)

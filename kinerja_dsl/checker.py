@@ -1,208 +1,65 @@
 """Checks over a merged catalog: small rules, each returning every finding it sees.
 
 Like dbt's validation rules, a rule never stops at the first problem; the checker
-runs all of them and the caller sorts the findings by file and position.
+runs all of them and the caller sorts the findings by file and position. The values
+of each setting are checked by the per-key table of `setting_checks`. `approve` turns
+a symbol table without errors into the `CheckedModel` the compiler takes.
 """
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Iterator
+from typing import NamedTuple
 
 from . import ast
 from .catalog import out_of_range
-from .diagnostics import WARNING, Diagnostic, at, did_you_mean, source_lines
-from .model import Model
-from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS,
-                         allowed_values, canonical_value)
+from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
+from .model import OVERALL, CheckedModel, SymbolTable, mean_read
+from .setting_checks import check_setting, shortened
+from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS, AggregateLevel,
+                         AggregateMethod, Combine, FieldKind, allowed_values)
 
 walk, index_nodes, indicator_exprs = ast.walk, ast.index_nodes, ast.indicator_exprs
-
-
-def referenced_indicators(ind: ast.Indicator, model: Model) -> Iterator[ast.Name]:
-    for expr in indicator_exprs(ind):
-        for node in walk(expr):
-            if isinstance(node, ast.Name) and node.id in model.indicators:
-                yield node
-
-
-OVERALL = "overall"  # `capaian(overall)`: the office's overall capaian
-
-
-def _is_mean(name: str, model: Model) -> bool:
-    """Whether `capaian(name)` reads a mean (a sasaran, an office, `overall`), not an indicator."""
-    return name not in model.indicators and (name in model.sasaran or name in model.offices or name == OVERALL)
-
-
-def _mean_read(node) -> ast.Name | None:
-    """The argument of a `capaian(X)` call, when the node is one (X may be anything)."""
-    if isinstance(node, ast.Call) and node.function == "capaian" and node.args and isinstance(node.args[0], ast.Name):
-        return node.args[0]
-    return None
-
-
-def referenced_aggregates(ind: ast.Indicator, model: Model) -> Iterator[ast.Name]:
-    """`capaian(X)` where X is a sasaran, an office or `overall`: a mean the engine computes
-    after the indicators, so the indicator that reads it is evaluated after the means."""
-    for expr in indicator_exprs(ind):
-        for node in walk(expr):
-            arg = _mean_read(node)
-            if arg is not None and _is_mean(arg.id, model):
-                yield arg
-
-
-# ---- settings ---------------------------------------------------------------------
-
-def _enum(setting: ast.Setting, kind: str, arg: ast.Arg) -> Diagnostic | None:
-    if arg.kind == "name" and canonical_value(kind, arg.text) is not None:
-        return None
-    values = allowed_values(kind)
-    return at(arg.span, "E111", f"`{arg.text}` is not a value of `{setting.key}`",
-              hint=did_you_mean(arg.text, values) or "use one of: " + ", ".join(f"`{v}`" for v in values))
-
-
-def _number(setting: ast.Setting, arg: ast.Arg, *, none_ok=False, positive=False, integer=False) -> Diagnostic | None:
-    if none_ok and arg.kind == "name" and arg.text == "none":
-        return None
-    if arg.kind in ("number", "fraction"):
-        if arg.divides_by_zero:  # E119 says so; its placeholder value says nothing
-            return None
-        if positive and arg.value <= 0:
-            return at(arg.span, "E111", f"`{setting.key}` must be greater than 0")
-        if integer and arg.value != arg.value.to_integral_value():
-            return at(arg.span, "E111", f"`{setting.key}` takes a whole number, not `{_short(arg.text)}`")
-        return None
-    expected = "a number or `none`" if none_ok else "a number"
-    return at(arg.span, "E111", f"`{setting.key}` takes {expected}, not `{_short(arg.text)}`")
-
-
-def _arity(setting: ast.Setting, low: int, high: int) -> Diagnostic | None:
-    n = len(setting.args)
-    if low <= n <= high:
-        return None
-    want = str(low) if low == high else f"{low} to {high}"
-    span = setting.args[high].span if n > high else setting.span
-    return at(span, "E111", f"`{setting.key}` takes {want} value{'s' if high != 1 else ''}, found {n}")
-
-
-def check_setting(setting: ast.Setting) -> list[Diagnostic]:
-    """Validate one known setting's values."""
-    key, args = setting.key, setting.args
-    out: list[Diagnostic | None] = []
-    if key in ("direction", "nihil", "rollup", "lower_formula", "combine", "unreported"):
-        out.append(_arity(setting, 1, 1))
-        if len(args) == 1:
-            out.append(_enum(setting, key, args[0]))
-    elif key in ("cap", "floor"):
-        out.append(_arity(setting, 1, 1))
-        if len(args) == 1:
-            out.append(_number(setting, args[0], none_ok=True))
-    elif key in ("scale", "max"):
-        out.append(_arity(setting, 1, 1))
-        if len(args) == 1:
-            out.append(_number(setting, args[0], positive=True))
-    elif key == "weight":
-        out.append(_arity(setting, 1, 1))
-        if len(args) == 1:
-            out.append(_number(setting, args[0]))
-    elif key == "year":
-        out.append(_arity(setting, 1, 1))
-        if len(args) == 1:
-            out.append(_number(setting, args[0], integer=True))
-    elif key in ("round", "round_realisasi"):
-        out.append(_arity(setting, 1, 2))
-        if args:
-            out.append(_enum(setting, "round_mode", args[0]))
-            mode = canonical_value("round_mode", args[0].text)
-            if mode in ("half_up", "truncate"):
-                if len(args) != 2:
-                    out.append(at(setting.span, "E111", f"`{setting.key} {args[0].text}` needs the number of decimal places",
-                                  hint=f"e.g. `{setting.key} {args[0].text} 2`"))
-                else:
-                    problem = _number(setting, args[1], integer=True)
-                    if problem is None and not 0 <= args[1].value <= MAX_PLACES:
-                        problem = at(args[1].span, "E111", f"`{setting.key}` rounds to 0 to {MAX_PLACES} decimal "
-                                     f"places, not {_short(args[1].text)}", hint="reports print 0 to 3 decimals")
-                    out.append(problem)
-            elif mode == "none" and len(args) == 2:
-                out.append(at(args[1].span, "E111", f"`{setting.key} none` takes no decimal places"))
-    elif key == "aggregate":
-        out.append(_arity(setting, 2, 4))
-        if len(args) >= 2:
-            out.append(_enum(setting, "aggregate_level", args[0]))
-            out.append(_enum(setting, "aggregate_method", args[1]))
-        rest = [a for a in args[2:] if a.text != "rounded"]
-        if len(rest) > 1:
-            out.append(at(rest[1].span, "E111", f"`{rest[1].text}` is not a word of `aggregate`",
-                          hint="aggregate LEVEL METHOD [SOURCE] [rounded]"))
-        elif rest:
-            out.append(_enum(setting, "aggregate_source", rest[0]))
-    elif key == "bands":
-        out.append(_arity(setting, 1, 2))
-        if args and args[0].kind != "name":
-            out.append(at(args[0].span, "E111", f"`bands` takes the name of a band set, not `{args[0].text}`",
-                          hint="a preset (lkjip, ikpa, sakip) or a declared `bands NAME { … }`"))
-        if len(setting.args) == 2 and setting.args[1].text not in ("capaian", "realisasi"):
-            out.append(at(setting.args[1].span, "E111", f"`{setting.args[1].text}` is not what bands classify",
-                          hint="write `bands NAME capaian` (default) or `bands NAME realisasi`"))
-    elif key in ("sasaran", "office", "budget_of"):
-        out.append(_arity(setting, 1, 1))
-        if len(args) == 1 and args[0].kind != "name":
-            out.append(at(args[0].span, "E111", f"`{key}` takes a name, not `{args[0].text}`"))
-    elif key == "unit":
-        out.append(_arity(setting, 1, 1))
-    elif key == "iku":
-        out.append(_arity(setting, 0, 1))
-        if len(args) == 1:
-            out.append(_enum(setting, "iku", args[0]))
-    elif key in ("definition", "source", "responsible", "frequency", "note", "first_party", "second_party"):
-        if not args:
-            out.append(at(setting.span, "E111", f"`{key}` needs a quoted text"))
-        for a in args:
-            if a.kind != "string":
-                out.append(at(a.span, "E111", f"`{key}` takes quoted texts", hint=f'write `{key} "{a.text}"`'))
-    elif key == "pagu":
-        out.append(_arity(setting, 1, 2))
-        if args:
-            out.append(_number(setting, args[-1]))
-    return [d for d in out if d is not None]
 
 
 class Rule:
     """A check over the merged catalog; `run` yields every finding."""
 
-    def run(self, model: Model) -> Iterable[Diagnostic]:
+    def run(self, model: SymbolTable) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
 
-def _settings_in(model: Model) -> Iterator[tuple[str, ast.Setting]]:
+def _settings_in(model: SymbolTable) -> Iterator[tuple[str, ast.Setting]]:
+    """Every setting of the catalog, with the context it stands in (a key of CONTEXT_KEYS)."""
     for block in model.policy_blocks:
         for s in block.settings:
             yield "policy", s
     for ind in model.indicators.values():
-        for s in ind.body:
-            if isinstance(s, ast.Setting):
-                yield "indicator", s
-            elif isinstance(s, ast.Index):
-                for o in s.options:
-                    yield "index", o
-                for node in index_nodes(s):
-                    for o in node.options:
-                        yield ("group" if isinstance(node, ast.Group) else "component"), o
+        for statement in ind.body:
+            if isinstance(statement, ast.Setting):
+                yield "indicator", statement
+            elif isinstance(statement, ast.Index):
+                for option in statement.options:
+                    yield "index", option
+                for node in index_nodes(statement):
+                    for option in node.options:
+                        yield ("group" if isinstance(node, ast.Group) else "component"), option
     for sas in model.sasaran.values():
         for s in sas.settings:
             yield "sasaran", s
     for agr in model.agreements:
-        for s in agr.body:
-            if isinstance(s, ast.Setting):
-                yield "agreement", s
+        for item in agr.body:
+            if isinstance(item, ast.Setting):
+                yield "agreement", item
 
 
 class KnownSettings(Rule):
     """Every setting key is allowed where it stands, with valid values (E115, E111)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for context, s in _settings_in(model):
             allowed = CONTEXT_KEYS[context]
             if s.key not in allowed:
@@ -211,8 +68,8 @@ class KnownSettings(Rule):
                 hint = did_you_mean(s.key_text, allowed)
                 if hint is None and s.key in SETTING_KEYS:
                     hint = f"`{s.key}` belongs elsewhere; {where} takes: " + ", ".join(allowed)
-                yield at(s.key_span, "E115", f"unknown setting `{s.key_text}` in {where}",
-                         hint=hint or f"{where} takes: " + ", ".join(allowed))
+                yield Diagnostic.at_span(s.key_span, code="E115", message=f"unknown setting `{s.key_text}` in {where}",
+                                         hint=hint or f"{where} takes: " + ", ".join(allowed))
                 continue
             yield from check_setting(s)
 
@@ -220,13 +77,13 @@ class KnownSettings(Rule):
 class RepeatedSettings(Rule):
     """A setting or target stated twice in one block is a mistake (E114)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for ind in model.indicators.values():
-            seen: dict = {}
+            seen: dict[tuple[object, ...], Span] = {}
             for s in ind.body:
+                key: tuple[object, ...]
                 if isinstance(s, ast.Setting):
-                    key = ("setting", s.key)
-                    shown = f"`{s.key}`"
+                    key, shown = ("setting", s.key), f"`{s.key}`"
                 elif isinstance(s, ast.Formula):
                     key, shown = ("formula", s.kind), f"`{s.kind}`"
                 elif isinstance(s, ast.Target):
@@ -237,67 +94,68 @@ class RepeatedSettings(Rule):
                 else:
                     key, shown = ("index",), "`index`"
                 if key in seen:
-                    yield at(s.span, "E114", f"{shown} is stated twice in indicator `{ind.id}`",
-                             hint=f"the first is at line {seen[key].line}; keep one")
+                    yield Diagnostic.at_span(s.span, code="E114",
+                                             message=f"{shown} is stated twice in indicator `{ind.id}`",
+                                             hint=f"the first is at line {seen[key].line}; keep one")
                 else:
                     seen[key] = s.span
         for block in model.policy_blocks:
             seen = {}
-            for s in block.settings:
-                if s.key == "aggregate" and s.args:
-                    key = (s.key, s.args[0].text)
-                else:
-                    key = (s.key,)
+            for setting in block.settings:
+                key = (setting.key, setting.args[0].text) if setting.key == "aggregate" and setting.args \
+                    else (setting.key,)
                 if key in seen:
-                    yield at(s.span, "E114", f"`{s.key}` is stated twice in this policy",
-                             hint=f"the first is at line {seen[key].line}; keep one")
-                seen.setdefault(key, s.span)
+                    yield Diagnostic.at_span(setting.span, code="E114",
+                                             message=f"`{setting.key}` is stated twice in this policy",
+                                             hint=f"the first is at line {seen[key].line}; keep one")
+                seen.setdefault(key, setting.span)
 
 
 class Duplicates(Rule):
     """Ids are unique per kind across all loaded files (E102)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for kind, ident, first, second in model.duplicates:
             where = f"line {first.line}" if first.file == second.file else f"{first.file}:{first.line}"
-            yield at(second, "E102", f"{kind} `{ident}` is declared twice",
-                     hint=f"first declared at {where}; rename one or remove it")
+            yield Diagnostic.at_span(second, code="E102", message=f"{kind} `{ident}` is declared twice",
+                                     hint=f"first declared at {where}; rename one or remove it")
 
 
 class KnownNames(Rule):
     """Every name resolves: data fields, indicators, functions, sasaran, offices, bands (E101, E116)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         values = set(model.fields) | set(model.indicators)
         for ind in model.indicators.values():
-            for s in ind.body:
-                if isinstance(s, ast.Setting):
-                    yield from self._reference(model, s)
+            for statement in ind.body:
+                if isinstance(statement, ast.Setting):
+                    yield from self._reference(model, statement)
             for expr in indicator_exprs(ind):
                 yield from self._expression(expr, values, model)
         for sas in model.sasaran.values():
             for s in sas.settings:
                 yield from self._reference(model, s)
-        for off in model.offices.values():
-            if off.parent is not None and off.parent not in model.offices:
-                yield at(off.parent_span, "E101", f"unknown office `{off.parent}`",
-                         hint=did_you_mean(off.parent, model.offices))
+        for office in model.offices.values():
+            if office.parent is not None and office.parent not in model.offices:
+                yield Diagnostic.at_span(office.parent_span, code="E101", message=f"unknown office `{office.parent}`",
+                                         hint=did_you_mean(office.parent, model.offices))
         for s in model.policy.values():
             yield from self._reference(model, s)
         for f in model.fields.values():
-            if f.kind is not None and canonical_value("field_kind", f.kind) is None:
-                yield at(f.kind_span, "E111", f"`{f.kind}` is not a kind of field",
-                         hint=did_you_mean(f.kind, allowed_values("field_kind"))
-                         or "use one of: " + ", ".join(allowed_values("field_kind")))
+            if f.kind is not None and ast.enum_value(FieldKind, f.kind) is None:
+                yield Diagnostic.at_span(f.kind_span, code="E111", message=f"`{f.kind}` is not a kind of field",
+                                         hint=did_you_mean(f.kind, allowed_values("field_kind"))
+                                         or "use one of: " + ", ".join(allowed_values("field_kind")))
         for agr in model.agreements:
-            for s in agr.body:
-                if isinstance(s, ast.Setting):
-                    yield from self._reference(model, s)
-                elif s.indicator not in model.indicators:
-                    yield at(s.span, "E101", f"unknown indicator `{s.indicator}`",
-                             hint=did_you_mean(s.indicator, model.indicators))
+            for item in agr.body:
+                if isinstance(item, ast.Setting):
+                    yield from self._reference(model, item)
+                elif item.indicator not in model.indicators:
+                    yield Diagnostic.at_span(item.span, code="E101", message=f"unknown indicator `{item.indicator}`",
+                                             hint=did_you_mean(item.indicator, model.indicators))
 
-    def _reference(self, model, s: ast.Setting):
+    @staticmethod
+    def _reference(model: SymbolTable, s: ast.Setting) -> Iterator[Diagnostic]:
         if s.key not in ("sasaran", "office", "bands", "budget_of") or not 1 <= len(s.args) <= 2 \
                 or s.args[0].kind != "name":
             return
@@ -305,50 +163,58 @@ class KnownNames(Rule):
         if s.key == "bands":
             if name in BAND_PRESET_NAMES or name in model.bandsets:
                 return
-            yield at(s.args[0].span, "E101", f"unknown band set `{name}`",
-                     hint=did_you_mean(name, list(model.bandsets) + list(BAND_PRESET_NAMES))
-                     or "declare it with `bands " + name + " { … }` or use " + ", ".join(BAND_PRESET_NAMES))
+            yield Diagnostic.at_span(s.args[0].span, code="E101", message=f"unknown band set `{name}`",
+                                     hint=did_you_mean(name, list(model.bandsets) + list(BAND_PRESET_NAMES))
+                                     or "declare it with `bands " + name + " { … }` or use "
+                                     + ", ".join(BAND_PRESET_NAMES))
             return
-        table = model.offices if s.key == "office" else model.sasaran
+        table: dict[str, ast.Office] | dict[str, ast.Sasaran] = model.offices if s.key == "office" else model.sasaran
         kind = "office" if s.key == "office" else "sasaran"
         if name not in table:
-            yield at(s.args[0].span, "E101", f"unknown {kind} `{name}`",
-                     hint=did_you_mean(name, table) or f"declare it with `{kind} {name} \"…\"`")
+            yield Diagnostic.at_span(s.args[0].span, code="E101", message=f"unknown {kind} `{name}`",
+                                     hint=did_you_mean(name, table) or f"declare it with `{kind} {name} \"…\"`")
 
-    def _expression(self, expr, values, model):
-        means = {id(arg) for arg in map(_mean_read, walk(expr)) if arg is not None and _is_mean(arg.id, model)}
+    @staticmethod
+    def _expression(expr: ast.Expr, values: set[str], model: SymbolTable) -> Iterator[Diagnostic]:
+        means = {id(arg) for arg in map(mean_read, walk(expr)) if arg is not None and model.is_mean(arg.id)}
         for node in walk(expr):
             if isinstance(node, ast.Name) and node.id not in values and id(node) not in means:
-                yield at(node.span, "E101", f"unknown name `{node.id}`",
-                         hint=did_you_mean(node.id, values)
-                         or f"declare the data field with `field {node.id} \"…\" count`")
+                yield Diagnostic.at_span(node.span, code="E101", message=f"unknown name `{node.id}`",
+                                         hint=did_you_mean(node.id, values)
+                                         or f"declare the data field with `field {node.id} \"…\" count`")
             elif isinstance(node, ast.Call):
-                arity = FUNCTIONS.get(node.function)
-                if arity is None:
-                    yield at(node.span, "E101", f"unknown function `{node.function}`",
-                             hint=did_you_mean(node.function, FUNCTIONS)
-                             or "functions: " + ", ".join(FUNCTIONS))
-                    continue
-                low, high = arity
-                n = len(node.args)
-                if n < low or (high is not None and n > high):
-                    want = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
-                    yield at(node.span, "E116", f"`{node.function}` takes {want} argument{'s' if want != '1' else ''}, found {n}")
-                elif node.function == "capaian" and not (
-                        isinstance(node.args[0], ast.Name)
-                        and (node.args[0].id in model.indicators or _is_mean(node.args[0].id, model))):
-                    known = list(model.indicators) + list(model.sasaran) + list(model.offices) + [OVERALL]
-                    name = node.args[0].id if isinstance(node.args[0], ast.Name) else ""
-                    yield at(node.args[0].span, "E116",
-                             "`capaian` takes the id of an indicator, a sasaran or an office, or `overall`",
-                             hint=did_you_mean(name, known) if name and did_you_mean(name, known)
-                             else "e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`")
-                elif node.function == "prev":
-                    if not isinstance(node.args[0], ast.Name) or node.args[0].id not in model.fields:
-                        yield at(node.args[0].span, "E116", "`prev` takes the name of a data field",
-                                 hint="e.g. `prev(pnbp)` or `prev(pnbp, 4)` for the mean of 4 previous periods")
-                    if n == 2:
-                        yield from _prev_count(node.args[1])
+                yield from _call(node, model)
+
+
+def _call(node: ast.Call, model: SymbolTable) -> Iterator[Diagnostic]:
+    """A function that exists, with the arguments it takes (E101, E116)."""
+    arity = FUNCTIONS.get(node.function)
+    if arity is None:
+        yield Diagnostic.at_span(node.span, code="E101", message=f"unknown function `{node.function}`",
+                                 hint=did_you_mean(node.function, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS))
+        return
+    low, high = arity
+    found = len(node.args)
+    first = node.args[0] if node.args else None
+    if found < low or (high is not None and found > high):
+        want = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
+        yield Diagnostic.at_span(node.span, code="E116",
+                                 message=f"`{node.function}` takes {want} argument{'s' if want != '1' else ''}, "
+                                         f"found {found}")
+    elif node.function == "capaian" and first is not None and not (
+            isinstance(first, ast.Name) and (first.id in model.indicators or model.is_mean(first.id))):
+        known = list(model.indicators) + list(model.sasaran) + list(model.offices) + [OVERALL]
+        name = first.id if isinstance(first, ast.Name) else ""
+        yield Diagnostic.at_span(first.span, code="E116",
+                                 message="`capaian` takes the id of an indicator, a sasaran or an office, or `overall`",
+                                 hint=did_you_mean(name, known) if name and did_you_mean(name, known)
+                                 else "e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`")
+    elif node.function == "prev" and first is not None:
+        if not isinstance(first, ast.Name) or first.id not in model.fields:
+            yield Diagnostic.at_span(first.span, code="E116", message="`prev` takes the name of a data field",
+                                     hint="e.g. `prev(pnbp)` or `prev(pnbp, 4)` for the mean of 4 previous periods")
+        if found == 2:
+            yield from _prev_count(node.args[1])
 
 
 MAX_PREV = 120  # prev(x, N): ten years of months, the longest history a calendar of reports means
@@ -357,66 +223,67 @@ MAX_PREV = 120  # prev(x, N): ten years of months, the longest history a calenda
 def _prev_count(arg: ast.Expr) -> Iterator[Diagnostic]:
     """`prev(x, N)` reads N earlier periods: a whole number from 1 to MAX_PREV (E116)."""
     if not (isinstance(arg, ast.Number) and arg.value == arg.value.to_integral_value()):
-        yield at(arg.span, "E116", "the second argument of `prev` is a whole number of periods",
-                 hint="e.g. `prev(pnbp, 4)` for the mean of the 4 previous periods")
+        yield Diagnostic.at_span(arg.span, code="E116",
+                                 message="the second argument of `prev` is a whole number of periods",
+                                 hint="e.g. `prev(pnbp, 4)` for the mean of the 4 previous periods")
     elif not 1 <= arg.value <= MAX_PREV:
-        yield at(arg.span, "E116", f"`prev` reads 1 to {MAX_PREV} earlier periods, not {_short(arg.text)}",
-                 hint=f"{MAX_PREV} periods are ten years of months; `prev(pnbp, 4)` is the mean of the 4 previous "
-                      "periods of the same kind (years, quarters or months)")
+        yield Diagnostic.at_span(arg.span, code="E116",
+                                 message=f"`prev` reads 1 to {MAX_PREV} earlier periods, not {shortened(arg.text)}",
+                                 hint=f"{MAX_PREV} periods are ten years of months; `prev(pnbp, 4)` is the mean of "
+                                      "the 4 previous periods of the same kind (years, quarters or months)")
 
 
 class Formulas(Rule):
     """An indicator has numerator+denominator, a value, or an index (E113)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for ind in model.indicators.values():
             num, den, val, idx = (ind.formula("numerator"), ind.formula("denominator"),
                                   ind.formula("value"), ind.index)
             where = ind.id_span or ind.span
             if num and not den:
-                yield at(num.span, "E113", f"indicator `{ind.id}` has a numerator but no denominator",
-                         hint="add `denominator …`, or write `value …` for a single expression")
+                yield Diagnostic.at_span(num.span, code="E113",
+                                         message=f"indicator `{ind.id}` has a numerator but no denominator",
+                                         hint="add `denominator …`, or write `value …` for a single expression")
             elif den and not num:
-                yield at(den.span, "E113", f"indicator `{ind.id}` has a denominator but no numerator",
-                         hint="add `numerator …`")
-            kinds = sum(1 for x in (num or den, val, idx) if x)
-            if kinds == 0:
-                yield at(where, "E113", f"indicator `{ind.id}` has no formula",
-                         hint="give `numerator` and `denominator`, a `value`, or an `index` block")
-            elif kinds > 1:
-                second = [x for x in (num or den, val, idx) if x][1]
-                yield at(second.span, "E113", f"indicator `{ind.id}` has more than one formula",
-                         hint="use either numerator/denominator, value, or index")
+                yield Diagnostic.at_span(den.span, code="E113",
+                                         message=f"indicator `{ind.id}` has a denominator but no numerator",
+                                         hint="add `numerator …`")
+            formulas = [x for x in (num or den, val, idx) if x]
+            if not formulas:
+                yield Diagnostic.at_span(where, code="E113", message=f"indicator `{ind.id}` has no formula",
+                                         hint="give `numerator` and `denominator`, a `value`, or an `index` block")
+            elif len(formulas) > 1:
+                yield Diagnostic.at_span(formulas[1].span, code="E113",
+                                         message=f"indicator `{ind.id}` has more than one formula",
+                                         hint="use either numerator/denominator, value, or index")
 
 
 class RequiredMetadata(Rule):
     """Each indicator says which way is better and in what unit (E103, E104)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for ind in model.indicators.values():
             where = ind.id_span or ind.span
             if ind.setting("direction") is None:
-                yield at(where, "E103", f"indicator `{ind.id}` has no direction",
-                         hint="add `direction higher` (or lower, stabilize)")
+                yield Diagnostic.at_span(where, code="E103", message=f"indicator `{ind.id}` has no direction",
+                                         hint="add `direction higher` (or lower, stabilize)")
             if ind.setting("unit") is None:
-                yield at(where, "E104", f"indicator `{ind.id}` has no unit",
-                         hint='add `unit "%"` (or indeks, orang, dokumen, …)')
+                yield Diagnostic.at_span(where, code="E104", message=f"indicator `{ind.id}` has no unit",
+                                         hint='add `unit "%"` (or indeks, orang, dokumen, …)')
 
 
-MAX_PLACES = 12  # decimal places a `round` may keep
-
-
-def _calendar(t: ast.Target):
+def _calendar(target: ast.Target) -> Iterator[Diagnostic]:
     """A target's year has four digits and its period is one the calendar knows (E117)."""
-    if not (t.year_text.isdigit() and len(t.year_text) == 4):
-        yield at(t.span, "E117", f"`{_short(t.year_text)}` is not a year",
-                 hint="write the year with four digits, e.g. `target 2024 = 90`")
-    if t.period is not None and t.period not in PERIOD_LABELS:
-        yield at(t.span, "E117", f"unknown period `{t.period}`",
-                 hint=did_you_mean(t.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
+    if not (target.year_text.isdigit() and len(target.year_text) == 4):
+        yield Diagnostic.at_span(target.span, code="E117", message=f"`{shortened(target.year_text)}` is not a year",
+                                 hint="write the year with four digits, e.g. `target 2024 = 90`")
+    if target.period is not None and target.period not in PERIOD_LABELS:
+        yield Diagnostic.at_span(target.span, code="E117", message=f"unknown period `{target.period}`",
+                                 hint=did_you_mean(target.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
 
 
-def _group_targets(nodes):
+def _group_targets(nodes: Iterable[ast.Group | ast.Component]) -> Iterator[ast.Target]:
     """Every target declared inside the groups of an index, at any depth."""
     for node in nodes:
         if isinstance(node, ast.Group):
@@ -428,21 +295,24 @@ class TargetsInRange(Rule):
     """Targets and period labels respect the declared range and calendar (E105, E117); a target
     written with `%` belongs to a percentage indicator (W119: "20 %" on an index is a unit slip)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for ind in model.indicators.values():
             unit = ind.setting("unit")
-            unit_text = unit.args[0].text.strip().lower() if unit is not None and unit.args else None
-            if unit_text is not None and unit_text not in ("%", "persen", "percent"):
+            unit_text = unit.args[0].text if unit is not None and unit.args else None
+            if unit_text is not None and unit_text.strip().lower() not in ("%", "persen", "percent"):
                 for t in ind.targets:
                     if t.value.low_text.endswith("%") or (t.value.high_text or "").endswith("%"):
-                        yield at(t.value.span, "W119", f"target {t.value} of `{ind.id}` is written as a percentage, "
-                                 f"but the indicator is measured in {unit.args[0].text}", severity=WARNING,
-                                 hint=f"write the target in {unit.args[0].text} (an index on 0..4: 3.6), "
-                                 "or declare `unit \"%\"`")
+                        yield Diagnostic.at_span(t.value.span, code="W119",
+                                                 message=f"target {t.value} of `{ind.id}` is written as a percentage, "
+                                                         f"but the indicator is measured in {unit_text}",
+                                                 severity=Severity.WARNING,
+                                                 hint=f"write the target in {unit_text} (an index on 0..4: 3.6), "
+                                                      "or declare `unit \"%\"`")
             rng = ind.range
             if rng is not None and rng.low > rng.high:
-                yield at(rng.span, "E105", f"range {rng.low_text} .. {rng.high_text} is empty",
-                         hint="write the lower bound first")
+                yield Diagnostic.at_span(rng.span, code="E105",
+                                         message=f"range {rng.low_text} .. {rng.high_text} is empty",
+                                         hint="write the lower bound first")
                 rng = None
             for t in _group_targets(ind.index.children if ind.index is not None else ()):
                 yield from _calendar(t)
@@ -450,36 +320,40 @@ class TargetsInRange(Rule):
                 yield from _calendar(t)
                 v = t.value
                 if v.high is not None and v.low > v.high:
-                    yield at(v.span, "E105", f"target range {v} is empty", hint="write the lower bound first")
+                    yield Diagnostic.at_span(v.span, code="E105", message=f"target range {v} is empty",
+                                             hint="write the lower bound first")
                 if rng is None:
                     continue
                 for bound, text in ((v.low, v.low_text), (v.high, v.high_text)):
                     if bound is not None and not rng.low <= bound <= rng.high:
                         kind = "renstra target" if t.renstra else "target"
-                        yield at(v.span, "E105", f"{kind} {text} for {t.year} is outside the range "
-                                 f"{rng.low_text} .. {rng.high_text} of `{ind.id}`",
-                                 hint="check the scale: a percentage is written 90, an index on a 0..4 scale 3.6")
+                        yield Diagnostic.at_span(v.span, code="E105",
+                                                 message=f"{kind} {text} for {t.year} is outside the range "
+                                                         f"{rng.low_text} .. {rng.high_text} of `{ind.id}`",
+                                                 hint="check the scale: a percentage is written 90, an index on a "
+                                                      "0..4 scale 3.6")
                         break
 
 
-def _weight(options) -> tuple[Decimal | None, ast.Setting | None]:
-    for o in options:
-        if o.key == "weight" and len(o.args) == 1 and o.args[0].kind in ("number", "fraction"):
-            return o.args[0].value, o
-    return None, None
+def _weight(options: Iterable[ast.Setting]) -> ast.Arg | None:
+    """The number of a node's `weight`, when it has one."""
+    for option in options:
+        if option.key == "weight" and len(option.args) == 1 and option.args[0].is_number:
+            return option.args[0]
+    return None
 
 
-def _combine(options) -> str:
-    for o in options:
-        if o.key == "combine" and o.args:
-            return canonical_value("combine", o.args[0].text) or "weighted_sum"
-    return "weighted_sum"
+def _combine(options: Iterable[ast.Setting]) -> Combine:
+    for option in options:
+        if option.key == "combine" and option.args:
+            return ast.enum_value(Combine, option.args[0].text) or Combine.WEIGHTED_SUM
+    return Combine.WEIGHTED_SUM
 
 
 class Weights(Rule):
     """Weights of a weighted group sum to 100% (E106)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for ind in model.indicators.values():
             if ind.index is None:
                 continue
@@ -487,130 +361,171 @@ class Weights(Rule):
             for node in index_nodes(ind.index):
                 if isinstance(node, ast.Group):
                     yield from self._group(node, f"group `{node.id}`")
-        weighted = {s.args[0].text for s in model.policy.values()
-                    if s.key == "aggregate" and len(s.args) >= 2 and canonical_value("aggregate_method", s.args[1].text) == "weighted"
-                    and canonical_value("aggregate_level", s.args[0].text)}
-        if "sasaran" in weighted:
-            by_sasaran: dict[str, list] = {}
-            for ind in model.indicators.values():
-                sas = ind.setting("sasaran")
-                if sas and sas.args:
-                    by_sasaran.setdefault(sas.args[0].text, []).append(ind)
-            for sid, inds in by_sasaran.items():
-                weights = [(i, i.setting("weight")) for i in inds]
-                missing = [i for i, w in weights if w is None]
-                for i in missing:
-                    yield at(i.id_span, "E106", f"indicator `{i.id}` has no weight but sasaran `{sid}` is aggregated weighted",
-                             hint="add `weight …%`")
-                values = [w.args[0] for _, w in weights if w is not None and len(w.args) == 1
-                          and w.args[0].kind in ("number", "fraction")]
-                if not missing and not any(a.divides_by_zero for a in values):
-                    total = ast.weight_total(a.value for a in values)
-                    if total != 1:
-                        sas = model.sasaran.get(sid)
-                        yield at(sas.span if sas else inds[0].span, "E106",
-                                 f"indicator weights of sasaran `{sid}` sum to {ast.percent_text(total)}, not 100%",
-                                 hint="adjust the weights or aggregate with `mean`")
+        if self._sasaran_weighted(model):
+            yield from self._sasaran_weights(model)
 
-    def _group(self, node, what):
-        if _combine(node.options) != "weighted_sum":
+    @staticmethod
+    def _sasaran_weighted(model: SymbolTable) -> bool:
+        """Whether the policy's (last) `aggregate` weighs the indicators of a sasaran."""
+        return any(s.key == "aggregate" and len(s.args) >= 2
+                   and ast.enum_value(AggregateMethod, s.args[1].text) is AggregateMethod.WEIGHTED
+                   and s.args[0].text == AggregateLevel.SASARAN for s in model.policy.values())
+
+    @staticmethod
+    def _sasaran_weights(model: SymbolTable) -> Iterator[Diagnostic]:
+        by_sasaran: dict[str, list[ast.Indicator]] = {}
+        for ind in model.indicators.values():
+            sas = ind.setting("sasaran")
+            if sas and sas.args:
+                by_sasaran.setdefault(sas.args[0].text, []).append(ind)
+        for sid, indicators in by_sasaran.items():
+            weights = [(i, i.setting("weight")) for i in indicators]
+            missing = [i for i, w in weights if w is None]
+            for i in missing:
+                yield Diagnostic.at_span(i.id_span, code="E106",
+                                         message=f"indicator `{i.id}` has no weight but sasaran `{sid}` is "
+                                                 "aggregated weighted",
+                                         hint="add `weight …%`")
+            values = [w.args[0] for _, w in weights if w is not None and len(w.args) == 1 and w.args[0].is_number]
+            if not missing and not any(a.divides_by_zero for a in values):
+                total = ast.weight_total(a.number for a in values)
+                if total != 1:
+                    declared = model.sasaran.get(sid)
+                    yield Diagnostic.at_span(declared.span if declared else indicators[0].span, code="E106",
+                                             message=f"indicator weights of sasaran `{sid}` sum to "
+                                                     f"{ast.percent_text(total)}, not 100%",
+                                             hint="adjust the weights or aggregate with `mean`")
+
+    @staticmethod
+    def _group(node: ast.Index | ast.Group, what: str) -> Iterator[Diagnostic]:
+        if _combine(node.options) is not Combine.WEIGHTED_SUM:
             return
         weights = []
         for child in node.children:
-            w, setting = _weight(child.options)
-            if w is None:
-                yield at(child.span, "E106", f"`{child.id}` in the {what} has no weight",
-                         hint="add `weight …%` or combine the group with `combine mean`")
+            weight = _weight(child.options)
+            if weight is None:
+                yield Diagnostic.at_span(child.span, code="E106", message=f"`{child.id}` in the {what} has no weight",
+                                         hint="add `weight …%` or combine the group with `combine mean`")
                 return
-            if setting.args[0].divides_by_zero:  # E119 says so; its sum means nothing
+            if weight.divides_by_zero:  # E119 says so; its sum means nothing
                 return
-            weights.append(w)
+            weights.append(weight.number)
         total = ast.weight_total(weights)
         if node.children and total != 1:
-            yield at(node.span, "E106", f"weights in the {what} sum to {ast.percent_text(total)}, not 100%",
-                     hint="write thirds and sixths as fractions, e.g. `weight 1/6`")
+            yield Diagnostic.at_span(node.span, code="E106",
+                                     message=f"weights in the {what} sum to {ast.percent_text(total)}, not 100%",
+                                     hint="write thirds and sixths as fractions, e.g. `weight 1/6`")
+
+
+class _Interval(NamedTuple):
+    band: ast.Band
+    low: Decimal | None  # None: no lower bound
+    low_closed: bool
+    high: Decimal | None  # None: no upper bound
+    high_closed: bool
+
+
+def _interval(band: ast.Band) -> _Interval | Diagnostic:
+    """The values a band holds, or why it holds none (E108)."""
+    low: Decimal | None = None
+    high: Decimal | None = None
+    low_closed = high_closed = doubled = False
+    for bound in band.bounds:
+        if bound.op in (">=", ">"):
+            doubled = doubled or low is not None
+            low, low_closed = bound.value, bound.op == ">="
+        else:
+            doubled = doubled or high is not None
+            high, high_closed = bound.value, bound.op == "<="
+    if doubled:
+        return Diagnostic.at_span(band.span, code="E108",
+                                  message=f"band \"{band.label}\" has two lower or two upper bounds",
+                                  hint="write one lower and one upper bound, e.g. `>= 76 and < 91`")
+    if low is not None and high is not None and (low > high or (low == high and not (low_closed and high_closed))):
+        return Diagnostic.at_span(band.span, code="E108", message=f"band \"{band.label}\" contains no value")
+    return _Interval(band, low, low_closed, high, high_closed)
 
 
 class BandCoverage(Rule):
     """Band sets are half-open, gap-free and non-overlapping over all values (E107, E108)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for bs in model.bandsets.values():
-            intervals = []
+            intervals: list[_Interval] = []
             for band in bs.bands:
-                lo, lo_closed, hi, hi_closed = None, False, None, False
-                bad = False
-                for b in band.bounds:
-                    if b.op in (">=", ">"):
-                        if lo is not None:
-                            bad = True
-                        lo, lo_closed = b.value, b.op == ">="
-                    else:
-                        if hi is not None:
-                            bad = True
-                        hi, hi_closed = b.value, b.op == "<="
-                if bad:
-                    yield at(band.span, "E108", f"band \"{band.label}\" has two lower or two upper bounds",
-                             hint="write one lower and one upper bound, e.g. `>= 76 and < 91`")
-                    continue
-                if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_closed and hi_closed))):
-                    yield at(band.span, "E108", f"band \"{band.label}\" contains no value")
-                    continue
-                intervals.append((band, lo, lo_closed, hi, hi_closed))
-            # sort by lower bound (None = -infinity)
-            intervals.sort(key=lambda t: (t[1] is not None, t[1] if t[1] is not None else 0, not t[2]))
-            if not intervals:
-                continue
-            first = intervals[0]
-            if first[1] is not None:
-                yield at(first[0].span, "E107", f"band set `{bs.id}` has no band for values "
-                         f"{'below' if first[2] else 'up to'} {first[1]:f}", hint=f"make the lowest band `< {first[1]:f}` or add one")
-            for (a, _, _, ahi, ahi_closed), (b, blo, blo_closed, _, _) in zip(intervals, intervals[1:]):
-                if ahi is None or blo is None:
-                    yield at(b.span, "E108", f"bands \"{a.label}\" and \"{b.label}\" overlap")
-                elif blo < ahi or (blo == ahi and ahi_closed and blo_closed):
-                    yield at(b.span, "E108", f"bands \"{a.label}\" and \"{b.label}\" overlap at {blo:f}",
-                             hint="bands are half-open: `>= 76 and < 91`, then `>= 91`")
-                elif blo > ahi or (not ahi_closed and not blo_closed):
-                    gap = f"{ahi:f}" if blo == ahi else f"{ahi:f} .. {blo:f}"
-                    yield at(b.span, "E107", f"band set `{bs.id}` leaves a gap at {gap} between \"{a.label}\" and \"{b.label}\"",
-                             hint=f"start \"{b.label}\" where \"{a.label}\" ends, e.g. `>= {ahi:f}`")
-            last = intervals[-1]
-            if last[3] is not None:
-                yield at(last[0].span, "E107", f"band set `{bs.id}` has no band for values above {last[3]:f}",
-                         hint="make the highest band open-ended, e.g. `>= 91`")
+                interval = _interval(band)
+                if isinstance(interval, Diagnostic):
+                    yield interval
+                else:
+                    intervals.append(interval)
+            if intervals:
+                yield from self._coverage(bs, intervals)
+
+    @staticmethod
+    def _coverage(bs: ast.BandSet, intervals: list[_Interval]) -> Iterator[Diagnostic]:
+        # sorted by lower bound (None = -infinity)
+        intervals = sorted(intervals, key=lambda i: (i.low is not None, i.low if i.low is not None else 0,
+                                                     not i.low_closed))
+        first = intervals[0]
+        if first.low is not None:
+            yield Diagnostic.at_span(first.band.span, code="E107",
+                                     message=f"band set `{bs.id}` has no band for values "
+                                             f"{'below' if first.low_closed else 'up to'} {first.low:f}",
+                                     hint=f"make the lowest band `< {first.low:f}` or add one")
+        for below, above in zip(intervals, intervals[1:], strict=False):
+            a, b = below.band, above.band
+            if below.high is None or above.low is None:
+                yield Diagnostic.at_span(b.span, code="E108", message=f"bands \"{a.label}\" and \"{b.label}\" overlap")
+            elif above.low < below.high or (above.low == below.high and below.high_closed and above.low_closed):
+                yield Diagnostic.at_span(b.span, code="E108",
+                                         message=f"bands \"{a.label}\" and \"{b.label}\" overlap at {above.low:f}",
+                                         hint="bands are half-open: `>= 76 and < 91`, then `>= 91`")
+            elif above.low > below.high or (not below.high_closed and not above.low_closed):
+                gap = f"{below.high:f}" if above.low == below.high else f"{below.high:f} .. {above.low:f}"
+                yield Diagnostic.at_span(b.span, code="E107",
+                                         message=f"band set `{bs.id}` leaves a gap at {gap} between \"{a.label}\" "
+                                                 f"and \"{b.label}\"",
+                                         hint=f"start \"{b.label}\" where \"{a.label}\" ends, e.g. `>= {below.high:f}`")
+        last = intervals[-1]
+        if last.high is not None:
+            yield Diagnostic.at_span(last.band.span, code="E107",
+                                     message=f"band set `{bs.id}` has no band for values above {last.high:f}",
+                                     hint="make the highest band open-ended, e.g. `>= 91`")
 
 
 class NoCycles(Rule):
     """Indicators may use other indicators, but never in a circle (E109)."""
 
-    def run(self, model):
-        graph = {ind.id: [n for n in referenced_indicators(ind, model)] for ind in model.indicators.values()}
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
+        graph = {ind.id: list(model.referenced_indicators(ind)) for ind in model.indicators.values()}
+        visiting, done = 1, 2
         state: dict[str, int] = {}
-        reported: set[frozenset] = set()
+        reported: set[frozenset[str]] = set()
         for start in graph:
             if state.get(start):
                 continue
             stack = [(start, iter(graph[start]))]
             path = [start]
-            state[start] = 1
+            state[start] = visiting
             while stack:
-                node, it = stack[-1]
-                ref = next(it, None)
+                node, references = stack[-1]
+                ref = next(references, None)
                 if ref is None:
-                    state[node] = 2
+                    state[node] = done
                     stack.pop()
                     path.pop()
                     continue
-                if state.get(ref.id) == 1:
+                if state.get(ref.id) == visiting:
                     cycle = path[path.index(ref.id):] + [ref.id]
                     key = frozenset(cycle)
                     if key not in reported:
                         reported.add(key)
-                        yield at(ref.span, "E109", "circular reference: " + " -> ".join(cycle),
-                                 hint="an indicator cannot depend on itself, directly or through others")
+                        yield Diagnostic.at_span(ref.span, code="E109",
+                                                 message="circular reference: " + " -> ".join(cycle),
+                                                 hint="an indicator cannot depend on itself, directly or through "
+                                                      "others")
                 elif not state.get(ref.id):
-                    state[ref.id] = 1
+                    state[ref.id] = visiting
                     path.append(ref.id)
                     stack.append((ref.id, iter(graph[ref.id])))
 
@@ -619,14 +534,15 @@ class MeansReadAfterwards(Rule):
     """An indicator that reads a mean (`capaian(SJ1)`, `capaian(overall)`), itself or through the
     indicators it uses, stands outside every mean: with a sasaran it would feed what it reads (E118)."""
 
-    def run(self, model):
-        reads = {ind.id: list(referenced_aggregates(ind, model)) for ind in model.indicators.values()}
-        uses = {ind.id: [n.id for n in referenced_indicators(ind, model)] for ind in model.indicators.values()}
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
+        reads = {ind.id: list(model.referenced_means(ind)) for ind in model.indicators.values()}
+        uses = {ind.id: [n.id for n in model.referenced_indicators(ind)] for ind in model.indicators.values()}
         for ind in model.indicators.values():
             sasaran = ind.setting("sasaran")
             if sasaran is None:
                 continue
-            seen, stack, found = {ind.id}, [ind.id], None
+            seen, stack = {ind.id}, [ind.id]
+            found: ast.Name | None = None
             while stack and found is None:
                 current = stack.pop()
                 found = reads[current][0] if reads[current] else None
@@ -635,19 +551,22 @@ class MeansReadAfterwards(Rule):
                         seen.add(other)
                         stack.append(other)
             if found is not None:
-                yield at(sasaran.span, "E118", f"`{ind.id}` counts in sasaran `{_text_arg(sasaran)}` but reads the "
-                         f"mean `capaian({found.id})`, which is computed from the sasaran's indicators",
-                         hint="an indicator that reads a mean (a budget efficiency, say) has no sasaran")
+                yield Diagnostic.at_span(sasaran.span, code="E118",
+                                         message=f"`{ind.id}` counts in sasaran `{_first_word(sasaran)}` but reads the "
+                                                 f"mean `capaian({found.id})`, which is computed from the sasaran's "
+                                                 "indicators",
+                                         hint="an indicator that reads a mean (a budget efficiency, say) has no "
+                                              "sasaran")
 
 
-def _text_arg(setting: ast.Setting) -> str:
+def _first_word(setting: ast.Setting) -> str:
     return setting.args[0].text if setting.args else ""
 
 
 class NihilRisk(Rule):
     """A denominator that can be 0 needs a nihil rule, else 0/0 has no defined result (W110)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         if "nihil" in model.policy:
             return
         for ind in model.indicators.values():
@@ -655,67 +574,77 @@ class NihilRisk(Rule):
                 continue
             den = ind.formula("denominator")
             if den is not None and not (isinstance(den.expr, ast.Number) and den.expr.value != 0):
-                yield at(den.span, "W110", f"the denominator of `{ind.id}` can be 0 and no nihil rule is declared",
-                         severity=WARNING,
-                         hint="add `nihil achieved` (or excluded, zero, error) to the indicator or the policy")
+                yield Diagnostic.at_span(den.span, code="W110",
+                                         message=f"the denominator of `{ind.id}` can be 0 and no nihil rule is "
+                                                 "declared",
+                                         severity=Severity.WARNING,
+                                         hint="add `nihil achieved` (or excluded, zero, error) to the indicator or "
+                                              "the policy")
 
 
-def _short(text: str) -> str:
-    """A number as written, shortened when it is too long to read in a message."""
-    return text if len(text) <= 24 else f"{text[:10]}…{text[-6:]}"
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+_FOLDS = {"min": min, "max": max}
 
 
-def _constants(expr) -> dict[int, Fraction]:
+def _folded(node: ast.Expr, operands: list[Fraction]) -> Fraction | None:
+    """The exact value of a node whose operands are all known constants; None when it has none."""
+    if isinstance(node, ast.Number):
+        return Fraction(node.value)
+    if isinstance(node, ast.Negate):
+        return -operands[0]
+    if isinstance(node, ast.Binary):
+        left, right = operands
+        if node.op == "/":
+            return left / right if right else None
+        return Fraction(_ARITHMETIC[node.op](left, right))
+    if isinstance(node, ast.Compare):
+        return Fraction(int(ast.COMPARISONS[node.op](*operands)))
+    if isinstance(node, ast.If):
+        return operands[1] if operands[0] else operands[2]
+    if isinstance(node, ast.Call) and operands:
+        if node.function in _FOLDS:
+            return _FOLDS[node.function](operands)
+        if node.function == "abs":
+            return abs(operands[0])
+        if node.function == "mean":
+            return sum(operands, Fraction(0)) / len(operands)
+    return None
+
+
+def _constants(expr: ast.Expr) -> dict[int, Fraction]:
     """The exact value of every sub-expression that reads no data (`1 - 1`, `12.5%`, `min(2, 3)`),
     by node id; iterative, children before parents. Values that grow past 1000 bits are left
     unknown: only whether a divisor is 0 matters here."""
     values: dict[int, Fraction] = {}
     for node in reversed(list(walk(expr))):
-        kids = [values.get(id(c)) for c in ast.children(node)]
-        if any(k is None for k in kids):
+        operands = [values.get(id(c)) for c in ast.children(node)]
+        known = [v for v in operands if v is not None]
+        if len(known) != len(operands):
             continue
-        value = None
-        if isinstance(node, ast.Number):
-            value = Fraction(node.value)
-        elif isinstance(node, ast.Negate):
-            value = -kids[0]
-        elif isinstance(node, ast.Binary):
-            a, b = kids
-            value = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-                     "/": lambda: a / b if b else None}[node.op]()
-        elif isinstance(node, ast.Compare):
-            value = Fraction(int(_COMPARE[node.op](*kids)))
-        elif isinstance(node, ast.If):
-            value = kids[1] if kids[0] else kids[2]
-        elif isinstance(node, ast.Call) and node.function in ("min", "max", "abs", "mean") and kids:
-            value = {"min": min, "max": max, "abs": lambda k: abs(k[0]),
-                     "mean": lambda k: sum(k, Fraction(0)) / len(k)}[node.function](kids)
+        value = _folded(node, known)
         if value is not None and max(value.numerator.bit_length(), value.denominator.bit_length()) <= 1000:
             values[id(node)] = value
     return values
-
-
-_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
-            ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
 
 
 class ConstantDivisions(Rule):
     """A constant that divides by zero is an error, never a silent 0 (E119): a fraction setting
     (`cap 1/0`, `weight 1/0`) or a division by a divisor that is always 0 (`a / (1 - 1)`)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for _, s in _settings_in(model):
             for a in s.args:
                 if a.divides_by_zero:
-                    yield at(a.span, "E119", f"`{a.text}` divides by zero",
-                             hint="write the number you mean; a fraction's denominator is never 0")
+                    yield Diagnostic.at_span(a.span, code="E119", message=f"`{a.text}` divides by zero",
+                                             hint="write the number you mean; a fraction's denominator is never 0")
         for ind in model.indicators.values():
             for expr in indicator_exprs(ind):
                 values = _constants(expr)
                 for node in walk(expr):
                     if isinstance(node, ast.Binary) and node.op == "/" and values.get(id(node.right)) == 0:
-                        yield at(node.right.span, "E119", "this divisor is always 0",
-                                 hint="divide by a data field or an indicator, or write the number you mean")
+                        yield Diagnostic.at_span(node.right.span, code="E119", message="this divisor is always 0",
+                                                 hint="divide by a data field or an indicator, or write the number "
+                                                      "you mean")
 
 
 # C0 and C1 control characters and DEL; a tab is whitespace a label may hold, and a text
@@ -737,7 +666,7 @@ class ControlCharacters(Rule):
     hides it and a spreadsheet refuses it (E120). The source is read line by line as the lexer
     counts lines (at line feeds only), and only what lies inside a quoted text is looked at."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for f in model.files:
             if not _CONTROL.search(f.source):
                 continue
@@ -750,9 +679,10 @@ class ControlCharacters(Rule):
                     for char in _CONTROL.finditer(token.group()):
                         column = token.start() + char.start() + 1
                         what = _CONTROL_NAMES.get(char.group(), "a control character")
-                        yield Diagnostic("E120", "error",
-                                         f"this text holds {what} (U+{ord(char.group()):04X}), which tables and "
-                                         "spreadsheets cannot show", f.path, number, column, column + 1,
+                        yield Diagnostic(code="E120", severity=Severity.ERROR,
+                                         message=f"this text holds {what} (U+{ord(char.group()):04X}), which tables "
+                                                 "and spreadsheets cannot show",
+                                         file=f.path, line=number, column=column, end_column=column + 1,
                                          source_line=_visible(line.rstrip("\r")),
                                          hint="delete it; a line break pasted from Word into a label is written "
                                               "as a space")
@@ -762,21 +692,22 @@ class NumbersInRange(Rule):
     """Every number a catalog writes is one the engine keeps exactly (E121): at most 18 digits
     before the decimal point and 18 after it, the same rule as for data (`catalog.out_of_range`)."""
 
-    def run(self, model):
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for span, text, value in self._numbers(model):
             why = out_of_range(value)
             if why is not None:
-                yield at(span, "E121", f"the number `{_short(text)}` {why}",
-                         hint="write the number in the indicator's unit (rupiah in full is fine up to 18 digits)"
-                         if "before" in why else "round it to 18 decimal places or fewer")
+                yield Diagnostic.at_span(span, code="E121", message=f"the number `{shortened(text)}` {why}",
+                                         hint="write the number in the indicator's unit (rupiah in full is fine up "
+                                              "to 18 digits)" if "before" in why
+                                         else "round it to 18 decimal places or fewer")
 
     @staticmethod
-    def _numbers(model):
+    def _numbers(model: SymbolTable) -> Iterator[tuple[Span, str, Decimal]]:
         """(span, text as written, value) of every number literal in the catalog."""
         for _, s in _settings_in(model):
             for a in s.args:
                 if a.kind == "number":
-                    yield a.span, a.text, a.value
+                    yield a.span, a.text, a.number
                 elif a.kind == "fraction":
                     for part in a.text.split("/"):
                         yield a.span, part, Decimal(part)
@@ -792,18 +723,18 @@ class NumbersInRange(Rule):
             for t in (*ind.targets, *groups):
                 yield from _target_numbers(t.value)
         for agr in model.agreements:
-            for t in agr.body:
-                if isinstance(t, ast.PkTarget):
-                    yield from _target_numbers(t.value)
+            for item in agr.body:
+                if isinstance(item, ast.PkTarget):
+                    yield from _target_numbers(item.value)
         for bs in model.bandsets.values():
             for band in bs.bands:
                 for b in band.bounds:
                     yield b.span, b.text, b.value
 
 
-def _target_numbers(v: ast.TargetValue):
+def _target_numbers(v: ast.TargetValue) -> Iterator[tuple[Span, str, Decimal]]:
     yield v.span, v.low_text, v.low
-    if v.high is not None:
+    if v.high is not None and v.high_text is not None:
         yield v.span, v.high_text, v.high
 
 
@@ -818,8 +749,16 @@ SELF_CONTAINED: tuple[Rule, ...] = (KnownSettings(), RepeatedSettings(), Constan
                                     NumbersInRange())
 
 
-def check(model: Model, rules: tuple[Rule, ...] = RULES) -> list[Diagnostic]:
+def check(model: SymbolTable, rules: tuple[Rule, ...] = RULES) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for rule in rules:
         out.extend(rule.run(model))
     return out
+
+
+def approve(model: SymbolTable, diagnostics: Sequence[Diagnostic]) -> CheckedModel | None:
+    """The model as the compiler may take it: only when none of the diagnostics found while reading,
+    parsing and checking it (`check`'s among them) is an error."""
+    if any(d.is_error for d in diagnostics):
+        return None
+    return CheckedModel(model)

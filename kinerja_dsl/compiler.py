@@ -1,100 +1,107 @@
-"""AST -> compiled catalog: expressions become closures over Decimal.
+"""Checked model -> compiled catalog: expressions become closures over Decimal.
 
 Compiling once means evaluation never walks the syntax tree: a numerator like
 `a + b * 2` becomes nested closures called directly with the data. No user text
-is ever passed to eval/exec. The compiler assumes the checker found no errors.
+is ever passed to eval/exec.
+
+The compiler takes a `CheckedModel` (a symbol table the checker passed, see
+`checker.approve`) and reads it through typed accessors (`Setting.arg`, `Arg.number`,
+`Arg.as_enum`, `Call.name_arg`): what the checker guarantees is stated in their types,
+and a broken guarantee raises `ast.NotChecked` instead of compiling nonsense.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
-from typing import Callable
+from typing import Literal, TypeVar
 
 from . import ast
+from .ast import expression, walk
 from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, BandInterval, BandSet, Catalog,
-                      CompositeNode, Declared, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
+                      CompositeNode, Declared, Env, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
                       Sasaran, TargetSpec, UndefinedValue)
-from .ast import indicator_exprs, walk
-from .checker import referenced_aggregates, referenced_indicators
-from .formatter import expression
-from .model import Model
-from .vocabulary import canonical_value
+from .model import CheckedModel
+from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind, Iku,
+                         LowerFormula, Nihil, Rollup, RoundMode, Unreported)
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
+T = TypeVar("T")
+
 
 # ---- expressions ---------------------------------------------------------------------
 
-def compile_expr(e: ast.Expr, indicators) -> Fn:
+def compile_expr(e: ast.Expr, indicators: Collection[str]) -> Fn:
     """A closure computing `e`; names of indicators read their realisasi via env.ref."""
     if isinstance(e, ast.Number):
-        c = e.value
-        return lambda env: c
+        constant = e.value
+        return lambda env: constant
     if isinstance(e, ast.Name):
         name = e.id
         if name in indicators:
             return lambda env: env.ref(name)
         return field_reader(name)
     if isinstance(e, ast.Negate):
-        f = compile_expr(e.operand, indicators)
-        return lambda env: -f(env)
+        operand = compile_expr(e.operand, indicators)
+        return lambda env: -operand(env)
     if isinstance(e, ast.Binary):
         left, right = compile_expr(e.left, indicators), compile_expr(e.right, indicators)
         return _BINARY[e.op](left, right, expression(e))
     if isinstance(e, ast.Compare):
         left, right = compile_expr(e.left, indicators), compile_expr(e.right, indicators)
-        test = _COMPARE[e.op]
+        test = ast.COMPARISONS[e.op]
         return lambda env: ONE if test(left(env), right(env)) else ZERO
     if isinstance(e, ast.If):
-        cond = compile_expr(e.condition, indicators)
+        condition = compile_expr(e.condition, indicators)
         then, otherwise = compile_expr(e.then, indicators), compile_expr(e.otherwise, indicators)
-        return lambda env: then(env) if cond(env) else otherwise(env)
-    if isinstance(e, ast.Call):
-        return _call(e, indicators)
-    raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+        return lambda env: then(env) if condition(env) else otherwise(env)
+    return _call(e, indicators)
 
 
 def field_reader(name: str) -> Fn:
-    """Reads one data field. The closure carries the field's name (`.field`) so the engine's
-    bulk path can read the data directly when a formula is a bare field."""
-    def read(env):
+    """Reads one data field. The closure carries the field's name (`.field`) so the engine can read
+    the data directly when a formula is a bare field."""
+    def read(env: Env) -> Decimal:
         return env.values[name]
-    read.field = name
+    read.__dict__["field"] = name  # a closure is faster to call than an object with __call__
     return read
 
 
 def _divide(left: Fn, right: Fn, text: str) -> Fn:
-    def divide(env):
-        d = right(env)
-        n = left(env)
-        if not d:
-            if not n:
+    def divide(env: Env) -> Decimal:
+        denominator = right(env)
+        numerator = left(env)
+        if not denominator:
+            if not numerator:
                 raise NihilCase(text)
             raise UndefinedValue(f"division by zero in `{text}`")
-        return n / d
+        return numerator / denominator
     return divide
 
 
-_BINARY: dict[str, Callable[[Fn, Fn, str], Fn]] = {
-    "+": lambda l, r, t: (lambda env: l(env) + r(env)),
-    "-": lambda l, r, t: (lambda env: l(env) - r(env)),
-    "*": lambda l, r, t: (lambda env: l(env) * r(env)),
-    "/": _divide,
-}
-
-_COMPARE = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
-}
+def _add(left: Fn, right: Fn, text: str) -> Fn:
+    return lambda env: left(env) + right(env)
 
 
-def _call(e: ast.Call, indicators) -> Fn:
+def _subtract(left: Fn, right: Fn, text: str) -> Fn:
+    return lambda env: left(env) - right(env)
+
+
+def _multiply(left: Fn, right: Fn, text: str) -> Fn:
+    return lambda env: left(env) * right(env)
+
+
+_BINARY: dict[str, Callable[[Fn, Fn, str], Fn]] = {"+": _add, "-": _subtract, "*": _multiply, "/": _divide}
+
+
+def _call(e: ast.Call, indicators: Collection[str]) -> Fn:
     if e.function == "prev":
-        name = e.args[0].id
-        count = int(e.args[1].value) if len(e.args) == 2 else 1
+        name = e.name_arg(0)
+        count = int(e.number_arg(1)) if len(e.args) == 2 else 1
         return lambda env: env.prev(name, count)
     if e.function == "capaian":
-        ref = e.args[0].id
+        ref = e.name_arg(0)
         if ref in indicators:
             return lambda env: env.capaian(ref)
         return lambda env: env.mean(ref)  # a sasaran, an office or `overall`
@@ -107,116 +114,127 @@ def _call(e: ast.Call, indicators) -> Fn:
         only = args[0]
         return lambda env: abs(only(env))
     if e.function == "mean":
-        n = Decimal(len(args))
-        return lambda env: sum((a(env) for a in args), ZERO) / n
-    raise TypeError(f"unknown function {e.function}")  # pragma: no cover
+        count_of_args = Decimal(len(args))
+        return lambda env: sum((a(env) for a in args), ZERO) / count_of_args
+    raise ast.NotChecked(f"unknown function {e.function}")  # pragma: no cover
 
 
 # ---- policies ------------------------------------------------------------------------
 
-DEFAULTS = {
-    "cap": None, "floor": None, "nihil": "error", "lower_formula": "two_t_minus_r",
-    "round": Rounding("half_up", 2), "round_realisasi": Rounding("none"), "rollup": "sum",
-    "unreported": "excluded", "bands": BAND_PRESETS["lkjip"],
-}
+DEFAULT_POLICY = Policy(
+    cap=Declared(None, "default"), floor=Declared(None, "default"), nihil=Declared(Nihil.ERROR, "default"),
+    lower_formula=Declared(LowerFormula.TWO_T_MINUS_R, "default"),
+    round=Declared(Rounding(RoundMode.HALF_UP, 2), "default"),
+    round_realisasi=Declared(Rounding(RoundMode.NONE), "default"), rollup=Declared(Rollup.SUM, "default"),
+    unreported=Declared(Unreported.EXCLUDED, "default"), bands=Declared(BAND_PRESETS["lkjip"], "default"),
+)
 
 
-def _where(kind: str, s: ast.Setting) -> str:
-    return f"{kind} at {s.span.file}:{s.span.line}"
+def _origin(where: str, s: ast.Setting) -> str:
+    """The rule a policy value comes from: `indicator at f.kin:12`."""
+    return f"{where} at {s.span.file}:{s.span.line}"
 
 
-def _setting_value(s: ast.Setting, bandsets: dict):
-    key, args = s.key, s.args
-    if key in ("cap", "floor"):
-        return None if args[0].kind == "name" else args[0].value
-    if key in ("round", "round_realisasi"):
-        mode = canonical_value("round_mode", args[0].text)
-        return Rounding(mode, int(args[1].value)) if mode != "none" else Rounding("none")
-    if key == "bands":
-        return bandsets.get(args[0].text) or BAND_PRESETS[args[0].text]
-    kind = {"nihil": "nihil", "lower_formula": "lower_formula", "rollup": "rollup", "unreported": "unreported"}[key]
-    return canonical_value(kind, args[0].text)
+def _rounding(s: ast.Setting) -> Rounding:
+    mode = s.arg(0).as_enum(RoundMode)
+    return Rounding(RoundMode.NONE) if mode is RoundMode.NONE else Rounding(mode, int(s.arg(1).number))
 
 
-def _policy(settings: dict[str, ast.Setting], base: Policy | None, kind: str, bandsets) -> Policy:
-    values = {}
-    for key in DEFAULTS:
+def _policy(settings: Mapping[str, ast.Setting], base: Policy, where: str, bandsets: Mapping[str, BandSet]) -> Policy:
+    """The policy of a block: each setting it states, else the value of `base`."""
+    def declared(key: str, read: Callable[[ast.Setting], T], inherited: Declared[T]) -> Declared[T]:
         s = settings.get(key)
-        if s is not None:
-            values[key] = Declared(_setting_value(s, bandsets), _where(kind, s))
-        elif base is not None:
-            values[key] = getattr(base, key)
-        else:
-            values[key] = Declared(DEFAULTS[key], "default")
-    return Policy(**values)
+        return inherited if s is None else Declared(read(s), _origin(where, s))
+
+    def bands(s: ast.Setting) -> BandSet:
+        name = s.arg(0).text
+        found = bandsets.get(name) or BAND_PRESETS.get(name)
+        if found is None:
+            raise ast.NotChecked(f"unknown band set `{name}`")  # E101
+        return found
+
+    return Policy(
+        cap=declared("cap", lambda s: s.arg(0).number_or_none, base.cap),
+        floor=declared("floor", lambda s: s.arg(0).number_or_none, base.floor),
+        nihil=declared("nihil", lambda s: s.arg(0).as_enum(Nihil), base.nihil),
+        lower_formula=declared("lower_formula", lambda s: s.arg(0).as_enum(LowerFormula), base.lower_formula),
+        round=declared("round", _rounding, base.round),
+        round_realisasi=declared("round_realisasi", _rounding, base.round_realisasi),
+        rollup=declared("rollup", lambda s: s.arg(0).as_enum(Rollup), base.rollup),
+        unreported=declared("unreported", lambda s: s.arg(0).as_enum(Unreported), base.unreported),
+        bands=declared("bands", bands, base.bands),
+    )
 
 
-def _aggregation(model: Model) -> dict[str, Aggregation]:
-    out = {
-        "sasaran": Aggregation("sasaran", "mean", "indicators", "default"),
-        "office": Aggregation("office", "mean", "indicators", "default"),
-        "overall": Aggregation("overall", "mean", "sasaran", "default"),
+def _aggregation(model: CheckedModel) -> dict[str, Aggregation]:
+    out: dict[str, Aggregation] = {
+        "sasaran": Aggregation(AggregateLevel.SASARAN, AggregateMethod.MEAN, AggregateSource.INDICATORS, "default"),
+        "office": Aggregation(AggregateLevel.OFFICE, AggregateMethod.MEAN, AggregateSource.INDICATORS, "default"),
+        "overall": Aggregation(AggregateLevel.OVERALL, AggregateMethod.MEAN, AggregateSource.SASARAN, "default"),
     }
     for block in model.policy_blocks:
         for s in block.settings:
             if s.key != "aggregate":
                 continue
-            level = canonical_value("aggregate_level", s.args[0].text)
-            method = canonical_value("aggregate_method", s.args[1].text)
-            words = [a.text for a in s.args[2:]]
-            rounded = "rounded" in words
-            words = [w for w in words if w != "rounded"]
-            source = canonical_value("aggregate_source", words[0]) if words else out[level].source
-            out[level] = Aggregation(level, method, source, _where("policy", s), rounded)
+            level = s.arg(0).as_enum(AggregateLevel)
+            method = s.arg(1).as_enum(AggregateMethod)
+            words = [a for a in s.args[2:] if a.text != "rounded"]
+            source = words[0].as_enum(AggregateSource) if words else out[level].source
+            rounded = len(words) < len(s.args) - 2
+            out[level] = Aggregation(level, method, source, _origin("policy", s), rounded)
     return out
 
 
 def _bandset(bs: ast.BandSet) -> BandSet:
     intervals = []
     for band in bs.bands:
-        lo = hi = None
-        lo_closed = hi_closed = False
-        for b in band.bounds:
-            if b.op in (">=", ">"):
-                lo, lo_closed = b.value, b.op == ">="
+        low: Decimal | None = None
+        high: Decimal | None = None
+        low_closed = high_closed = False
+        for bound in band.bounds:
+            if bound.op in (">=", ">"):
+                low, low_closed = bound.value, bound.op == ">="
             else:
-                hi, hi_closed = b.value, b.op == "<="
-        intervals.append(BandInterval(band.label, lo, lo_closed, hi, hi_closed))
+                high, high_closed = bound.value, bound.op == "<="
+        intervals.append(BandInterval(band.label, low, low_closed, high, high_closed))
     return BandSet(bs.id, bs.label or bs.id, tuple(intervals))
 
 
 # ---- composite indices ----------------------------------------------------------------
 
-def _options(options) -> dict[str, ast.Setting]:
+def _options(options: tuple[ast.Setting, ...]) -> dict[str, ast.Setting]:
     return {o.key: o for o in options}
 
 
-def _nihil(opts, inherited: Declared) -> Declared:
+def _nihil(options: Mapping[str, ast.Setting], inherited: Declared[Nihil]) -> Declared[Nihil]:
     """The nihil rule of an index node: its own option, else its parent's."""
-    if "nihil" in opts:
-        return Declared(canonical_value("nihil", opts["nihil"].args[0].text), _where("index", opts["nihil"]))
-    return inherited
+    own = options.get("nihil")
+    if own is None:
+        return inherited
+    return Declared(own.arg(0).as_enum(Nihil), _origin("index", own))
 
 
-def _node(n, indicators, nihil: Declared) -> CompositeNode:
-    opts = _options(n.options)
-    weight = opts["weight"].args[0].value if "weight" in opts else None
-    nihil = _nihil(opts, nihil)
-    if isinstance(n, ast.Component):
-        rounding = _setting_value(opts["round"], {}) if "round" in opts else None  # of the ratio: 3 places = 85,6%
-        return CompositeNode(n.id, n.label or n.id, "component", weight, nihil=nihil, round=rounding,
-                             fn=compile_expr(n.expr, indicators), formula=expression(n.expr))
-    return _group(n, n.id, n.label or n.id, weight, opts, indicators, nihil)
+def _node(node: ast.Group | ast.Component, indicators: Collection[str], nihil: Declared[Nihil]) -> CompositeNode:
+    options = _options(node.options)
+    weight = options["weight"].arg(0).number if "weight" in options else None
+    nihil = _nihil(options, nihil)
+    if isinstance(node, ast.Component):
+        rounding = _rounding(options["round"]) if "round" in options else None  # of the ratio: 3 places = 85,6%
+        return CompositeNode(node.id, node.label or node.id, "component", weight, nihil=nihil, round=rounding,
+                             fn=compile_expr(node.expr, indicators), formula=expression(node.expr))
+    return _group(node, node.id, node.label or node.id, weight, indicators, nihil)
 
 
-def _group(n, ident, label, weight, opts, indicators, nihil) -> CompositeNode:
-    nihil = _nihil(opts, nihil)
-    combine = canonical_value("combine", opts["combine"].args[0].text) if "combine" in opts else "weighted_sum"
-    scale = opts["scale"].args[0].value if "scale" in opts else ONE
-    cap = opts["cap"].args[0].value if "cap" in opts and opts["cap"].args[0].kind != "name" else None
-    children = tuple(_node(c, indicators, nihil) for c in n.children)
-    rounding = _setting_value(opts["round"], {}) if "round" in opts else None
-    targets = {(t.year, t.period): _target(t.value) for t in getattr(n, "targets", ())}
+def _group(group: ast.Group | ast.Index, ident: str, label: str, weight: Decimal | None,
+           indicators: Collection[str], nihil: Declared[Nihil]) -> CompositeNode:
+    options = _options(group.options)
+    nihil = _nihil(options, nihil)
+    combine = options["combine"].arg(0).as_enum(Combine) if "combine" in options else Combine.WEIGHTED_SUM
+    scale = options["scale"].arg(0).number if "scale" in options else ONE
+    cap = options["cap"].arg(0).number_or_none if "cap" in options else None
+    children = tuple(_node(c, indicators, nihil) for c in group.children)
+    rounding = _rounding(options["round"]) if "round" in options else None
+    targets = {(t.year, t.period): _target(t.value) for t in group.targets} if isinstance(group, ast.Group) else {}
     return CompositeNode(ident, label, "group", weight, combine, scale, cap, nihil, rounding, children,
                          targets=targets)
 
@@ -228,105 +246,135 @@ def _target(v: ast.TargetValue) -> TargetSpec:
 
 
 def _text(s: ast.Setting | None, default: str = "") -> str:
+    """A setting's words as one text: quoted texts as meant, names as written."""
     if s is None or not s.args:
         return default
-    return " ".join(str(a.value) if a.kind == "string" else a.text for a in s.args)
+    return " ".join(a.text_value for a in s.args)
 
 
-def compile_indicator(ind: ast.Indicator, model: Model, base: Policy, bandsets) -> Indicator:
+METADATA_KEYS = ("definition", "source", "responsible", "frequency", "note")
+
+
+def _required(settings: Mapping[str, ast.Setting], key: str) -> ast.Setting:
+    """A setting the checker requires of every indicator (`direction`: E103)."""
+    if key not in settings:
+        raise ast.NotChecked(f"no `{key}`")
+    return settings[key]
+
+
+def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
+                      bandsets: Mapping[str, BandSet]) -> Indicator:
     settings = {s.key: s for s in ind.body if isinstance(s, ast.Setting)}
     policy = _policy(settings, base, "indicator", bandsets)
     names = model.indicators
     num, den, val, idx = ind.formula("numerator"), ind.formula("denominator"), ind.formula("value"), ind.index
-    formulas = {}
-    kwargs = {}
+    formulas: dict[str, str] = {}
+    kind: Literal["ratio", "value", "index"]
+    numerator = denominator = value = None
+    index = None
     if num and den:
         kind = "ratio"
-        kwargs.update(numerator=compile_expr(num.expr, names), denominator=compile_expr(den.expr, names))
+        numerator, denominator = compile_expr(num.expr, names), compile_expr(den.expr, names)
         formulas.update(numerator=expression(num.expr), denominator=expression(den.expr),
                         # the whole ratio as one expression, so `(a + b) / c` keeps its parentheses
                         ratio=expression(ast.Binary("/", num.expr, den.expr, num.span)))
     elif val:
         kind = "value"
-        kwargs["value"] = compile_expr(val.expr, names)
+        value = compile_expr(val.expr, names)
         formulas["value"] = expression(val.expr)
-    else:
+    elif idx is not None:
         kind = "index"
-        opts = _options(idx.options)
-        kwargs["index"] = _group(idx, ind.id, ind.label or ind.id, None, opts, names, policy.nihil)
-    scale = settings["scale"].args[0].value if "scale" in settings else ONE
-    weight = settings["weight"].args[0].value if "weight" in settings else None
-    fields = sorted({n.id for e in _exprs(ind) for n in walk(e) if isinstance(n, ast.Name) and n.id in model.fields}
-                    | {c.args[0].id for e in _exprs(ind) for c in walk(e) if isinstance(c, ast.Call) and c.function == "prev"})
+        index = _group(idx, ind.id, ind.label or ind.id, None, names, policy.nihil)
+    else:
+        raise ast.NotChecked(f"indicator `{ind.id}` has no formula")  # E113
+    scale = settings["scale"].arg(0).number if "scale" in settings else ONE
+    weight = settings["weight"].arg(0).number if "weight" in settings else None
+    exprs = list(ast.indicator_exprs(ind))
+    nodes = [node for e in exprs for node in walk(e)]
+    fields = sorted({n.id for n in nodes if isinstance(n, ast.Name) and n.id in model.fields}
+                    | {c.name_arg(0) for c in nodes if isinstance(c, ast.Call) and c.function == "prev"})
     rng = ind.range
-    iku = "iku" in settings and (not settings["iku"].args or canonical_value("iku", settings["iku"].args[0].text) == "yes")
+    iku = settings.get("iku")
+    bands = settings.get("bands")
     return Indicator(
         id=ind.id, label=ind.label or ind.id,
         sasaran=_text(settings.get("sasaran")) or None, office=_text(settings.get("office")) or None,
         unit=_text(settings.get("unit")), scale=scale,
-        direction=canonical_value("direction", settings["direction"].args[0].text),
+        direction=_required(settings, "direction").arg(0).as_enum(Direction),
         policy=policy, kind=kind, weight=weight,
+        numerator=numerator, denominator=denominator, value=value, index=index,
         range=(rng.low, rng.high) if rng else None,
         targets={(t.year, t.period): _target(t.value) for t in ind.targets if not t.renstra},
         renstra={t.year: _target(t.value) for t in ind.targets if t.renstra},
-        iku=iku,
-        predikat_of=settings["bands"].args[1].text if "bands" in settings and len(settings["bands"].args) == 2 else "capaian",
-        metadata={k: _text(settings.get(k)) for k in ("definition", "source", "responsible", "frequency", "note")
-                  if k in settings},
+        iku=iku is not None and (not iku.args or iku.arg(0).as_enum(Iku) is Iku.YES),
+        predikat_of="realisasi" if bands is not None and len(bands.args) == 2 and bands.arg(1).text == "realisasi"
+        else "capaian",
+        metadata={k: _text(settings.get(k)) for k in METADATA_KEYS if k in settings},
         formulas=formulas, fields=tuple(fields),
-        references=tuple(dict.fromkeys(n.id for n in referenced_indicators(ind, model))),
-        reads_means=tuple(dict.fromkeys(n.id for n in referenced_aggregates(ind, model))),
+        references=tuple(dict.fromkeys(n.id for n in model.referenced_indicators(ind))),
+        reads_means=tuple(dict.fromkeys(n.id for n in model.referenced_means(ind))),
         budget_of=_text(settings.get("budget_of")) or None,
-        file=ind.span.file, line=ind.span.line, **kwargs)
+        file=ind.span.file, line=ind.span.line)
 
 
-def _exprs(ind: ast.Indicator):
-    return indicator_exprs(ind)
+def _evaluation_order(indicators: Mapping[str, Indicator]) -> list[str]:
+    """Indicator ids with every indicator after those it references (the checker ruled out cycles, E109)."""
+    order: list[str] = []
+    seen: set[str] = set()
 
-
-def _evaluation_order(indicators: dict[str, Indicator]) -> list[str]:
-    order, seen = [], set()
-
-    def visit(i):
-        if i in seen:
+    def visit(ident: str) -> None:
+        if ident in seen:
             return
-        seen.add(i)
-        for r in indicators[i].references:
-            visit(r)
-        order.append(i)
+        seen.add(ident)
+        for ref in indicators[ident].references:
+            visit(ref)
+        order.append(ident)
 
-    for i in indicators:
-        visit(i)
+    for ident in indicators:
+        visit(ident)
     return order
 
 
 def _agreement(a: ast.Agreement) -> Agreement:
     settings = {s.key: s for s in a.body if isinstance(s, ast.Setting)}
-    pagu = {}
+    pagu: dict[str, Decimal] = {}
     for s in a.body:
         if isinstance(s, ast.Setting) and s.key == "pagu" and s.args:
-            pagu[s.args[0].text if len(s.args) == 2 else "total"] = s.args[-1].value
+            pagu[s.args[0].text if len(s.args) == 2 else "total"] = s.args[-1].number
     targets = tuple(AgreementTarget(t.indicator, t.period, _target(t.value), t.span.file, t.span.line)
                     for t in a.body if isinstance(t, ast.PkTarget))
-    year = int(settings["year"].args[0].value) if "year" in settings else None
-    parties = lambda k: tuple(str(x.value) for x in settings[k].args) if k in settings else ()  # noqa: E731
-    return Agreement(a.label or "", year, _text(settings.get("office")) or None, parties("first_party"),
-                     parties("second_party"), targets, pagu, a.span.file, a.span.line)
+    year = int(settings["year"].arg(0).number) if "year" in settings else None
+
+    def party(key: str) -> tuple[str, ...]:
+        return tuple(x.text_value for x in settings[key].args) if key in settings else ()
+
+    return Agreement(a.label or "", year, _text(settings.get("office")) or None, party("first_party"),
+                     party("second_party"), targets, pagu, a.span.file, a.span.line)
 
 
-def compile_model(model: Model) -> Catalog:
+def _sasaran(s: ast.Sasaran) -> Sasaran:
+    office = next((x for x in s.settings if x.key == "office"), None)
+    weight = next((x.arg(0).number for x in s.settings if x.key == "weight" and x.args), None)
+    return Sasaran(s.id, s.label or s.id, _text(office) or None, weight)
+
+
+def _field(f: ast.FieldDecl) -> Field:
+    kind = ast.enum_value(FieldKind, f.kind) if f.kind else FieldKind.NUMBER
+    if kind is None:
+        raise ast.NotChecked(f"`{f.kind}` is not a kind of field")  # E111
+    return Field(f.id, f.label or f.id, kind)
+
+
+def compile_model(model: CheckedModel) -> Catalog:
     bandsets = {b.id: _bandset(b) for b in model.bandsets.values()}
-    base = _policy(model.policy, None, "policy", bandsets)
+    base = _policy(model.policy, DEFAULT_POLICY, "policy", bandsets)
     compiled = {i.id: compile_indicator(i, model, base, bandsets) for i in model.indicators.values()}
     ordered = {i: compiled[i] for i in _evaluation_order(compiled)}
     return Catalog(
         indicators=ordered,
-        sasaran={s.id: Sasaran(s.id, s.label or s.id, _text(next((x for x in s.settings if x.key == "office"), None)) or None,
-                               next((x.args[0].value for x in s.settings if x.key == "weight" and x.args), None))
-                 for s in model.sasaran.values()},
+        sasaran={s.id: _sasaran(s) for s in model.sasaran.values()},
         offices={o.id: Office(o.id, o.label or o.id, o.parent) for o in model.offices.values()},
-        fields={f.id: Field(f.id, f.label or f.id, canonical_value("field_kind", f.kind) if f.kind else "number")
-                for f in model.fields.values()},
+        fields={f.id: _field(f) for f in model.fields.values()},
         bandsets=bandsets, policy=base, aggregation=_aggregation(model),
         agreements=tuple(_agreement(a) for a in model.agreements),
         files=tuple(f.path for f in model.files),

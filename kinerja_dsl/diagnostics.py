@@ -3,17 +3,31 @@
 A diagnostic is data (code, severity, position, message, hint) so it can be
 collected across a whole file, sorted, rendered for a terminal or as JSON, and
 tested by its exact text. Nothing here raises; stages return lists of these.
+
+Build one by keyword, pointing at a source `Span` or at a whole file:
+
+    Diagnostic.at_span(arg.span, code="E111", message="…", hint="…")
+    Diagnostic.for_file(path, code="E006", message="no such file", severity=Severity.ERROR)
+    Diagnostic(code="D007", severity=Severity.ERROR, message="…", file=path, line=3, column=1)
 """
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Literal
 
-from .ast import Span
 
-ERROR = "error"
-WARNING = "warning"
+class Severity(StrEnum):
+    """How bad a finding is. Equal to its word, which is what is rendered (`error[E101]`)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+ERROR = Severity.ERROR      # the names engine/ imports; Severity.ERROR in new code
+WARNING = Severity.WARNING
 
 # Exit codes shared by every command that reads catalogs or data.
 EXIT_CLEAN = 0
@@ -27,9 +41,21 @@ SHOWN_LINE = 120  # characters of a source line shown under a diagnostic; longer
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where a piece of source stands: 1-based line and column of its first character, and the
+    line and column just past its last one (end_column is exclusive)."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, init=False)
 class Diagnostic:
     code: str
-    severity: str
+    severity: Severity
     message: str
     file: str
     line: int = 0        # 1-based; 0 when the problem concerns the whole file
@@ -39,9 +65,36 @@ class Diagnostic:
     source_line: str | None = None
     notes: tuple[str, ...] = field(default=())
 
+    def __init__(self, code: str, severity: Severity | Literal["error", "warning"], message: str, file: str,
+                 line: int = 0, column: int = 0, end_column: int = 0, hint: str | None = None,
+                 source_line: str | None = None, notes: tuple[str, ...] = ()) -> None:
+        # Positional construction and the words "error"/"warning" are still taken while engine/ moves
+        # to keywords and Severity (issue 12); the stored severity is always a Severity.
+        for name, value in (("code", code), ("severity", Severity(severity)), ("message", message),
+                            ("file", file), ("line", line), ("column", column), ("end_column", end_column),
+                            ("hint", hint), ("source_line", source_line), ("notes", tuple(notes))):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def at_span(cls, span: Span | None, *, code: str, message: str, severity: Severity = Severity.ERROR,
+                hint: str | None = None, notes: Iterable[str] = (), file: str = "") -> Diagnostic:
+        """A diagnostic pointing at a span of source (at the whole `file` when span is None); a
+        span running past its first line is underlined to the end of that line."""
+        if span is None:
+            return cls.for_file(file, code=code, message=message, severity=severity, hint=hint, notes=notes)
+        end = span.end_column if span.end_line == span.line else 0
+        return cls(code=code, severity=severity, message=message, file=span.file, line=span.line,
+                   column=span.column, end_column=end, hint=hint, notes=tuple(notes))
+
+    @classmethod
+    def for_file(cls, file: str, *, code: str, message: str, severity: Severity = Severity.ERROR,
+                 hint: str | None = None, notes: Iterable[str] = ()) -> Diagnostic:
+        """A diagnostic about a whole file (or an option such as `--period`): no line, no caret."""
+        return cls(code=code, severity=severity, message=message, file=file, hint=hint, notes=tuple(notes))
+
     @property
     def is_error(self) -> bool:
-        return self.severity == ERROR
+        return self.severity is Severity.ERROR
 
     def location(self) -> str:
         if self.line:
@@ -73,10 +126,10 @@ class Diagnostic:
             out.append(f"  = hint: {self.hint}")
         return "\n".join(out)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | int | None]:
         return {
             "code": self.code,
-            "severity": self.severity,
+            "severity": self.severity.value,
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -113,23 +166,12 @@ class Sources:
         return lines[line - 1]
 
 
-def at(span: Span | None, code: str, message: str, *, hint: str | None = None,
-       severity: str = ERROR, file: str = "", notes: Iterable[str] = ()) -> Diagnostic:
-    """Build a diagnostic pointing at a span (or at a whole file when span is None)."""
-    if span is None:
-        return Diagnostic(code, severity, message, file, hint=hint, notes=tuple(notes))
-    end = span.end_column if span.end_line == span.line else 0
-    return Diagnostic(code, severity, message, span.file, span.line, span.column, end,
-                      hint=hint, notes=tuple(notes))
-
-
 def with_sources(diagnostics: Iterable[Diagnostic], sources: Sources) -> list[Diagnostic]:
     """Attach source lines and sort by position (file order kept, then line, column)."""
-    out = []
+    out: list[Diagnostic] = []
     for d in diagnostics:
         if d.line and d.source_line is None:
-            d = Diagnostic(d.code, d.severity, d.message, d.file, d.line, d.column,
-                           d.end_column, d.hint, sources.line(d.file, d.line), d.notes)
+            d = replace(d, source_line=sources.line(d.file, d.line))
         out.append(d)
     files: dict[str, int] = {}
     for d in out:
@@ -143,7 +185,7 @@ def _one_edit_apart(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
@@ -182,4 +224,5 @@ def exit_code(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:
 
 # Codes whose presence means the text could not be parsed / the file could not be read.
 SYNTAX_CODES = frozenset({"E001", "E002", "E003"})
-IO_CODES = frozenset({"E005", "E006", "E007", "E009", "E010", "E011", "D009"})  # D009: a workbook without the excel extra
+# D009: a workbook without the excel extra
+IO_CODES = frozenset({"E005", "E006", "E007", "E009", "E010", "E011", "D009"})

@@ -6,14 +6,15 @@ running it twice changes nothing the second time.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import ast
+from .ast import expression
 from .diagnostics import source_lines
 from .vocabulary import VALUES, canonical_value
 
 INDENT = "  "
-_PRECEDENCE = {"if": 0, "cmp": 1, "+": 2, "-": 2, "*": 3, "/": 3, "neg": 4, "atom": 5}
 
 # Which enumerated value kind each setting argument position uses (for canonical spelling).
 _ENUM_ARGS = {
@@ -24,53 +25,13 @@ _ENUM_ARGS = {
 }
 
 
-def _prec(e: ast.Expr) -> int:
-    if isinstance(e, ast.If):
-        return 0
-    if isinstance(e, ast.Compare):
-        return 1
-    if isinstance(e, ast.Binary):
-        return _PRECEDENCE[e.op]
-    if isinstance(e, ast.Negate):
-        return 4
-    return 5
-
-
-def expression(e: ast.Expr) -> str:
-    """An expression with the fewest parentheses that keep its meaning."""
-    if isinstance(e, ast.Number):
-        return e.text
-    if isinstance(e, ast.Name):
-        return e.id
-    if isinstance(e, ast.Call):
-        return f"{e.function}(" + ", ".join(expression(a) for a in e.args) + ")"
-    if isinstance(e, ast.Negate):
-        inner = expression(e.operand)
-        return f"-{inner}" if _prec(e.operand) >= 4 else f"-({inner})"
-    if isinstance(e, ast.If):
-        cond = expression(e.condition)
-        then = _wrap(e.then, 1)
-        return f"if {cond} then {then} else {expression(e.otherwise)}"
-    if isinstance(e, ast.Compare):
-        return f"{_wrap(e.left, 2)} {e.op} {_wrap(e.right, 2)}"
-    p = _PRECEDENCE[e.op]
-    left = _wrap(e.left, p)
-    right = _wrap(e.right, p + 1)  # left-associative: a - (b - c) keeps its parentheses
-    return f"{left} {e.op} {right}"
-
-
-def _wrap(e: ast.Expr, minimum: int) -> str:
-    text = expression(e)
-    return f"({text})" if _prec(e) < minimum else text
-
-
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _arg(a: ast.Arg, kind: str | None) -> str:
     if a.kind == "string":
-        return _quote(a.value)
+        return _quote(a.text_value)
     if a.kind == "name" and kind is not None:
         return canonical_value(kind, a.text) or a.text
     return a.text
@@ -82,6 +43,12 @@ def setting(s: ast.Setting) -> str:
     for i, a in enumerate(s.args):
         parts.append(_arg(a, kinds[i] if i < len(kinds) else None))
     return " ".join(parts)
+
+
+# What the printer prints on lines of their own, and what it prints as a block `head { … }`.
+Statement = (ast.Setting | ast.Formula | ast.Target | ast.Range | ast.Index | ast.Group | ast.Component
+             | ast.PkTarget | ast.Band)
+Block = ast.Index | ast.Group | ast.Policy | ast.Sasaran | ast.Indicator | ast.BandSet | ast.Agreement
 
 
 @dataclass
@@ -103,7 +70,7 @@ class _Printer:
         self.lines.append(_Line(line, end, depth, text, force_blank, closing))
 
     # -- statements
-    def stmt(self, s, depth: int) -> None:
+    def stmt(self, s: Statement, depth: int) -> None:
         line, end = s.span.line, s.span.end_line
         if isinstance(s, ast.Setting):
             self.emit(line, end, depth, setting(s))
@@ -120,7 +87,8 @@ class _Printer:
             self.block(s, head, s.children, depth)
         elif isinstance(s, ast.Group):
             head = " ".join(["group", s.id] + _label(s.label) + [setting(o) for o in s.options])
-            body = sorted(s.targets + s.children, key=lambda x: (x.span.line, x.span.column))
+            body: list[ast.Target | ast.Group | ast.Component] = sorted(
+                (*s.targets, *s.children), key=lambda x: (x.span.line, x.span.column))
             self.block(s, head, body, depth)
         elif isinstance(s, ast.Component):
             parts = ["component", s.id] + _label(s.label) + [setting(o) for o in s.options]
@@ -134,14 +102,14 @@ class _Printer:
         else:  # pragma: no cover - every statement kind is handled above
             raise TypeError(type(s))
 
-    def block(self, node, head: str, body, depth: int, force_blank: bool = False) -> None:
+    def block(self, node: Block, head: str, body: Iterable[Statement], depth: int, force_blank: bool = False) -> None:
         self.emit(node.span.line, node.span.line, depth, head + " {", force_blank)
         for s in body:
             self.stmt(s, depth + 1)
         self.emit(node.span.end_line, node.span.end_line, depth, "}", closing=True)
 
     # -- declarations
-    def declaration(self, d) -> None:
+    def declaration(self, d: ast.Declaration) -> None:
         line, end = d.span.line, d.span.end_line
         if isinstance(d, ast.Include):
             self.emit(line, end, 0, f"{'extends' if d.extends else 'include'} {_quote(d.path)}")
@@ -189,8 +157,8 @@ def format_file(f: ast.CatalogFile) -> str:
     trailing_column: dict[int, int] = {}
     pending: list[ast.Comment] = []
     for c in f.comments:
-        before = src[c.line - 1][: c.column - 1] if c.line - 1 < len(src) else ""
-        if before.strip():
+        code_before = src[c.line - 1][: c.column - 1] if c.line - 1 < len(src) else ""
+        if code_before.strip():
             trailing.setdefault(c.line, []).append(c.text.rstrip())
             trailing_column.setdefault(c.line, c.column)
         else:
@@ -237,7 +205,7 @@ def format_file(f: ast.CatalogFile) -> str:
         # a statement reaches to the line before the next one starts: its span ends at its last
         # token in the AST, but a `)` closing a multi-line expression may stand on a later line
         following = next((a for a in anchors[i + 1:] if a > ln.anchor), len(src) + 1)
-        notes = []
+        notes: list[str] = []
         for line in range(ln.anchor, max(ln.end, following - 1) + 1):
             if line in trailing and line not in used and (line == ln.anchor or line not in code_lines):
                 notes.extend(trailing[line])

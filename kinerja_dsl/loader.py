@@ -12,19 +12,24 @@ user named.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import AnyStr
 
 from . import ast
 from .catalog import Catalog
-from .checker import check
+from .checker import approve, check
 from .compiler import compile_model
-from .diagnostics import Diagnostic, Sources, at, with_sources
-from .model import Model, build_model
+from .diagnostics import Diagnostic, Severity, Sources, with_sources
+from .model import SymbolTable, build_symbol_table
 from .parser import parse
+
+PathLike = str | os.PathLike[str]
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
@@ -49,22 +54,22 @@ class Loaded:
     catalog: Catalog | None
     diagnostics: list[Diagnostic]
     files: list[ast.CatalogFile] = field(default_factory=list)
-    model: Model | None = None
+    model: SymbolTable | None = None
 
     @property
     def ok(self) -> bool:
         return self.catalog is not None
 
 
-def _position(text, index: int, newline) -> tuple[int, int]:
+def _position(text: AnyStr, index: int, newline: AnyStr) -> tuple[int, int]:
     """1-based line and column of `index`, counting lines as the lexer does (at \\n only)."""
     line_start = text.rfind(newline, 0, index) + 1
     return text.count(newline, 0, index) + 1, index - line_start + 1
 
 
 def _not_utf8(file: str, what: str, line: int = 0, column: int = 0, hint: str = _SAVE_AS_UTF8) -> Diagnostic:
-    return Diagnostic("E005", "error", f"the file is not UTF-8 text ({what})", file, line, column,
-                      column + 1 if column else 0, hint=hint)
+    return Diagnostic(code="E005", severity=Severity.ERROR, message=f"the file is not UTF-8 text ({what})", file=file,
+                      line=line, column=column, end_column=column + 1 if column else 0, hint=hint)
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
@@ -77,10 +82,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith(UTF16_BOMS):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # a broken UTF-16 file: UTF-8 below says where
             text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
     if text is None:
         try:
             text = data.decode("utf-8")
@@ -110,35 +113,36 @@ def _kind(mode: int) -> str:
 
 def _not_regular(file: str, mode: int) -> Diagnostic:
     if stat.S_ISDIR(mode):
-        return Diagnostic("E006", "error", "is a directory, expected a file", file)
-    return Diagnostic("E010", "error", f"is {_kind(mode)}, not a regular file", file,
-                      hint="name the catalog, data or PK file itself")
+        return Diagnostic.for_file(file, code="E006", message="is a directory, expected a file")
+    return Diagnostic.for_file(file, code="E010", message=f"is {_kind(mode)}, not a regular file",
+                               hint="name the catalog, data or PK file itself")
 
 
 def path_problem(file: str, err: OSError | ValueError) -> Diagnostic:
     """Why a path cannot be read, as a diagnostic: a symlink loop is E010, the rest E006."""
     if isinstance(err, ValueError):  # os functions refuse a NUL inside a path
-        return Diagnostic("E006", "error", "the path holds a NUL character", file)
+        return Diagnostic.for_file(file, code="E006", message="the path holds a NUL character")
     number = err.errno
     if number == errno.ELOOP:
-        return Diagnostic("E010", "error", "is a symlink loop (too many levels of symbolic links)", file,
-                          hint="point the link at the file itself")
+        return Diagnostic.for_file(file, code="E010", message="is a symlink loop (too many levels of symbolic links)",
+                                   hint="point the link at the file itself")
     if number == errno.ENXIO:  # a socket, or a device without its driver
-        return Diagnostic("E010", "error", "is not a regular file", file, hint="name the catalog, data or PK file itself")
+        return Diagnostic.for_file(file, code="E010", message="is not a regular file",
+                                   hint="name the catalog, data or PK file itself")
     reason = {errno.ENOENT: "no such file", errno.EACCES: "permission denied", errno.EPERM: "permission denied",
               errno.ENAMETOOLONG: "the file name is too long", errno.EISDIR: "is a directory, expected a file",
-              errno.ENOTDIR: "no such file (a part of the path is not a folder)"}.get(number)
-    return Diagnostic("E006", "error", reason or f"cannot read the file: {err.strerror or err}", file)
+              errno.ENOTDIR: "no such file (a part of the path is not a folder)"}.get(number) if number else None
+    return Diagnostic.for_file(file, code="E006", message=reason or f"cannot read the file: {err.strerror or err}")
 
 
 def _too_large(file: str, limit: int, size: int | None) -> Diagnostic:
     message = (f"the file is {size:,} bytes; the limit is {limit:,}" if size is not None
                else f"the file holds more than {limit:,} bytes, the limit")
     hint = "split the catalog into several files joined with `include`" if file.lower().endswith(SUFFIX) else None
-    return Diagnostic("E011", "error", message, file, hint=hint)
+    return Diagnostic.for_file(file, code="E011", message=message, hint=hint)
 
 
-def read_bytes(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
+def read_bytes(path: PathLike, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
                ) -> tuple[bytes | None, Diagnostic | None]:
     """The bytes of a regular file, at most `limit` of them; else (None, why). A device, FIFO
     or socket is refused before it is opened (and opened non-blocking, should it be swapped in
@@ -158,7 +162,8 @@ def read_bytes(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # replaced between stat and open
             return None, _not_regular(file, info.st_mode)
-        chunks, total = [], 0
+        chunks: list[bytes] = []
+        total = 0
         while total <= limit:
             chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
             if not chunk:
@@ -174,16 +179,16 @@ def read_bytes(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
     return b"".join(chunks), None
 
 
-def read_text(path, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
+def read_text(path: PathLike, limit: int = MAX_FILE_BYTES, *, shown: str | None = None
               ) -> tuple[str | None, Diagnostic | None]:
     """`read_bytes`, decoded as `decode` does."""
     data, problem = read_bytes(path, limit, shown=shown)
-    if problem is not None:
+    if data is None:
         return None, problem
     return decode(data, shown if shown is not None else str(path))
 
 
-def is_catalog_name(path) -> bool:
+def is_catalog_name(path: PathLike) -> bool:
     return str(path).lower().endswith(SUFFIX)
 
 
@@ -194,15 +199,19 @@ def _catalog_files(folder: Path, recursive: bool, problems: list[Diagnostic]) ->
     if not recursive:
         return sorted(p for p in folder.iterdir() if is_catalog_name(p.name) and not p.is_dir())
     found: list[Path] = []
-    for top, _, names in os.walk(folder, onerror=lambda err: problems.append(path_problem(str(err.filename), err))):
+    def unreadable(err: OSError) -> None:
+        problems.append(path_problem(str(err.filename), err))
+
+    for top, _, names in os.walk(folder, onerror=unreadable):
         found.extend(Path(top) / n for n in names if is_catalog_name(n))
     return sorted(found)
 
 
-def expand(paths, recursive: bool = False) -> tuple[list[Path], list[Diagnostic]]:
+def expand(paths: Iterable[PathLike], recursive: bool = False) -> tuple[list[Path], list[Diagnostic]]:
     """Files named on the command line; directories give their `*.kin` files (one catalog per
     folder), or with `recursive` those of every folder below (`kinerja fmt indicators/`)."""
-    files, diagnostics = [], []
+    files: list[Path] = []
+    diagnostics: list[Diagnostic] = []
     for p in map(Path, paths):
         problems: list[Diagnostic] = []
         try:
@@ -211,18 +220,19 @@ def expand(paths, recursive: bool = False) -> tuple[list[Path], list[Diagnostic]
         except (OSError, ValueError) as err:
             problem = path_problem(str(p), err)
             if problem.message == "no such file":
-                problem = Diagnostic("E006", "error", "no such file or directory", str(p))
+                problem = Diagnostic.for_file(str(p), code="E006", message="no such file or directory")
             diagnostics.append(problem)
             continue
         diagnostics.extend(problems)
         files.extend(found)
         if not found and not problems:
-            diagnostics.append(Diagnostic("E007", "error", f"no catalog files (*{SUFFIX}) in this directory", str(p),
-                                          hint="point at a folder under indicators/, or at a .kin file"))
+            diagnostics.append(Diagnostic.for_file(str(p), code="E007",
+                                                   message=f"no catalog files (*{SUFFIX}) in this directory",
+                                                   hint="point at a folder under indicators/, or at a .kin file"))
     return files, diagnostics
 
 
-def _real(path) -> Path:
+def _real(path: PathLike) -> Path:
     """The path with every symlink resolved; never raises (a loop stays as it is, and reading it says so)."""
     try:
         return Path(os.path.realpath(path))
@@ -248,33 +258,37 @@ class _Reader:
             reason = f"leaves the folder `{root_shown}` of the catalog named on the command line"
         else:
             return including.parent / raw
-        self.diagnostics.append(at(include.span, "E009", f"`{raw}` {reason}",
-                                   hint="keep shared catalogs inside the catalog's folder (a subfolder is fine) "
-                                        "and include them by a relative path"))
+        self.diagnostics.append(Diagnostic.at_span(include.span, code="E009", message=f"`{raw}` {reason}",
+                                                   hint="keep shared catalogs inside the catalog's folder (a subfolder "
+                                                        "is fine) and include them by a relative path"))
         return None
 
     def read(self, path: Path, stack: tuple[Path, ...], include: ast.Include | None, base: bool,
              root: Path, root_shown: str) -> None:
         resolved = _real(path)
+        where = include.span if include is not None else None  # a file named on the command line: the whole file
         if resolved in stack:
             chain = " -> ".join(p.name for p in stack[stack.index(resolved):] + (resolved,))
-            self.diagnostics.append(at(include.span, "E112", f"include cycle: {chain}",
-                                       hint="a catalog cannot include itself, directly or through others"))
+            self.diagnostics.append(Diagnostic.at_span(where, code="E112", message=f"include cycle: {chain}",
+                                                       hint="a catalog cannot include itself, directly or through "
+                                                            "others"))
             return
         if resolved in self.done:
             return
         if len(stack) > MAX_INCLUDE_DEPTH:
-            self.diagnostics.append(at(include.span, "E008", f"includes nest deeper than {MAX_INCLUDE_DEPTH} files"))
+            self.diagnostics.append(Diagnostic.at_span(where, code="E008",
+                                                       message=f"includes nest deeper than {MAX_INCLUDE_DEPTH} files"))
             return
         shown = str(path)
         # an include reads the resolved file the confinement check saw, not a link swapped in since
         text, problem = read_text(resolved if include is not None else path, shown=shown)
-        if problem is not None:
-            if include is not None:
+        if text is None:
+            if problem is not None and include is not None:
                 hint = "paths are relative to the including file" if problem.code == "E006" else problem.hint
-                problem = at(include.span, problem.code, f"cannot include `{include.path}`: {problem.message}",
-                             hint=hint)
-            self.diagnostics.append(problem)
+                problem = Diagnostic.at_span(include.span, code=problem.code,
+                                             message=f"cannot include `{include.path}`: {problem.message}", hint=hint)
+            if problem is not None:
+                self.diagnostics.append(problem)
             return
         self.done.add(resolved)
         # a file named on the command line or a catalog (*.kin) shows its lines in diagnostics;
@@ -293,7 +307,7 @@ class _Reader:
             self.base.add(shown)
 
 
-def load(paths) -> Loaded:
+def load(paths: Iterable[PathLike]) -> Loaded:
     """Read, check and compile; the catalog is None when any error was found. Includes stay
     inside the folder of the catalog named on the command line (or the folder named)."""
     reader = _Reader()
@@ -303,20 +317,17 @@ def load(paths) -> Loaded:
         folder = named.parent if files == [named] else named
         for f in files:
             reader.read(f, (), None, False, _real(folder), str(folder))
-    model = build_model(reader.order, reader.base)
-    diagnostics = reader.diagnostics + (check(model) if reader.order else [])
+    symbols = build_symbol_table(reader.order, reader.base)
+    diagnostics = reader.diagnostics + (check(symbols) if reader.order else [])
     diagnostics = with_sources(diagnostics, reader.sources)
-    catalog = None
-    if not any(d.is_error for d in diagnostics) and reader.order:
-        catalog = compile_model(model)
-    return Loaded(catalog, diagnostics, reader.order, model)
+    checked = approve(symbols, diagnostics) if reader.order else None
+    catalog = compile_model(checked) if checked is not None else None
+    return Loaded(catalog, diagnostics, reader.order, symbols)
 
 
-def load_catalog(paths) -> Catalog:
+def load_catalog(paths: PathLike | Iterable[PathLike]) -> Catalog:
     """The compiled catalog; raises CatalogError carrying every diagnostic on error."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    loaded = load(paths)
+    loaded = load([paths] if isinstance(paths, (str, os.PathLike)) else paths)
     if loaded.catalog is None:
         raise CatalogError(loaded.diagnostics)
     return loaded.catalog

@@ -3,17 +3,20 @@
 Files given together, or joined by `include`, share one namespace (a second
 declaration of an id is a duplicate). A file that `extends` a base may redeclare
 the base's ids and settings: the extending declaration replaces the base one.
-The checker and the compiler both read this table.
+The checker reads a `SymbolTable`; the compiler reads only a `CheckedModel`, the
+same table once the checker (and the parser before it) found no error in it.
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from typing import NewType
 
 from . import ast
 
 
 @dataclass
-class Model:
+class SymbolTable:
     files: list[ast.CatalogFile] = field(default_factory=list)
     indicators: dict[str, ast.Indicator] = field(default_factory=dict)
     sasaran: dict[str, ast.Sasaran] = field(default_factory=dict)
@@ -25,37 +28,97 @@ class Model:
     agreements: list[ast.Agreement] = field(default_factory=list)
     duplicates: list[tuple[str, str, ast.Span, ast.Span]] = field(default_factory=list)
 
-    def namespace(self, kind: str) -> dict:
-        return {"indicator": self.indicators, "sasaran": self.sasaran, "field": self.fields,
-                "office": self.offices, "bands": self.bandsets}[kind]
+    def add(self, decl: ast.NamedDeclaration) -> None:
+        """Declare `decl` in the namespace of its kind, replacing one of the same id."""
+        if isinstance(decl, ast.Indicator):
+            self.indicators[decl.id] = decl
+        elif isinstance(decl, ast.Sasaran):
+            self.sasaran[decl.id] = decl
+        elif isinstance(decl, ast.FieldDecl):
+            self.fields[decl.id] = decl
+        elif isinstance(decl, ast.Office):
+            self.offices[decl.id] = decl
+        else:
+            self.bandsets[decl.id] = decl
+
+    def declared(self, decl: ast.NamedDeclaration) -> ast.NamedDeclaration | None:
+        """The declaration of the same kind and id already in the table, if any."""
+        if isinstance(decl, ast.Indicator):
+            return self.indicators.get(decl.id)
+        if isinstance(decl, ast.Sasaran):
+            return self.sasaran.get(decl.id)
+        if isinstance(decl, ast.FieldDecl):
+            return self.fields.get(decl.id)
+        if isinstance(decl, ast.Office):
+            return self.offices.get(decl.id)
+        return self.bandsets.get(decl.id)
+
+    # ---- what an indicator reads ------------------------------------------------------
+
+    def is_mean(self, name: str) -> bool:
+        """Whether `capaian(name)` reads a mean (a sasaran, an office, `overall`), not an indicator."""
+        return name not in self.indicators and (name in self.sasaran or name in self.offices or name == OVERALL)
+
+    def referenced_indicators(self, ind: ast.Indicator) -> Iterator[ast.Name]:
+        """Every name in the indicator's expressions that is another indicator (its realisasi)."""
+        for expr in ast.indicator_exprs(ind):
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Name) and node.id in self.indicators:
+                    yield node
+
+    def referenced_means(self, ind: ast.Indicator) -> Iterator[ast.Name]:
+        """`capaian(X)` where X is a sasaran, an office or `overall`: a mean the engine computes
+        after the indicators, so the indicator that reads it is evaluated after the means."""
+        for expr in ast.indicator_exprs(ind):
+            for node in ast.walk(expr):
+                arg = mean_read(node)
+                if arg is not None and self.is_mean(arg.id):
+                    yield arg
 
 
-_KIND = {ast.Indicator: "indicator", ast.Sasaran: "sasaran", ast.FieldDecl: "field",
-         ast.Office: "office", ast.BandSet: "bands"}
+OVERALL = "overall"  # `capaian(overall)`: the office's overall capaian
 
 
-def build_model(files: list[ast.CatalogFile], base_files: set[str] = frozenset()) -> Model:
+def mean_read(node: ast.Expr) -> ast.Name | None:
+    """The argument of a `capaian(X)` call, when the node is one (X may be anything)."""
+    if isinstance(node, ast.Call) and node.function == "capaian" and node.args and isinstance(node.args[0], ast.Name):
+        return node.args[0]
+    return None
+
+
+CheckedModel = NewType("CheckedModel", SymbolTable)
+"""A symbol table in which the parser and the checker found no error; made only by
+`checker.approve`. The compiler takes nothing else, and reads it through the typed accessors
+of `ast` (`Setting.arg`, `Arg.number`, `Arg.as_enum`, `Call.name_arg`), which raise
+`ast.NotChecked` where the checker's guarantee would be broken."""
+
+
+def build_symbol_table(files: list[ast.CatalogFile], base_files: Collection[str] = frozenset()) -> SymbolTable:
     """Merge files in load order; declarations from `base_files` may be overridden."""
-    model = Model(files=list(files))
-    origin: dict[tuple[str, str], str] = {}
+    symbols = SymbolTable(files=list(files))
+    origin: dict[tuple[type, str], str] = {}  # (kind, id) -> the file that declared it
     for f in files:
         for decl in f.declarations:
             if isinstance(decl, ast.Policy):
-                model.policy_blocks.append(decl)
+                symbols.policy_blocks.append(decl)
                 for s in decl.settings:
-                    model.policy[s.key] = s
+                    symbols.policy[s.key] = s
                 continue
             if isinstance(decl, ast.Agreement):
-                model.agreements.append(decl)
+                symbols.agreements.append(decl)
                 continue
-            kind = _KIND.get(type(decl))
-            if kind is None:
+            if isinstance(decl, ast.Include):
                 continue
-            table = model.namespace(kind)
-            previous = table.get(decl.id)
-            if previous is not None and origin[(kind, decl.id)] not in base_files:
-                model.duplicates.append((kind, decl.id, previous.span, decl.span))
+            previous = symbols.declared(decl)
+            if previous is not None and origin[(type(decl), decl.id)] not in base_files:
+                symbols.duplicates.append((_KIND[type(decl)], decl.id, previous.span, decl.span))
                 continue
-            table[decl.id] = decl
-            origin[(kind, decl.id)] = f.path
-    return model
+            symbols.add(decl)
+            origin[(type(decl), decl.id)] = f.path
+    return symbols
+
+
+_KIND: dict[type, str] = {ast.Indicator: "indicator", ast.Sasaran: "sasaran", ast.FieldDecl: "field",
+                          ast.Office: "office", ast.BandSet: "bands"}
+
+build_model = build_symbol_table  # the name engine/pk.py imports (issue 12: it moves over with the engine)
