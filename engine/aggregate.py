@@ -15,6 +15,7 @@ the mean of every indicator, each once.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, localcontext
 
 from kinerja_dsl.catalog import Aggregation, Catalog
@@ -25,7 +26,7 @@ from .results import AggregateResult, IndicatorResult
 ZERO = Decimal(0)
 
 
-def _why(r) -> str:
+def _why(r: IndicatorResult | AggregateResult) -> str:
     if isinstance(r, IndicatorResult):
         if r.status == "nihil":
             return "nihil (excluded)"
@@ -88,8 +89,9 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, 
 
     offices = []
     office_agg = aggs["office"]
-    office_weight: dict[str, Decimal] = {}
-    own: dict[str | None, list] = {}  # each office's own items, grouped once
+    office_weight: dict[str, Decimal | None] = {}
+    own: dict[str | None, list[IndicatorResult | AggregateResult]] = {}  # each office's own items, grouped once
+    weights: Mapping[str, Decimal | None]
     if office_agg.source == "sasaran":
         for s in sasaran:
             own.setdefault(catalog.sasaran[s.id].office, []).append(s)
@@ -109,11 +111,14 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, 
                                         if office_agg.method == "weighted" else Decimal(len(row.items)))
 
     overall_agg = aggs["overall"]
+    entering: Sequence[IndicatorResult | AggregateResult]
+    weighing: Mapping[str, Decimal | None]
     if overall_agg.source == "sasaran":
-        items, weights = sasaran, sas_weights
+        entering, weighing = sasaran, sas_weights
     elif overall_agg.source == "office":
-        items, weights = offices, office_weight
+        entering, weighing = offices, office_weight
     else:
-        items, weights = [r for r in results if r.sasaran], ind_weights
-    overall = _mean("overall", "overall", "Capaian keseluruhan", items, overall_agg, catalog, weights) if items else None
+        entering, weighing = [r for r in results if r.sasaran], ind_weights
+    overall = (_mean("overall", "overall", "Capaian keseluruhan", list(entering), overall_agg, catalog, weighing)
+               if entering else None)
     return sasaran, offices, overall

@@ -11,14 +11,15 @@ capaian and status before and after, so a result that went `missing` or
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Optional
 
 from pydantic import BaseModel
 
-from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator
+from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, TargetSpec
 
-from .results import Exact
+from .results import AggregateResult, Evaluation, Exact, IndicatorResult
 
 RENAME_THRESHOLD = 0.6
 
@@ -71,10 +72,11 @@ def formula_text(ind: Indicator) -> str:
         return ind.formulas["ratio"]
     if ind.kind == "value":
         return ind.formulas["value"]
+    assert ind.index is not None, "an indicator that is neither a ratio nor a value is an index"
     return "index: " + "; ".join(line.strip() for line in _node_text(ind.index)[1:])
 
 
-def _targets(mapping) -> dict[str, str]:
+def _targets(mapping: Mapping[tuple[int, str | None], TargetSpec] | Mapping[int, TargetSpec]) -> dict[str, str]:
     out = {}
     for key, spec in mapping.items():
         label = f"{key[0]}{' ' + key[1] if key[1] else ''}" if isinstance(key, tuple) else str(key)
@@ -148,13 +150,14 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
     return changes
 
 
-def effects(old_ev, new_ev, changes: list[Change] = ()) -> list[Effect]:
+def effects(old_ev: Evaluation, new_ev: Evaluation, changes: Sequence[Change] = ()) -> list[Effect]:
     """Every indicator (in the new catalog's order, then the removed ones), sasaran and the
     overall, evaluated on the same data under both catalogs; a renamed indicator is matched
     with its old id (from `changes`)."""
     out: list[Effect] = []
 
-    def add(level, ident, a, b, old_id=None):
+    def add(level: str, ident: str, a: IndicatorResult | AggregateResult | None,
+            b: IndicatorResult | AggregateResult | None, old_id: str | None = None) -> None:
         ca = a.capaian if a is not None else None
         cb = b.capaian if b is not None else None
         sa = a.status if a is not None else None
@@ -163,20 +166,20 @@ def effects(old_ev, new_ev, changes: list[Change] = ()) -> list[Effect]:
         out.append(Effect(level=level, id=ident, old=ca, new=cb, delta=delta, old_status=sa, new_status=sb,
                           old_id=old_id, changed=(ca, sa) != (cb, sb)))
 
-    renamed = {c.new: c.old for c in changes if c.kind == "renamed"}
+    renamed = {c.new: c.old for c in changes if c.kind == "renamed" and c.new and c.old}
     old_ind = {r.id: r for r in old_ev.indicators}
     matched = set()
     for r in new_ev.indicators:
-        before = renamed.get(r.id, r.id)
+        before = renamed.get(r.id) or r.id
         matched.add(before)
         add("indicator", r.id, old_ind.get(before), r, before if before != r.id else None)
     for r in old_ev.indicators:
         if r.id not in matched:
             add("indicator", r.id, r, None)
-    before = {x.id: x for x in old_ev.sasaran}
-    after = {x.id: x for x in new_ev.sasaran}
-    for ident in dict.fromkeys([*after, *before]):
-        add("sasaran", ident, before.get(ident), after.get(ident))
+    old_sasaran = {x.id: x for x in old_ev.sasaran}
+    new_sasaran = {x.id: x for x in new_ev.sasaran}
+    for ident in dict.fromkeys([*new_sasaran, *old_sasaran]):
+        add("sasaran", ident, old_sasaran.get(ident), new_sasaran.get(ident))
     if old_ev.overall is not None or new_ev.overall is not None:
         add("overall", "overall", old_ev.overall, new_ev.overall)
     return out

@@ -11,11 +11,11 @@ path) it records nothing and builds no text, so no rule is ever written twice.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, localcontext
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, NihilCase, UndefinedValue
+from kinerja_dsl.catalog import Catalog, CompositeNode, Fn, Indicator, NihilCase, UndefinedValue
 from kinerja_dsl.vocabulary import Combine, Nihil
 
 from .aggregate import aggregate
@@ -50,6 +50,7 @@ class _Env:
     results evaluated before it, and the means (for the indicators that read one)."""
 
     __slots__ = ("values", "_resolver", "period", "office", "_rollup", "_unreported", "_results", "_means")
+    values: Mapping[str, Decimal]
 
     def __init__(self, resolver: Resolver, period: Period, office: str, rollup: str, unreported: str,
                  results: dict, means: dict | None = None):
@@ -115,7 +116,7 @@ class Trace:
         self.steps: list[Step] = []
         self.components: list[NodeResult] = []
 
-    def step(self, op: Op, value: Decimal | None = None, rule: str | None = None, **facts) -> None:
+    def step(self, op: Op, value: Decimal | None = None, rule: str | None = None, **facts: Any) -> None:
         step = Step.model_construct(step=op, detail="", value=value, rule=rule, facts=facts)
         self.steps.append(step.model_copy(update={"detail": step_text(step)}))
 
@@ -129,11 +130,17 @@ class Evaluated(NamedTuple):
     overall: AggregateResult | None
 
 
-_MISSING = object()  # a node without a value because data is missing: its row names the fields
+class _Missing:
+    """A node without a value because data is missing: its row names the fields."""
 
 
-def _node(node: CompositeNode, path: str, case: NodeCase, facts: dict | None = None, **kw) -> NodeResult:
-    row = dict(path=path, label=node.label, kind=node.kind, weight=node.weight, value=None, value_exact=None,
+_MISSING = _Missing()
+NodeValue = Decimal | None | _Missing  # a value, left out (nihil excluded), or missing data
+
+
+def _node(node: CompositeNode, path: str, case: NodeCase, facts: dict[str, Any] | None = None,
+          **kw: Any) -> NodeResult:
+    row: dict[str, Any] = dict(path=path, label=node.label, kind=node.kind, weight=node.weight, value=None, value_exact=None,
                target=None, capaian=None, nihil=None, missing=[], capped=False, detail="",
                facts={"case": case, **(facts or {})})
     row.update(kw)
@@ -141,7 +148,19 @@ def _node(node: CompositeNode, path: str, case: NodeCase, facts: dict | None = N
     return made.model_copy(update={"detail": node_text(made)})
 
 
-def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] | None):
+def _formula(fn: Fn | None) -> Fn:
+    """A compiled formula the indicator's kind guarantees (the compiler sets it with the kind)."""
+    assert fn is not None, "a formula the compiler gives every indicator or component of this kind"
+    return fn
+
+
+def _weight(node: CompositeNode) -> Decimal:
+    """A child's weight in a weighted sum (the checker requires one on each: E106)."""
+    assert node.weight is not None, f"`{node.id}` has no weight in a weighted group"
+    return node.weight
+
+
+def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] | None) -> NodeValue:
     """Value of an index node; None when it is left out (nihil excluded), _MISSING when data it
     needs is missing. With a trace (`out`), every node gets its row, also when it fails: a
     missing component says which field it lacks, and the groups above it say they were not
@@ -150,7 +169,7 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] 
         treatment = None
         formula = node.formula
         try:
-            raw = node.fn(env)
+            raw = _formula(node.fn)(env)
             rounding = node.round if node.round is not None and node.round.mode != "none" else None
             value = rounding.apply(raw) if rounding is not None else raw
         except NihilCase:
@@ -159,11 +178,11 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] 
                 if out is not None:
                     out.append(_node(node, path, NodeCase.NIHIL_ERROR, {"formula": formula}))
                 raise _Refused(f"component `{path}` is 0/0 and its nihil rule is `error`")
-            value = {Nihil.ACHIEVED: ONE, Nihil.ZERO: ZERO, Nihil.EXCLUDED: None}[treatment]
+            counted = {Nihil.ACHIEVED: ONE, Nihil.ZERO: ZERO, Nihil.EXCLUDED: None}[treatment]
             if out is not None:
                 out.append(_node(node, path, NodeCase.NIHIL, {"formula": formula, "origin": node.nihil.origin},
-                                 value=value, value_exact=value, nihil=treatment))
-            return value
+                                 value=counted, value_exact=counted, nihil=treatment))
+            return counted
         except KeyError as why:
             if out is None:
                 return _MISSING
@@ -189,7 +208,7 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] 
             out[slot] = _node(node, path, NodeCase.GROUP_MISSING, {"lacking": [c.id for c in lacking]},
                               missing=names)
         return _MISSING
-    included = [(c, v) for c, v in parts if v is not None]
+    included = [(c, v) for c, v in parts if isinstance(v, Decimal)]
     if not included:
         if out is not None:
             out[slot] = _node(node, path, NodeCase.ALL_EXCLUDED, nihil=Nihil.EXCLUDED)
@@ -197,19 +216,19 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] 
     if node.combine == Combine.MEAN:
         raw = sum((v for _, v in included), ZERO) / len(included)
     else:
-        raw = sum((c.weight * v for c, v in included), ZERO)
+        raw = sum((_weight(c) * v for c, v in included), ZERO)
         if len(included) < len(parts):
-            raw = raw / sum((c.weight for c, _ in included), ZERO)
+            raw = raw / sum((_weight(c) for c, _ in included), ZERO)
     scaled = raw * node.scale
     capped = node.cap is not None and scaled > node.cap
-    exact = node.cap if capped else scaled
+    exact = node.cap if capped and node.cap is not None else scaled
     rounding = node.round if node.round is not None and node.round.mode != "none" else None
     value = rounding.apply(exact) if rounding is not None else exact
     if out is not None:
         spec = node.targets.get((env.period.year, env.period.suffix)) if node.targets else None
         target = spec.low if spec is not None and not spec.is_range and spec.low else None
         capaian = value / target * HUNDRED if target is not None else None
-        facts = {"combine": node.combine, "included": len(included), "parts": len(parts), "raw": raw,
+        facts: dict[str, Any] = {"combine": node.combine, "included": len(included), "parts": len(parts), "raw": raw,
                  "scale": node.scale, "scaled": scaled, "cap": node.cap,
                  "rounding": rounding}
         out[slot] = _node(node, path, NodeCase.GROUP, facts, value=value, value_exact=exact, target=target,
@@ -225,8 +244,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     target = ind.target(period.year, period.suffix)
     record = trace.step if trace is not None else None
 
-    def result(status: Status, **kw) -> IndicatorResult:
-        base = dict(id=ind.id, label=ind.label, sasaran=ind.sasaran, office=ind.office, unit=ind.unit,
+    def result(status: Status, **kw: Any) -> IndicatorResult:
+        base: dict[str, Any] = dict(id=ind.id, label=ind.label, sasaran=ind.sasaran, office=ind.office, unit=ind.unit,
                     period=period.label, direction=ind.direction,
                     target=target.low if target and not target.is_range else None,
                     target_text=target.text if target else None, realisasi=None, capaian=None,
@@ -279,7 +298,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
             if record is not None:
                 record(Op.REALISASI, realisasi, source="given")
         elif ind.kind == "ratio":
-            n, d = ind.numerator(env), ind.denominator(env)
+            n, d = _formula(ind.numerator)(env), _formula(ind.denominator)(env)
             if record is not None:
                 record(Op.NUMERATOR, n, formula=ind.formulas["numerator"])
                 record(Op.DENOMINATOR, d, formula=ind.formulas["denominator"])
@@ -291,20 +310,21 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
             if record is not None:
                 record(Op.REALISASI, realisasi, source="ratio", numerator=n, denominator=d, scale=ind.scale)
         elif ind.kind == "value":
-            raw = ind.value(env)
+            raw = _formula(ind.value)(env)
             realisasi = raw * ind.scale
             if record is not None:
                 record(Op.REALISASI, realisasi, source="value", formula=ind.formulas["value"], raw=raw,
                        scale=ind.scale)
         else:
-            raw = _composite(ind.index, env, ind.id, trace.components if trace is not None else None)
-            if raw is _MISSING:
+            assert ind.index is not None, "the compiler gives every indicator of kind index its tree"
+            index = _composite(ind.index, env, ind.id, trace.components if trace is not None else None)
+            if isinstance(index, _Missing):
                 if trace is None:  # the rows that name the missing fields: only a trace has them
                     return evaluate_indicator(ind, env, period, Trace(), policy)
                 return lacking(trace.components[0].missing)
-            if raw is None:
+            if index is None:
                 raise NihilCase("every component is nihil")
-            realisasi = raw * ind.scale
+            realisasi = index * ind.scale
             if record is not None:
                 record(Op.REALISASI, realisasi, source="index", id=ind.id)
     except NihilCase as case:
@@ -342,10 +362,10 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     if ind.range is not None and not (ind.range[0] <= realisasi <= ind.range[1]) and nihil is None:
         low, high = ind.range
         shown = realisasi.normalize() if realisasi == realisasi.to_integral_value() else realisasi
-        why = f"realisasi {number(shown)} is outside the declared range {number(low)} .. {number(high)}"
+        outside = f"realisasi {number(shown)} is outside the declared range {number(low)} .. {number(high)}"
         if ind.kind == "ratio" and realisasi > high:
-            why += " (the numerator is larger than the denominator)"
-        return result(Status.ERROR, realisasi=realisasi, reason=why)
+            outside += " (the numerator is larger than the denominator)"
+        return result(Status.ERROR, realisasi=realisasi, reason=outside)
 
     # 3. capaian
     if target is None:
@@ -353,11 +373,11 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
             return result(Status.OK, realisasi=realisasi)
         return result(Status.MISSING, realisasi=realisasi, reason=f"no target for {period.label}")
     try:
-        value, case = capaian_of(ind.direction, p.lower_formula.value, realisasi, target)
-    except UndefinedValue as why:
-        return result(Status.ERROR, realisasi=realisasi, reason=str(why))
+        value, decided = capaian_of(ind.direction, p.lower_formula.value, realisasi, target)
+    except UndefinedValue as undefined:
+        return result(Status.ERROR, realisasi=realisasi, reason=str(undefined))
     if record is not None:
-        record(Op.CAPAIAN, value, p.lower_formula.origin if ind.direction == "lower" else None, case=case)
+        record(Op.CAPAIAN, value, p.lower_formula.origin if ind.direction == "lower" else None, case=decided)
     if nihil == Nihil.ZERO:
         value = ZERO
         if record is not None:

@@ -7,6 +7,7 @@ report issue will give the Indonesian sentences.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
 from kinerja_dsl.catalog import quantized
@@ -45,7 +46,7 @@ def rollup_text(how: OfficeRollup | PeriodRollup, locale: str = "en") -> str:
     return text + (f" ({how.silent} did not report: left out)" if how.silent else "")
 
 
-def _capaian(case: CapaianCase, n) -> str:
+def _capaian(case: CapaianCase, n: Callable[[Decimal | None], str]) -> str:
     r, t = n(case.realisasi), n(case.bound)
     if case.formula == "inside":
         return f"{r} is inside {case.target_text}: 100"

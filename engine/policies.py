@@ -10,8 +10,9 @@ truncation toward zero, at any magnitude the bounded inputs can produce (a capai
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from kinerja_dsl.catalog import Catalog, Indicator, Policy, TargetSpec, UndefinedValue
+from kinerja_dsl.catalog import Catalog, Declared, Indicator, Policy, TargetSpec, UndefinedValue
 
 from .results import CapaianCase
 
@@ -28,7 +29,7 @@ def capaian(direction: str, lower_formula: str, realisasi: Decimal, target: Targ
     def case(situation: str, formula: str, bound: Decimal) -> CapaianCase:
         return CapaianCase(direction, situation, formula, r, bound, target.text)
 
-    if target.is_range:
+    if target.high is not None:  # a range
         low, high = target.low, target.high
         if low <= r <= high:
             return HUNDRED, case("inside", "inside", low)
@@ -88,7 +89,7 @@ def limit(value: Decimal, cap: Decimal | None, floor: Decimal | None) -> tuple[D
 def _declared(p: Policy) -> dict[str, str]:
     """Every policy of `p` as "value (origin)": the one summary the eval JSON header (catalog) and
     each indicator's `policy` carry, so the two cannot drift."""
-    def said(declared) -> str:
+    def said(declared: Declared[Any]) -> str:
         value = declared.value
         shown = "none" if value is None else getattr(value, "id", value)
         return f"{shown} ({declared.origin})"

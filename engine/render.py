@@ -7,6 +7,7 @@ indicator named `[IKU 1]` prints as written. No colour when not a terminal.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -16,7 +17,12 @@ from rich.text import Text
 
 from .narrate import node_text, step_text
 from .numbers import format_number, localized, shown
-from .results import Evaluation, IndicatorResult
+from .results import AggregateResult, Evaluation, IndicatorResult
+
+if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
+    from .audit import AuditReport
+    from .diff import DiffReport
+    from .tables import Table as KamusTable
 
 _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
                  "incomplete": "yellow", "empty": "dim"}
@@ -30,10 +36,10 @@ def display(value: Decimal | None, locale: str, digits: int | None = None) -> st
 
 
 
-def _status(r) -> Text:
+def _status(r: IndicatorResult | AggregateResult) -> Text:
     """The status; a nihil result says its treatment on a second line (achieved, excluded, zero)."""
     text = Text(r.status, style=_STATUS_STYLE.get(r.status, ""))
-    if getattr(r, "nihil", None) and r.status == "nihil":
+    if isinstance(r, IndicatorResult) and r.nihil and r.status == "nihil":
         text += Text(f"\n{r.nihil}", style="dim")
     return text
 
@@ -47,7 +53,7 @@ _MIN_WRAP = 12  # a text column is not narrowed below this: narrower, it reads a
 _TEXT = ("name", "wrap")  # column kinds that give way; `number` and `text` columns are kept whole
 
 
-def _plain_lines(cell) -> list[str]:
+def _plain_lines(cell: object) -> list[str]:
     return (cell.plain if isinstance(cell, Text) else str(cell)).split("\n")
 
 
@@ -76,7 +82,7 @@ def _widths(columns: list[tuple[str, str]], rows: list[list], width: int) -> tup
     return widths, needed
 
 
-def _one_line(cell) -> Text:
+def _one_line(cell: object) -> Text:
     """A cell's lines joined by spaces (its style kept), for the block layout."""
     text = cell if isinstance(cell, Text) else Text(str(cell))
     return Text(" ").join(text.split("\n")) if "\n" in text.plain else text
@@ -125,7 +131,7 @@ def _blocks(title: str, columns: list[tuple[str, str]], rows: list[list], width:
     return Group(Text(title), note, Text(""), grid, Text(""))
 
 
-def _name(cell, width: int) -> Text:
+def _name(cell: object, width: int) -> Text:
     """A `name` cell in a table: its first line (the id) wraps and is never cut; the lines below
     (the label) keep to one line each, cut with an ellipsis, so a row stays two lines high at 80
     columns. The block layout, explain, kamus and --json give the whole label."""
@@ -155,13 +161,13 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: 
     return t
 
 
-def _target(r, locale: str) -> str:
+def _target(r: IndicatorResult, locale: str) -> str:
     if not r.target_text:
         return "-"
     return localized(r.target_text, locale)
 
 
-def indicator_table(ev: Evaluation, rows, title: str, width: int = 80) -> Table:
+def indicator_table(ev: Evaluation, rows: list[tuple[int, IndicatorResult]], title: str, width: int = 80) -> RenderableType:
     columns = [("No", "number"), ("Indikator", "name"), ("Target", "number"), ("Realisasi", "number"),
                ("Capaian", "number"), ("Predikat", "text"), ("Status", "text")]
     return _table(title, columns, [
@@ -170,7 +176,8 @@ def indicator_table(ev: Evaluation, rows, title: str, width: int = 80) -> Table:
         for n, r in rows], width)
 
 
-def aggregate_table(title: str, first: str, rows, locale: str, width: int = 80) -> Table:
+def aggregate_table(title: str, first: str, rows: list[AggregateResult], locale: str,
+                    width: int = 80) -> RenderableType:
     columns = [(first, "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
                ("Indikator", "number")]
     return _table(title, columns, [
@@ -233,7 +240,7 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
         console.print(Text(f"  {r.reason}"))
 
 
-def render_audit(report, console: Console, locale: str, show_all: bool = False) -> None:
+def render_audit(report: AuditReport, console: Console, locale: str, show_all: bool = False) -> None:
     rows, notes = [], []
     for r in report.rows:
         if r.verdict == "reproduced" and not show_all:
@@ -254,7 +261,7 @@ def render_audit(report, console: Console, locale: str, show_all: bool = False) 
     console.print(Text(f"{len(report.rows)} figures: {summary}"))
 
 
-def render_diff(report, console: Console, locale: str) -> None:
+def render_diff(report: DiffReport, console: Console, locale: str) -> None:
     console.print(_table("Perubahan katalog", [
         ("Indikator", "wrap"), ("Perubahan", "text"), ("Lama", "wrap"), ("Baru", "wrap")],
         [[Text(c.id, style="bold"), Text(c.kind if c.kind != "changed" else c.field), Text(c.old or "-"),
@@ -276,7 +283,7 @@ def render_diff(report, console: Console, locale: str) -> None:
         console.print(Text(f"{unchanged} unchanged (capaian and status)", style="dim"))
 
 
-def render_kamus(table, console: Console) -> None:
+def render_kamus(table: KamusTable, console: Console) -> None:
     """The kamus indikator on a terminal: one entry per indicator, its fields one per line
     (sixteen columns do not fit 80), empty fields left out."""
     console.print(Text(table.title, style="bold"))

@@ -76,6 +76,7 @@ class Resolver:
             self.children.setdefault(office.parent if office.parent else ROOT, []).append(office.id)
         self._cache: dict[tuple, dict[str, Decimal]] = {}
         self._gaps: dict[tuple, dict[str, tuple[Gap, ...]]] = {}
+        self._subtrees: dict[str, set[str]] = {}
         self._kinds = {f.id: f.kind for f in catalog.fields.values()}
         # (period, office, rollup, unreported, field) -> how it was rolled up over offices
         self.notes: dict[tuple, OfficeRollup] = {}
@@ -108,7 +109,7 @@ class Resolver:
             value, gap = _over_periods(period, whole, pieces, rollup, covered, overlap)
             if gap is not None:
                 gaps[name] = (Gap(gap[0], office, gap[1]),)
-            else:
+            elif value is not None:
                 result[name] = value
         self._cache[key] = result
         self._gaps[key] = gaps
@@ -184,16 +185,18 @@ class Resolver:
         return result
 
     def subtree(self, office: str) -> set[str]:
-        key = ("subtree", office)
-        if key in self._cache:
-            return self._cache[key]
-        out, stack = set(), [office]
+        """The office and every office below it."""
+        found = self._subtrees.get(office)
+        if found is not None:
+            return found
+        out: set[str] = set()
+        stack = [office]
         while stack:
             o = stack.pop()
             if o not in out:
                 out.add(o)
                 stack.extend(self.children.get(o, ()))
-        self._cache[key] = out
+        self._subtrees[office] = out
         return out
 
 
@@ -212,7 +215,8 @@ def _months(period: Period) -> int:
     return sum(1 << m for m in period.months())
 
 
-def _over_periods(period: Period, whole: int, pieces: list, rule: str, covered: int, overlap: bool):
+def _over_periods(period: Period, whole: int, pieces: list, rule: str, covered: int,
+                  overlap: bool) -> tuple[Decimal | None, tuple[str, str] | None]:
     """A field of `period` from the periods inside it that carry it: (value, None), or
     (None, (kind, text)) when they overlap or leave out a month the rule needs. `sum` and
     `average` need every month (an average weighs each part by its months), `last` only the

@@ -10,14 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from kinerja_dsl.catalog import quantized
+from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
 
 from .numbers import format_number, localized, shown
 from .periods import Period
-from .results import Op
+from .results import Evaluation, IndicatorResult, Op
 
 Cell = str | int | Decimal | None
 
@@ -40,23 +41,23 @@ def _percent(value: Decimal | None) -> Decimal | None:
     return None if value is None else shown(value, 2)
 
 
-def _status(r) -> str:
+def _status(r: IndicatorResult) -> str:
     return f"nihil:{r.nihil}" if r.status == "nihil" and r.nihil else r.status
 
 
-def _target(r) -> Cell:
+def _target(r: IndicatorResult) -> Cell:
     """A single target as a number; a range target ("80 .. 90") stays text."""
     if r.target is not None and r.target_text and re.fullmatch(r"-?\d+(\.\d+)?", r.target_text.strip()):
         return r.target
     return r.target_text
 
 
-def _step(r, op: Op) -> Decimal | None:
+def _step(r: IndicatorResult, op: Op) -> Decimal | None:
     """The value an operation of the evaluation gave (the pagu is a budget line's denominator)."""
     return next((s.value for s in r.steps if s.step == op), None)
 
 
-def budget_lines(ev, catalog) -> list:
+def budget_lines(ev: Evaluation, catalog: Catalog) -> list[IndicatorResult]:
     """Indicators without a sasaran whose numerator and denominator are single amount fields:
     realisasi anggaran / pagu, i.e. serapan (the BUDGET.*.serapan lines of Tabel 114)."""
     out = []
@@ -71,7 +72,7 @@ def budget_lines(ev, catalog) -> list:
     return out
 
 
-def lkjip_tables(ev, catalog) -> list[Table]:
+def lkjip_tables(ev: Evaluation, catalog: Catalog) -> list[Table]:
     """Indikator, Sasaran, Keseluruhan and Anggaran, as the LKjIP prints them."""
     sasaran = {s.id: s for s in ev.sasaran}
     budget = budget_lines(ev, catalog)
@@ -104,11 +105,12 @@ def lkjip_tables(ev, catalog) -> list[Table]:
     for n, r in enumerate(budget, start=1):
         # `budget_of SJ1` declares whose budget a line is; efisiensi = capaian - serapan
         ind = catalog.indicators.get(r.id)
-        s = sasaran.get(ind.budget_of) if ind is not None and ind.budget_of else None
-        capaian = s.capaian_exact if s is not None else None
+        whose = sasaran.get(ind.budget_of) if ind is not None and ind.budget_of else None
+        capaian = whose.capaian_exact if whose is not None else None
         efisiensi = capaian - r.realisasi if capaian is not None and r.realisasi is not None else None
         anggaran.rows.append([n, r.id, r.label, _step(r, Op.DENOMINATOR), _step(r, Op.NUMERATOR),
-                              _percent(r.realisasi), s.id if s else None, _number(s.capaian) if s else None,
+                              _percent(r.realisasi), whose.id if whose else None,
+                              _number(whose.capaian) if whose else None,
                               _percent(efisiensi)])
     return [indikator, per_sasaran, overall, anggaran]
 
@@ -121,7 +123,7 @@ _DIRECTION = {"higher": "naik (semakin tinggi semakin baik)", "lower": "turun (s
               "stabilize": "stabil (di dalam rentang target)"}
 
 
-def _formula(ind, locale: str) -> str:
+def _formula(ind: Indicator, locale: str) -> str:
     """The formula as a planner reads it in a manual IKU: pembilang / penyebut × skala, a value,
     or the index's top groups with their weights (the whole tree is in `kinerja explain`)."""
     scale = f" × {format_number(ind.scale, locale)}" if ind.scale != 1 else ""
@@ -133,11 +135,12 @@ def _formula(ind, locale: str) -> str:
         value = quantized(weight * 100, Decimal("0.01"), ROUND_HALF_UP)
         return format_number(quantized(value, Decimal(1)) if value == value.to_integral_value()
                              else value.normalize(), locale) + "%"
+    assert ind.index is not None, "an indicator that is neither a ratio nor a value is an index"
     groups = [f"{c.id}{' ' + percent(c.weight) if c.weight is not None else ''}" for c in ind.index.children]
     return f"indeks dari {len(groups)} kelompok: " + ", ".join(groups)
 
 
-def _targets_text(mapping, locale: str) -> str:
+def _targets_text(mapping: Mapping[tuple[int, str | None], TargetSpec] | Mapping[int, TargetSpec], locale: str) -> str:
     """`2024: 3,6; 2024 TW1: 1` from targets keyed by year (Renstra) or by (year, period) (PK)."""
     parts = []
     for key, spec in sorted(mapping.items(), key=lambda kv: str(kv[0])):
@@ -146,7 +149,7 @@ def _targets_text(mapping, locale: str) -> str:
     return "; ".join(parts)
 
 
-def kamus_table(catalog, locale: str = "id") -> Table:
+def kamus_table(catalog: Catalog, locale: str = "id") -> Table:
     """One row per indicator: what a kamus indikator / manual IKU states about it."""
     table = Table("Kamus", "Kamus indikator", list(KAMUS_COLUMNS))
     for n, ind in enumerate(catalog.indicators[i] for i in catalog.declared_order):
@@ -167,7 +170,7 @@ TEMPLATE_COLUMNS = ["Periode", "Satker", "Nama satker", "Variabel", "Uraian", "J
 _PREV = re.compile(r"\bprev\(\s*([A-Za-z_]\w*)\s*(?:,\s*(\d+)\s*)?\)")
 
 
-def _below(catalog, office: str) -> list[str]:
+def _below(catalog: Catalog, office: str) -> list[str]:
     """Every office under `office` (depth first, in declaration order)."""
     out = []
     for o in catalog.offices.values():
@@ -176,7 +179,7 @@ def _below(catalog, office: str) -> list[str]:
     return out
 
 
-def template_table(catalog, period: Period, each_office: bool = False) -> Table:
+def template_table(catalog: Catalog, period: Period, each_office: bool = False) -> Table:
     """One row per (period, office, field) the catalog needs, Nilai empty to fill in.
 
     A field is listed at the office of each indicator that uses it (the whole catalog when
