@@ -2,33 +2,51 @@
 
 For reviewers (inspektorat) who check an LKjIP before it is published. A figure
 reproduces when the recomputed exact value, rounded half-up to the printed number
-of decimals, is what was printed. Otherwise the first explanation that fits is
-given: truncation, rounding (including realisasi rounded first), cap or floor, a
-different formula (lower-is-better, nihil counted as 0), a copy error (the value
-belongs to another row), or unexplained.
+of decimals, is what was printed. Otherwise the first rule of EXPLANATIONS that fits
+gives the class: truncation, rounding (including realisasi rounded first), cap or floor,
+a different formula (lower-is-better, nihil counted as 0), a copy error (the value
+belongs to another row), or unexplained. The published figures themselves are read by
+published.py.
 """
 from __future__ import annotations
 
 import itertools
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Callable, Optional
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel
 
 from kinerja_dsl.catalog import quantized
-from kinerja_dsl.diagnostics import Diagnostic, suggest
-from kinerja_dsl.loader import read_text
 
-from .data import Schema, load_toml, validated
-from .numbers import NotationError, parse_number
+from .published import Figure, figure_findings, read_published
 from .results import Evaluation, Exact
+
+__all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "figure_findings", "read_published"]
 
 HUNDRED = Decimal(100)
 CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "propagated", "unexplained",
            "not computed")
+
+# ---- the thresholds the explanations try --------------------------------------------------------
+
+# LKjIP tables print realisasi with 2 decimals; an aggregate's items are tried at that precision
+PRINTED_REALISASI_PLACES = 2
+# the precisions a report may have rounded an indicator's realisasi to before dividing by the
+# target, most common first (2 as printed; 1 and 3 seen in the Sumsel and Banten reports)
+REALISASI_PLACES_TRIED = (2, 1, 3)
+# the same for an index group's value (indices print 3 decimals, e.g. 3,691, and 1 in summaries)
+GROUP_VALUE_PLACES_TRIED = (2, 3, 1)
+# a capaian cap many LKjIPs apply without the catalog declaring it: Banten 2024 prints PUU fasilitasi
+# 125 % as 120 (indicators/banten-2024/NOTES.md)
+UNDECLARED_CAP = Decimal(120)
+# and the floor they apply to a negative capaian
+UNDECLARED_FLOOR = Decimal(0)
+# how many ways an aggregate's items may be combined (recomputed or printed each) before giving up
+MAX_COMBINATIONS = 512
+# rows a copy error names before "(or of N more)"
+COPY_SOURCES_NAMED = 3
+AGGREGATE_LEVELS = ("sasaran", "office", "overall")
 
 
 class AuditRow(BaseModel):
@@ -50,105 +68,6 @@ class AuditReport(BaseModel):
     published: str
     rows: list[AuditRow]
     counts: dict[str, int]
-
-
-@dataclass
-class Figure:
-    level: str
-    id: str
-    measure: str
-    printed: str
-    line: int
-    consistent: bool | None
-    file_line: int                                          # the [[figure]] line
-    key_lines: dict[str, int] = field(default_factory=dict)  # the line of each key, for findings
-    value: Decimal | None = None                            # the printed number, read once
-    places: int = 0                                         # and its decimal places
-
-
-def _as_printed(value):
-    """A figure typed as a TOML number (`printed = 3.10`) is read as its text, places kept."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return str(value) if isinstance(value, Decimal) and value.is_finite() else value
-
-
-class PublishedMeta(Schema):
-    """[meta] of a published file: where the figures come from."""
-
-    source: Optional[str] = None
-    office: Optional[str] = None
-    year: Optional[int] = None
-    note: Optional[str] = None
-
-
-class PublishedFigure(Schema):
-    """One [[figure]]: a number the report prints, as printed, and the line it stands on."""
-
-    level: str
-    id: str
-    measure: str
-    printed: Annotated[str, BeforeValidator(_as_printed)]
-    line: Annotated[int, Field(ge=0)] = 0
-    consistent: Optional[bool] = None
-    note: Optional[str] = None
-
-
-class Published(Schema):
-    """A published file: [meta] and one [[figure]] per printed figure."""
-
-    meta: PublishedMeta = PublishedMeta()
-    figure: list[PublishedFigure] = []
-
-
-def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
-    """The published figures; every violation of the layout is a diagnostic at its line."""
-    path = Path(path)
-    file = str(path)
-    text, problem = read_text(path)  # the one safe reader: regular files only, never past the limit
-    if problem is not None:
-        return {}, [], [problem]
-    doc, lines, problems = load_toml(file, text)
-    if doc is None:
-        return {}, [], problems
-    published = validated(Published, doc, lines, file, (), problems)
-    if published is None:
-        return {}, [], problems
-    figures = []
-    for k, item in enumerate(published.figure):
-        where = lines.line("figure", k)
-        value, places, refused = _printed_number(item.printed)
-        if refused is not None:
-            problems.append(Diagnostic("D012", "error", f"the printed figure {refused}", file,
-                                       lines.line("figure", k, "printed"), 1, 0, hint=refused.hint))
-            continue
-        figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
-                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure")},
-                              value, places))
-    return doc.get("meta", {}), figures, problems
-
-
-_LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
-
-
-def _printed_number(text: str) -> tuple[Decimal | None, int, NotationError | None]:
-    """The number a report printed ("91,59%%", "3,1 indeks", "3.88") and its decimal places; and,
-    when neither notation reads it because it is beyond what the engine keeps exactly (40
-    decimals), that refusal (D012). A text with no number has none of the three."""
-    m = _LEADING_NUMBER.match(text)
-    if not m:
-        return None, 0, None
-    s = m.group(1).rstrip(".,")
-    refused = None
-    for locale in ("id", "en"):
-        try:
-            value = parse_number(s, locale)
-        except NotationError as err:
-            refused = err if err.code == "D012" else refused
-            continue
-        mark = "," if locale == "id" else "."
-        return value, len(s.split(mark, 1)[1]) if mark in s else 0, None
-    return None, 0, refused
 
 
 def _decimals(n: int) -> str:
@@ -219,122 +138,227 @@ class _Lookup:
                 if exact is None or _q(exact, 2) != _q(p, 2):
                     out.append((p, frozenset({ident})))
             return out
+        # reads the aggregate's method text: the engine owner is adding AggregateResult.source
+        # (sasaran or indicator items), which this will read instead
         item_level = "sasaran" if level == "overall" and "of sasaran" in agg.method else "indicator"
         choices = [self.candidates(item_level, i) for i in agg.items]
         choices = [c for c in choices if c]
         if not choices:
             return []
         out = []
-        for combo in itertools.islice(itertools.product(*choices), 512):
+        for combo in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
             values = [v for v, _ in combo]
             used = frozenset().union(*(u for _, u in combo))
             out.append((sum(values, Decimal(0)) / len(values), used))
         return out
 
 
-def _explain(f: Figure, printed: Decimal, x: Decimal, places: int, look: _Lookup, cap, floor) -> tuple[str, str]:
-    shown = look.shown.get((f.level, "overall" if f.level == "overall" else f.id, f.measure))
-    if _q(x, places) == printed or (shown is not None and _q(shown, places) == printed):
+# ---- the explanations, tried in order ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Case:
+    """One printed figure beside its recomputed value, and what the rules may consult."""
+
+    figure: Figure
+    printed: Decimal
+    recomputed: Decimal
+    places: int
+    look: _Lookup
+    cap: Decimal | None            # the catalog's declared cap and floor
+    floor: Decimal | None
+
+    @property
+    def ident(self) -> str:
+        return "overall" if self.figure.level == "overall" else self.figure.id
+
+    def is_capaian(self, *levels: str) -> bool:
+        return self.figure.measure == "capaian" and self.figure.level in levels
+
+    def prints(self, value: Decimal) -> bool:
+        """`value` rounded half-up to the printed places is what was printed."""
+        return _q(value, self.places) == self.printed
+
+    def prints_or_cuts(self, value: Decimal) -> bool:
+        """`value` rounded or truncated to the printed places is what was printed."""
+        return self.prints(value) or _q(value, self.places, ROUND_DOWN) == self.printed
+
+    @property
+    def indicator(self):
+        """The indicator's result behind a figure of the indicator level; None at other levels."""
+        return self.look.indicators.get(self.figure.id) if self.figure.level == "indicator" else None
+
+
+Explanation = tuple[str, str]
+Rule = Callable[[Case], Optional[Explanation]]
+
+
+def reproduced(c: Case) -> Explanation | None:
+    """The recomputed value, or the value as the catalog's declared rounding shows it, prints as printed."""
+    shown = c.look.shown.get((c.figure.level, c.ident, c.figure.measure))
+    if c.prints(c.recomputed) or (shown is not None and c.prints(shown)):
         return "reproduced", ""
-    if _q(x, places, ROUND_DOWN) == printed:
-        return "truncation", f"{x:.6f}… cut to {_decimals(places)}, not rounded"
-    if f.level in ("sasaran", "office", "overall") and f.measure == "capaian":
-        for alt, used in sorted(look.candidates(f.level, "overall" if f.level == "overall" else f.id),
-                                key=lambda c: len(c[1])):
-            if used and (_q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed):
-                return "propagated", "reproduces from the printed capaian of " + ", ".join(sorted(used))
-        agg = look.aggregates.get((f.level, f.id))
-        items = [look.indicators.get(i) for i in agg.items] if agg is not None and f.level != "overall" else []
-        if items and all(r is not None and r.realisasi is not None and r.target for r in items):
-            for mode, name in ((ROUND_DOWN, "truncated"), (ROUND_HALF_UP, "rounded")):
-                alt = sum((_q(r.realisasi, 2, mode) / r.target * HUNDRED for r in items), Decimal(0)) / len(items)
-                if _q(alt, places) == printed:
-                    return "rounding", f"the mean of capaian computed from realisasi {name} to 2 decimals"
-    if f.level == "group" and f.measure == "capaian":
-        target = look.group_targets.get(f.id)
-        value = look.values.get(("group", f.id, "realisasi"))
-        if target and value is not None:
-            for rp in (2, 3, 1):
-                for mode in (ROUND_HALF_UP, ROUND_DOWN):
-                    alt = _q(value, rp, mode) / target * HUNDRED
-                    if _q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed:
-                        return "rounding", f"computed from the value rounded to {_decimals(rp)}"
-    r = look.indicators.get(f.id) if f.level == "indicator" else None
-    if r is not None and f.measure == "capaian" and r.realisasi is not None and r.target:
-        for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
-            for rp in (2, 1, 3):
-                alt = _q(r.realisasi, rp, mode) / r.target * HUNDRED
-                if _q(alt, places) == printed or _q(alt, places, ROUND_DOWN) == printed:
-                    return "rounding", f"realisasi {name} to {_decimals(rp)} before the division"
-        t, real = r.target, r.realisasi
-        if _q((2 * t - real) / t * HUNDRED, places) == printed:
-            return "formula", "lower-is-better formula (2T − R) / T applied"
-        if real and _q(t / real * HUNDRED, places) == printed:
-            return "formula", "T / R applied"
-    if r is not None and f.measure == "capaian" and r.status == "nihil" and printed == 0:
+    return None
+
+
+def truncation(c: Case) -> Explanation | None:
+    """The recomputed value cut (not rounded) to the printed places."""
+    if _q(c.recomputed, c.places, ROUND_DOWN) == c.printed:
+        return "truncation", f"{c.recomputed:.6f}… cut to {_decimals(c.places)}, not rounded"
+    return None
+
+
+def propagated(c: Case) -> Explanation | None:
+    """An aggregate that reproduces once some of its items take their printed (wrong) capaian,
+    fewest such items first."""
+    if not c.is_capaian(*AGGREGATE_LEVELS):
+        return None
+    for alt, used in sorted(c.look.candidates(c.figure.level, c.ident), key=lambda pair: len(pair[1])):
+        if used and c.prints_or_cuts(alt):
+            return "propagated", "reproduces from the printed capaian of " + ", ".join(sorted(used))
+    return None
+
+
+def aggregate_of_rounded_realisasi(c: Case) -> Explanation | None:
+    """A sasaran or office mean of capaian computed from realisasi truncated (then rounded) to
+    the places a report prints realisasi with."""
+    if not c.is_capaian("sasaran", "office"):
+        return None
+    agg = c.look.aggregates.get((c.figure.level, c.figure.id))
+    items = [c.look.indicators.get(i) for i in agg.items] if agg is not None else []
+    if not items or not all(r is not None and r.realisasi is not None and r.target for r in items):
+        return None
+    for mode, name in ((ROUND_DOWN, "truncated"), (ROUND_HALF_UP, "rounded")):
+        alt = sum((_q(r.realisasi, PRINTED_REALISASI_PLACES, mode) / r.target * HUNDRED for r in items),
+                  Decimal(0)) / len(items)
+        if c.prints(alt):
+            return "rounding", (f"the mean of capaian computed from realisasi {name} to "
+                                f"{_decimals(PRINTED_REALISASI_PLACES)}")
+    return None
+
+
+def group_of_rounded_value(c: Case) -> Explanation | None:
+    """An index group's capaian computed from its value rounded (or truncated) first."""
+    if not c.is_capaian("group"):
+        return None
+    target = c.look.group_targets.get(c.figure.id)
+    value = c.look.values.get(("group", c.figure.id, "realisasi"))
+    if not target or value is None:
+        return None
+    for places in GROUP_VALUE_PLACES_TRIED:
+        for mode in (ROUND_HALF_UP, ROUND_DOWN):
+            if c.prints_or_cuts(_q(value, places, mode) / target * HUNDRED):
+                return "rounding", f"computed from the value rounded to {_decimals(places)}"
+    return None
+
+
+def _divisible(c: Case):
+    """The indicator result behind a capaian figure that has a realisasi and a nonzero target."""
+    r = c.indicator
+    if r is None or c.figure.measure != "capaian" or r.realisasi is None or not r.target:
+        return None
+    return r
+
+
+def indicator_of_rounded_realisasi(c: Case) -> Explanation | None:
+    """An indicator's capaian computed from its realisasi rounded (or truncated) before the division."""
+    r = _divisible(c)
+    if r is None:
+        return None
+    for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
+        for places in REALISASI_PLACES_TRIED:
+            if c.prints_or_cuts(_q(r.realisasi, places, mode) / r.target * HUNDRED):
+                return "rounding", f"realisasi {name} to {_decimals(places)} before the division"
+    return None
+
+
+def lower_is_better_formula(c: Case) -> Explanation | None:
+    """The capaian as (2T − R) / T: the lower-is-better formula on a higher-is-better indicator."""
+    r = _divisible(c)
+    if r is not None and c.prints((2 * r.target - r.realisasi) / r.target * HUNDRED):
+        return "formula", "lower-is-better formula (2T − R) / T applied"
+    return None
+
+
+def inverted_formula(c: Case) -> Explanation | None:
+    """The capaian as T / R: target and realisasi swapped."""
+    r = _divisible(c)
+    if r is not None and r.realisasi and c.prints(r.target / r.realisasi * HUNDRED):
+        return "formula", "T / R applied"
+    return None
+
+
+def nihil_as_zero(c: Case) -> Explanation | None:
+    """A nihil indicator (0/0) printed as 0."""
+    r = c.indicator
+    if r is not None and c.figure.measure == "capaian" and r.status == "nihil" and c.printed == 0:
         return "formula", "nihil counted as 0"
-    if cap is not None and x > cap and printed == cap:
-        return "cap", f"capped at {cap}"
-    if floor is not None and x < floor and printed == floor:
-        return "floor", f"floor {floor}"
-    if printed in (Decimal(120),) and x > printed:
-        return "cap", "capped at 120 (not declared in this catalog)"
-    if printed == 0 and x < 0:
+    return None
+
+
+def declared_cap(c: Case) -> Explanation | None:
+    if c.cap is not None and c.recomputed > c.cap and c.printed == c.cap:
+        return "cap", f"capped at {c.cap}"
+    return None
+
+
+def declared_floor(c: Case) -> Explanation | None:
+    if c.floor is not None and c.recomputed < c.floor and c.printed == c.floor:
+        return "floor", f"floor {c.floor}"
+    return None
+
+
+def undeclared_cap(c: Case) -> Explanation | None:
+    if c.printed == UNDECLARED_CAP and c.recomputed > c.printed:
+        return "cap", f"capped at {UNDECLARED_CAP} (not declared in this catalog)"
+    return None
+
+
+def undeclared_floor(c: Case) -> Explanation | None:
+    if c.printed == UNDECLARED_FLOOR and c.recomputed < UNDECLARED_FLOOR:
         return "floor", "negative capaian printed as 0 (not declared in this catalog)"
-    if f.measure != "target" and places > 0 and abs(x - printed) <= Decimal(1).scaleb(-places):
-        # a computed figure one unit off in its last decimal: inputs rounded differently. A target is
-        # stated, not computed, and a whole-number difference is never rounding.
+    return None
+
+
+def last_decimal(c: Case) -> Explanation | None:
+    """A computed figure one unit off in its last printed decimal: inputs rounded differently. A
+    target is stated, not computed, and a whole-number difference is never rounding."""
+    if c.figure.measure != "target" and c.places > 0 \
+            and abs(c.recomputed - c.printed) <= Decimal(1).scaleb(-c.places):
         return "rounding", "within one unit of the last printed decimal"
-    sources = [f"{key[0]} `{key[1]}`" for key, other in look.values.items()
+    return None
+
+
+def copy(c: Case) -> Explanation | None:
+    """The printed value is the same measure of another row. The report's table layout is not
+    encoded, so every row the value could come from is named."""
+    f = c.figure
+    sources = [f"{key[0]} `{key[1]}`" for key, other in c.look.values.items()
                if other is not None and key[:2] != (f.level, f.id) and key[2] == f.measure
-               and (_q(other, places) == printed or _q(other, places, ROUND_DOWN) == printed)]
-    if sources:
-        # the report's table layout is not encoded, so every row the value could come from is named
-        more = f" (or of {len(sources) - 3} more)" if len(sources) > 3 else ""
-        return "copy", f"the printed {f.measure} is that of " + " or ".join(sources[:3]) + more
+               and c.prints_or_cuts(other)]
+    if not sources:
+        return None
+    more = f" (or of {len(sources) - COPY_SOURCES_NAMED} more)" if len(sources) > COPY_SOURCES_NAMED else ""
+    return "copy", f"the printed {f.measure} is that of " + " or ".join(sources[:COPY_SOURCES_NAMED]) + more
+
+
+# The order is the classification: the first rule that fits names the difference. Exact causes
+# (the value as computed, then cut) come before the report's own mistakes propagated from an item,
+# then the roundings and formulas that reproduce the figure exactly, the caps and floors, and only
+# then the loose ones (one unit off, a value that matches another row).
+EXPLANATIONS: tuple[Rule, ...] = (
+    reproduced, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
+    indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula, nihil_as_zero,
+    declared_cap, declared_floor, undeclared_cap, undeclared_floor, last_decimal, copy,
+)
+
+
+def explain(case: Case) -> Explanation:
+    """The class of a printed figure and why: the first rule of EXPLANATIONS that fits, else unexplained."""
+    for rule in EXPLANATIONS:
+        found = rule(case)
+        if found is not None:
+            return found
     return "unexplained", ""
-
-
-LEVELS = ("indicator", "sasaran", "office", "overall", "group")
-MEASURES = ("capaian", "realisasi", "target")
-
-
-def _group_paths(catalog) -> set[str]:
-    """Every node of every index as a published figure names it (`PAS.iph/tahanan/overstay`)."""
-    paths: set[str] = set()
-    stack = [(ind.id, ind.index) for ind in catalog.indicators.values() if ind.index is not None]
-    while stack:
-        path, node = stack.pop()
-        paths.add(path)
-        stack.extend((f"{path}/{c.id}", c) for c in node.children)
-    return paths
-
-
-def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diagnostic]:
-    """What makes a published file unfit to audit, each an error: no figures at all (E004), a
-    level, measure or id the catalog does not have (D013; before, such a figure passed as "not
-    computed" and a misspelt id hid a printed figure from the audit)."""
-    if not figures:
-        return [Diagnostic("E004", "error", "the published file has no figures", published,
-                           hint='list each printed figure as [[figure]] with level, id, measure and printed, '
-                                'e.g. level = "indicator", id = "SJ1.rb", measure = "capaian", printed = "102,84"')]
-    ids = {"indicator": catalog.indicators, "sasaran": catalog.sasaran, "office": catalog.offices,
-           "group": _group_paths(catalog)}
-    out = []
-    for f in figures:
-        for what, word, known in (("level", f.level, LEVELS), ("measure", f.measure, MEASURES),
-                                  (f.level, f.id, ids.get(f.level))):
-            if known is None or word in known:
-                continue
-            close = suggest(word, known)
-            hint = f"did you mean `{close}`?" if close else (
-                f"{what}s: " + ", ".join(known) if what in ("level", "measure") else
-                "use the catalog's ids (`kinerja kamus` lists them)")
-            key = "id" if what == f.level else what
-            out.append(Diagnostic("D013", "error", f"unknown {what} `{word}`", published,
-                                  f.key_lines.get(key) or f.file_line, 1, 0, hint=hint))
-            break
-    return out
 
 
 def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> AuditReport:
@@ -357,7 +381,7 @@ def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> Aud
                                  ("the report prints no number" if printed is None else "no recomputed value"),
                                  report_says_consistent=f.consistent))
             continue
-        verdict, why = _explain(f, printed, x, places, look, cap, floor)
+        verdict, why = explain(Case(f, printed, x, places, look, cap, floor))
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
                              printed_value=printed, recomputed=x, difference=_minus(printed, _q(x, places)),
                              verdict=verdict, explanation=why, report_says_consistent=f.consistent))

@@ -1,13 +1,14 @@
-"""Excel workbooks in and out (openpyxl, the `excel` extra): realisation data, report tables.
+"""Excel workbooks in and out: the rows of a workbook's sheets, and report tables as a workbook.
 
-Reading: a mapping (TOML) says which sheets and which columns hold the office, the field
-(or indicator), the period and the value; without one, the sheet `Realisasi` (else the
-first) is read with the CSV column names, which is the layout `kinerja template` writes.
-Every value goes through the same path as TOML and CSV values (data._put_raw, then
-check_data), with the cell as its location: `realisasi.xlsx:TW3!D14`.
+Reading: the workbook's parts are unpacked within limits and parsed in one pass (expat, no
+DTD); a mapping (engine/mapping.py) says which sheets and which columns hold a table
+document's keys; `workbook_rows` yields one row per number cell with the address of each cell
+(`realisasi.xlsx:TW3!D14`), or the finding about a cell that cannot be used. What the rows mean
+is the reader's job (data.read_workbook, agreement.read_pk): this module knows no document.
 
-Writing: one sheet per table, numbers as numeric cells with a display format, widths
-set, header row frozen. Imported lazily: `kinerja --help` and TOML/CSV work without it.
+Writing: one sheet per table, numbers as numeric cells with a display format, widths set,
+header row frozen. openpyxl (the `excel` extra) is imported only when a workbook is read or
+written: `kinerja --help` and TOML/CSV work without it.
 """
 from __future__ import annotations
 
@@ -18,22 +19,18 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Optional
 from xml.parsers import expat
 
-from pydantic import BeforeValidator, Field, create_model
-
 from kinerja_dsl.catalog import out_of_range
-from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
-from kinerja_dsl.loader import read_bytes, read_text
+from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
+from kinerja_dsl.loader import read_bytes
 
-from .data import (_COLUMNS, PERIOD_HINT, ROOT, Dataset, Schema, _put_raw, is_blank, load_toml, unknown_locale,
-                   validated)
+from .documents import is_blank
+from .mapping import MAX_COLUMN, MAX_ROW, Layout, Mapping, SheetMap, default_mapping, read_mapping
 from .numbers import abbreviated
-from .periods import Period, PeriodError
 from .tables import FORMULA_STARTS
 
 EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
@@ -46,112 +43,9 @@ def openpyxl_or_diagnostic(file: str, writing: bool = False):
         import openpyxl
     except ImportError:
         message = EXTRA.replace("reading", "writing") if writing else EXTRA
-        return None, Diagnostic("D009", "error", message, file, hint="CSV and TOML need no extra")
+        return None, Diagnostic(code="D009", severity=Severity.ERROR, message=message, file=file,
+                                hint="CSV and TOML need no extra")
     return openpyxl, None
-
-
-# ---- the mapping -------------------------------------------------------------------------
-
-@dataclass
-class SheetMap:
-    name: str | None                      # None: the sheet `Realisasi`, else the first
-    columns: dict[str, str]               # key -> header text or column letter
-    header_row: int | None = None         # None: found by the header texts
-    constants: dict[str, str] = field(default_factory=dict)  # period / office for the whole sheet
-    line: int = 0                         # where the mapping declares this sheet
-
-
-@dataclass
-class Mapping:
-    file: str | None
-    locale: str | None
-    sheets: list[SheetMap]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What a sheet holds, one row per value: the column keys, the header texts each key is
-    found by, which may be fixed for a whole sheet, and which one carries the number."""
-
-    defaults: dict[str, str]       # key -> header texts, "a|b|c"
-    value: str                     # the key of the cell that carries the number
-    constants: tuple[str, ...]     # keys a [[sheet]] may fix for every row (period = "2024-TW3")
-    optional: tuple[str, ...] = ()  # keys whose column may be absent
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(self.defaults)
-
-    @property
-    def sheet_keys(self) -> set[str]:
-        return {"name", "header_row", "columns", *self.constants}
-
-
-DEFAULT_COLUMNS = {k: "|".join(names) for k, names in _COLUMNS.items()}
-REALISASI = Layout(DEFAULT_COLUMNS, "value", ("period", "office"))
-# a Perjanjian Kinerja kept in a workbook: the CSV PK's columns (engine/pk.py)
-PK = Layout({"indicator": "indicator|indikator|kode", "target": "target", "period": "period|periode",
-             "year": "year|tahun"}, "target", ("year", "period"), optional=("period", "year"))
-
-MAX_ROW = 1_048_576   # Excel's last row
-MAX_COLUMN = 16_384   # and column (XFD)
-
-
-def _number_as_text(value):
-    """A label fixed for a whole sheet may be typed as a number: `period = 2024`."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-Label = Annotated[str, BeforeValidator(_number_as_text)]
-_MODELS: dict[tuple, type[Schema]] = {}
-
-
-def mapping_schema(layout: Layout) -> type[Schema]:
-    """The mapping's declared layout for what a sheet holds: `locale`, and [[sheet]] tables with
-    a name, a header row, `columns` (one per key of the layout) and the keys fixed per sheet."""
-    key = (layout.keys, layout.constants)
-    if key not in _MODELS:
-        columns = create_model("Columns", __base__=Schema, **{k: (Optional[str], None) for k in layout.keys})
-        sheet = create_model("Sheet", __base__=Schema, name=(Optional[str], None),
-                             header_row=(Optional[Annotated[int, Field(ge=1, le=MAX_ROW)]], None),
-                             columns=(columns, columns()),
-                             **{k: (Optional[Label], None) for k in layout.constants})
-        _MODELS[key] = create_model("Mapping", __base__=Schema, locale=(Optional[str], None),
-                                    sheet=(list[sheet], []))
-    return _MODELS[key]
-
-
-def read_mapping(path, layout: Layout = REALISASI) -> tuple[Mapping | None, list[Diagnostic]]:
-    """The mapping file; None with diagnostics when it cannot be used."""
-    file = str(path)
-    text, problem = read_text(path)  # the one safe reader: regular files only, never past the limit
-    if problem is not None:
-        return None, [problem]
-    doc, lines, out = load_toml(file, text)
-    if doc is None:
-        return None, out
-    mapping = validated(mapping_schema(layout), doc, lines, file, (), out)
-    if mapping is None:
-        return None, out
-    problem = unknown_locale(mapping.locale, file, lines.line("locale"))
-    if problem is not None:
-        out.append(problem)
-    sheets = []
-    for k, item in enumerate(mapping.sheet):
-        columns = {key: v for key, v in item.columns.model_dump().items() if v is not None}
-        constants = {key: getattr(item, key) for key in layout.constants if getattr(item, key) is not None}
-        for key in layout.keys:
-            if key not in constants:
-                columns.setdefault(key, layout.defaults[key])
-        sheets.append(SheetMap(item.name, columns, item.header_row, constants, lines.line("sheet", k)))
-    if not sheets:
-        out.append(Diagnostic("D007", "error", "the mapping has no [[sheet]]", file,
-                              hint='[[sheet]]\nname = "TW3"\ncolumns = { office = "Satker", value = "Nilai" }'))
-    return (None if out else Mapping(file, mapping.locale, sheets)), out
-
-
-def default_mapping(layout: Layout = REALISASI) -> Mapping:
-    return Mapping(None, None, [SheetMap(None, dict(layout.defaults))])
 
 
 # ---- reading: the workbook's parts, each bounded and parsed in one pass -------------------
@@ -288,17 +182,21 @@ class _Package:
             return None
         limit = min(PART_LIMIT, self.budget)
         if info.file_size > limit:
-            raise WorkbookError(Diagnostic(
-                "E011", "error", f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
-                f"{limit:,}", self.file, hint="save only the sheets to read, or split the workbook"))
+            raise WorkbookError(Diagnostic(code="E011", severity=Severity.ERROR,
+                                           message=f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
+                f"{limit:,}",
+                                           file=self.file,
+                                           hint="save only the sheets to read, or split the workbook"))
         try:
             with self.zip.open(info) as stream:
                 data = stream.read(limit + 1)   # the size a damaged header states is not trusted either
         except DAMAGED_ZIP as err:  # a part is read when first needed: its damage shows only then
             raise WorkbookError(_damaged(self.file, err)) from None
         if len(data) > limit:
-            raise WorkbookError(Diagnostic("E011", "error", f"the workbook's part `{name}` unpacks to more than "
-                                           f"{limit:,} bytes, the limit", self.file))
+            raise WorkbookError(Diagnostic(code="E011", severity=Severity.ERROR,
+                                           message=f"the workbook's part `{name}` unpacks to more than "
+                                           f"{limit:,} bytes, the limit",
+                                           file=self.file))
         self.budget -= len(data)
         return data
 
@@ -323,15 +221,19 @@ class _Package:
         try:
             parser.Parse(data, True)
         except expat.ExpatError as err:
-            raise WorkbookError(Diagnostic("E006", "error", f"not a readable .xlsx workbook (`{name}` is not "
+            raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
+                                           message=f"not a readable .xlsx workbook (`{name}` is not "
                                            f"well-formed XML: {expat.ErrorString(err.code)} at line {err.lineno})",
-                                           self.file, hint="save it from Excel as .xlsx"))
+                                           file=self.file, hint="save it from Excel as .xlsx"))
         except ValueError as err:
-            raise WorkbookError(Diagnostic("E006", "error", f"not a readable .xlsx workbook (`{name}` holds {err})",
-                                           self.file, hint="save it from Excel as .xlsx"))
+            raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
+                                           message=f"not a readable .xlsx workbook (`{name}` holds {err})",
+                                           file=self.file, hint="save it from Excel as .xlsx"))
         except LookupError:  # an encoding Python does not know, declared in <?xml … ?>
-            raise WorkbookError(Diagnostic("E006", "error", f"not a readable .xlsx workbook (`{name}` declares an "
-                                           "unknown encoding)", self.file, hint="save it from Excel as .xlsx"))
+            raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
+                                           message=f"not a readable .xlsx workbook (`{name}` declares an "
+                                           "unknown encoding)",
+                                           file=self.file, hint="save it from Excel as .xlsx"))
         return True
 
     def relations(self, part: str) -> dict[str, tuple[str, str]]:
@@ -374,10 +276,12 @@ class Workbook:
             elif name == "workbookPr":
                 self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
         if not self.package.xml(main, workbook):
-            raise WorkbookError(Diagnostic("E006", "error", "not a readable .xlsx workbook (no workbook part)",
-                                           file, hint="save it from Excel as .xlsx"))
+            raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
+                                           message="not a readable .xlsx workbook (no workbook part)", file=file,
+                                           hint="save it from Excel as .xlsx"))
         if not self.sheets:
-            raise WorkbookError(Diagnostic("E006", "error", "not a readable .xlsx workbook (no sheets)", file,
+            raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
+                                           message="not a readable .xlsx workbook (no sheets)", file=file,
                                            hint="save it from Excel as .xlsx"))
         by_kind = {kind: p for p, kind in related.values()}
         self.strings = self._strings(by_kind.get("sharedStrings", "xl/sharedStrings.xml"))
@@ -464,9 +368,10 @@ class _SheetReader:
             else:
                 position = _cell_ref(ref)
                 if position is None:
-                    raise WorkbookError(Diagnostic(
-                        "E006", "error", f"not a readable .xlsx workbook (the cell reference `{abbreviated(ref)}` "
-                        f"in sheet `{self.sheet}`)", self.wb.file, hint="save it from Excel as .xlsx"))
+                    raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
+                                                   message=f"not a readable .xlsx workbook (the cell reference `{abbreviated(ref)}` "
+                        f"in sheet `{self.sheet}`)",
+                                                   file=self.wb.file, hint="save it from Excel as .xlsx"))
                 self.column, self.row = position
             style = attrs.get("s")
             self.open, self.kind, self.v, self.inline = True, attrs.get("t", "n"), None, []
@@ -566,7 +471,8 @@ def open_workbook(path, file: str) -> tuple[Workbook | None, Diagnostic | None]:
 
 
 def _damaged(file: str, err: Exception) -> Diagnostic:
-    return Diagnostic("E006", "error", f"not a readable .xlsx workbook ({type(err).__name__})", file,
+    return Diagnostic(code="E006", severity=Severity.ERROR,
+                      message=f"not a readable .xlsx workbook ({type(err).__name__})", file=file,
                       hint="save it from Excel as .xlsx")
 
 
@@ -635,30 +541,19 @@ def workbook_rows(path, mapping_path, layout: Layout, default_sheet: str):
     except WorkbookError as err:
         return mapping, [], [err.diagnostic]
     if not rows and not any(d.is_error for d in out):
-        out.append(Diagnostic("E004", "error", "the workbook has no values", workbook_name))
+        out.append(Diagnostic(code="E004", severity=Severity.ERROR, message="the workbook has no values",
+                              file=workbook_name))
     return mapping, rows, out
-
-
-def read_workbook(path, mapping_path=None) -> tuple[Dataset, list[Diagnostic]]:
-    """Read realisation data from a workbook; never raises on bad input."""
-    workbook_name = str(path)
-    mapping, rows, out = workbook_rows(Path(path), mapping_path, REALISASI, "Realisasi")
-    data = Dataset(workbook_name, mapping.locale if mapping else None)
-    for row in rows:
-        if isinstance(row, Diagnostic):
-            out.append(row)
-        else:
-            _put_row(row, data, out)
-    return data, out
 
 
 def _unusable(value, at: str) -> Diagnostic | None:
     """The finding about a cell that cannot be used, at its address; None for a usable one."""
     if isinstance(value, ExcelError):
-        return Diagnostic("D010", "error", f"the cell holds the Excel error {value.text}", at,
+        return Diagnostic(code="D010", severity=Severity.ERROR,
+                          message=f"the cell holds the Excel error {value.text}", file=at,
                           hint="correct the formula in Excel and save; its saved value is what is read")
     if isinstance(value, Bad):
-        return Diagnostic(value.code, "error", value.message, at, hint=value.hint)
+        return Diagnostic(code=value.code, severity=Severity.ERROR, message=value.message, file=at, hint=value.hint)
     return None
 
 
@@ -666,8 +561,10 @@ def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layou
                 out: list[Diagnostic]):
     name = spec.name or (default_sheet if default_sheet in wb.sheetnames else wb.sheetnames[0])
     if name not in wb.sheetnames:
-        out.append(Diagnostic("D007", "error", f"`{Path(book).name}` has no sheet `{name}`", mapping.file or book,
-                              spec.line, 1, 0, hint=(did_you_mean(name, wb.sheetnames) or "")
+        out.append(Diagnostic(code="D007", severity=Severity.ERROR,
+                              message=f"`{Path(book).name}` has no sheet `{name}`", file=mapping.file or book,
+                              line=spec.line, column=1,
+                              hint=(did_you_mean(name, wb.sheetnames) or "")
                               + f" sheets: {', '.join(wb.sheetnames)}"))
         return
     cells, merged = wb.cells(name)
@@ -680,8 +577,9 @@ def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layou
         shown = [v for v in head[header - 1] if v is not None] if len(head) >= header else []
         span = max(len(head[header - 1]) if len(head) >= header else 1, 1)
         for key in missing:
-            out.append(Diagnostic("D007", "error", f"no `{key}` column (looked for {spec.columns[key].replace('|', ', ')})",
-                                  f"{where}!A{header}:{_letter(span)}{header}",
+            out.append(Diagnostic(code="D007", severity=Severity.ERROR,
+                                  message=f"no `{key}` column (looked for {spec.columns[key].replace('|', ', ')})",
+                                  file=f"{where}!A{header}:{_letter(span)}{header}",
                                   hint=f"the header has: {', '.join(str(v) for v in shown) or 'nothing'}"))
         return
     # merged cells in the label columns (office, field, period, …) apply to every row they span
@@ -702,7 +600,7 @@ def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layou
             continue
         row = cells[r]
         raw = row.get(value_col)
-        if is_blank(raw):
+        if is_blank(raw) and not (layout.blank_value_is_a_row and any(not is_blank(row.get(c)) for c in keys)):
             continue  # no value (or a formula Excel never computed): missing
         at = f"{where}!{_letter(value_col)}{r}"
         problem = _unusable(raw, at)
@@ -733,24 +631,6 @@ def whole(raw) -> object:
     if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
         return int(raw)
     return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
-
-
-def _put_row(row: SheetRow, data: Dataset, out: list[Diagnostic]) -> None:
-    office, key, period_raw = (row.values.get(k) for k in ("office", "field", "period"))
-    if key is None or not str(key).strip():
-        out.append(Diagnostic("D007", "error", "a value without a field", row.at,
-                              hint=f"fill column {row.column_letter['field']} of row {row.row}"))
-        return
-    period_raw = whole(period_raw)
-    try:
-        period = Period.parse(str(period_raw) if period_raw is not None else "")
-    except PeriodError:
-        out.append(Diagnostic("D003", "error", f"`{abbreviated(str(period_raw))}` is not a period", row.at,
-                              hint=PERIOD_HINT))
-        return
-    office = str(whole(office)).strip() if office not in (None, "") else ROOT
-    data.office_at.setdefault(office, (row.address("office"), 0))
-    _put_raw(data, period, office, str(whole(key)).strip(), row.values["value"], 0, out, file=row.at)
 
 
 # ---- writing -----------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def _cell(ref: str, value) -> str:
 
 def xlsx(path, rows, before_data: bytes = b"", strings=(), doctype: bytes = b""):
     """A workbook with one sheet `Realisasi`; `before_data` is raw XML put before <sheetData>."""
-    cells = "".join(f'<row r="{r}">' + "".join(_cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(row)) + "</row>"
+    cells = "".join(f'<row r="{r}">' + "".join(_cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(row)
+                                               if v is not None) + "</row>"   # None: no cell at all
                     for r, row in enumerate(rows, start=1))
     sheet = (b'<?xml version="1.0" encoding="UTF-8"?>' + doctype + f"<worksheet {NS}>".encode() + before_data
              + f"<sheetData>{cells}</sheetData></worksheet>".encode())
@@ -458,9 +459,9 @@ def test_comments_after_array_headers_keep_every_line_number(catalog, write, kin
 
 
 def test_line_map_paths():
-    from kinerja_dsl.engine.data import _scan_toml
+    from kinerja_dsl.engine.documents import scan_toml
 
-    lines = _scan_toml('a = 1\n[t]\n"x.y".z = 2  # c\n[[arr]] # note\nk = """\n[[arr]]\n"""\n[[arr]]\n'
+    lines = scan_toml('a = 1\n[t]\n"x.y".z = 2  # c\n[[arr]] # note\nk = """\n[[arr]]\n"""\n[[arr]]\n'
                        'k = [1,\n  {m = 2}]\n[arr.sub]\nq = 3\n').lines
     assert lines.line("a") == 1 and lines.line("t", "x.y", "z") == 3
     assert [lines.line("arr", k) for k in (0, 1)] == [4, 8]          # a [[arr]] inside a string is no header
@@ -625,10 +626,12 @@ def test_a_long_line_is_shown_around_its_caret():
     from kinerja_dsl.diagnostics import Diagnostic
 
     line = "x" * 300 + "ERR" + "y" * 300
-    shown = Diagnostic("E001", "error", "m", "f", 1, 301, 304, source_line=line).render().splitlines()
+    shown = Diagnostic(code="E001", severity="error", message="m", file="f", line=1, column=301, end_column=304,
+                       source_line=line).render().splitlines()
     assert len(shown[1]) < 130 and shown[1].startswith(" 1 | …x") and shown[1].endswith("y…")
     assert shown[1][shown[2].index("^"):][:3] == "ERR" and shown[2].count("^") == 3
-    short = Diagnostic("E001", "error", "m", "f", 1, 2, 3, source_line="abc").render().splitlines()
+    short = Diagnostic(code="E001", severity="error", message="m", file="f", line=1, column=2, end_column=3,
+                       source_line="abc").render().splitlines()
     assert short[1:] == [" 1 | abc", "   |  ^"]
 
 
@@ -637,3 +640,176 @@ def test_a_pk_year_that_is_not_four_digits_is_a_finding_at_its_row(catalog, writ
     pk = write("pk.csv", f"indicator;target;year\nS1.ikm;4;{year}\nS1.p;90;2024\n")
     code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
     assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `{year}` is not a year"])
+
+
+# ---- 9. one rule in every format ---------------------------------------------------------
+# Every reader goes through documents.py: one text reader, one TOML loader, one blank rule, one
+# number rule. The same value must read the same, and the same mistake be told the same, in each.
+
+def _finding_text(err: str) -> list[str]:
+    """The findings without their place: `error[D006]: …` and the hint under each."""
+    return [line.split(": ", 1)[1] if "error[" in line or "warning[" in line else line
+            for line in err.splitlines() if "error[" in line or "warning[" in line or "= hint" in line]
+
+
+def _three_formats(write, tmp_path, value: str, locale: str | None = None):
+    """The same `skor` value as a TOML text, a CSV cell and a workbook text cell."""
+    meta = f'[meta]\nlocale = "{locale}"\n' if locale else ""
+    comment = f"# locale: {locale}\n" if locale else ""
+    toml = write("r.toml", meta + f'["2024".kanwil]\nselesai = 9\nmasuk = 10\nskor = "{value}"\n')
+    csv_file = write("r.csv", comment + f'period;office;field;value\n2024;kanwil;selesai;9\n2024;kanwil;masuk;10\n'
+                                        f'2024;kanwil;skor;{value}\n')
+    book = xlsx(tmp_path / "r.xlsx", [HEADER, ["2024", "kanwil", "selesai", ("n", "9")],
+                                      ["2024", "kanwil", "masuk", ("n", "10")], ["2024", "kanwil", "skor", value]])
+    return toml, csv_file, book
+
+
+@pytest.mark.parametrize("value, finding", [
+    ("95 100", "error[D006]: `95 100` has a space inside the number"),
+    ("1,545", "error[D006]: `1,545` is ambiguous: 1545 if `,` groups thousands, 1.545 if it marks decimals"),
+    ("12abc", "error[D006]: `12abc` is not a number"),
+    ("1" * 41, "error[D012]: `111111111111111111111111…11111111 (41 characters)` has 41 digits before the decimal "
+               "point; at most 18 are kept exactly"),
+])
+def test_the_same_malformed_number_is_told_the_same_in_toml_csv_and_a_workbook(catalog, write, kinerja, tmp_path,
+                                                                             value, finding):
+    told = []
+    for path in _three_formats(write, tmp_path, value):
+        code, out, err = kinerja("eval", catalog, "--data", path)
+        assert (code, out) == (1, ""), err
+        told.append(_finding_text(err))
+    assert told[0] == told[1] == told[2] and told[0][0] == finding, told
+
+
+def test_the_same_number_in_a_declared_notation_reads_the_same_in_every_format(catalog, write, kinerja, tmp_path):
+    for path in _three_formats(write, tmp_path, "3,5", locale="id")[:2]:   # a workbook's locale is its mapping's
+        code, out, err = kinerja("eval", catalog, "--data", path, "--json")
+        assert (code, _realisasi(out)) == (0, "3.5"), err
+    mapping = write("m.toml", 'locale = "id"\n[[sheet]]\nname = "Realisasi"\n')
+    book = _three_formats(write, tmp_path, "3,5")[2]
+    code, out, err = kinerja("eval", catalog, "--data", book, "--mapping", mapping, "--json")
+    assert (code, _realisasi(out)) == (0, "3.5"), err
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_the_same_blank_is_missing_in_every_format(catalog, write, kinerja, tmp_path, blank):
+    """A blank value is missing in TOML, CSV and a workbook alike: S1.ikm has no realisasi."""
+    for path in _three_formats(write, tmp_path, blank):
+        code, out, err = kinerja("eval", catalog, "--data", path, "--json")
+        assert _realisasi(out) is None and code == 1, (path, err)
+        assert "S1.ikm" in err
+
+
+def test_a_blank_period_is_told_the_same_in_csv_and_a_workbook(catalog, write, kinerja, tmp_path):
+    """A workbook said "`None` is not a period" for a period cell that is not there, a CSV "`` is not a
+    period" for an empty one."""
+    data = write("r.csv", "period,office,field,value\n,kanwil,skor,4\n")
+    book = xlsx(tmp_path / "r.xlsx", [HEADER, [None, "kanwil", "skor", ("n", "4")], ["", "kanwil", "skor", ("n", "4")]])
+    told = [_findings(kinerja("eval", catalog, "--data", path)[2]) for path in (data, book)]
+    assert told == [[f"{data}:2:1: error[D003]: `` is not a period"],
+                    [f"{book}:Realisasi!D2: error[D003]: `` is not a period",
+                     f"{book}:Realisasi!D3: error[D003]: `` is not a period"]]
+
+
+def test_a_row_without_field_and_period_is_told_the_same_in_csv_and_a_workbook(catalog, write, kinerja, tmp_path):
+    """The two table readers checked the period and the field in opposite orders."""
+    data = write("r.csv", "period,office,field,value\n2024-TW5,kanwil,,4\n")
+    book = xlsx(tmp_path / "r.xlsx", [HEADER, ["2024-TW5", "kanwil", "", ("n", "4")]])
+    told = [_finding_text(kinerja("eval", catalog, "--data", path)[2]) for path in (data, book)]
+    assert told[0] == told[1] and told[0][0] == "error[D003]: `2024-TW5` is not a period"
+
+
+def test_a_value_that_is_not_finite_is_quoted_the_same_in_data_and_a_pk(catalog, write, kinerja):
+    """A PK quoted `target = inf` as `infinity`, the data file as `inf`: one number rule now."""
+    data = write("r.toml", '["2024".kanwil]\nskor = inf\n')
+    pk = write("pk.toml", '[meta]\nyear = 2024\n[[target]]\nindicator = "S1.ikm"\ntarget = -inf\n'
+                          '[pagu]\ntotal = inf\n')
+    _, _, err = kinerja("eval", catalog, "--data", data)
+    assert _findings(err) == [f"{data}:2:1: error[D012]: `inf` is not a finite number"]
+    _, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
+    assert [f for f in _findings(out) if "D012" in f] == [
+        f"{pk}:3:1: error[D012]: the target of `S1.ikm`: `-inf` is not a finite number",
+        f"{pk}:7:1: error[D012]: the pagu of `total`: `inf` is not a finite number"]
+
+
+@pytest.mark.parametrize("kind", ["data", "mapping", "pk", "published"])
+def test_every_toml_input_is_read_by_the_one_loader(catalog, write, kinerja, tmp_path, kind):
+    """Invalid TOML is E001 at tomllib's line and column in each of the four TOML documents, and a
+    UTF-16 file with a byte-order mark is read as text by each (the one text reader)."""
+    data = write("r.toml", '["2024".kanwil]\nskor = 4\nselesai = 9\nmasuk = 10\n')
+
+    def run(path):
+        return kinerja(*{"data": ("eval", catalog, "--data", path),
+                         "mapping": ("eval", catalog, "--data", _good_book(tmp_path), "--mapping", path),
+                         "pk": ("validate-pk", path, "--catalog", catalog),
+                         "published": ("audit", catalog, "--data", data, "--published", path)}[kind])
+
+    path = write(f"{kind}.toml", "# one\nx = = 1\n")
+    code, out, err = run(path)
+    assert code == 2 and _findings(out + err) == [f"{path}:2:5: error[E001]: not valid TOML: Invalid value"]
+    good = {"data": '["2024".kanwil]\nskor = 4\nselesai = 9\nmasuk = 10\n',
+            "mapping": '[[sheet]]\nname = "Realisasi"\n',
+            "pk": '[meta]\nyear = 2024\n[[target]]\nindicator = "S1.ikm"\ntarget = 4\n',
+            "published": '[[figure]]\nlevel = "indicator"\nid = "S1.ikm"\nmeasure = "target"\nprinted = "4"\n'}[kind]
+    path = tmp_path / f"{kind}16.toml"
+    path.write_bytes(good.encode("utf-16"))
+    code, out, err = run(path)
+    assert not any("error[" in f for f in _findings(out + err)), out + err
+
+
+def _engine_imports():
+    """engine module -> the engine modules it imports (at the top or inside a function), with the names."""
+    import ast
+    from pathlib import Path
+
+    graph: dict[str, list[tuple[str, list[str]]]] = {}
+    for path in sorted((ROOT / "engine").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[path.stem] = [(node.module or "", [a.name for a in node.names]) for node in ast.walk(tree)
+                            if isinstance(node, ast.ImportFrom) and node.level == 1]
+    assert graph and Path(ROOT / "engine" / "data.py").exists()
+    return graph
+
+
+def test_no_module_imports_a_private_name_of_another():
+    private = [(module, source, name) for module, imports in _engine_imports().items()
+               for source, names in imports for name in names if name.startswith("_")]
+    assert private == []
+
+
+INPUT_MODULES = ("documents", "mapping", "spreadsheet", "data", "agreement", "pk", "published", "audit")
+
+
+def test_the_input_readers_import_each_other_in_one_direction():
+    """documents <- mapping <- spreadsheet <- data, agreement <- pk; published <- audit: no circle
+    (data and spreadsheet imported each other, hidden by a lazy import)."""
+    graph = {m: {source for source, _ in imports} for m, imports in _engine_imports().items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, ()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    assert [m for m in INPUT_MODULES if reaches(m, m, {m})] == []
+    assert "data" not in graph["spreadsheet"] and "data" not in graph["documents"]
+
+
+@pytest.mark.parametrize("target, finding", [
+    ("1 .. 2 .. 3", "error[P015]: the target of `S1.p`: `1 .. 2 .. 3` is not one range"),
+    ("95 100", "error[P010]: the target of `S1.p`: `95 100` has a space inside the number"),
+    ("", "error[P010]: no target for `S1.p`"),
+])
+def test_the_same_pk_target_is_told_the_same_in_toml_csv_and_a_workbook(catalog, write, kinerja, tmp_path, target,
+                                                                      finding):
+    toml = write("pk.toml", f'[meta]\nyear = 2024\n[[target]]\nindicator = "S1.ikm"\ntarget = 4\n'
+                            f'[[target]]\nindicator = "S1.p"\ntarget = "{target}"\n')
+    csv_file = write("pk.csv", f"indicator;target;year\nS1.ikm;4;2024\nS1.p;{target};2024\n")
+    book = xlsx(tmp_path / "pk.xlsx", [["indicator", "target", "year"], ["S1.ikm", ("n", "4"), ("n", "2024")],
+                                       ["S1.p", target, ("n", "2024")]])
+    told = []
+    for path in (toml, csv_file, book):
+        code, out, _ = kinerja("validate-pk", path, "--catalog", catalog)
+        assert code == 1, out
+        told.append([f for f in _finding_text(out) if "error[" in f])
+    assert told[0] == told[1] == told[2] == [finding], told

@@ -1,0 +1,285 @@
+"""A Perjanjian Kinerja (PK) as a document: its year, office, targets and pagu, read from an
+`agreement` block of a .kin file, a TOML file, a CSV file or a workbook.
+
+Every format declares its layout (PkToml for TOML, PkRow for CSV and a workbook's columns) and
+every target goes through one rule (`_add`: the blank rule, one number or one range, D012), so
+the same target reads the same in each. Whether the PK is right for the catalog is pk.py's job.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import ConfigDict
+
+from kinerja_dsl import ast
+from kinerja_dsl.catalog import TargetSpec
+from kinerja_dsl.checker import SELF_CONTAINED, check
+from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, with_sources
+from kinerja_dsl.model import build_model
+from kinerja_dsl.parser import parse
+
+from .documents import (SPREADSHEET_SUFFIXES, Schema, TableRow, header, is_blank, is_number_like, load_toml,
+                        number_of, read_csv_table, read_document, unknown_locale, validated)
+from .mapping import Layout
+from .numbers import NotationError, abbreviated, format_number, parse_number
+from .spreadsheet import whole, workbook_rows
+
+
+@dataclass
+class PkEntry:
+    indicator: str
+    period: str | None
+    target: TargetSpec
+    line: int
+    column: int = 1
+    at: str | None = None  # a workbook's cell (`pk.xlsx:PK!C7`), which stands in for file and line
+
+
+@dataclass
+class PkDocument:
+    file: str
+    year: int | None = None
+    office: str | None = None
+    entries: list[PkEntry] = field(default_factory=list)
+    pagu: dict[str, Decimal] = field(default_factory=dict)
+    year_line: int = 0
+    year_at: str | None = None  # in a workbook, the cell that gave the year
+
+
+# ---- the declared layouts ----------------------------------------------------------------------
+
+class PkMeta(Schema):
+    """[meta] of a TOML PK."""
+
+    year: Optional[int] = None
+    office: Optional[str] = None
+    locale: Optional[str] = None   # how texts are read: id = 1.234,56, en = 1,234.56
+    source: Optional[str] = None
+    note: Optional[str] = None
+
+
+class PkTarget(Schema):
+    """One [[target]]: a row of the office's PK sheet. Other columns (`satuan`) may stay for the
+    reader; the catalog holds what they say."""
+
+    model_config = ConfigDict(extra="allow")
+    indicator: str
+    target: Any = None             # a number or a text: checked by _add (P010, P015, D012)
+    period: Optional[str] = None
+
+
+class PkToml(Schema):
+    """A PK kept as TOML: [meta], one [[target]] per target, optional [pagu]."""
+
+    meta: PkMeta = PkMeta()
+    target: list[PkTarget] = []
+    pagu: dict[str, Any] = {}
+
+
+class PkRow(TableRow):
+    """One target of a PK kept in a spreadsheet (a CSV file or a workbook sheet), as typed."""
+
+    indicator: Any = header("indicator", "indikator", "kode")
+    target: Any = header("target")
+    period: Any = header("period", "periode", required=False)
+    year: Any = header("year", "tahun", required=False)
+
+
+# a row that names an indicator and leaves its target blank is P010, in a workbook as in a CSV file
+PK_LAYOUT = Layout.of(PkRow, "target", constants=("year", "period"), blank_value_is_a_row=True)
+
+
+# ---- reading -------------------------------------------------------------------------------------
+
+def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
+    """A PK from an `agreement` in a .kin file, TOML, CSV or an .xlsx workbook (`mapping`: where a
+    workbook's columns stand, as for realisation data)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _read_workbook(path, mapping)
+    text, problems = read_document(path)
+    if text is None:
+        return None, problems
+    if suffix == ".kin":
+        return _read_kin(str(path), text)
+    if suffix == ".csv":
+        return _read_csv(str(path), text)
+    return _read_toml(str(path), text)
+
+
+def _read_kin(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]]:
+    parsed, diagnostics = parse(text, file)
+    if not any(d.is_error for d in diagnostics):  # the settings, constants and texts of the file itself
+        sources = Sources()
+        sources.add(file, text)
+        diagnostics = with_sources(check(build_model([parsed]), SELF_CONTAINED), sources)
+    if any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    agreements = [d for d in parsed.declarations if isinstance(d, ast.Agreement)]
+    if not agreements:
+        return None, [Diagnostic(code="P000", severity=Severity.ERROR, message="no `agreement` block in this file",
+                                 file=file,
+                                 hint='a PK file declares `agreement "PK 2024" { year 2024 … target ID = … }`')]
+    return _from_agreement(file, agreements[0]), []
+
+
+def _from_agreement(file: str, a: ast.Agreement) -> PkDocument:
+    doc = PkDocument(file, year_line=a.span.line)
+    for s in a.body:
+        if isinstance(s, ast.PkTarget):
+            v = s.value
+            doc.entries.append(PkEntry(s.indicator, s.period, TargetSpec(v.low, v.high, str(v), s.span.line),
+                                       s.span.line, s.span.column))
+        elif s.key == "year" and s.args and s.args[0].kind == "number":
+            doc.year, doc.year_line = int(s.args[0].value), s.span.line
+        elif s.key == "office" and s.args:
+            doc.office = s.args[0].text
+        elif s.key == "pagu" and s.args and isinstance(s.args[-1].value, Decimal):
+            doc.pagu[s.args[0].text if len(s.args) == 2 else "total"] = s.args[-1].value
+    return doc
+
+
+def _read_csv(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]]:
+    table, problems = read_csv_table(file, text, PkRow)
+    if table is None:
+        return None, problems
+    doc = PkDocument(file)
+    for line, row in table.rows:
+        _year(doc, row.year, line, problems)
+        _add(doc, row.indicator or "", row.period or None, row.target, table.locale, line, problems)
+    return doc, problems
+
+
+def _read_toml(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]]:
+    data, lines, problems = load_toml(file, text)
+    if data is None:
+        return None, problems
+    if not data.get("target"):
+        return None, [Diagnostic(code="P000", severity=Severity.ERROR, message="no [[target]] tables in this file",
+                                 file=file,
+                                 hint='a TOML PK has [meta] year = 2024 and one [[target]] per target: '
+                                      'indicator = "SJ1.rb", target = 100')]
+    pk = validated(PkToml, data, lines, file, (), problems)
+    if pk is None:
+        return None, problems
+    doc = PkDocument(file, pk.meta.year, pk.meta.office, year_line=lines.line("meta", "year"))
+    locale = pk.meta.locale
+    problem = unknown_locale(locale, file, lines.line("meta", "locale"))
+    if problem is not None:
+        problems.append(problem)
+        locale = None
+    for k, item in enumerate(pk.target):
+        _add(doc, item.indicator, item.period, item.target, locale, lines.line("target", k), problems)
+    for key, value in pk.pagu.items():
+        line = lines.line("pagu", key)
+        try:
+            if not is_number_like(value):
+                raise NotationError(f"{abbreviated(repr(value))} is not an amount")
+            doc.pagu[key] = number_of(value, locale)[0]
+        except NotationError as err:
+            code = "D012" if err.code == "D012" else "P010"
+            problems.append(Diagnostic(code=code, severity=Severity.ERROR, message=f"the pagu of `{key}`: {err}",
+                                       file=file, line=line, column=1,
+                                       hint=err.hint if code == "D012" else "write an amount, e.g. 25713209000"))
+    return doc, problems
+
+
+def _read_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diagnostic]]:
+    """A PK kept in Excel: one row per target (indicator, target, optional period and year);
+    every finding names its cell (`pk.xlsx:PK!C7`)."""
+    read, rows, problems = workbook_rows(path, mapping, PK_LAYOUT, "PK")
+    if read is None or any(d.is_error and d.code != "D010" for d in problems):
+        return None, problems
+    doc = PkDocument(str(path))
+    for row in rows:
+        if isinstance(row, Diagnostic):
+            problems.append(row)
+            continue
+        target = PkRow(**{k: whole(v) for k, v in row.values.items()})
+        # whole-PK findings point at the cell that gave the year
+        _year(doc, target.year, 0, problems, row.address("year"))
+        indicator = "" if is_blank(target.indicator) else str(target.indicator).strip()
+        period = str(target.period).strip() if target.period else None
+        _add(doc, indicator, period, target.target, read.locale, 0, problems, row.at)
+    return doc, problems
+
+
+def _year(doc: PkDocument, raw, line: int, problems: list[Diagnostic], at: str | None = None) -> None:
+    """A spreadsheet PK states its year on its rows; the first one is the PK's year. Only four
+    digits are a year (as in a catalog, E117): another text in the year column is P011 at its
+    row, never read as a year nor passed over in silence."""
+    if is_blank(raw):
+        return
+    text = str(raw).strip()
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):  # '²' is a digit to isdigit, not to int
+        shown = text if len(text) <= 12 else text[:10] + "…"
+        problems.append(Diagnostic(code="P011", severity=Severity.ERROR, message=f"`{shown}` is not a year",
+                                   file=at or doc.file, line=line, column=1,
+                                   hint="write the year with four digits, e.g. 2024"))
+    elif doc.year is None:
+        doc.year, doc.year_line = int(text), line
+        doc.year_at = at
+
+
+def target_from_text(text: str, locale: str | None) -> TargetSpec:
+    """A target typed as text: one number, or one range `LOW .. HIGH` (or `LOW – HIGH`) whose low
+    end is not above its high end; anything else is refused (P015), never cut to its first number."""
+    parts = [p.strip() for p in str(text).replace("–", "..").split("..")]
+    if len(parts) > 2 or (len(parts) == 2 and not all(parts)):
+        raise NotationError(f"`{abbreviated(text.strip())}` is not one range", code="P015",
+                            hint="write one number, or one range `LOW .. HIGH`")
+    low = parse_number(parts[0], locale)
+    high = parse_number(parts[1], locale) if len(parts) == 2 else None
+    if high is not None and low > high:
+        raise NotationError(f"the range `{abbreviated(text.strip())}` is empty: its low end is above its high end",
+                            code="P015", hint=f"write `{parts[1]} .. {parts[0]}`")
+    return TargetSpec(low, high, str(text))
+
+
+def _add(doc: PkDocument, indicator: str, period: str | None, raw, locale: str | None, line: int,
+         problems: list[Diagnostic], at: str | None = None) -> None:
+    """One target, by one rule in every format; `at` is a workbook cell, which stands in for the
+    file and line."""
+    where = at or doc.file
+    if is_blank(raw):
+        problems.append(Diagnostic(code="P010", severity=Severity.ERROR, message=f"no target for `{indicator}`",
+                                   file=where, line=line, column=1))
+        return
+    if not is_number_like(raw):
+        problems.append(Diagnostic(code="P010", severity=Severity.ERROR,
+                                   message=f"the target of `{indicator}` is not a "
+                                   f"number: {abbreviated(repr(raw))}",
+                                   file=where, line=line, column=1,
+                                   hint="write a number (90, 3.6) or a range (80 .. 90)"))
+        return
+    try:
+        if isinstance(raw, str):
+            target = target_from_text(raw, locale)
+        else:
+            value, text = number_of(raw, locale)
+            target = TargetSpec(value, None, text)
+    except NotationError as err:
+        code = "P010" if err.code == "D006" else err.code   # D012 out of range, P015 a malformed range
+        hint = (_other_notation(str(raw), locale) if code == "P010" else None) or err.hint
+        problems.append(Diagnostic(code=code, severity=Severity.ERROR, message=f"the target of `{indicator}`: {err}",
+                                   file=where, line=line, column=1, hint=hint))
+        return
+    doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line,
+                               at=at))
+
+
+def _other_notation(raw: str, locale: str | None) -> str | None:
+    """For a text refused in the declared notation that reads in the other one: what to write."""
+    other = {"id": "en", "en": "id"}.get(locale or "")
+    try:
+        value = parse_number(raw, other) if other else None
+    except NotationError:
+        return None
+    if value is None:
+        return None
+    return f"`{raw.strip()}` is {format_number(value, other, grouping=False)} in {other} notation: " \
+           f"in {locale} notation write `{format_number(value, locale, grouping=False)}`"

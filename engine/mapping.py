@@ -1,0 +1,137 @@
+"""A workbook mapping: the TOML document that says where a workbook's values stand.
+
+A table document (realisation data, a PK) declares its columns once as a TableRow; its
+`Layout` adds what a workbook needs beyond CSV: which column carries the number and which keys a
+[[sheet]] may fix for every row. A mapping file (`--mapping map.toml`) names, per sheet, the
+header texts or letters of those columns and the header row; without one, the sheet is read with
+the declared header texts (the CSV column names).
+
+```toml
+locale = "id"
+[[sheet]]
+name = "TW3"
+period = "2024-TW3"
+header_row = 4
+columns = { office = "Satker", field = "Variabel", value = "Realisasi" }
+```
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Optional
+
+from pydantic import BeforeValidator, Field, create_model
+
+from kinerja_dsl.diagnostics import Diagnostic, Severity
+
+from .documents import Schema, TableRow, load_toml, read_document, unknown_locale, validated
+
+MAX_ROW = 1_048_576   # Excel's last row
+MAX_COLUMN = 16_384   # and column (XFD)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a sheet holds, one row per value: the column keys, the header texts each key is
+    found by, which may be fixed for a whole sheet, and which one carries the number."""
+
+    defaults: dict[str, str]       # key -> header texts, "a|b|c"
+    value: str                     # the key of the cell that carries the number
+    constants: tuple[str, ...]     # keys a [[sheet]] may fix for every row (period = "2024-TW3")
+    optional: tuple[str, ...] = ()  # keys whose column may be absent
+    # a row whose number cell is blank but another cell is filled is read (as a CSV row is), for a
+    # document where a blank number is a finding (a PK's target); else it is skipped (data: missing)
+    blank_value_is_a_row: bool = False
+
+    @classmethod
+    def of(cls, row: type[TableRow], value: str, constants: tuple[str, ...],
+           optional: tuple[str, ...] | None = None, blank_value_is_a_row: bool = False) -> "Layout":
+        """The layout of a table document's declared row; `optional` defaults to the columns the
+        row does not require."""
+        required = row.required()
+        return cls({k: "|".join(names) for k, names in row.headers().items()}, value, constants,
+                   tuple(k for k in row.headers() if k not in required) if optional is None else optional,
+                   blank_value_is_a_row)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.defaults)
+
+    @property
+    def sheet_keys(self) -> set[str]:
+        return {"name", "header_row", "columns", *self.constants}
+
+
+@dataclass
+class SheetMap:
+    name: str | None                      # None: the default sheet, else the first
+    columns: dict[str, str]               # key -> header text or column letter
+    header_row: int | None = None         # None: found by the header texts
+    constants: dict[str, str] = field(default_factory=dict)  # period / office for the whole sheet
+    line: int = 0                         # where the mapping declares this sheet
+
+
+@dataclass
+class Mapping:
+    file: str | None
+    locale: str | None
+    sheets: list[SheetMap]
+
+
+def _number_as_text(value):
+    """A label fixed for a whole sheet may be typed as a number: `period = 2024`."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Label = Annotated[str, BeforeValidator(_number_as_text)]
+_MODELS: dict[tuple, type[Schema]] = {}
+
+
+def mapping_schema(layout: Layout) -> type[Schema]:
+    """The mapping's declared layout for what a sheet holds: `locale`, and [[sheet]] tables with
+    a name, a header row, `columns` (one per key of the layout) and the keys fixed per sheet."""
+    key = (layout.keys, layout.constants)
+    if key not in _MODELS:
+        columns = create_model("Columns", __base__=Schema, **{k: (Optional[str], None) for k in layout.keys})
+        sheet = create_model("Sheet", __base__=Schema, name=(Optional[str], None),
+                             header_row=(Optional[Annotated[int, Field(ge=1, le=MAX_ROW)]], None),
+                             columns=(columns, columns()),
+                             **{k: (Optional[Label], None) for k in layout.constants})
+        _MODELS[key] = create_model("Mapping", __base__=Schema, locale=(Optional[str], None),
+                                    sheet=(list[sheet], []))
+    return _MODELS[key]
+
+
+def read_mapping(path, layout: Layout) -> tuple[Mapping | None, list[Diagnostic]]:
+    """The mapping file; None with diagnostics when it cannot be used."""
+    file = str(path)
+    text, out = read_document(path)
+    if text is None:
+        return None, out
+    doc, lines, out = load_toml(file, text)
+    if doc is None:
+        return None, out
+    mapping = validated(mapping_schema(layout), doc, lines, file, (), out)
+    if mapping is None:
+        return None, out
+    problem = unknown_locale(mapping.locale, file, lines.line("locale"))
+    if problem is not None:
+        out.append(problem)
+    sheets = []
+    for k, item in enumerate(mapping.sheet):
+        columns = {key: v for key, v in item.columns.model_dump().items() if v is not None}
+        constants = {key: getattr(item, key) for key in layout.constants if getattr(item, key) is not None}
+        for key in layout.keys:
+            if key not in constants:
+                columns.setdefault(key, layout.defaults[key])
+        sheets.append(SheetMap(item.name, columns, item.header_row, constants, lines.line("sheet", k)))
+    if not sheets:
+        out.append(Diagnostic(code="D007", severity=Severity.ERROR, message="the mapping has no [[sheet]]",
+                              file=file,
+                              hint='[[sheet]]\nname = "TW3"\ncolumns = { office = "Satker", value = "Nilai" }'))
+    return (None if out else Mapping(file, mapping.locale, sheets)), out
+
+
+def default_mapping(layout: Layout) -> Mapping:
+    """No mapping file: the default sheet, its columns found by the declared header texts."""
+    return Mapping(None, None, [SheetMap(None, dict(layout.defaults))])

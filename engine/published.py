@@ -1,0 +1,171 @@
+"""Published figures: the TOML document that lists every figure a report prints (`published.toml`),
+read into Figures, and checked against the catalog's levels, measures and ids.
+
+```toml
+[meta]
+source = "LKjIP 2024 Kanwil Banten"
+[[figure]]
+level = "indicator"      # indicator, sasaran, office, overall, group
+id = "SJ1.rb"
+measure = "capaian"      # capaian, realisasi, target
+printed = "102,84"       # as printed (a TOML number keeps its places: 3.10)
+line = 412               # the report's line
+consistent = true        # optional: the report itself says so
+```
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+from pydantic import BeforeValidator, Field
+
+from kinerja_dsl.diagnostics import Diagnostic, Severity, suggest
+
+from .documents import Schema, load_toml, read_document, validated
+from .numbers import NotationError, parse_number
+
+LEVELS = ("indicator", "sasaran", "office", "overall", "group")
+MEASURES = ("capaian", "realisasi", "target")
+
+
+@dataclass
+class Figure:
+    level: str
+    id: str
+    measure: str
+    printed: str
+    line: int
+    consistent: bool | None
+    file_line: int                                          # the [[figure]] line
+    key_lines: dict[str, int] = field(default_factory=dict)  # the line of each key, for findings
+    value: Decimal | None = None                            # the printed number, read once
+    places: int = 0                                         # and its decimal places
+
+
+def _as_printed(value):
+    """A figure typed as a TOML number (`printed = 3.10`) is read as its text, places kept."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(value) if isinstance(value, Decimal) and value.is_finite() else value
+
+
+class PublishedMeta(Schema):
+    """[meta] of a published file: where the figures come from."""
+
+    source: Optional[str] = None
+    office: Optional[str] = None
+    year: Optional[int] = None
+    note: Optional[str] = None
+
+
+class PublishedFigure(Schema):
+    """One [[figure]]: a number the report prints, as printed, and the line it stands on."""
+
+    level: str
+    id: str
+    measure: str
+    printed: Annotated[str, BeforeValidator(_as_printed)]
+    line: Annotated[int, Field(ge=0)] = 0
+    consistent: Optional[bool] = None
+    note: Optional[str] = None
+
+
+class Published(Schema):
+    """A published file: [meta] and one [[figure]] per printed figure."""
+
+    meta: PublishedMeta = PublishedMeta()
+    figure: list[PublishedFigure] = []
+
+
+def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
+    """The published figures; every violation of the layout is a diagnostic at its line."""
+    path = Path(path)
+    file = str(path)
+    text, problems = read_document(path)
+    if text is None:
+        return {}, [], problems
+    doc, lines, problems = load_toml(file, text)
+    if doc is None:
+        return {}, [], problems
+    published = validated(Published, doc, lines, file, (), problems)
+    if published is None:
+        return {}, [], problems
+    figures = []
+    for k, item in enumerate(published.figure):
+        where = lines.line("figure", k)
+        value, places, refused = printed_number(item.printed)
+        if refused is not None:
+            problems.append(Diagnostic(code="D012", severity=Severity.ERROR, message=f"the printed figure {refused}",
+                                       file=file, line=lines.line("figure", k, "printed"), column=1,
+                                       hint=refused.hint))
+            continue
+        figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
+                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure")},
+                              value, places))
+    return doc.get("meta", {}), figures, problems
+
+
+_LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
+
+
+def printed_number(text: str) -> tuple[Decimal | None, int, NotationError | None]:
+    """The number a report printed ("91,59%%", "3,1 indeks", "3.88") and its decimal places; and,
+    when neither notation reads it because it is beyond what the engine keeps exactly (40
+    decimals), that refusal (D012). A text with no number has none of the three."""
+    m = _LEADING_NUMBER.match(text)
+    if not m:
+        return None, 0, None
+    s = m.group(1).rstrip(".,")
+    refused = None
+    for locale in ("id", "en"):
+        try:
+            value = parse_number(s, locale)
+        except NotationError as err:
+            refused = err if err.code == "D012" else refused
+            continue
+        mark = "," if locale == "id" else "."
+        return value, len(s.split(mark, 1)[1]) if mark in s else 0, None
+    return None, 0, refused
+
+
+def _group_paths(catalog) -> set[str]:
+    """Every node of every index as a published figure names it (`PAS.iph/tahanan/overstay`)."""
+    paths: set[str] = set()
+    stack = [(ind.id, ind.index) for ind in catalog.indicators.values() if ind.index is not None]
+    while stack:
+        path, node = stack.pop()
+        paths.add(path)
+        stack.extend((f"{path}/{c.id}", c) for c in node.children)
+    return paths
+
+
+def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diagnostic]:
+    """What makes a published file unfit to audit, each an error: no figures at all (E004), a
+    level, measure or id the catalog does not have (D013; before, such a figure passed as "not
+    computed" and a misspelt id hid a printed figure from the audit)."""
+    if not figures:
+        return [Diagnostic(code="E004", severity=Severity.ERROR, message="the published file has no figures",
+                           file=published,
+                           hint='list each printed figure as [[figure]] with level, id, measure and printed, '
+                                'e.g. level = "indicator", id = "SJ1.rb", measure = "capaian", printed = "102,84"')]
+    ids = {"indicator": catalog.indicators, "sasaran": catalog.sasaran, "office": catalog.offices,
+           "group": _group_paths(catalog)}
+    out = []
+    for f in figures:
+        for what, word, known in (("level", f.level, LEVELS), ("measure", f.measure, MEASURES),
+                                  (f.level, f.id, ids.get(f.level))):
+            if known is None or word in known:
+                continue
+            close = suggest(word, known)
+            hint = f"did you mean `{close}`?" if close else (
+                f"{what}s: " + ", ".join(known) if what in ("level", "measure") else
+                "use the catalog's ids (`kinerja kamus` lists them)")
+            key = "id" if what == f.level else what
+            out.append(Diagnostic(code="D013", severity=Severity.ERROR, message=f"unknown {what} `{word}`",
+                                  file=published, line=f.key_lines.get(key) or f.file_line, column=1, hint=hint))
+            break
+    return out
