@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
+from kinerja_dsl.vocabulary import FieldKind
 
 from .numbers import format_number, localized, shown
 from .periods import Period
@@ -65,9 +66,10 @@ def budget_lines(ev: Evaluation, catalog: Catalog) -> list[IndicatorResult]:
         ind = catalog.indicators.get(r.id)
         if r.sasaran or ind is None:
             continue
-        parts = [ind.formulas.get("numerator", ""), ind.formulas.get("denominator", "")]
-        fields = [catalog.fields.get(p.strip()) for p in parts]
-        if all(f is not None and f.kind == "amount" for f in fields):
+        # the compiled readers say which field a bare-field formula reads (no formula text parsed)
+        names = [getattr(ind.numerator, "field", None), getattr(ind.denominator, "field", None)]
+        fields = [catalog.fields.get(name) for name in names if name is not None]
+        if len(fields) == 2 and all(f is not None and f.kind == FieldKind.AMOUNT for f in fields):
             out.append(r)
     return out
 
