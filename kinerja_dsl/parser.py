@@ -5,23 +5,38 @@ transformer, so the AST is built while parsing (no intermediate tree). When a
 file has syntax errors, each top-level declaration is parsed on its own so that
 every broken declaration gets a diagnostic and the intact ones still reach the
 checker.
+
+Building the LALR tables takes ~0,06 s, so they are cached (Lark's `cache=`) in a
+per-user folder (`parser_cache_dir`), in a file named by a hash of the grammar, the
+parser options, Lark's and Python's versions: a changed grammar or Lark never reads
+stale tables (and Lark checks its own hash inside the file too). The file is a
+pickle, so it is read only when the folder and the file are the user's own and no
+one else can write them, never through a symlink; it is created empty with mode
+0600 before Lark fills it, and an empty, cut or corrupt file is simply rebuilt.
+Without such a folder (a read-only home, KINERJA_CACHE_DIR set empty) the tables
+are built in memory, as before.
 """
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
+import stat
+import sys
 from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
+import lark
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
 from .diagnostics import Diagnostic, did_you_mean, source_lines
-from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key
+from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key, canonical_keyword
 
 MAX_EXPRESSION_DEPTH = 64    # levels of parentheses, calls and ifs (a chain `a + b + …` is one)
 MAX_EXPRESSION_HEIGHT = 256  # operations on one path, chains included: what recursive readers can take
@@ -66,19 +81,96 @@ def _record_comment(token: Token) -> Token:
     return token
 
 
+CACHE_ENV = "KINERJA_CACHE_DIR"
+_CACHE_FORMAT = "1"  # bump when what the cache key covers changes
+
+
+def parser_cache_dir() -> Path | None:
+    """Where the parse tables are cached: $KINERJA_CACHE_DIR (empty: no cache), else the user's
+    cache folder ($XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows) / kinerja_dsl."""
+    if CACHE_ENV in os.environ:
+        chosen = os.environ[CACHE_ENV]
+        return Path(chosen) if chosen else None
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "kinerja_dsl" if base else None
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # the XDG spec: a relative value is ignored
+        home = os.path.expanduser("~")
+        if home == "~" or not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "kinerja_dsl"
+
+
+def _private(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else (on POSIX; elsewhere the profile folder decides)."""
+    if os.name != "posix":
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _cache_folder() -> Path | None:
+    """The cache folder, created private when missing; None when it is not ours alone or cannot be made."""
+    folder = parser_cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    return folder if stat.S_ISDIR(info.st_mode) and _private(info) else None
+
+
+def _cache_key(grammar: str, options: dict) -> str:
+    """Everything the tables depend on: the grammar, the options, what the post-lexer keeps, Lark, Python."""
+    parts = [_CACHE_FORMAT, grammar, repr(sorted(options.items())), repr(NewlineFilter.always_accept),
+             lark.__version__, "%d.%d" % sys.version_info[:2]]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _build_parser(grammar: str, options: dict, runtime: dict, name: str = "parser") -> Lark:
+    """Load the tables from the cache, or build them and store them there for the next process."""
+    folder = _cache_folder()
+    if folder is None:
+        return Lark(grammar, **options, **runtime)
+    path = folder / f"{name}-{_cache_key(grammar, options)}.lark"
+    created = False
+    try:  # made here, empty and private, so Lark fills a file no one else can write (whatever the umask)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        created = True
+    except FileExistsError:
+        pass
+    except OSError:
+        return Lark(grammar, **options, **runtime)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return Lark(grammar, **options, **runtime)
+    if not (stat.S_ISREG(info.st_mode) and _private(info)):  # a symlink, another user's file: never read it
+        return Lark(grammar, **options, **runtime)
+    # Lark checks its own hash of grammar, options and versions in the file and rebuilds (and rewrites the
+    # file) when it differs or the file is empty or cut short, as when another process is writing it now
+    parser = Lark(grammar, **options, **runtime, cache=str(path))
+    if created:
+        for stale in folder.glob(f"{name}-*.lark"):  # tables of an older grammar, Lark or Python
+            if stale != path:
+                try:
+                    stale.unlink()
+                except OSError:
+                    pass
+    return parser
+
+
 @functools.lru_cache(maxsize=None)
 def lark_parser(with_ast: bool = True) -> Lark:
     """The process-wide parser; `with_ast=False` gives a bare Lark tree (benchmarks)."""
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        postlex=NewlineFilter(),
-        propagate_positions=not with_ast,
-        maybe_placeholders=True,
-        transformer=AstBuilder() if with_ast else None,
-        lexer_callbacks={"COMMENT": _record_comment} if with_ast else {},
-    )
+    options = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
+               "propagate_positions": not with_ast}
+    runtime = {"postlex": NewlineFilter(), "transformer": AstBuilder() if with_ast else None,
+               "lexer_callbacks": {"COMMENT": _record_comment} if with_ast else {}}
+    return _build_parser(grammar_text(), options, runtime, "parser" if with_ast else "tree")
 
 
 # ---- building the AST ------------------------------------------------------------
@@ -174,7 +266,7 @@ class AstBuilder(Transformer):
 
     # -- indicator statements
     def formula(self, c):
-        kind = {"pembilang": "numerator", "penyebut": "denominator", "nilai": "value"}.get(str(c[0]), str(c[0]))
+        kind = canonical_keyword(str(c[0]))  # numerator | denominator | value
         return ast.Formula(kind, c[1], _span(c[0], c[1]))
 
     def target_value(self, c):

@@ -1,7 +1,11 @@
 """The words of the language: canonical keys, Indonesian aliases, allowed values.
 
-One table serves the parser (alias -> canonical), the checker (which key is
-allowed where, which values it takes) and the formatter (canonical spelling).
+The one table of every word: the grammar's keyword terminals are generated from
+KEYWORDS (`grammar_keyword_terminals`, kept equal to grammar/kinerja.lark by
+tests/test_vocabulary.py), the parser maps aliases to canonical words with it,
+the checker reads which key is allowed where and which values it takes, the
+formatter writes the canonical spelling, and the README's word list is
+`markdown_table()`.
 """
 from __future__ import annotations
 
@@ -39,6 +43,44 @@ _SETTING_ALIAS.update({key: key for key in SETTING_KEYS})
 def canonical_key(word: str) -> str:
     """The canonical spelling of a setting key (unknown keys are returned as written)."""
     return _SETTING_ALIAS.get(word, word)
+
+
+_KEYWORD_ALIAS = {alias: key for key, aliases in KEYWORDS.items() for alias in aliases}
+_KEYWORD_ALIAS.update({key: key for key in KEYWORDS})
+
+
+def canonical_keyword(word: str) -> str:
+    """The canonical spelling of a grammar keyword (other words are returned as written)."""
+    return _KEYWORD_ALIAS.get(word, word)
+
+
+def keyword_terminal(keyword: str) -> str:
+    """The grammar's terminal for a keyword: `indicator` -> INDICATOR."""
+    return keyword.upper()
+
+
+# Keywords that may also start a setting (`office kanwil` inside a block): a keyword terminal
+# shares a spelling with a setting key, so the grammar's `_setting_key` accepts that terminal.
+SETTING_KEYWORDS = tuple(k for k in KEYWORDS
+                         if {k, *KEYWORDS[k]} & {w for key, al in SETTING_KEYS.items() for w in (key, *al)})
+
+GRAMMAR_KEYWORDS_START = "// ---- keywords: generated from kinerja_dsl/vocabulary.py KEYWORDS (tests/test_vocabulary.py)"
+GRAMMAR_KEYWORDS_END = "// ---- end of keywords"
+
+
+def grammar_keyword_terminals() -> str:
+    """The keyword block of grammar/kinerja.lark: which terminals may start a setting, then one
+    terminal per KEYWORDS entry, canonical word first.
+
+    Priority 2 puts a keyword before NAME where both could match; `\\b` keeps `targets` a NAME."""
+    lines = [GRAMMAR_KEYWORDS_START,
+             "_setting_key: " + " | ".join(["NAME"] + [keyword_terminal(k) for k in SETTING_KEYWORDS])]
+    for keyword, aliases in KEYWORDS.items():
+        words = (keyword, *aliases)
+        pattern = f"({'|'.join(words)})" if aliases else keyword
+        lines.append(f"{keyword_terminal(keyword)}.2: /{pattern}\\b/")
+    lines.append(GRAMMAR_KEYWORDS_END)
+    return "\n".join(lines) + "\n"
 
 
 # Enumerated values. Each is a StrEnum, so a value compares equal to its canonical word
@@ -139,6 +181,14 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "iku": {Iku.YES: ("ya",), Iku.NO: ("tidak",)},
 }
 
+# Which kind of value each argument of a setting takes, by position (`aggregate LEVEL METHOD SOURCE`).
+SETTING_VALUES: dict[str, tuple[str, ...]] = {
+    "direction": ("direction",), "nihil": ("nihil",), "rollup": ("rollup",), "unreported": ("unreported",),
+    "lower_formula": ("lower_formula",), "combine": ("combine",), "iku": ("iku",),
+    "round": ("round_mode",), "round_realisasi": ("round_mode",),
+    "aggregate": ("aggregate_level", "aggregate_method", "aggregate_source"),
+}
+
 BAND_PRESET_NAMES = ("lkjip", "ikpa", "sakip")
 
 
@@ -176,3 +226,40 @@ FUNCTIONS = {
 
 PERIOD_LABELS = tuple([f"TW{i}" for i in range(1, 5)] + ["S1", "S2"]
                       + [f"B{m:02d}" for m in range(1, 13)])
+
+
+def with_keyword_block(grammar: str) -> str:
+    """`grammar` with its keyword block replaced by the one generated from KEYWORDS."""
+    start = grammar.index(GRAMMAR_KEYWORDS_START)
+    end = grammar.index(GRAMMAR_KEYWORDS_END, start)
+    end = grammar.index("\n", end) + 1
+    return grammar[:start] + grammar_keyword_terminals() + grammar[end:]
+
+
+def markdown_table() -> str:
+    """Every word with its Indonesian aliases, as the README lists them (a test keeps that copy equal)."""
+    def row(kind: str, word: str, aliases: tuple[str, ...]) -> str:
+        return f"| {kind} | `{word}` | {', '.join(f'`{a}`' for a in aliases) or '—'} |"
+
+    rows = ["| kind | word | aliases (accepted, written back as the word) |", "|---|---|---|"]
+    rows += [row("keyword", k, a) for k, a in KEYWORDS.items()]
+    rows += [row("setting", k, a) for k, a in SETTING_KEYS.items()]
+    rows += [row(f"value of {kind}", str(v), a) for kind, values in VALUES.items() for v, a in values.items()]
+    return "\n".join(rows) + "\n"
+
+
+def _write_grammar() -> None:  # pragma: no cover - a maintainer's tool, run from a checkout
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "grammar" / "kinerja.lark"
+    text = path.read_text("utf-8")
+    new = with_keyword_block(text)
+    if new != text:
+        path.write_text(new, "utf-8")
+        print(f"{path}: keyword block rewritten from KEYWORDS")
+    else:
+        print(f"{path}: keyword block already equal to KEYWORDS")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _write_grammar()

@@ -1,0 +1,307 @@
+"""vocabulary.py is the one table of the language's words (issue 12, item 7).
+
+The grammar's keyword terminals are generated from it and must stay equal to it; every alias
+(keyword, setting key, value) reads as its canonical word: the same AST, the same findings, the
+same canonical text from the formatter.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from decimal import Decimal
+
+import pytest
+
+from conftest import ROOT
+from kinerja_dsl import ast, formatter, vocabulary
+from kinerja_dsl.checker import check
+from kinerja_dsl.model import build_model
+from kinerja_dsl.parser import grammar_text, lark_parser, parse
+from kinerja_dsl.vocabulary import (KEYWORDS, SETTING_KEYS, SETTING_KEYWORDS, VALUES, canonical_value,
+                                    keyword_terminal)
+
+# Every keyword in its keyword role and every setting key at least once (a test below checks that).
+CANONICAL = """\
+include "shared.kin"
+policy {
+  cap 120
+  floor 0
+  nihil achieved
+  lower_formula two_t_minus_r
+  round half_up 2
+  round_realisasi half_up 2
+  aggregate overall mean sasaran
+  bands lkjip
+  rollup sum
+  unreported excluded
+}
+office kanwil "Kantor Wilayah"
+office div_adm "Divisi" parent kanwil
+field done "Selesai" count
+field total "Masuk" count
+sasaran S1 "Sasaran satu" {
+  office kanwil
+  weight 100%
+  note "catatan"
+}
+indicator S1.a "Persentase" {
+  sasaran S1
+  office div_adm
+  unit "%"
+  numerator done
+  denominator total
+  scale 100
+  direction higher
+  nihil achieved
+  rollup sum
+  unreported zero
+  weight 50%
+  cap 120
+  floor 0
+  round half_up 2
+  round_realisasi truncate 2
+  lower_formula t_over_r
+  bands lkjip
+  iku yes
+  definition "d"
+  source "s"
+  responsible "r"
+  frequency "f"
+  note "n"
+  range 0 .. 100
+  target 2024 = 80
+  target 2024 TW1 = 20
+  renstra 2024 = 80
+}
+indicator S1.b "Nilai" {
+  sasaran S1
+  unit "%"
+  value if total > 0 then done / total * 100 else 0
+  direction lower
+  budget_of S1
+}
+indicator S1.c "Indeks" {
+  unit indeks
+  direction stabilize
+  index scale 4 cap 4 combine weighted_sum nihil zero max 4 round half_up 2 {
+    group g1 "G" weight 100% scale 4 cap 4 combine mean nihil achieved round half_up 2 {
+      component k1 weight 100% nihil excluded round half_up 3 = done / total
+      target 2024 = 3.6
+    }
+  }
+}
+bands mine "Predikat" {
+  "Sangat Baik" >= 91
+  "Baik" >= 76 and < 91
+  "Kurang" < 76
+}
+agreement "PK 2024" {
+  year 2024
+  office kanwil
+  first_party "A" "Kepala"
+  second_party "B" "Menteri"
+  pagu S1 100
+  note "n"
+  target S1.a = 80
+}
+extends "base.kin"
+"""
+
+_DROP = {"span", "key_span", "id_span", "kind_span", "parent_span", "key_text", "text", "source"}
+
+
+def normal(node, enum_kinds=()):
+    """A node without positions and spellings: aliases and their words compare equal."""
+    if isinstance(node, ast.Setting):
+        kinds = VALUE_KINDS.get(node.key, ())
+        return ("Setting", node.key, tuple(normal(a, kinds[i:i + 1]) for i, a in enumerate(node.args)))
+    if isinstance(node, ast.Arg):
+        word = node.text
+        if node.kind == "name" and enum_kinds:
+            word = canonical_value(enum_kinds[0], word) or word
+        return ("Arg", node.kind, word, str(node.value) if isinstance(node.value, Decimal) else None)
+    if isinstance(node, ast.FieldDecl):
+        kind = (canonical_value("field_kind", node.kind) or node.kind) if node.kind else None
+        return ("FieldDecl", node.id, node.label, kind)
+    if dataclasses.is_dataclass(node):
+        return (type(node).__name__,) + tuple(normal(getattr(node, f.name)) for f in dataclasses.fields(node)
+                                             if f.name not in _DROP)
+    if isinstance(node, tuple):
+        return tuple(normal(x) for x in node)
+    return node
+
+
+VALUE_KINDS = vocabulary.SETTING_VALUES
+
+
+def _tokens(text: str):
+    """(terminal, start, end, role) of every keyword and setting-key token, as the grammar reads them."""
+    tree = lark_parser(with_ast=False).parse(text)
+    out = []
+    for sub in tree.iter_subtrees():
+        for i, child in enumerate(sub.children):
+            if getattr(child, "type", None) is None:
+                continue
+            if sub.data in ("setting", "option") and i == 0:
+                out.append((str(child), child.start_pos, child.end_pos, "key"))
+            elif child.type in {keyword_terminal(k) for k in KEYWORDS}:
+                out.append((str(child), child.start_pos, child.end_pos, "keyword"))
+    return out
+
+
+def _replace(text: str, word: str, alias: str, role: str) -> str:
+    spots = [(s, e) for w, s, e, r in _tokens(text) if w == word and r == role]
+    assert spots, f"CANONICAL never uses `{word}` as a {role}"
+    for start, end in sorted(spots, reverse=True):
+        text = text[:start] + alias + text[end:]
+    return text
+
+
+def _read(text: str):
+    parsed, problems = parse(text, "x.kin")
+    assert problems == []
+    found = [(d.code, d.line) for d in check(build_model([parsed]))]
+    return parsed, found
+
+
+def _same(canonical: str, aliased: str) -> None:
+    a, found_a = _read(canonical)
+    b, found_b = _read(aliased)
+    assert normal(a.declarations) == normal(b.declarations)
+    assert found_a == found_b
+    assert formatter.format_file(a) == formatter.format_file(b)
+
+
+# ---- the grammar is generated from the table ---------------------------------------------
+
+def test_the_grammar_keyword_block_is_the_one_generated_from_the_table():
+    text = grammar_text()
+    assert vocabulary.with_keyword_block(text) == text, (
+        "grammar/kinerja.lark differs from vocabulary.KEYWORDS: run `python -m kinerja_dsl.vocabulary`")
+
+
+def test_every_keyword_terminal_accepts_exactly_the_words_of_the_table():
+    """Read back from the compiled grammar: each keyword terminal's words are the keyword and its aliases,
+    and no other terminal but NAME matches any word of the table."""
+    terminals = {t.name: t for t in lark_parser().terminals}
+    words_of = {}
+    for name, t in terminals.items():
+        m = re.fullmatch(r"\(?([a-z_|]+)\)?\\b", t.pattern.value)
+        if m:
+            words_of[name] = set(m.group(1).split("|"))
+    assert words_of == {keyword_terminal(k): {k, *a} for k, a in KEYWORDS.items()}
+    every_word = ({w for k, a in KEYWORDS.items() for w in (k, *a)} | {w for k, a in SETTING_KEYS.items() for w in (k, *a)}
+                  | {str(w) for values in VALUES.values() for v, a in values.items() for w in (v, *a)})
+    for word in every_word:
+        matching = {n for n, t in terminals.items() if re.fullmatch(t.pattern.to_regexp(), word)}
+        assert matching - {"NAME"} <= {n for n, ws in words_of.items() if word in ws}, word
+
+
+def test_a_setting_may_start_with_exactly_the_keywords_that_are_also_setting_keys():
+    expansions = {tuple(s.name for s in r.expansion) for r in lark_parser().rules if r.origin.name == "_setting_key"}
+    assert expansions == {("NAME",)} | {(keyword_terminal(k),) for k in SETTING_KEYWORDS}
+    setting_words = {w for k, a in SETTING_KEYS.items() for w in (k, *a)}
+    assert set(SETTING_KEYWORDS) == {k for k, a in KEYWORDS.items() if {k, *a} & setting_words}
+
+
+def test_canonical_covers_every_keyword_and_setting_key():
+    tokens = _tokens(CANONICAL)
+    assert {w for w, *_, role in tokens if role == "keyword"} == set(KEYWORDS)
+    assert {w for w, *_, role in tokens if role == "key"} == set(SETTING_KEYS)
+    assert _read(CANONICAL)[0].declarations
+
+
+def test_the_formatter_spells_values_from_the_table():
+    assert formatter._ENUM_ARGS == vocabulary.SETTING_VALUES  # until formatter.py reads SETTING_VALUES itself
+
+
+# ---- every alias reads as its word ------------------------------------------------------
+
+@pytest.mark.parametrize("keyword,alias", [(k, a) for k, aliases in KEYWORDS.items() for a in aliases])
+def test_every_keyword_alias_parses_to_the_same_ast_as_its_keyword(keyword, alias):
+    _same(CANONICAL, _replace(CANONICAL, keyword, alias, "keyword"))
+
+
+@pytest.mark.parametrize("key,alias", [(k, a) for k, aliases in SETTING_KEYS.items() for a in aliases])
+def test_every_setting_key_alias_parses_to_the_same_ast_as_its_key(key, alias):
+    _same(CANONICAL, _replace(CANONICAL, key, alias, "key"))
+
+
+# Where each kind of value stands; {} is the value.
+VALUE_PLACES = {
+    "direction": ("direction", "direction {}"), "nihil": ("policy", "nihil {}"), "rollup": ("policy", "rollup {}"),
+    "unreported": ("policy", "unreported {}"), "lower_formula": ("policy", "lower_formula {}"),
+    "round_mode": ("policy", "round {} 2"), "aggregate_level": ("policy", "aggregate {} mean"),
+    "aggregate_method": ("policy", "aggregate overall {}"), "aggregate_source": ("policy", "aggregate overall mean {}"),
+    "combine": ("index", "combine {}"), "field_kind": ("field", "{}"), "iku": ("indicator", "iku {}"),
+}
+
+VALUE_TEMPLATE = """\
+policy {{
+  {policy}
+}}
+office kanwil "K"
+field a "A" {field}
+field b "B" count
+sasaran S1 "S"
+indicator S1.x "X" {{
+  sasaran S1
+  office kanwil
+  unit "%"
+  numerator a
+  denominator b
+  scale 100
+  nihil achieved
+  {direction}
+  {indicator}
+  target 2024 = 80
+}}
+indicator S1.i "I" {{
+  unit indeks
+  direction higher
+  index {index} {{
+    component k weight 100% nihil achieved = a / b
+  }}
+}}
+"""
+
+
+def _value_catalog(kind: str, word: str) -> str:
+    place, line = VALUE_PLACES[kind]
+    slots = {"policy": "cap 120", "field": "count", "direction": "direction higher", "indicator": "iku", "index": ""}
+    if kind == "round_mode" and canonical_value(kind, word) == "none":
+        line = "round {}"  # `round none` takes no decimal places
+    slots[place] = line.format(word)
+    return VALUE_TEMPLATE.format(**slots)
+
+
+def test_every_kind_of_value_has_a_place():
+    assert set(VALUE_PLACES) == set(VALUES)
+    assert {k for kinds in vocabulary.SETTING_VALUES.values() for k in kinds} | {"field_kind"} == set(VALUES)
+
+
+@pytest.mark.parametrize("kind,value,alias", [(kind, str(v), a) for kind, values in VALUES.items()
+                                              for v, aliases in values.items() for a in aliases])
+def test_every_value_alias_parses_to_the_same_ast_as_its_value(kind, value, alias):
+    canonical = _value_catalog(kind, value)
+    _same(canonical, _value_catalog(kind, alias))
+    assert _read(canonical)[1] == []  # the place is right: the canonical word is clean there
+
+
+def test_aliases_are_unambiguous():
+    """An alias names one word of its kind, and is never the canonical spelling of another."""
+    for table in (KEYWORDS, SETTING_KEYS, *VALUES.values()):
+        words = [str(w) for w in table]
+        aliases = [a for al in table.values() for a in al]
+        assert len(set(aliases)) == len(aliases) and not set(aliases) & set(words)
+
+
+# ---- the docs -----------------------------------------------------------------------------
+
+def test_the_readme_word_list_is_the_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- vocabulary:start -->\n", "<!-- vocabulary:end -->"
+    if start not in readme:
+        pytest.skip("README.md has no vocabulary block yet")
+    block = readme[readme.index(start) + len(start):readme.index(end)]
+    assert block == vocabulary.markdown_table()
