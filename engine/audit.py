@@ -18,6 +18,7 @@ from typing import Callable, Optional
 from pydantic import BaseModel
 
 from kinerja_dsl.catalog import quantized
+from kinerja_dsl.vocabulary import AggregateSource
 
 from .published import Figure, figure_findings, read_published
 from .results import Evaluation, Exact
@@ -88,7 +89,9 @@ def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
 class _Lookup:
     """Recomputed values by (level, id, measure), with what else is needed to explain differences."""
 
-    def __init__(self, ev: Evaluation, printed: dict[tuple[str, str, str], list[Decimal]]):
+    def __init__(self, ev: Evaluation, printed: dict[tuple[str, str, str], list[Decimal]],
+                 overall_source: AggregateSource):
+        self.overall_source = overall_source  # what the overall mean is taken over (the catalog's policy)
         self.values: dict[tuple[str, str, str], Decimal | None] = {}
         self.indicators = {r.id: r for r in ev.indicators}
         self.aggregates = {(a.level, a.id): a for a in ev.sasaran + ev.offices}
@@ -138,9 +141,8 @@ class _Lookup:
                 if exact is None or _q(exact, 2) != _q(p, 2):
                     out.append((p, frozenset({ident})))
             return out
-        # reads the aggregate's method text: the engine owner is adding AggregateResult.source
-        # (sasaran or indicator items), which this will read instead
-        item_level = "sasaran" if level == "overall" and "of sasaran" in agg.method else "indicator"
+        over_sasaran = level == "overall" and self.overall_source == AggregateSource.SASARAN
+        item_level = "sasaran" if over_sasaran else "indicator"
         choices = [self.candidates(item_level, i) for i in agg.items]
         choices = [c for c in choices if c]
         if not choices:
@@ -366,7 +368,7 @@ def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> Aud
     for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
         if f.value is not None and f.measure == "capaian":
             printed_capaian.setdefault((f.level, f.id, f.measure), []).append(f.value)
-    look = _Lookup(ev, printed_capaian)
+    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
     for f in figures:
