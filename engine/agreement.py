@@ -35,7 +35,7 @@ class PkEntry:
     target: TargetSpec
     line: int
     column: int = 1
-    at: str | None = None  # a workbook's cell (`pk.xlsx:PK!C7`), which stands in for file and line
+    cell: str | None = None  # a workbook's cell (`pk.xlsx:PK!C7`), which stands in for file and line
 
 
 @dataclass
@@ -204,11 +204,11 @@ def _read_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diagnos
         _year(doc, target.year, 0, problems, row.address("year"))
         indicator = "" if is_blank(target.indicator) else str(target.indicator).strip()
         period = str(target.period).strip() if target.period else None
-        _add(doc, indicator, period, target.target, read.locale, 0, problems, row.at)
+        _add(doc, indicator, period, target.target, read.locale, 0, problems, row.cell)
     return doc, problems
 
 
-def _year(doc: PkDocument, raw, line: int, problems: list[Diagnostic], at: str | None = None) -> None:
+def _year(doc: PkDocument, raw, line: int, problems: list[Diagnostic], cell: str | None = None) -> None:
     """A spreadsheet PK states its year on its rows; the first one is the PK's year. Only four
     digits are a year (as in a catalog, E117): another text in the year column is P011 at its
     row, never read as a year nor passed over in silence."""
@@ -218,11 +218,11 @@ def _year(doc: PkDocument, raw, line: int, problems: list[Diagnostic], at: str |
     if not (len(text) == 4 and text.isascii() and text.isdigit()):  # '²' is a digit to isdigit, not to int
         shown = text if len(text) <= 12 else text[:10] + "…"
         problems.append(Diagnostic(code="P011", severity=Severity.ERROR, message=f"`{shown}` is not a year",
-                                   file=at or doc.file, line=line, column=1,
+                                   file=cell or doc.file, line=line, column=1,
                                    hint="write the year with four digits, e.g. 2024"))
     elif doc.year is None:
         doc.year, doc.year_line = int(text), line
-        doc.year_at = at
+        doc.year_at = cell
 
 
 def target_from_text(text: str, locale: str | None) -> TargetSpec:
@@ -241,10 +241,10 @@ def target_from_text(text: str, locale: str | None) -> TargetSpec:
 
 
 def _add(doc: PkDocument, indicator: str, period: str | None, raw, locale: str | None, line: int,
-         problems: list[Diagnostic], at: str | None = None) -> None:
-    """One target, by one rule in every format; `at` is a workbook cell, which stands in for the
+         problems: list[Diagnostic], cell: str | None = None) -> None:
+    """One target, by one rule in every format; `cell` is a workbook cell, which stands in for the
     file and line."""
-    where = at or doc.file
+    where = cell or doc.file
     if is_blank(raw):
         problems.append(Diagnostic(code="P010", severity=Severity.ERROR, message=f"no target for `{indicator}`",
                                    file=where, line=line, column=1))
@@ -269,7 +269,7 @@ def _add(doc: PkDocument, indicator: str, period: str | None, raw, locale: str |
                                    file=where, line=line, column=1, hint=hint))
         return
     doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line,
-                               at=at))
+                               cell=cell))
 
 
 def _other_notation(raw: str, locale: str | None) -> str | None:

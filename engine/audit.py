@@ -82,7 +82,7 @@ def _minus(a: Decimal, b: Decimal) -> Decimal:
         return a - b
 
 
-def _q(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
+def _rounded_to(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
     return quantized(x, Decimal(1).scaleb(-places), mode)  # any magnitude: a capaian may reach 1e58
 
 
@@ -138,7 +138,7 @@ class _Lookup:
             exact = self.values.get(key)
             out = [(exact, frozenset())] if exact is not None else []
             for p in self.printed.get(key, []):
-                if exact is None or _q(exact, 2) != _q(p, 2):
+                if exact is None or _rounded_to(exact, 2) != _rounded_to(p, 2):
                     out.append((p, frozenset({ident})))
             return out
         over_sasaran = level == "overall" and self.overall_source == AggregateSource.SASARAN
@@ -178,11 +178,11 @@ class Case:
 
     def prints(self, value: Decimal) -> bool:
         """`value` rounded half-up to the printed places is what was printed."""
-        return _q(value, self.places) == self.printed
+        return _rounded_to(value, self.places) == self.printed
 
     def prints_or_cuts(self, value: Decimal) -> bool:
         """`value` rounded or truncated to the printed places is what was printed."""
-        return self.prints(value) or _q(value, self.places, ROUND_DOWN) == self.printed
+        return self.prints(value) or _rounded_to(value, self.places, ROUND_DOWN) == self.printed
 
     @property
     def indicator(self):
@@ -204,7 +204,7 @@ def reproduced(c: Case) -> Explanation | None:
 
 def truncation(c: Case) -> Explanation | None:
     """The recomputed value cut (not rounded) to the printed places."""
-    if _q(c.recomputed, c.places, ROUND_DOWN) == c.printed:
+    if _rounded_to(c.recomputed, c.places, ROUND_DOWN) == c.printed:
         return "truncation", f"{c.recomputed:.6f}… cut to {_decimals(c.places)}, not rounded"
     return None
 
@@ -230,7 +230,7 @@ def aggregate_of_rounded_realisasi(c: Case) -> Explanation | None:
     if not items or not all(r is not None and r.realisasi is not None and r.target for r in items):
         return None
     for mode, name in ((ROUND_DOWN, "truncated"), (ROUND_HALF_UP, "rounded")):
-        alt = sum((_q(r.realisasi, PRINTED_REALISASI_PLACES, mode) / r.target * HUNDRED for r in items),
+        alt = sum((_rounded_to(r.realisasi, PRINTED_REALISASI_PLACES, mode) / r.target * HUNDRED for r in items),
                   Decimal(0)) / len(items)
         if c.prints(alt):
             return "rounding", (f"the mean of capaian computed from realisasi {name} to "
@@ -248,7 +248,7 @@ def group_of_rounded_value(c: Case) -> Explanation | None:
         return None
     for places in GROUP_VALUE_PLACES_TRIED:
         for mode in (ROUND_HALF_UP, ROUND_DOWN):
-            if c.prints_or_cuts(_q(value, places, mode) / target * HUNDRED):
+            if c.prints_or_cuts(_rounded_to(value, places, mode) / target * HUNDRED):
                 return "rounding", f"computed from the value rounded to {_decimals(places)}"
     return None
 
@@ -268,7 +268,7 @@ def indicator_of_rounded_realisasi(c: Case) -> Explanation | None:
         return None
     for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
         for places in REALISASI_PLACES_TRIED:
-            if c.prints_or_cuts(_q(r.realisasi, places, mode) / r.target * HUNDRED):
+            if c.prints_or_cuts(_rounded_to(r.realisasi, places, mode) / r.target * HUNDRED):
                 return "rounding", f"realisasi {name} to {_decimals(places)} before the division"
     return None
 
@@ -385,7 +385,7 @@ def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> Aud
             continue
         verdict, why = explain(Case(f, printed, x, places, look, cap, floor))
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
-                             printed_value=printed, recomputed=x, difference=_minus(printed, _q(x, places)),
+                             printed_value=printed, recomputed=x, difference=_minus(printed, _rounded_to(x, places)),
                              verdict=verdict, explanation=why, report_says_consistent=f.consistent))
     counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
     return AuditReport(source=", ".join(ev.catalog), published=published, rows=rows, counts=counts)

@@ -247,7 +247,7 @@ def read_workbook(path, mapping=None) -> tuple[Dataset, list[Diagnostic]]:
 
 
 def _cell_place(row: SheetRow) -> RowPlace:
-    return RowPlace(row.at, fill_field=f"fill column {row.column_letter['field']} of row {row.row}",
+    return RowPlace(row.cell, fill_field=f"fill column {row.column_letter['field']} of row {row.row}",
                     office_at=(row.address("office"), 0))
 
 

@@ -114,12 +114,12 @@ class TomlLines:
     """Where each table, key and array element of a TOML document stands, by path: its keys and,
     inside an array (`[[target]]` or `[…]`), the 0-based index of the element."""
 
-    at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # key path -> (line, column)
 
     def position(self, *path) -> tuple[int, int]:
         """(line, column) of `path`, else of its nearest enclosing key; (0, 0) when unknown."""
         for n in range(len(path), 0, -1):
-            hit = self.at.get(tuple(path[:n]))
+            hit = self.positions.get(tuple(path[:n]))
             if hit is not None:
                 return hit
         return 0, 0
@@ -152,7 +152,7 @@ def scan_toml(text: str) -> _Scan:
     recursion: the position of every header, key and array element, as `[[target]]  # note` or
     `"SJ1.ikm" = 1` really stand. Tolerant of invalid TOML, which tomllib then reports."""
     scan = _Scan(TomlLines())
-    at, arrays = scan.lines.at, {}
+    positions, arrays = scan.lines.positions, {}
     table: tuple = ()
     state, words, header = "start", [], None    # at the top level: start | header | key | value | end
     stack: list[dict] = []                      # open arrays and inline tables
@@ -205,12 +205,12 @@ def scan_toml(text: str) -> _Scan:
                     count = arrays.get(full, 0)
                     arrays[full] = count + 1
                     table = full + (count,)
-                    at.setdefault(full, header["pos"])
-                    at[table] = header["pos"]
+                    positions.setdefault(full, header["pos"])
+                    positions[table] = header["pos"]
                 elif parts:
                     table = resolve(parts)
                     for n in range(1, len(table) + 1):
-                        at.setdefault(table[:n], header["pos"])
+                        positions.setdefault(table[:n], header["pos"])
             state, words, header = "start", [], None
             continue
         if stack:
@@ -224,7 +224,7 @@ def scan_toml(text: str) -> _Scan:
                     closed()
                 elif top["expect"] and (kind != "punct" or token in "[{"):
                     path = top["path"] + (top["index"],)
-                    at.setdefault(path, pos)
+                    positions.setdefault(path, pos)
                     top["expect"] = False
                     open_value(token, path, pos)
             elif top["mode"] == "key":
@@ -234,7 +234,7 @@ def scan_toml(text: str) -> _Scan:
                     parts = [p for t, _ in top["words"] for p in _key_part(t)]
                     top["key"] = top["path"] + tuple(parts)
                     for n in range(len(top["path"]) + 1, len(top["key"]) + 1):
-                        at.setdefault(top["key"][:n], top["words"][0][1])
+                        positions.setdefault(top["key"][:n], top["words"][0][1])
                     top["mode"], top["words"] = "value", []
                 elif token == "}":
                     stack.pop()
@@ -265,7 +265,7 @@ def scan_toml(text: str) -> _Scan:
             elif token == "=":
                 parts = tuple(p for t, _ in words for p in _key_part(t))
                 for n in range(1, len(parts) + 1):
-                    at.setdefault(table + parts[:n], words[0][1])
+                    positions.setdefault(table + parts[:n], words[0][1])
                 state, key = "value", table + parts
             else:
                 state = "end"

@@ -26,7 +26,7 @@ def _at(doc: PkDocument, entry: PkEntry | None, code: str, message: str, hint: s
         severity: Severity = Severity.ERROR) -> Diagnostic:
     line = entry.line if entry else doc.year_line
     column = entry.column if entry else 1
-    where = (entry.at if entry else doc.year_at) or doc.file
+    where = (entry.cell if entry else doc.year_at) or doc.file
     return Diagnostic(code=code, severity=severity, message=message, file=where, line=line, column=column, hint=hint)
 
 

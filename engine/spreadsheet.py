@@ -514,7 +514,7 @@ class SheetRow:
         return f"{self.sheet}!{self.column_letter.get(key, self.column_letter[self.value_key])}{self.row}"
 
     @property
-    def at(self) -> str:
+    def cell(self) -> str:
         """Where the number stands, which every finding about the row names."""
         return self.address(self.value_key)
 
