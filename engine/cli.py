@@ -1,17 +1,28 @@
-"""The `kinerja` command: sits on top of the language and the engine.
+"""The `kinerja` command: parses the arguments, calls the application layer
+(engine/application.py: load -> prepare -> evaluate -> report, one function per command)
+and renders its reports as terminal tables, JSON or files.
 
-Imports are lazy so `kinerja --help` starts fast. Every failure a user can cause
-ends as a diagnostic and an exit code, never a traceback.
+Only argparse and sys are imported at the top, so `kinerja --help` starts fast; the rest is
+imported inside the commands. Every failure a user can cause ends as a diagnostic and an
+exit code, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
-import errno
-import json
-import os
-import stat
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+    from typing import TextIO
+
+    from rich.console import Console
+
+    from kinerja_dsl.diagnostics import Diagnostic
+
+    from .application import Stopped, Unfinished
+    from .tables import Table
 
 EPILOG = """\
 examples:
@@ -37,72 +48,9 @@ exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomple
 EXIT_INTERNAL = 70
 
 
-class OutputError(Exception):
-    """A file that cannot be written (no such folder, no permission, disk full, a device): an I/O error, exit 3."""
+# ---- rendering: what the user sees of the application layer's reports -----------------------
 
-    def __init__(self, path: Path, reason: str, code: str = "E006"):
-        super().__init__(f"{path}: {reason}")
-        self.path, self.reason, self.code = path, reason, code
-
-    def diagnostic(self):
-        from kinerja_dsl.diagnostics import Diagnostic
-
-        hint = ("--out names a file to write, not a device or a FIFO" if self.code == "E010"
-                else "check that the folder exists and can be written")
-        return Diagnostic(self.code, "error", f"cannot write the file: {self.reason}", str(self.path), hint=hint)
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never half-written. A symlink
-    is written through (its target is replaced, the link stays); a replaced file keeps its mode
-    and owner, a new one gets the mode the umask gives; a device or FIFO is never replaced."""
-    path = Path(path)
-    try:
-        target = Path(os.path.realpath(path))
-        try:
-            info = os.stat(target)
-        except FileNotFoundError:
-            info = None
-        if info is not None and not stat.S_ISREG(info.st_mode):
-            kind = "is a directory" if stat.S_ISDIR(info.st_mode) else "is not a regular file"
-            raise OutputError(path, kind, "E006" if stat.S_ISDIR(info.st_mode) else "E010")
-        _write_atomic(target, text, info)
-    except OSError as err:
-        raise OutputError(path, err.strerror or type(err).__name__) from None
-
-
-def _write_atomic(path: Path, text: str | bytes, info: os.stat_result | None) -> None:
-    payload = text if isinstance(text, bytes) else text.encode("utf-8")
-    for _ in range(100):
-        tmp = path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp"
-        try:  # 0o666 less the umask, as any new file gets; O_EXCL: never someone else's file
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:  # pragma: no cover - 100 random names taken
-        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if info is not None:
-                try:
-                    os.chown(tmp, info.st_uid, info.st_gid)
-                except (OSError, AttributeError):
-                    pass  # only root may give a file away; the mode is what matters
-                os.chmod(tmp, stat.S_IMODE(info.st_mode))  # after chown, which may clear set-id bits
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _print_diagnostics(diagnostics, out=None) -> None:
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for d in diagnostics:
         print(d.render(), file=out)
@@ -112,276 +60,128 @@ def _print_diagnostics(diagnostics, out=None) -> None:
         print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}", file=out)
 
 
-def cmd_check(args) -> int:
-    from kinerja_dsl.diagnostics import exit_code
-    from kinerja_dsl.loader import load
-
-    loaded = load(args.paths)
-    code = exit_code(loaded.diagnostics, strict=args.strict)
-    if args.json:
-        payload = {
-            "files": [f.path for f in loaded.files],
-            "indicators": len(loaded.catalog.indicators) if loaded.catalog else None,
-            "diagnostics": [d.to_json() for d in loaded.diagnostics],
-            "errors": sum(1 for d in loaded.diagnostics if d.is_error),
-            "warnings": sum(1 for d in loaded.diagnostics if not d.is_error),
-            "exit_code": code,
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return code
-    _print_diagnostics(loaded.diagnostics)
-    if loaded.catalog is not None:
-        cat = loaded.catalog
-        print(f"ok: {len(loaded.files)} file{'s' if len(loaded.files) != 1 else ''}, "
-              f"{len(cat.indicators)} indicators, {len(cat.sasaran)} sasaran")
-    return code
-
-
-def cmd_fmt(args) -> int:
-    import codecs
-
-    from kinerja_dsl.diagnostics import EXIT_FINDINGS, Sources, exit_code, with_sources
-    from kinerja_dsl.formatter import format_file
-    from kinerja_dsl.loader import UTF16_BOMS, decode, expand, read_bytes
-    from kinerja_dsl.parser import parse
-
-    files, problems = expand(args.paths, recursive=True)
-    diagnostics = list(problems)
-    changed: list[Path] = []
-    stopped = None
-    sources = Sources()
-    seen: set[str] = set()
-    for path in files:
-        real = os.path.realpath(path)
-        if real in seen:  # a link and its target, or two links to one file: format it once
-            continue
-        seen.add(real)
-        data, problem = read_bytes(path)
-        text, problem = (None, problem) if problem is not None else decode(data, str(path))
-        if problem is not None:
-            diagnostics.append(problem)
-            continue
-        sources.add(str(path), text)
-        parsed, found = parse(text, str(path))
-        if any(d.is_error for d in found):
-            diagnostics.extend(found)
-            continue
-        formatted = format_file(parsed)
-        if "\r\n" in text:
-            formatted = formatted.replace("\n", "\r\n")
-        _, again = parse(formatted, str(path))
-        if any(d.is_error for d in again):  # the formatter must never break a file
-            diagnostics.extend(again)
-            continue
-        if formatted == text:
-            continue
-        utf16 = data.startswith(UTF16_BOMS)
-        if not args.check:
-            bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""  # a UTF-8 BOM stays; UTF-16 becomes UTF-8
-            try:
-                write_atomic(path, bom + formatted)
-            except OutputError as err:
-                diagnostics.append(err.diagnostic())
-                stopped = path
-                break
-        # said as each file is written, so whatever stops the run, the files already rewritten are listed
-        note = (" (written as UTF-8: it was UTF-16)" if not args.check else " (it would be written as UTF-8: it is UTF-16)"
-                ) if utf16 else ""
-        print(f"{'would reformat' if args.check else 'reformatted'} {path}{note}")
-        changed.append(path)
-    diagnostics = with_sources(diagnostics, sources)
-    _print_diagnostics(diagnostics, sys.stdout)
-    if stopped is not None:
-        done = ", ".join(map(str, changed)) if changed else "none"
-        print(f"fmt stopped at {stopped}; files already rewritten: {done}; the files after it were not changed")
-    code = exit_code(diagnostics)
-    if code == 0 and args.check and changed:
-        code = EXIT_FINDINGS
-    return code
-
-
-def _with_data_source(problems, *paths):
-    """Attach the offending lines of the data file (and a workbook's mapping) to its diagnostics."""
-    from kinerja_dsl.diagnostics import Sources, with_sources
-    from kinerja_dsl.loader import read_text
-
-    from .data import SPREADSHEET_SUFFIXES
-
-    sources = Sources()
-    for path in paths:
-        if path is None or Path(path).suffix.lower() in SPREADSHEET_SUFFIXES:
-            continue  # a workbook's diagnostics name the cell
-        text, problem = read_text(path)  # the safe reader: a FIFO or /dev/zero named twice must not hang here
-        if problem is None:
-            sources.add(str(path), text.lstrip("\ufeff"))
-    return with_sources(problems, sources)
-
-
-def _loaded_or_code(paths):
-    """The loaded catalog, or (None, exit code) after printing why it could not be compiled."""
-    from kinerja_dsl.diagnostics import exit_code
-    from kinerja_dsl.loader import load
-
-    loaded = load(paths)
-    if loaded.catalog is None:
-        _print_diagnostics(loaded.diagnostics, sys.stderr)
-        return None, exit_code(loaded.diagnostics)
-    return loaded, 0
-
-
-def _data_and_period(data_path, mapping, period_text, catalog, also=()):
-    """The realisation data checked against the catalog (and `also` the other side of a diff),
-    and the period to evaluate: --period, else the latest year the data holds. Diagnostics carry
-    their source lines; the period is None when it could not be decided (a finding says why)."""
-    from kinerja_dsl.diagnostics import Diagnostic
-
-    from .data import check_data, read_data
-    from .periods import Period, PeriodError
-
-    data, problems = read_data(data_path, mapping)
-    if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):
-        problems = problems + check_data(data, catalog, also=also)
-    problems = _with_data_source(problems, data_path, mapping)
-    period = None
-    if period_text:
-        try:
-            period = Period.parse(period_text)
-        except PeriodError:
-            problems.append(Diagnostic("D003", "error", f"`{period_text}` is not a period", "--period",
-                                       hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"))
+def _stopped(stop: Stopped) -> int:
+    """Tell why a command stopped (on stderr) and return its exit code."""
+    if stop.message is not None:
+        print(stop.message, file=sys.stderr)
     else:
-        years = sorted({p.year for p in data.periods()})
-        period = Period.parse(str(years[-1])) if years else None
-        if period is None and not problems:
-            problems.append(Diagnostic("E004", "error", "the data file has no values", data.file))
-    return data, period, problems
+        _print_diagnostics(stop.diagnostics, sys.stderr)
+    return stop.exit_code
 
 
-def _load_for_eval(args):
-    """Catalog, data and period, or (None, exit code) after printing what is wrong."""
-    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, exit_code
-
-    loaded, code = _loaded_or_code(args.paths)
-    if loaded is None:
-        return None, code
-    catalog = loaded.catalog
-    data, period, problems = _data_and_period(args.data, getattr(args, "mapping", None), args.period, catalog)
-    office = getattr(args, "unit", None)
-    if office and office not in catalog.offices:
-        problems.append(Diagnostic("D002", "error", f"unknown office `{office}`", "--unit",
-                                   hint=did_you_mean(office, catalog.offices)))
-    errors = [d for d in problems if d.is_error]
-    if errors:
-        _print_diagnostics(problems, sys.stderr)
-        return None, exit_code(problems)
-    return (catalog, loaded, data, period, office, problems), 0
-
-
-def _evaluation(catalog, loaded, data, period, office, problems, locale):
-    from .evaluate import evaluate_period
-    from .results import Evaluation
-
-    results, sasaran, offices, overall = evaluate_period(catalog, data, period, office)
-    p = catalog.policy
-    policy = {
-        "cap": f"{p.cap.value if p.cap.value is not None else 'none'} ({p.cap.origin})",
-        "floor": f"{p.floor.value if p.floor.value is not None else 'none'} ({p.floor.origin})",
-        "nihil": f"{p.nihil.value} ({p.nihil.origin})",
-        "round": f"{p.round.value} ({p.round.origin})",
-        "round_realisasi": f"{p.round_realisasi.value} ({p.round_realisasi.origin})",
-        "unreported": f"{p.unreported.value} ({p.unreported.origin})",
-        "bands": f"{p.bands.value.id} ({p.bands.origin})",
-    }
-    for level, agg in catalog.aggregation.items():
-        rounded = " rounded" if agg.rounded else ""
-        policy[f"aggregate {level}"] = f"{agg.method} of {agg.source}{rounded} ({agg.origin})"
-    return Evaluation(catalog=[f.path for f in loaded.files], data=data.file, period=period.label, office=office,
-                      locale=locale, policy=policy, indicators=results, sasaran=sasaran, offices=offices,
-                      overall=overall, diagnostics=[d.to_json() for d in problems])
-
-
-def _console(file=None):
+def _console(file: TextIO | None = None) -> Console:
     from rich.console import Console
 
     # a terminal's own width; in a pipe 80 columns, or $COLUMNS when set (rich reads it)
     return Console(file=file, highlight=False, soft_wrap=False)
 
 
-def _unfinished(results, catalog) -> tuple[list, str]:
-    """The results a script must hear about, and what they are: the IKU (every indicator, when
-    the catalog marks none) that are missing, incomplete or in error. Any of them: eval exits 1."""
-    marked = any(ind.iku for ind in catalog.indicators.values())
-    return [r for r in results if r.status not in ("ok", "nihil")
-            and (not marked or catalog.indicators[r.id].iku)], "IKU" if marked else "indicator"
+def _say_unfinished(command: str, unfinished: Unfinished) -> int:
+    """Name on stderr the results without a capaian (they are printed as usual); their exit code."""
+    if unfinished.results:
+        listed = ", ".join(f"{r.id} ({r.status})" for r in unfinished.results)
+        count = len(unfinished.results)
+        plural = "s" if count != 1 and unfinished.noun != "IKU" else ""
+        print(f"kinerja {command}: {count} {unfinished.noun}{plural} without a capaian: {listed}; exit 1",
+              file=sys.stderr)
+    return unfinished.exit_code
 
 
-def _say_unfinished(command: str, unfinished, noun: str = "indicator") -> int:
-    """Exit 1 with a line on stderr naming them (the results are printed as usual), else 0."""
-    if not unfinished:
-        return 0
-    listed = ", ".join(f"{r.id} ({r.status})" for r in unfinished)
-    plural = "s" if len(unfinished) != 1 and noun != "IKU" else ""
-    print(f"kinerja {command}: {len(unfinished)} {noun}{plural} without a capaian: {listed}; exit 1", file=sys.stderr)
-    return 1
+def _write_tables(tables: list[Table], out: str, locale: str, preamble: str = "") -> int:
+    """Tables to --out (.xlsx, .csv, .md); 0, or the exit code of why it could not be written."""
+    from pathlib import Path
+
+    from .outputs import write_tables
+
+    problem = write_tables(tables, Path(out), locale, preamble)
+    if problem is not None:
+        from kinerja_dsl.diagnostics import exit_code
+
+        _print_diagnostics([problem], sys.stderr)
+        return exit_code([problem])
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
 
 
-def _input_files(loaded, args) -> list[tuple[str, object]]:
-    """Every file a command reads, with the option that named it: what --out must not overwrite."""
-    named = [("a catalog file", f.path) for f in loaded.files]
-    for option in ("data", "mapping", "published", "pk"):
-        value = getattr(args, option, None)
-        if value is not None:
-            named.append((f"--{option}" if option != "pk" else "PK_FILE", value))
-    return named
+# ---- the commands: arguments in, the application layer, its report rendered -------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from . import application
+
+    report = application.check(args.paths, strict=args.strict)
+    loaded = report.loaded
+    if args.json:
+        import json
+
+        payload = {
+            "files": list(loaded.files),
+            "indicators": len(loaded.catalog.indicators) if loaded.catalog else None,
+            "diagnostics": [d.to_json() for d in loaded.diagnostics],
+            "errors": sum(1 for d in loaded.diagnostics if d.is_error),
+            "warnings": sum(1 for d in loaded.diagnostics if not d.is_error),
+            "exit_code": report.exit_code,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return report.exit_code
+    _print_diagnostics(loaded.diagnostics)
+    if loaded.catalog is not None:
+        cat = loaded.catalog
+        print(f"ok: {len(loaded.files)} file{'s' if len(loaded.files) != 1 else ''}, "
+              f"{len(cat.indicators)} indicators, {len(cat.sasaran)} sasaran")
+    return report.exit_code
 
 
-def _out_names_an_input(command: str, out, inputs) -> bool:
-    """Whether --out is one of the inputs (compared after symlinks, and by device and inode for
-    hard links): writing it would destroy the data it was computed from. Says so (usage error)."""
-    for role, path in inputs:
-        try:
-            same = os.path.samefile(path, out)  # follows symlinks; a hard link is the same inode
-        except (OSError, ValueError):  # --out does not exist yet: it cannot be an input
-            same = False
-        if same:
-            print(f"kinerja {command}: --out `{out}` is an input ({role} `{path}`); nothing was written",
-                  file=sys.stderr)
-            return True
-    return False
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from . import application
+
+    def said(path: Path, utf16: bool) -> None:  # as each file is written: whatever stops the run, those are listed
+        note = (" (written as UTF-8: it was UTF-16)" if not args.check else " (it would be written as UTF-8: it is UTF-16)"
+                ) if utf16 else ""
+        print(f"{'would reformat' if args.check else 'reformatted'} {path}{note}")
+
+    report = application.fmt(args.paths, check_only=args.check, said=said)
+    _print_diagnostics(report.diagnostics, sys.stdout)
+    if report.stopped is not None:
+        done = ", ".join(map(str, report.changed)) if report.changed else "none"
+        print(f"fmt stopped at {report.stopped}; files already rewritten: {done}; the files after it were not changed")
+    return report.exit_code
 
 
-def cmd_eval(args) -> int:
-    loaded, code = _load_for_eval(args)
-    if loaded is None:
-        return code
-    if args.out and not _writes(args.out, "eval", (".json", ".txt") + TABLE_SUFFIXES):
-        return 4
-    if args.out and _out_names_an_input("eval", args.out, _input_files(loaded[1], args)):
-        return 4
-    ev = _evaluation(*loaded, args.locale)
-    code = _say_unfinished("eval", *_unfinished(ev.indicators, loaded[0]))
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import application
+
+    report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale, args.out)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
+    ev = report.evaluation
+    code = _say_unfinished("eval", report.unfinished)
     suffix = Path(args.out).suffix.lower() if args.out else ""
-    if suffix in TABLE_SUFFIXES:
+    if suffix in application.TABLE_SUFFIXES:
         from .tables import lkjip_tables
 
-        return _write_tables(lkjip_tables(ev, loaded[0]), Path(args.out), args.locale) or code
+        return _write_tables(lkjip_tables(ev, report.prepared.catalog), args.out, args.locale) or code
     if args.json or suffix == ".json":
         text = ev.model_dump_json(indent=2) + "\n"
-    else:
+    elif args.out:
         import io
 
-        buffer = io.StringIO()
         from rich.console import Console
 
         from .render import render_evaluation
 
-        if args.out:
-            render_evaluation(ev, Console(file=buffer, width=80, no_color=True, highlight=False))
-            text = buffer.getvalue()
-        else:
-            render_evaluation(ev, _console())
-            return code
+        buffer = io.StringIO()
+        render_evaluation(ev, Console(file=buffer, width=80, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    else:
+        from .render import render_evaluation
+
+        render_evaluation(ev, _console())
+        return code
     if args.out:
+        from .outputs import write_atomic
+
         write_atomic(Path(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)
     else:
@@ -389,214 +189,116 @@ def cmd_eval(args) -> int:
     return code
 
 
-TABLE_SUFFIXES = (".xlsx", ".csv", ".md")
+def cmd_template(args: argparse.Namespace) -> int:
+    from . import application
+
+    report = application.template(args.paths, args.period, args.out, args.each_office, args.locale)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
+    return _write_tables([report.table], args.out, args.locale, preamble=report.preamble)
 
 
-def _writes(out, command: str, suffixes: tuple[str, ...]) -> bool:
-    """Whether `--out` names a format the command writes (the suffix in any case); if not, says
-    so (a usage error)."""
-    path = Path(out)
-    if path.suffix.lower() in suffixes:
-        return True
-    print(f"kinerja {command}: --out writes {', '.join(suffixes)}, not `{path.suffix or path.name}`", file=sys.stderr)
-    return False
+def cmd_explain(args: argparse.Namespace) -> int:
+    from . import application
 
-
-def _write_tables(tables, out: Path, locale: str, preamble: str = "") -> int:
-    """Tables to .xlsx (excel extra), .csv or .md, written atomically."""
-    from kinerja_dsl.diagnostics import exit_code
-
-    from .tables import to_csv, to_markdown
-
-    suffix = out.suffix.lower()
-    if suffix == ".xlsx":
-        from .spreadsheet import workbook_bytes
-
-        payload, problem = workbook_bytes(tables)
-        if problem is not None:
-            _print_diagnostics([problem], sys.stderr)
-            return exit_code([problem])
-    elif suffix == ".csv":
-        payload = "\ufeff" + preamble + to_csv(tables, locale)  # the BOM tells Excel it is UTF-8
-    else:
-        payload = to_markdown(tables, locale)
-    write_atomic(out, payload)
-    print(f"wrote {out}", file=sys.stderr)
-    return 0
-
-
-def cmd_template(args) -> int:
-    from kinerja_dsl.diagnostics import Diagnostic, exit_code
-
-    from .periods import Period, PeriodError
-    from .tables import template_table
-
-    loaded, code = _loaded_or_code(args.paths)
-    if loaded is None:
-        return code
-    try:
-        period = Period.parse(args.period)
-    except PeriodError:
-        d = Diagnostic("D003", "error", f"`{args.period}` is not a period", "--period",
-                       hint="use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12")
-        _print_diagnostics([d], sys.stderr)
-        return exit_code([d])
-    out = Path(args.out)
-    if out.suffix.lower() not in (".xlsx", ".csv"):
-        print(f"kinerja template: --out must end in .xlsx or .csv, not `{out.suffix or out.name}`", file=sys.stderr)
-        return 4
-    if _out_names_an_input("template", out, _input_files(loaded, args)):
-        return 4
-    table = template_table(loaded.catalog, period, each_office=args.each_office)
-    # a CSV template declares its notation, so the filled file reads back unambiguously
-    return _write_tables([table], out, args.locale, preamble=f"# locale: {args.locale}\r\n")
-
-
-def cmd_explain(args) -> int:
-    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
-
-    loaded, code = _load_for_eval(args)
-    if loaded is None:
-        return code
-    catalog, _, data, period, office, problems = loaded
-    if args.indicator not in catalog.indicators:
-        d = Diagnostic("E101", "error", f"unknown indicator `{args.indicator}`", "INDICATOR",
-                       hint=did_you_mean(args.indicator, catalog.indicators))
-        _print_diagnostics([d], sys.stderr)
-        return 1
-    from .evaluate import evaluate_all, evaluate_period, reads_means
-    from .render import render_explanation
-
-    if args.indicator in reads_means(catalog):  # it needs the means, so everything is evaluated
-        results = evaluate_period(catalog, data, period, office)[0]
-    else:
-        results = evaluate_all(catalog, data, period, office, only=[args.indicator])
-    result = next(r for r in results if r.id == args.indicator)
+    report = application.explain(args.paths, args.data, args.indicator, args.mapping, args.period, args.unit)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
     if args.json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(report.result.model_dump_json(indent=2) + "\n")
     else:
-        render_explanation(result, _console(), args.locale)
+        from .render import render_explanation
+
+        render_explanation(report.result, _console(), args.locale)
     # the indicator asked about, IKU or not, is what a script running explain needs to hear about
-    return _say_unfinished("explain", [result] if result.status not in ("ok", "nihil") else [])
+    return _say_unfinished("explain", report.unfinished)
 
 
-def cmd_audit(args) -> int:
-    from .audit import audit, figure_findings, read_published
+def cmd_audit(args: argparse.Namespace) -> int:
+    from . import application
 
-    loaded, code = _load_for_eval(args)
-    if loaded is None:
-        return code
-    meta, figures, problems = read_published(args.published)
-    if not any(d.is_error for d in problems):  # an empty file, an unknown id or level: E004, D013
-        problems = problems + figure_findings(figures, loaded[0], str(args.published))
-    if any(d.is_error for d in problems):
-        _print_diagnostics(_with_data_source(problems, args.published), sys.stderr)
-        from kinerja_dsl.diagnostics import exit_code
-        return exit_code(problems)
-    catalog = loaded[0]
-    ev = _evaluation(*loaded, args.locale)
-    report = audit(ev, figures, catalog, str(args.published))
+    outcome = application.audit(args.paths, args.data, args.published, args.mapping, args.period, args.unit,
+                                args.locale)
+    if isinstance(outcome, application.Stopped):
+        return _stopped(outcome)
     if args.json:
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(outcome.report.model_dump_json(indent=2) + "\n")
     else:
         from .render import render_audit
-        render_audit(report, _console(), args.locale, show_all=args.all)
-    return 1 if report.counts.get("unexplained") else 0
+
+        render_audit(outcome.report, _console(), args.locale, show_all=args.all)
+    return outcome.exit_code
 
 
-def cmd_validate_pk(args) -> int:
-    from kinerja_dsl.diagnostics import exit_code
+def cmd_validate_pk(args: argparse.Namespace) -> int:
+    from . import application
 
-    from .pk import read_pk, validate
-
-    loaded, code = _loaded_or_code(args.catalog)
-    if loaded is None:
-        return code
-    doc, problems = read_pk(args.pk, args.mapping)
-    if doc is not None:
-        problems = problems + validate(doc, loaded.catalog)
-    problems = _with_data_source(problems, args.pk, args.mapping)
-    code = exit_code(problems, strict=args.strict)
+    report = application.validate_pk(args.pk, args.catalog, args.mapping, strict=args.strict)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
+    doc = report.document
     if args.json:
-        print(json.dumps({"pk": str(args.pk), "year": doc.year if doc else None,
+        import json
+
+        print(json.dumps({"pk": report.pk, "year": doc.year if doc else None,
                           "targets": len(doc.entries) if doc else 0,
-                          "diagnostics": [d.to_json() for d in problems], "exit_code": code},
+                          "diagnostics": [d.to_json() for d in report.diagnostics], "exit_code": report.exit_code},
                          indent=2, ensure_ascii=False))
-        return code
-    _print_diagnostics(problems)
-    if doc is not None and not any(d.is_error for d in problems):
-        print(f"ok: {len(doc.entries)} targets for {doc.year} checked against {len(loaded.catalog.indicators)} indicators")
-    return code
+        return report.exit_code
+    _print_diagnostics(report.diagnostics)
+    if doc is not None and not any(d.is_error for d in report.diagnostics):
+        print(f"ok: {len(doc.entries)} targets for {doc.year} checked against {len(report.catalog.indicators)} indicators")
+    return report.exit_code
 
 
-def cmd_diff(args) -> int:
-    """Changes between two catalogs; with --data, every item before and after on that data. The
-    data is read once and checked against both catalogs: a field only one declares is what a
-    planner has after a revision, an error only when neither knows it."""
-    from kinerja_dsl.diagnostics import exit_code
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import application
 
-    from .diff import DiffReport, compare, effects
-
-    old, code = _loaded_or_code([args.old])
-    if old is None:
-        return code
-    new, code = _loaded_or_code([args.new])
-    if new is None:
-        return code
-    changes = compare(old.catalog, new.catalog)
-    report = DiffReport(old=[f.path for f in old.files], new=[f.path for f in new.files], changes=changes)
-    problems = []
-    if args.data:
-        data, period, problems = _data_and_period(args.data, None, args.period, new.catalog, also=(old.catalog,))
-        if any(d.is_error for d in problems):
-            _print_diagnostics(problems, sys.stderr)
-            return exit_code(problems)
-        before, after = (_evaluation(c.catalog, c, data, period, None, problems, args.locale) for c in (old, new))
-        report = report.model_copy(update={"effects": effects(before, after, changes), "period": period.label})
+    outcome = application.diff([args.old], [args.new], args.data, args.period, args.locale)
+    if isinstance(outcome, application.Stopped):
+        return _stopped(outcome)
     if args.json:
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(outcome.report.model_dump_json(indent=2) + "\n")
     else:
         from .render import render_diff
-        render_diff(report, _console(), args.locale)
-        if problems:  # warnings (an error stopped above)
-            _print_diagnostics(problems, sys.stderr)
-    return 0
+
+        render_diff(outcome.report, _console(), args.locale)
+        if outcome.warnings:  # an error stopped the diff above
+            _print_diagnostics(outcome.warnings, sys.stderr)
+    return outcome.exit_code
 
 
-def cmd_kamus(args) -> int:
-    from .tables import kamus_table
+def cmd_kamus(args: argparse.Namespace) -> int:
+    from . import application
 
-    loaded, code = _loaded_or_code(args.paths)
-    if loaded is None:
-        return code
-    table = kamus_table(loaded.catalog, args.locale)
+    report = application.kamus(args.paths, args.locale, args.out)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
     if args.out:
-        if not _writes(args.out, "kamus", TABLE_SUFFIXES):
-            return 4
-        if _out_names_an_input("kamus", args.out, _input_files(loaded, args)):
-            return 4
-        return _write_tables([table], Path(args.out), args.locale)
+        return _write_tables([report.table], args.out, args.locale)
     from .render import render_kamus
 
-    render_kamus(table, _console())
+    render_kamus(report.table, _console())
+    return report.exit_code
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    from . import application
+
+    sys.stdout.write(application.codes())
     return 0
 
 
-def cmd_codes(args) -> int:
-    from kinerja_dsl.codes import catalogue_markdown
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
 
-    sys.stdout.write(catalogue_markdown())
+    from . import application
+
+    print(json.dumps(application.schema(), indent=2, sort_keys=True))
     return 0
 
 
-def cmd_schema(args) -> int:
-    from .results import Evaluation
-
-    print(json.dumps(Evaluation.model_json_schema(mode="serialization"), indent=2, sort_keys=True))
-    return 0
-
-
-def _eval_arguments(p) -> None:
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs=1, metavar="PATH", help="catalog file or folder")
     p.add_argument("--data", required=True, metavar="FILE", help="realisation data (.toml, .csv or .xlsx)")
     p.add_argument("--period", metavar="P", help="2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12 "
@@ -731,22 +433,26 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors; ours is 4
         code = exc.code if isinstance(exc.code, int) else 0
         return 0 if code == 0 else 4
-    if not getattr(args, "func", None):
+    command: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if command is None:
         parser.print_help()
         return 4
     try:
-        return args.func(args)
+        return command(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
-    except OutputError as err:
-        from kinerja_dsl.diagnostics import EXIT_IO
+    except Exception as exc:
+        from .outputs import OutputError
 
-        print(err.diagnostic().render(), file=sys.stderr)
-        return EXIT_IO
-    except Exception as exc:  # a bug of ours: say so plainly, never a traceback
+        if isinstance(exc, OutputError):  # a file --out or fmt cannot write: an I/O error
+            from kinerja_dsl.diagnostics import EXIT_IO
+
+            print(exc.diagnostic().render(), file=sys.stderr)
+            return EXIT_IO
+        # a bug of ours: say so plainly, never a traceback
         print(f"kinerja: internal error ({type(exc).__name__}: {exc}); please report this with the input that caused it",
               file=sys.stderr)
         return EXIT_INTERNAL

@@ -11,11 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja_dsl.engine.aggregate import aggregate
-from kinerja_dsl.engine.data import read_data
-from kinerja_dsl.engine.evaluate import evaluate_all
-from kinerja_dsl.engine.periods import Period
-from kinerja_dsl.loader import load_catalog
+from kinerja_dsl.engine.application import evaluate, load_catalog, prepare
 
 D = Decimal
 
@@ -33,12 +29,14 @@ indicator {id} "{label}" {{
 
 
 def run(write, catalog: str, data: str, period: str = "2024"):
-    cat = load_catalog(write("catalog.kin", catalog))
-    dataset, problems = read_data(write("realisasi.toml", data))
-    assert problems == []
-    results = evaluate_all(cat, dataset, Period.parse(period))
-    sasaran, offices, overall = aggregate(cat, results)
-    return ({r.id: r for r in results}, {s.id: s for s in sasaran}, {o.id: o for o in offices}, overall)
+    """The pipeline `kinerja eval` runs (load, prepare, evaluate): results by id per level."""
+    loaded = load_catalog([write("catalog.kin", catalog)])
+    assert loaded.ok, [d.render() for d in loaded.diagnostics]
+    prepared = prepare(loaded, write("realisasi.toml", data), period_text=period)
+    assert [d.render() for d in prepared.diagnostics] == []
+    ev = evaluate(prepared)
+    return ({r.id: r for r in ev.indicators}, {s.id: s for s in ev.sasaran}, {o.id: o for o in ev.offices},
+            ev.overall)
 
 
 def fields(*names: str) -> str:
@@ -627,3 +625,20 @@ def test_a_range_target_reads_in_the_reader_notation(write, kinerja):
     assert "80,5 .. 90" in out and ",," not in out
     _, out, _ = kinerja("kamus", cat)
     assert "   Target: 2024: 80,5 .. 90" in out.splitlines()
+
+
+def test_the_eval_header_states_every_policy_as_each_indicator_does(write, kinerja):
+    """One policy summary: the eval --json header (the catalog's) carries every policy an
+    indicator's own `policy` does, lower_formula and rollup included, and the aggregations."""
+    from kinerja_dsl.engine.policies import catalog_policy_summary
+
+    cat = write("c.kin", 'policy {\n  lower_formula t_over_r\n}\nsasaran S "S"\n' + fields("n", "d") + PERCENT.format(
+        id="S.a", label="A", sasaran="S", num="n", den="d", target=70, extra=""))
+    code, out, _ = kinerja("eval", cat, "--data", write("d.toml", '["2024"]\nn = 80\nd = 84\n'), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    header = doc["policy"]
+    assert header["lower_formula"] == f"t_over_r (policy at {cat}:2)" and header["rollup"] == "sum (default)"
+    assert header == catalog_policy_summary(load_catalog([cat]).compiled())
+    own = doc["indicators"][0]["policy"]
+    assert {k: v for k, v in header.items() if not k.startswith("aggregate ")} == own

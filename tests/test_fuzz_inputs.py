@@ -54,8 +54,10 @@ from kinerja_dsl.engine.cli import main
 
 # every module a command imports lazily, loaded now: a case runs under an alarm (and one as nobody)
 import kinerja_dsl.engine.aggregate  # noqa: E402,F401
+import kinerja_dsl.engine.application  # noqa: E402,F401
 import kinerja_dsl.engine.audit  # noqa: E402,F401
 import kinerja_dsl.engine.diff  # noqa: E402,F401
+import kinerja_dsl.engine.outputs  # noqa: E402,F401
 import kinerja_dsl.engine.pk  # noqa: E402,F401
 import kinerja_dsl.engine.render  # noqa: E402,F401
 import kinerja_dsl.engine.spreadsheet  # noqa: E402,F401

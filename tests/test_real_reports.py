@@ -15,11 +15,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import ROOT
-from kinerja_dsl.engine.audit import audit, read_published
-from kinerja_dsl.engine.cli import _evaluation
-from kinerja_dsl.engine.data import read_data
-from kinerja_dsl.engine.periods import Period
-from kinerja_dsl.loader import load
+from kinerja_dsl.engine import application
 
 D = Decimal
 
@@ -62,16 +58,11 @@ RIGHT_COPY = {
 
 @functools.lru_cache(maxsize=None)
 def audited(report: str):
+    """The evaluation and the audit `kinerja audit` makes of the report's published figures."""
     folder = ROOT / "indicators" / report
-    loaded = load([folder])
-    assert loaded.catalog is not None, [d.render() for d in loaded.diagnostics if d.is_error]
-    data, problems = read_data(folder / "realisasi.toml")
-    assert [p for p in problems if p.is_error] == []
-    period = Period.parse("2024")
-    ev = _evaluation(loaded.catalog, loaded, data, period, None, [], "id")
-    _, figures, problems = read_published(folder / "published.toml")
-    assert problems == []
-    return ev, audit(ev, figures, loaded.catalog, "published.toml")
+    outcome = application.audit([folder], folder / "realisasi.toml", folder / "published.toml", period_text="2024")
+    assert not isinstance(outcome, application.Stopped), [d.render() for d in outcome.diagnostics]
+    return outcome.evaluation, outcome.report
 
 
 def _key(row):
@@ -80,7 +71,7 @@ def _key(row):
 
 @pytest.mark.parametrize("report", ["sumsel-2024", "banten-2024"])
 def test_catalog_is_clean(report):
-    loaded = load([ROOT / "indicators" / report])
+    loaded = application.load_catalog([ROOT / "indicators" / report])
     assert [d.render() for d in loaded.diagnostics] == []
     indicators = [i for i in loaded.catalog.indicators.values() if i.sasaran]
     assert len(indicators) == 30  # the 30 PK indicators of the report

@@ -80,6 +80,35 @@ def test_a_fifo_never_hangs_whatever_it_stands_for(mini, kinerja, role):
     assert f"{fifo}: error[E010]: is a FIFO (named pipe), not a regular file\n" in out + err
 
 
+@pytest.mark.parametrize("command", ["eval", "explain", "audit"])
+def test_the_data_file_is_read_once(mini, kinerja, monkeypatch, command):
+    """One read gives the values and the source lines of their diagnostics: a file that changes
+    meanwhile (or a pipe) cannot show a line the values were not read from."""
+    (mini / "data.csv").write_text(DATA_CSV + "2024,,zz,1\n", encoding="utf-8")
+    (mini / "published.toml").write_text('[[figure]]\nlevel = "indicator"\nid = "X.a"\nmeasure = "capaian"\n'
+                                         'printed = "100"\nline = 1\n', encoding="utf-8")
+    opened = []
+    real_open = os.open
+
+    def counting(path, *args, **kwargs):
+        opened.append(os.path.basename(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting)
+    extra = {"eval": (), "explain": ("X.a",), "audit": ("--published", mini / "published.toml")}[command]
+    code, _, err = kinerja(command, mini / "mini.kin", "--data", mini / "data.csv", *extra)
+    assert code == 1 and " 4 | 2024,,zz,1" in err  # D001, shown at its line
+    assert opened.count("data.csv") == 1
+
+
+def test_data_named_through_dot_slash_still_shows_its_lines(mini, kinerja, monkeypatch):
+    (mini / "data.csv").write_text(DATA_CSV + "2024,,zz,1\n", encoding="utf-8")
+    monkeypatch.chdir(mini)
+    code, _, err = kinerja("eval", "mini.kin", "--data", "./data.csv")
+    assert code == 1
+    assert err.startswith("data.csv:4:1: error[D001]: unknown field or indicator `zz`\n 4 | 2024,,zz,1\n")
+
+
 def test_size_is_counted_while_reading_not_taken_from_stat(tmp_path, monkeypatch):
     """/dev/zero and a growing file: stat says little, the read stops at the limit."""
     path = tmp_path / "growing.toml"
@@ -360,18 +389,16 @@ def test_fmt_writes_through_a_symlink_and_keeps_the_mode(tmp_path, kinerja):
 
 
 def test_fmt_names_the_files_it_rewrote_before_it_stopped(tmp_path, kinerja, monkeypatch):
-    from kinerja_dsl.engine import cli
-
     for name in ("a.kin", "b.kin", "c.kin"):
         (tmp_path / name).write_text(MINI.replace("field a", "field  a"), encoding="utf-8")
-    real = cli._write_atomic
+    real = os.replace
 
-    def full_disk(path, text, info):
-        if path.name == "b.kin":
+    def full_disk(src, dst, *args, **kwargs):  # the disk fills while b.kin is written
+        if os.path.basename(dst) == "b.kin":
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(path, text, info)
+        return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "_write_atomic", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)
     code, out, _ = kinerja("fmt", tmp_path)
     assert code == 3
     assert out == (f"reformatted {tmp_path / 'a.kin'}\n"

@@ -1,0 +1,578 @@
+"""The application layer: what each `kinerja` command does, between the CLI and the engine.
+
+One pipeline, used by every command and by the tests:
+
+    load_catalog(paths)                                      -> LoadedCatalog
+    prepare(loaded, data, mapping, period_text, office)      -> Prepared    (the data read once)
+    evaluate(prepared, locale)                               -> Evaluation  (engine/results.py)
+
+and one function per command (check, fmt, run_eval, explain, audit, validate_pk, diff, kamus,
+template, codes, schema) returning a typed report that carries its exit code, or `Stopped`
+(what to tell the user and the exit code) when the command could not go on. Nothing here
+parses arguments or prints: cli.py does both, and renders the reports (rich, JSON, files).
+
+Heavy modules (the loader, pydantic models, the engine) are imported inside the functions:
+importing this module costs the standard library's dataclasses and pathlib only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .outputs import TABLE_SUFFIXES, Input, OutputError, names_an_input, wrong_format, write_atomic
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from kinerja_dsl.catalog import Catalog
+    from kinerja_dsl.diagnostics import Diagnostic, Sources
+
+    from .audit import AuditReport
+    from .data import Dataset
+    from .diff import DiffReport
+    from .outputs import StrPath
+    from .periods import Period
+    from .agreement import PkDocument
+    from .results import Evaluation, IndicatorResult
+    from .tables import Table
+
+EXIT_USAGE = 4
+EVAL_SUFFIXES = (".json", ".txt") + TABLE_SUFFIXES
+TEMPLATE_SUFFIXES = (".xlsx", ".csv")
+PERIOD_HINT = "use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A command that stopped before its report: the exit code, and what the user is told on
+    stderr (diagnostics, then their count; or a usage message)."""
+
+    exit_code: int
+    diagnostics: tuple[Diagnostic, ...] = ()
+    message: str | None = None
+
+    @classmethod
+    def by(cls, diagnostics: Iterable[Diagnostic]) -> Stopped:
+        """Stopped by these diagnostics, with the exit code they give (the worst wins)."""
+        from kinerja_dsl.diagnostics import exit_code
+
+        found = tuple(diagnostics)
+        return cls(exit_code(found), found)
+
+    @classmethod
+    def usage(cls, message: str) -> Stopped:
+        return cls(EXIT_USAGE, message=message)
+
+
+# ---- load -> prepare -> evaluate ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """A catalog read, checked and compiled; `catalog` is None when any error was found."""
+
+    catalog: Catalog | None
+    files: tuple[str, ...]                  # every catalog file read: those named and those they include
+    diagnostics: tuple[Diagnostic, ...]     # with their source lines
+
+    @property
+    def ok(self) -> bool:
+        return self.catalog is not None
+
+    def exit_code(self, strict: bool = False) -> int:
+        from kinerja_dsl.diagnostics import exit_code
+
+        return exit_code(self.diagnostics, strict=strict)
+
+    def stopped(self) -> Stopped:
+        """Why the catalog could not be compiled (every diagnostic), as a command's stop."""
+        return Stopped(self.exit_code(), self.diagnostics)
+
+    def compiled(self) -> Catalog:
+        """The catalog, once `ok` has been checked."""
+        if self.catalog is None:
+            raise ValueError("the catalog did not compile (LoadedCatalog.ok is false)")
+        return self.catalog
+
+    def inputs(self) -> list[Input]:
+        return [Input("a catalog file", f) for f in self.files]
+
+
+def load_catalog(paths: Iterable[StrPath]) -> LoadedCatalog:
+    """Read, check and compile the catalog files (or folders of them) named in `paths`."""
+    from kinerja_dsl.loader import load
+
+    loaded = load(paths)
+    return LoadedCatalog(loaded.catalog, tuple(f.path for f in loaded.files), tuple(loaded.diagnostics))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A compiled catalog with its realisation data, checked against it, and the period to
+    evaluate. `ok` when no diagnostic is an error; then `period` is set."""
+
+    loaded: LoadedCatalog
+    data: Dataset
+    period: Period | None                   # --period, else the latest year the data holds; None: undecided
+    office: str | None                      # --unit: every indicator at this office instead of its own
+    diagnostics: tuple[Diagnostic, ...]     # of the data, the period and the office, with their source lines
+    inputs: tuple[Input, ...] = ()          # every file read: what --out must not overwrite
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.loaded.compiled()
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+    def stopped(self) -> Stopped:
+        return Stopped.by(self.diagnostics)
+
+    def under(self, other: LoadedCatalog) -> Prepared:
+        """The same data and period for another catalog (a diff evaluates one data file under both)."""
+        return replace(self, loaded=other)
+
+    def evaluated_period(self) -> Period:
+        """The period to evaluate, once `ok` has been checked."""
+        if self.period is None or not self.ok:
+            raise ValueError("the data has errors (Prepared.ok is false): nothing to evaluate")
+        return self.period
+
+
+def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None = None,
+            period_text: str | None = None, office: str | None = None, *,
+            also: tuple[LoadedCatalog, ...] = ()) -> Prepared:
+    """Read the data file once (its text also gives the diagnostics their source lines), check it
+    against the catalog (and `also`: more catalogs whose names count as known, the other side of
+    a diff), decide the period (`period_text`, else the latest year the data holds) and check the
+    office. Every problem is a diagnostic of the result; none is raised."""
+    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
+
+    from .data import check_data
+    from .periods import Period, PeriodError
+
+    catalog = loaded.compiled()
+    data, problems, sources = _read_data(data_path, mapping)
+    if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):  # the data could be read
+        problems = problems + check_data(data, catalog, also=tuple(other.compiled() for other in also))
+    problems = with_sources(problems, sources)
+    period = None
+    if period_text:
+        try:
+            period = Period.parse(period_text)
+        except PeriodError:
+            problems.append(Diagnostic.for_file("--period", code="D003", message=f"`{period_text}` is not a period",
+                                                hint=PERIOD_HINT))
+    else:
+        years = sorted({p.year for p in data.periods()})
+        period = Period.parse(str(years[-1])) if years else None
+        if period is None and not problems:
+            problems.append(Diagnostic.for_file(data.file, code="E004", message="the data file has no values"))
+    if office and office not in catalog.offices:
+        problems.append(Diagnostic.for_file("--unit", code="D002", message=f"unknown office `{office}`",
+                                            hint=did_you_mean(office, catalog.offices)))
+    inputs = [*loaded.inputs(), Input("--data", data_path)]
+    if mapping is not None:
+        inputs.append(Input("--mapping", mapping))
+    return Prepared(loaded, data, period, office, tuple(problems), tuple(inputs))
+
+
+def _read_data(path: StrPath, mapping: StrPath | None) -> tuple[Dataset, list[Diagnostic], Sources]:
+    """`data.read_data`, keeping the text it decodes as the diagnostics' source lines, so the file
+    is read once (a FIFO or a file that changes meanwhile would give another text the second
+    time). A workbook's diagnostics name the cell instead."""
+    from kinerja_dsl.diagnostics import Sources
+
+    from .data import Dataset, read_csv, read_data, read_toml
+    from .documents import SPREADSHEET_SUFFIXES, read_document
+
+    path = Path(path)
+    sources = Sources()
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        data, problems = read_data(path, mapping)
+        _add_sources(sources, [mapping])  # the mapping's own findings show their line
+    else:
+        text, problems = read_document(path)  # the one safe reader: regular files only, never past the limit
+        if text is None:
+            return Dataset(str(path)), problems, sources
+        sources.add(str(path), text)
+        data, problems = (read_csv if path.suffix.lower() == ".csv" else read_toml)(path, text)
+    return data, problems, sources
+
+
+def _add_sources(sources: Sources, paths: Iterable[StrPath | None]) -> None:
+    """Add the text of each path (not a workbook) to `sources`, under the name as given and as the
+    readers write it (`./pk.toml` is `pk.toml` in their diagnostics). The readers (agreement.read_pk,
+    published.read_published, mapping.read_mapping) have read these files already: this second
+    read goes once they hand back the text they decoded."""
+    from .documents import SPREADSHEET_SUFFIXES, read_document
+
+    for path in paths:
+        if path is None or Path(path).suffix.lower() in SPREADSHEET_SUFFIXES:
+            continue  # a workbook's diagnostics name the cell
+        text, _ = read_document(path)  # the safe reader: a FIFO or /dev/zero named twice must not hang here
+        if text is not None:
+            for name in dict.fromkeys((str(path), str(Path(path)))):
+                sources.add(name, text)
+
+
+def with_file_sources(problems: Iterable[Diagnostic], *paths: StrPath | None) -> list[Diagnostic]:
+    """Attach the offending lines of the files in `paths` (a PK, the published figures) to the
+    diagnostics that name them."""
+    from kinerja_dsl.diagnostics import Sources, with_sources
+
+    sources = Sources()
+    _add_sources(sources, paths)
+    return with_sources(problems, sources)
+
+
+def prepare_paths(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
+                  period_text: str | None = None, office: str | None = None) -> Prepared | Stopped:
+    """`load_catalog` then `prepare`, stopped at the first that has errors: the data is not read
+    when the catalog does not compile."""
+    loaded = load_catalog(paths)
+    if not loaded.ok:
+        return loaded.stopped()
+    prepared = prepare(loaded, data_path, mapping, period_text, office)
+    return prepared if prepared.ok else prepared.stopped()
+
+
+def evaluate(prepared: Prepared, locale: str = "id") -> Evaluation:
+    """Every indicator, sasaran, office and the overall capaian: `kinerja eval --json`."""
+    from .evaluate import evaluate_period
+    from .policies import catalog_policy_summary
+    from .results import Evaluation
+
+    period = prepared.evaluated_period()
+    catalog = prepared.catalog
+    done = evaluate_period(catalog, prepared.data, period, prepared.office)
+    return Evaluation(catalog=list(prepared.loaded.files), data=prepared.data.file, period=period.label,
+                      office=prepared.office, locale=locale, policy=catalog_policy_summary(catalog),
+                      indicators=done.indicators, sasaran=done.sasaran, offices=done.offices, overall=done.overall,
+                      diagnostics=[d.to_json() for d in prepared.diagnostics])
+
+
+# `kinerja eval --each-office` (issue 12, not wired yet): the columnar bulk module (engine/columnar.py,
+# the `bulk` extra) will evaluate every office of one Prepared at once. It belongs here, beside
+# `evaluate`: `evaluate_each_office(prepared, locale) -> <its typed report>`, chosen by `run_eval`
+# (an `each_office` argument) before the one-office path, so the CLI keeps a single pipeline
+# load_catalog -> prepare -> evaluate* -> report and only gains a renderer.
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """The results a script must hear about: without a capaian (missing, incomplete, error).
+    Any of them makes the command exit 1; the results are still reported."""
+
+    results: tuple[IndicatorResult, ...]
+    noun: str = "indicator"    # "IKU" when the catalog marks its IKU
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.results else 0
+
+
+def unfinished(ev: Evaluation, catalog: Catalog) -> Unfinished:
+    """The IKU (every indicator, when the catalog marks none) that are missing, incomplete or in error."""
+    marked = any(ind.iku for ind in catalog.indicators.values())
+    return Unfinished(tuple(r for r in ev.indicators if r.status not in ("ok", "nihil")
+                            and (not marked or catalog.indicators[r.id].iku)), "IKU" if marked else "indicator")
+
+
+# ---- one function per command --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckReport:
+    loaded: LoadedCatalog
+    exit_code: int
+
+
+def check(paths: Iterable[StrPath], strict: bool = False) -> CheckReport:
+    """`kinerja check`: 0 clean, 1 findings (warnings too with `strict`), 2 syntax, 3 files."""
+    loaded = load_catalog(paths)
+    return CheckReport(loaded, loaded.exit_code(strict=strict))
+
+
+@dataclass(frozen=True)
+class FmtReport:
+    changed: tuple[Path, ...]               # rewritten (or, with --check, that would be)
+    diagnostics: tuple[Diagnostic, ...]
+    stopped: Path | None                    # the file whose write failed; the files after it were left alone
+    exit_code: int
+
+
+def fmt(paths: Iterable[StrPath], check_only: bool = False,
+        said: Callable[[Path, bool], None] | None = None) -> FmtReport:
+    """`kinerja fmt`: rewrite each catalog file in canonical form, atomically. `said(path, utf16)`
+    is called as each file is rewritten (or would be), so that whatever stops the run, the
+    files already rewritten have been named. Exit 1 with `check_only` when a file would change."""
+    import codecs
+    import os
+
+    from kinerja_dsl.diagnostics import EXIT_FINDINGS, Sources, exit_code, with_sources
+    from kinerja_dsl.formatter import format_file
+    from kinerja_dsl.loader import UTF16_BOMS, decode, expand, read_bytes
+    from kinerja_dsl.parser import parse
+
+    files, problems = expand(paths, recursive=True)
+    diagnostics = list(problems)
+    changed: list[Path] = []
+    stopped: Path | None = None
+    sources = Sources()
+    seen: set[str] = set()
+    for path in files:
+        real = os.path.realpath(path)
+        if real in seen:  # a link and its target, or two links to one file: format it once
+            continue
+        seen.add(real)
+        data, problem = read_bytes(path)
+        text, problem = (None, problem) if data is None else decode(data, str(path))
+        if data is None or text is None:
+            diagnostics.extend([problem] if problem is not None else [])
+            continue
+        sources.add(str(path), text)
+        parsed, found = parse(text, str(path))
+        if any(d.is_error for d in found):
+            diagnostics.extend(found)
+            continue
+        formatted = format_file(parsed)
+        if "\r\n" in text:
+            formatted = formatted.replace("\n", "\r\n")
+        _, again = parse(formatted, str(path))
+        if any(d.is_error for d in again):  # the formatter must never break a file
+            diagnostics.extend(again)
+            continue
+        if formatted == text:
+            continue
+        if not check_only:
+            bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""  # a UTF-8 BOM stays; UTF-16 becomes UTF-8
+            try:
+                write_atomic(path, bom + formatted)
+            except OutputError as err:
+                diagnostics.append(err.diagnostic())
+                stopped = path
+                break
+        if said is not None:
+            said(path, data.startswith(UTF16_BOMS))
+        changed.append(path)
+    diagnostics = with_sources(diagnostics, sources)
+    code = exit_code(diagnostics)
+    if code == 0 and check_only and changed:
+        code = EXIT_FINDINGS
+    return FmtReport(tuple(changed), tuple(diagnostics), stopped, code)
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    prepared: Prepared
+    evaluation: Evaluation
+    unfinished: Unfinished
+    exit_code: int
+
+
+def run_eval(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
+             period_text: str | None = None, office: str | None = None, locale: str = "id",
+             out: StrPath | None = None) -> EvalReport | Stopped:
+    """`kinerja eval`: exit 1 when an IKU (every indicator, when none is marked) has no capaian,
+    the results still reported. `out` is checked (its format, not an input) before evaluating;
+    writing it is the caller's."""
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office)
+    if isinstance(prepared, Stopped):
+        return prepared
+    if out:
+        refused = wrong_format("eval", out, EVAL_SUFFIXES) or names_an_input("eval", out, list(prepared.inputs))
+        if refused:
+            return Stopped.usage(refused)
+    ev = evaluate(prepared, locale)
+    left = unfinished(ev, prepared.catalog)
+    return EvalReport(prepared, ev, left, left.exit_code)
+
+
+@dataclass(frozen=True)
+class ExplainReport:
+    result: IndicatorResult
+    unfinished: Unfinished
+    exit_code: int
+
+
+def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mapping: StrPath | None = None,
+            period_text: str | None = None, office: str | None = None) -> ExplainReport | Stopped:
+    """`kinerja explain`: one indicator step by step; exit 1 when it (IKU or not) has no capaian."""
+    from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
+
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office)
+    if isinstance(prepared, Stopped):
+        return prepared
+    catalog = prepared.catalog
+    if indicator not in catalog.indicators:
+        return Stopped(1, (Diagnostic.for_file("INDICATOR", code="E101", message=f"unknown indicator `{indicator}`",
+                                               hint=did_you_mean(indicator, catalog.indicators)),))
+    result = explain_indicator(prepared, indicator)
+    left = Unfinished((result,) if result.status not in ("ok", "nihil") else ())
+    return ExplainReport(result, left, left.exit_code)
+
+
+def explain_indicator(prepared: Prepared, indicator: str) -> IndicatorResult:
+    """The result of one indicator, with its steps: only it and what it uses are evaluated,
+    unless it reads a mean (then everything is)."""
+    from .evaluate import evaluate_all, evaluate_period, reads_means
+
+    catalog, data, period, office = prepared.catalog, prepared.data, prepared.evaluated_period(), prepared.office
+    if indicator in reads_means(catalog):
+        results = evaluate_period(catalog, data, period, office).indicators
+    else:
+        results = evaluate_all(catalog, data, period, office, only=[indicator])
+    return next(r for r in results if r.id == indicator)
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    evaluation: Evaluation
+    report: AuditReport
+    exit_code: int
+
+
+def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapping: StrPath | None = None,
+          period_text: str | None = None, office: str | None = None, locale: str = "id") -> AuditOutcome | Stopped:
+    """`kinerja audit`: every published figure against the recomputed one; exit 1 when
+    unexplained differences remain or the published file has findings."""
+    from .audit import audit as audited
+    from .published import figure_findings, read_published
+
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office)
+    if isinstance(prepared, Stopped):
+        return prepared
+    _, figures, problems = read_published(published)
+    if not any(d.is_error for d in problems):  # an empty file, an unknown id or level: E004, D013
+        problems = problems + figure_findings(figures, prepared.catalog, str(published))
+    if any(d.is_error for d in problems):
+        return Stopped.by(with_file_sources(problems, published))
+    ev = evaluate(prepared, locale)
+    report = audited(ev, figures, prepared.catalog, str(published))
+    return AuditOutcome(ev, report, 1 if report.counts.get("unexplained") else 0)
+
+
+@dataclass(frozen=True)
+class PkReport:
+    pk: str
+    document: PkDocument | None             # None when the file could not be read as a PK
+    catalog: Catalog
+    diagnostics: tuple[Diagnostic, ...]
+    exit_code: int
+
+
+def validate_pk(pk: StrPath, catalog_paths: Iterable[StrPath], mapping: StrPath | None = None,
+                strict: bool = False) -> PkReport | Stopped:
+    """`kinerja validate-pk`: a Perjanjian Kinerja against its catalog; exit codes as `check`."""
+    from kinerja_dsl.diagnostics import exit_code
+
+    from .agreement import read_pk
+    from .pk import validate
+
+    loaded = load_catalog(catalog_paths)
+    if not loaded.ok:
+        return loaded.stopped()
+    catalog = loaded.compiled()
+    doc, problems = read_pk(pk, mapping)
+    if doc is not None:
+        problems = problems + validate(doc, catalog)
+    problems = with_file_sources(problems, pk, mapping)
+    return PkReport(str(pk), doc, catalog, tuple(problems), exit_code(problems, strict=strict))
+
+
+@dataclass(frozen=True)
+class DiffOutcome:
+    report: DiffReport
+    warnings: tuple[Diagnostic, ...] = ()   # of the data (an error stops the diff)
+    exit_code: int = 0
+
+
+def diff(old_paths: Iterable[StrPath], new_paths: Iterable[StrPath], data_path: StrPath | None = None,
+         period_text: str | None = None, locale: str = "id") -> DiffOutcome | Stopped:
+    """`kinerja diff`: changes between two catalogs, each loaded once; with data, every item before
+    and after on it. The data is read once and checked against both catalogs: a field only one
+    declares is what a planner has after a revision, an error only when neither knows it."""
+    from .diff import DiffReport, compare, effects
+
+    old = load_catalog(old_paths)
+    if not old.ok:
+        return old.stopped()
+    new = load_catalog(new_paths)
+    if not new.ok:
+        return new.stopped()
+    changes = compare(old.compiled(), new.compiled())
+    report = DiffReport(old=list(old.files), new=list(new.files), changes=changes)
+    if data_path is None:
+        return DiffOutcome(report)
+    prepared = prepare(new, data_path, None, period_text, also=(old,))
+    if not prepared.ok:
+        return prepared.stopped()
+    before, after = evaluate(prepared.under(old), locale), evaluate(prepared, locale)
+    report = report.model_copy(update={"effects": effects(before, after, changes), "period": prepared.evaluated_period().label})
+    return DiffOutcome(report, prepared.diagnostics)
+
+
+@dataclass(frozen=True)
+class TableReport:
+    """A table to show or write (`kamus`, `template`); `out` checked (format, not an input)."""
+
+    table: Table
+    loaded: LoadedCatalog
+    preamble: str = ""                      # written before a CSV's rows (a template's `# locale: id`)
+    exit_code: int = 0
+
+
+def kamus(paths: Iterable[StrPath], locale: str = "id", out: StrPath | None = None) -> TableReport | Stopped:
+    """`kinerja kamus`: the kamus indikator (manual IKU) of a catalog."""
+    from .tables import kamus_table
+
+    loaded = load_catalog(paths)
+    if not loaded.ok:
+        return loaded.stopped()
+    if out:
+        refused = wrong_format("kamus", out, TABLE_SUFFIXES) or names_an_input("kamus", out, loaded.inputs())
+        if refused:
+            return Stopped.usage(refused)
+    return TableReport(kamus_table(loaded.compiled(), locale), loaded)
+
+
+def template(paths: Iterable[StrPath], period_text: str, out: StrPath, each_office: bool = False,
+             locale: str = "id") -> TableReport | Stopped:
+    """`kinerja template`: an empty realisation file to fill in, one row per (period, office, field)."""
+    from kinerja_dsl.diagnostics import Diagnostic
+
+    from .periods import Period, PeriodError
+    from .tables import template_table
+
+    loaded = load_catalog(paths)
+    if not loaded.ok:
+        return loaded.stopped()
+    try:
+        period = Period.parse(period_text)
+    except PeriodError:
+        return Stopped.by([Diagnostic.for_file("--period", code="D003", message=f"`{period_text}` is not a period",
+                                               hint=PERIOD_HINT)])
+    suffix = Path(out).suffix
+    if suffix.lower() not in TEMPLATE_SUFFIXES:
+        return Stopped.usage(f"kinerja template: --out must end in .xlsx or .csv, not `{suffix or Path(out).name}`")
+    refused = names_an_input("template", out, loaded.inputs())
+    if refused:
+        return Stopped.usage(refused)
+    table = template_table(loaded.compiled(), period, each_office=each_office)
+    # a CSV template declares its notation, so the filled file reads back unambiguously
+    return TableReport(table, loaded, preamble=f"# locale: {locale}\r\n")
+
+
+def codes() -> str:
+    """`kinerja codes`: the diagnostic catalogue as Markdown."""
+    from kinerja_dsl.codes import catalogue_markdown
+
+    return catalogue_markdown()
+
+
+def schema() -> dict[str, object]:
+    """`kinerja schema`: the JSON Schema of `kinerja eval --json`."""
+    from .results import Evaluation
+
+    return Evaluation.model_json_schema(mode="serialization")
