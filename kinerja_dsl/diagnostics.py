@@ -16,7 +16,6 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Literal
 
 
 class Severity(StrEnum):
@@ -52,8 +51,11 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, kw_only=True)
 class Diagnostic:
+    """One finding, built by keyword: `Diagnostic(code=…, severity=Severity.ERROR, message=…, file=…)`
+    (or `at_span` / `for_file`)."""
+
     code: str
     severity: Severity
     message: str
@@ -64,16 +66,6 @@ class Diagnostic:
     hint: str | None = None
     source_line: str | None = None
     notes: tuple[str, ...] = field(default=())
-
-    def __init__(self, code: str, severity: Severity | Literal["error", "warning"], message: str, file: str,
-                 line: int = 0, column: int = 0, end_column: int = 0, hint: str | None = None,
-                 source_line: str | None = None, notes: tuple[str, ...] = ()) -> None:
-        # Positional construction and the words "error"/"warning" are still taken while engine/ moves
-        # to keywords and Severity (issue 12); the stored severity is always a Severity.
-        for name, value in (("code", code), ("severity", Severity(severity)), ("message", message),
-                            ("file", file), ("line", line), ("column", column), ("end_column", end_column),
-                            ("hint", hint), ("source_line", source_line), ("notes", tuple(notes))):
-            object.__setattr__(self, name, value)
 
     @classmethod
     def at_span(cls, span: Span | None, *, code: str, message: str, severity: Severity = Severity.ERROR,

@@ -35,7 +35,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import ast
-from .diagnostics import Diagnostic, did_you_mean, source_lines
+from .diagnostics import Diagnostic, Severity, did_you_mean, source_lines
 from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key, canonical_keyword
 
 MAX_EXPRESSION_DEPTH = 64    # levels of parentheses, calls and ifs (a chain `a + b + …` is one)
@@ -424,14 +424,16 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
             hint = 'quote texts with straight double quotes: "…"'
         elif char in "\u00d7\u00f7\u2212":
             hint = "write arithmetic with * / - (not × ÷ −)"
-        return Diagnostic("E003", "error", f"unexpected character `{char}`", file, err.line, err.column,
-                          err.column + 1, hint=hint or (f"expected {_expected(err.allowed)}" if err.allowed else None))
+        return Diagnostic(code="E003", severity=Severity.ERROR, message=f"unexpected character `{char}`", file=file,
+                          line=err.line, column=err.column, end_column=err.column + 1,
+                          hint=hint or (f"expected {_expected(err.allowed)}" if err.allowed else None))
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         line = max(1, len(lines))
         column = len(lines[-1]) + 1 if lines else 1
         opened = text.count("{") - text.count("}")
         hint = "a `{` is not closed by a `}`" if opened > 0 else f"expected {_expected(err.expected)}"
-        return Diagnostic("E002", "error", "unexpected end of file", file, line, column, column + 1, hint=hint)
+        return Diagnostic(code="E002", severity=Severity.ERROR, message="unexpected end of file", file=file,
+                          line=line, column=column, end_column=column + 1, hint=hint)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     line_text = lines[tok.line - 1] if 0 < tok.line <= len(lines) else ""
@@ -449,7 +451,8 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
             hint = f"expected {_expected(err.expected)}"
     width = max(1, (tok.end_column or tok.column + 1) - tok.column) if tok.type != "_NL" else 1
     column = tok.column if tok.type != "_NL" else len(line_text) + 1
-    return Diagnostic("E001", "error", message, file, tok.line, column, column + width, hint=hint)
+    return Diagnostic(code="E001", severity=Severity.ERROR, message=message, file=file, line=tok.line,
+                      column=column, end_column=column + width, hint=hint)
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -489,18 +492,21 @@ def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagno
                 except UnexpectedInput as err:
                     diagnostics.append(_syntax_diagnostic(err, padded, file))
                 except VisitError as err:  # a transformer callback failed: still a syntax problem
-                    diagnostics.append(Diagnostic("E001", "error", f"cannot read this declaration: {err.orig_exc}",
-                                                  file, offset + 1, 1, 2))
+                    diagnostics.append(Diagnostic(code="E001", severity=Severity.ERROR,
+                                                  message=f"cannot read this declaration: {err.orig_exc}",
+                                                  file=file, line=offset + 1, column=1, end_column=2))
         except RecursionError:
-            diagnostics.append(Diagnostic("E008", "error", "the file nests too deeply to read", file, 1, 1, 2,
+            diagnostics.append(Diagnostic(code="E008", severity=Severity.ERROR,
+                                          message="the file nests too deeply to read", file=file, line=1,
+                                          column=1, end_column=2,
                                           hint="split long expressions into several indicators or fields"))
             declarations = []
     finally:
         _file.reset(token_file)
         _comments.reset(token_comments)
     if not text.strip() or (not declarations and not diagnostics and not _has_code(text)):
-        diagnostics.append(Diagnostic("E004", "error", "the file has no declarations", file,
-                                      hint="a catalog declares `indicator`, `sasaran`, `policy`, … blocks"))
+        diagnostics.append(Diagnostic(code="E004", severity=Severity.ERROR, message="the file has no declarations",
+                                      file=file, hint="a catalog declares `indicator`, `sasaran`, `policy`, … blocks"))
     for decl in declarations:
         if isinstance(decl, ast.Indicator):
             for expr in ast.indicator_exprs(decl):
@@ -520,8 +526,8 @@ def _too_deep(expr: ast.Expr, file: str) -> Diagnostic | None:
         message = f"expression has more than {MAX_EXPRESSION_HEIGHT} operations in a row"
     else:
         return None
-    return Diagnostic("E008", "error", message, file, expr.span.line, expr.span.column, 0,
-                      hint="split it into data fields or several indicators")
+    return Diagnostic(code="E008", severity=Severity.ERROR, message=message, file=file, line=expr.span.line,
+                      column=expr.span.column, end_column=0, hint="split it into data fields or several indicators")
 
 
 def _has_code(text: str) -> bool:

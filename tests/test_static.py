@@ -61,12 +61,15 @@ def _symbols(text: str):
     return build_symbol_table([parsed])
 
 
-def test_a_diagnostic_is_the_same_built_by_position_or_by_keyword_and_renders_alike():
+def test_a_diagnostic_is_built_by_keyword_only_and_at_span_gives_the_same_and_renders_alike():
     span = Span("f.kin", 3, 5, 3, 9)
-    by_keyword = Diagnostic.at_span(span, code="E101", message="unknown name `x`", hint="did you mean `y`?")
-    by_position = Diagnostic("E101", "error", "unknown name `x`", "f.kin", 3, 5, 9, hint="did you mean `y`?")
-    assert by_keyword == by_position
-    assert by_position.severity is Severity.ERROR and by_keyword.is_error
+    by_span = Diagnostic.at_span(span, code="E101", message="unknown name `x`", hint="did you mean `y`?")
+    by_keyword = Diagnostic(code="E101", severity=Severity.ERROR, message="unknown name `x`", file="f.kin", line=3,
+                            column=5, end_column=9, hint="did you mean `y`?")
+    assert by_span == by_keyword
+    assert by_keyword.severity is Severity.ERROR and by_span.is_error
+    with pytest.raises(TypeError):  # positional construction is gone: every field is named where it is built
+        Diagnostic("E101", Severity.ERROR, "unknown name `x`", "f.kin")  # type: ignore[misc]
     [shown] = with_sources([by_keyword], _sources("f.kin", "a\nb\nfoo x bar\n"))
     assert shown.render() == ("f.kin:3:5: error[E101]: unknown name `x`\n 3 | foo x bar\n   |     ^^^^\n"
                               "  = hint: did you mean `y`?")
