@@ -12,17 +12,11 @@ from dataclasses import dataclass
 from . import ast
 from .ast import expression
 from .diagnostics import source_lines
-from .vocabulary import VALUES, canonical_value
+from .vocabulary import SETTING_VALUES, VALUES, canonical_value
 
 INDENT = "  "
 
 # Which enumerated value kind each setting argument position uses (for canonical spelling).
-_ENUM_ARGS = {
-    "direction": ("direction",), "nihil": ("nihil",), "rollup": ("rollup",), "unreported": ("unreported",),
-    "lower_formula": ("lower_formula",), "combine": ("combine",), "iku": ("iku",),
-    "round": ("round_mode",), "round_realisasi": ("round_mode",),
-    "aggregate": ("aggregate_level", "aggregate_method", "aggregate_source"),
-}
 
 
 def _quote(text: str) -> str:
@@ -38,7 +32,7 @@ def _arg(a: ast.Arg, kind: str | None) -> str:
 
 
 def setting(s: ast.Setting) -> str:
-    kinds = _ENUM_ARGS.get(s.key, ())
+    kinds = SETTING_VALUES.get(s.key, ())
     parts = [s.key]
     for i, a in enumerate(s.args):
         parts.append(_arg(a, kinds[i] if i < len(kinds) else None))

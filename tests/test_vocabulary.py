@@ -212,7 +212,7 @@ def test_canonical_covers_every_keyword_and_setting_key():
 
 
 def test_the_formatter_spells_values_from_the_table():
-    assert formatter._ENUM_ARGS == vocabulary.SETTING_VALUES  # until formatter.py reads SETTING_VALUES itself
+    assert formatter.SETTING_VALUES is vocabulary.SETTING_VALUES  # one table, no copy in the formatter
 
 
 # ---- every alias reads as its word ------------------------------------------------------
