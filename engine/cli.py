@@ -163,7 +163,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         return _write_tables(lkjip_tables(ev, report.prepared.catalog), args.out, args.locale) or code
     if args.json or suffix == ".json":
-        text = ev.model_dump_json(indent=2) + "\n"
+        from .narrate import worded
+
+        text = worded(ev).model_dump_json(indent=2) + "\n"
     elif args.out:
         import io
 
@@ -205,7 +207,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if isinstance(report, application.Stopped):
         return _stopped(report)
     if args.json:
-        sys.stdout.write(report.result.model_dump_json(indent=2) + "\n")
+        from .narrate import worded_result
+
+        sys.stdout.write(worded_result(report.result).model_dump_json(indent=2) + "\n")
     else:
         from .render import render_explanation
 

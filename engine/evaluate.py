@@ -5,9 +5,9 @@ Each indicator goes through the declared steps: data -> realisasi (× scale) -> 
 Field values come from engine/rollup.py (reported, or rolled up over periods and offices).
 
 The same code serves every caller. With a trace it records each step as a structured Step
-(operation, output, facts, the declaration that decided) worded by engine/narrate.py, for
-`explain`, `eval --json` and `audit`; without one (bulk runs, the exact rows of the columnar
-path) it records nothing and builds no text, so no rule is ever written twice.
+(operation, output, facts, the declaration that decided), which renderers word (narrate.py)
+for `explain`, `eval --json` and `audit`; without one (bulk runs, the exact rows of the
+columnar path) it records nothing, so no rule is ever written twice.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from kinerja_dsl.vocabulary import Combine, Nihil
 
 from .aggregate import aggregate
 from .data import ROOT, Dataset
-from .narrate import node_text, number, step_text
+from .numbers import brief
 from .periods import Period
 from .policies import PRECISION, capaian as capaian_of, limit, policy_summary
 from .results import AggregateResult, IndicatorResult, NodeCase, NodeResult, Op, Status, Step
@@ -117,8 +117,7 @@ class Trace:
         self.components: list[NodeResult] = []
 
     def step(self, op: Op, value: Decimal | None = None, rule: str | None = None, **facts: Any) -> None:
-        step = Step.model_construct(step=op, detail="", value=value, rule=rule, facts=facts)
-        self.steps.append(step.model_copy(update={"detail": step_text(step)}))
+        self.steps.append(Step.model_construct(step=op, detail="", value=value, rule=rule, facts=facts))
 
 
 class Evaluated(NamedTuple):
@@ -144,8 +143,7 @@ def _node(node: CompositeNode, path: str, case: NodeCase, facts: dict[str, Any] 
                target=None, capaian=None, nihil=None, missing=[], capped=False, detail="",
                facts={"case": case, **(facts or {})})
     row.update(kw)
-    made = NodeResult.model_construct(**row)
-    return made.model_copy(update={"detail": node_text(made)})
+    return NodeResult.model_construct(**row)
 
 
 def _formula(fn: Fn | None) -> Fn:
@@ -304,8 +302,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
                 record(Op.DENOMINATOR, d, formula=ind.formulas["denominator"])
             if not d:
                 if n:
-                    return result(Status.ERROR, reason=f"the denominator is 0 but the numerator is {number(n)}")
-                raise NihilCase(f"{number(n)} / {number(d)}")
+                    return result(Status.ERROR, reason=f"the denominator is 0 but the numerator is {brief(n)}")
+                raise NihilCase(f"{brief(n)} / {brief(d)}")
             realisasi = n / d * ind.scale
             if record is not None:
                 record(Op.REALISASI, realisasi, source="ratio", numerator=n, denominator=d, scale=ind.scale)
@@ -362,7 +360,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     if ind.range is not None and not (ind.range[0] <= realisasi <= ind.range[1]) and nihil is None:
         low, high = ind.range
         shown = realisasi.normalize() if realisasi == realisasi.to_integral_value() else realisasi
-        outside = f"realisasi {number(shown)} is outside the declared range {number(low)} .. {number(high)}"
+        outside = f"realisasi {brief(shown)} is outside the declared range {brief(low)} .. {brief(high)}"
         if ind.kind == "ratio" and realisasi > high:
             outside += " (the numerator is larger than the denominator)"
         return result(Status.ERROR, realisasi=realisasi, reason=outside)

@@ -8,26 +8,11 @@ report issue will give the Indonesian sentences.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-from kinerja_dsl.catalog import quantized
-
-from .numbers import format_number
-from .results import CapaianCase, NodeCase, NodeResult, Op, Step
+from .numbers import brief as number
+from .results import CapaianCase, Evaluation, IndicatorResult, NodeCase, NodeResult, Op, Step
 from .rollup import OfficeRollup, PeriodRollup
-
-SIX_PLACES = Decimal("0.000001")
-
-
-def number(x: Decimal | None, locale: str = "en") -> str:
-    """A number inside a sentence: exact, but a long fraction cut at 6 places and marked with …"""
-    if x is None:
-        return "-"
-    exponent = x.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -6:
-        return format_number(quantized(x, SIX_PLACES, ROUND_DOWN), locale, grouping=False) + "…"
-    return format_number(x, locale, grouping=False)
-
 
 def rollup_text(how: OfficeRollup | PeriodRollup, locale: str = "en") -> str:
     """How a field's value was rolled up over offices or over periods."""
@@ -155,3 +140,18 @@ def node_text(node: NodeResult, locale: str = "en") -> str:
     if node.capaian is not None:
         text += f"; capaian {n(node.value)} / {n(node.target)} × 100 = {n(node.capaian)}"
     return text
+
+
+def worded_result(r: IndicatorResult, locale: str = "en") -> IndicatorResult:
+    """The result with every step's and index row's `detail` sentence filled (the JSON contract
+    carries them in English); the evaluation itself records only structured facts."""
+    if not r.steps and not r.components:
+        return r
+    return r.model_copy(update={
+        "steps": [s.model_copy(update={"detail": step_text(s, locale)}) for s in r.steps],
+        "components": [c.model_copy(update={"detail": node_text(c, locale)}) for c in r.components]})
+
+
+def worded(ev: Evaluation, locale: str = "en") -> Evaluation:
+    """The evaluation with the words of every trace filled, for `eval --json`."""
+    return ev.model_copy(update={"indicators": [worded_result(r, locale) for r in ev.indicators]})

@@ -7,7 +7,7 @@ Writing: 102,84 (id, the default) or 102.84 (en), never through float.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from kinerja_dsl.catalog import quantized
 
@@ -154,3 +154,16 @@ def localized(text: str, locale: str) -> str:
     if locale != "id":
         return text
     return _NUMBER_IN_TEXT.sub(lambda m: m.group(0).replace(".", ","), text)
+
+
+SIX_PLACES = Decimal("0.000001")
+
+
+def brief(x: Decimal | None, locale: str = "en") -> str:
+    """A number inside a sentence: exact, but a long fraction cut at 6 places and marked with …"""
+    if x is None:
+        return "-"
+    exponent = x.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
+        return format_number(quantized(x, SIX_PLACES, ROUND_DOWN), locale, grouping=False) + "…"
+    return format_number(x, locale, grouping=False)

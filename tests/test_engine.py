@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from kinerja_dsl.engine.application import evaluate, load_catalog, prepare
+from kinerja_dsl.engine.narrate import node_text, step_text
 
 D = Decimal
 
@@ -63,7 +64,7 @@ def test_with_a_cap_of_120_the_same_data_gives_120(write):
                + PERCENT.format(id="B.j", label="J", sasaran="B", num="n", den="d", target=25, extra=""))
     results, _, _, _ = run(write, catalog, '["2024"]\nn = 36\nd = 36\n')
     assert results["B.j"].capaian == D("120.00")
-    assert any(s.detail == "capped at 120" for s in results["B.j"].steps)
+    assert any(step_text(s) == "capped at 120" for s in results["B.j"].steps)
 
 
 def test_negative_growth_has_no_floor(write):
@@ -532,11 +533,11 @@ def test_unreported_offices_are_left_out_or_count_as_zero(write, rule, expected)
     step = r.steps[0]
     assert step.step == "data"
     if rule == "zero":
-        assert step.detail == ("ilk = 2.0: mean over 3 offices below div: 2 reported, 1 did not and count as 0 "
+        assert step_text(step) == ("ilk = 2.0: mean over 3 offices below div: 2 reported, 1 did not and count as 0 "
                                "(unreported zero)")
         assert step.rule.startswith("indicator at")
     else:
-        assert step.detail == "ilk = 3.0: mean over the 2 offices below div that reported it (1 did not report: left out)"
+        assert step_text(step) == "ilk = 3.0: mean over the 2 offices below div that reported it (1 did not report: left out)"
 
 
 def test_unreported_policy_formats_to_canonical_english(write):
@@ -598,7 +599,7 @@ def test_a_component_ratio_rounded_before_it_is_weighted(write):
     r = results["P.k"]
     assert r.realisasi == D("3.424")
     component = next(c for c in r.components if c.path == "P.k/klien/siap")
-    assert component.value == D("0.856") and "half_up 3 -> 0.856" in component.detail
+    assert component.value == D("0.856") and "half_up 3 -> 0.856" in node_text(component)
 
 
 def test_a_sub_index_has_its_own_target_and_capaian(write, kinerja):
@@ -610,7 +611,7 @@ def test_a_sub_index_has_its_own_target_and_capaian(write, kinerja):
     group = next(c for c in results["P.i"].components if c.path == "P.i/tahanan")
     assert (group.value, group.target) == (D("3.88"), D("3.6"))
     assert group.capaian.quantize(D("0.1")) == D("107.8")
-    assert "capaian 3.88 / 3.6 × 100 = 107.777777…" in group.detail
+    assert "capaian 3.88 / 3.6 × 100 = 107.777777…" in node_text(group)
     # the formatter keeps the target inside its group, and a bad period is E117
     path = write("bad.kin", catalog.replace("      target 2024 = 3.6", "      target 2024 TW5 = 3.6"))
     code, out, _ = kinerja("check", path)

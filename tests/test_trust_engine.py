@@ -19,6 +19,7 @@ from kinerja_dsl.catalog import Rounding
 from kinerja_dsl.engine.aggregate import aggregate
 from kinerja_dsl.engine.data import Dataset, Value, check_data, read_data
 from kinerja_dsl.engine.evaluate import evaluate_all, evaluate_period
+from kinerja_dsl.engine.narrate import step_text
 from kinerja_dsl.engine.policies import PRECISION
 from kinerja_dsl.engine.numbers import plain
 from kinerja_dsl.engine.periods import Period
@@ -128,12 +129,12 @@ def test_average_weighs_each_part_by_its_months_and_last_needs_the_end(write):
                          '["2024-12".kanwil]\na = 90\nb = 100\n')
     r = _one(cat, mixed)  # (80 × 6 + 60 × 3 + 90 × 3) / 12 = 77,5, not the mean of 5 parts (82)
     assert r.status == "ok" and r.realisasi == D("77.5") * 100 / 100
-    assert r.steps[0].detail == ("a = 77.5: average of 2024-S1 (80), 2024-TW3 (60), 2024-B10 (90), "
+    assert step_text(r.steps[0]) == ("a = 77.5: average of 2024-S1 (80), 2024-TW3 (60), 2024-B10 (90), "
                                  "2024-B11 (90), 2024-B12 (90)")
     cat = _catalog(write, RATIO.replace("count", "score"), "last")
     r = _one(cat, _data(write, '["2024-TW2".kanwil]\na = 40\nb = 100\n["2024-TW4".kanwil]\na = 70\nb = 100\n'))
     assert r.status == "ok" and r.realisasi == D(70)  # the value at the end of the year; TW1, TW3 not needed
-    assert r.steps[0].detail == "a = 70: last of 2024-TW2, 2024-TW4: 2024-TW4"
+    assert step_text(r.steps[0]) == "a = 70: last of 2024-TW2, 2024-TW4: 2024-TW4"
     r = _one(cat, _data(write, '["2024-TW1".kanwil]\na = 40\nb = 100\n["2024-TW3".kanwil]\na = 70\nb = 100\n'))
     assert r.status == "incomplete"
     assert r.reason == "`a` for 2024: 2024-TW4 missing (given: 2024-TW1, 2024-TW3)"
