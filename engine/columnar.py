@@ -1,0 +1,1720 @@
+"""Columnar bulk evaluation: a whole tree of offices × periods at once, on numpy columns.
+
+The exact evaluator (`evaluate.evaluate_period`) is the reference semantics; this module
+computes the same results for many (period, office) rows at once and hands every row it
+cannot decide with certainty to that evaluator. It never approximates silently:
+
+* Data are columns: one int64 fixed-point array per field (value = mantissa × 10^-places),
+  with a `present` mask. `DataColumns.from_dataset` converts a `Dataset`;
+  `DataColumns.from_arrays` builds them directly (no Decimal per cell).
+* Values are computed in float64 together with a rigorous absolute error bound per element
+  (a bound of 0 means the float is exactly the true value and the engine's 34-digit decimal
+  holds it exactly too — checked with error-free transformations and a digit count). The bound
+  covers the float rounding *and* the engine's own 34-digit rounding, so a decision (a zero
+  test, the range check, stabilize's R = T, a rounding step, a band of a realisasi, a mean's
+  rounding) is taken here only when the whole interval value ± bound lies on one side of the
+  boundary. Otherwise the row goes to the exact evaluator (row mask). Cap, floor and an index
+  group's cap are min/max: they move the value by no more than the bound, so they need no
+  decision of their own.
+* Rounded capaian are exact integers (units of 10^-places) once the rounding is decided, so the
+  predikat is an integer comparison with the band bounds.
+* What this module does not compute goes to the exact evaluator up front, by inspecting the
+  catalog (`why_not_columnar`), or per row (missing data, roll-ups, 0/0 under `nihil error`,
+  a division by zero, values wider than int64, any undecided comparison). Rows of one
+  (period, office) sent to the exact path are evaluated together with every indicator of their
+  sasaran, so those sasaran means come from the engine too; a mean that cannot be decided
+  sends the whole (period, office) to `evaluate_period`.
+
+RULES below is the table of every rule of the exact evaluator and how this path computes it;
+a policy value missing from it (a new enum member) has no columnar form and its indicators go
+to the exact path (tests/test_columnar.py checks the table covers every value).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from enum import Enum
+from fractions import Fraction
+from typing import NamedTuple
+
+import numpy as np
+
+from kinerja_dsl.catalog import BandSet, Catalog, CompositeNode, Indicator, Rounding
+from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction,
+                                    FieldKind, Iku, LowerFormula, Nihil, Rollup, RoundMode, Unreported)
+
+from .data import Dataset, Value
+from .periods import Period
+
+# ---- the rule table ---------------------------------------------------------------------------
+
+COLUMNAR = "columnar"        # computed here for every row (undecidable rows still go exact)
+ROWS = "columnar, some rows exact"  # computed here; the rows named go to the exact evaluator
+EXACT = "exact"              # every row of an indicator (or mean) using it goes to the exact evaluator
+
+
+class Rule(NamedTuple):
+    how: str   # COLUMNAR | ROWS | EXACT
+    what: str  # the computation, or why it is exact
+
+
+RULES: dict[Enum, Rule] = {
+    # capaian by direction (policies.capaian), against one target; a range target: exact
+    Direction.HIGHER: Rule(ROWS, "R / T × 100; target 0 (error) or a range target: exact"),
+    Direction.LOWER: Rule(ROWS, "by lower_formula; target 0, R = 0 under t_over_r (errors): exact"),
+    Direction.STABILIZE: Rule(ROWS, "R = T: 100; R < T: R / T × 100; R > T: (2T − R) / T × 100; "
+                                    "R within the bound of T: exact"),
+    LowerFormula.TWO_T_MINUS_R: Rule(COLUMNAR, "(2T − R) / T × 100"),
+    LowerFormula.T_OVER_R: Rule(ROWS, "T / R × 100; R = 0 (error): exact"),
+    # 0/0 (nihil) treatments, of an indicator and of an index component
+    Nihil.ACHIEVED: Rule(COLUMNAR, "indicator: realisasi = scale, status nihil; component: 1"),
+    Nihil.ZERO: Rule(COLUMNAR, "indicator: realisasi 0, capaian 0 before cap/floor, status nihil; component: 0"),
+    Nihil.EXCLUDED: Rule(COLUMNAR, "indicator: status nihil, no capaian, out of every mean; component: left "
+                                   "out, the group re-weighted over the others"),
+    Nihil.ERROR: Rule(ROWS, "rows meeting 0/0: exact (status error with its reason)"),
+    # rounding (Rounding.apply) of capaian, realisasi, index nodes and means
+    RoundMode.HALF_UP: Rule(ROWS, "half away from zero, an integer of 10^-places; a value within the bound of a "
+                                  "half: exact"),
+    RoundMode.TRUNCATE: Rule(ROWS, "toward zero; a value within the bound of a step: exact"),
+    RoundMode.NONE: Rule(EXACT, "as round_realisasi or an index node's round: no step (columnar); as the "
+                                "capaian's or the means' round: exact, the unrounded 34-digit value is shown"),
+    # index blocks
+    Combine.WEIGHTED_SUM: Rule(COLUMNAR, "Σ weight × value; with children left out (nihil excluded), divided by "
+                                         "the weights of the others; × scale, cap (min), round"),
+    Combine.MEAN: Rule(COLUMNAR, "mean of the children not left out; × scale, cap (min), round"),
+    # means (aggregate)
+    AggregateLevel.SASARAN: Rule(ROWS, "mean of its indicators' capaian; exact when one of them is"),
+    AggregateLevel.OFFICE: Rule(ROWS, "mean of its own indicators (or sasaran)"),
+    AggregateLevel.OVERALL: Rule(ROWS, "mean of sasaran, offices or indicators"),
+    AggregateMethod.MEAN: Rule(ROWS, "Σ value / n over the items with a capaian; near a rounding boundary: "
+                                     "the whole (period, office) exact"),
+    AggregateMethod.WEIGHTED: Rule(ROWS, "Σ w × value / Σ w; no weight: incomplete"),
+    AggregateSource.INDICATORS: Rule(COLUMNAR, "the indicators' capaian (exact, or rounded with `rounded`)"),
+    AggregateSource.SASARAN: Rule(COLUMNAR, "the sasaran means"),
+    AggregateSource.OFFICE: Rule(COLUMNAR, "the office means, weighted by what each holds"),
+    # data
+    Rollup.SUM: Rule(ROWS, "a value given at the period is read; a roll-up from sub-periods: exact"),
+    Rollup.AVERAGE: Rule(ROWS, "as sum"),
+    Rollup.LAST: Rule(ROWS, "as sum"),
+    Unreported.EXCLUDED: Rule(ROWS, "only decides a roll-up over offices of a missing value: exact"),
+    Unreported.ZERO: Rule(ROWS, "as excluded"),
+    FieldKind.COUNT: Rule(ROWS, "int64 fixed point; a value missing at the office (rolled up from below): exact"),
+    FieldKind.AMOUNT: Rule(ROWS, "as count; wider than int64 at its places: exact"),
+    FieldKind.NUMBER: Rule(ROWS, "as count"),
+    FieldKind.PERCENT: Rule(ROWS, "as count"),
+    FieldKind.SCORE: Rule(ROWS, "as count"),
+    Iku.YES: Rule(COLUMNAR, "no effect on evaluation"),
+    Iku.NO: Rule(COLUMNAR, "no effect on evaluation"),
+}
+
+# Rules that are not enum values: what the exact evaluator does beyond the declared policies.
+OTHER_RULES: dict[str, Rule] = {
+    "ratio": Rule(ROWS, "numerator / denominator × scale; x/0: exact (error); 0/0: the nihil rule"),
+    "value": Rule(COLUMNAR, "value × scale"),
+    "index": Rule(COLUMNAR, "the index tree × scale; every component left out: the indicator's nihil rule"),
+    "expressions": Rule(ROWS, "numbers, data fields, + − × / and unary minus; an inner 0/0 is nihil, x/0 exact; "
+                              "other indicators, prev(), capaian(), min/max/mean/abs, if and comparisons: exact"),
+    "cap/floor": Rule(COLUMNAR, "value > cap: cap, else value < floor: floor (a cap below the floor: exact)"),
+    "range": Rule(ROWS, "realisasi outside the declared range: exact (status error with its reason)"),
+    "targets": Rule(ROWS, "one target for the period; none for the period, a range or 0: exact"),
+    "given realisasi": Rule(ROWS, "an indicator's realisasi given in the data: exact"),
+    "predikat": Rule(COLUMNAR, "the bands on the rounded capaian (integers); on realisasi: within the bound of "
+                               "a band bound, exact"),
+}
+
+ENUMS = (Direction, Nihil, Rollup, Unreported, LowerFormula, RoundMode, AggregateLevel, AggregateMethod,
+         AggregateSource, Combine, FieldKind, Iku)
+
+
+def rule(value: object) -> Rule | None:
+    """How this path computes a policy value (None: no columnar form; its indicators go exact).
+    A StrEnum member and its word are the same key."""
+    try:
+        return RULES.get(value)  # type: ignore[call-overload]
+    except TypeError:  # not hashable: not a policy value
+        return None
+
+
+# ---- floating point with a bound ---------------------------------------------------------------
+
+U = 2.0 ** -53            # unit roundoff of float64
+ENGINE_U = 5e-34          # the engine's 34-digit decimal
+STEP = 2 * U + 2 * ENGINE_U  # what one operation adds to the bound, relative to its result
+SPLIT = 134217729.0       # 2^27 + 1 (Veltkamp)
+BIG = 2.0 ** 52           # larger values are not rounded here (int64 and exactness tests)
+LOG10_2, LOG10_5 = 0.30102999566398120, 0.69897000433601886
+
+
+class Num(NamedTuple):
+    """Values and their error bounds (0: exact, as the engine holds it)."""
+
+    v: np.ndarray
+    e: np.ndarray
+
+
+def _split(a):
+    c = SPLIT * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _two_product_error(a, b, p):
+    """The exact a × b − p (p = fl(a × b)), for finite values far from overflow."""
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _two_sum_error(a, b, s):
+    bb = s - a
+    return (a - (s - bb)) + (b - bb)
+
+
+def _decimal_ok(x):
+    """Whether an exact float64 needs at most 33 significant decimal digits (so the engine's
+    34-digit decimal holds it exactly)."""
+    mant, ex = np.frexp(x)
+    m = (mant * 2.0 ** 53).astype(np.int64)
+    low = m & -m
+    tz = np.frexp(low.astype(np.float64))[1] - 1
+    tz = np.where(m == 0, 0, tz)
+    e2 = ex - 53 + tz
+    odd = np.abs(m >> np.maximum(tz, 0)).astype(np.float64)
+    digits = np.log10(np.maximum(odd, 1.0)) + np.where(e2 < 0, -e2 * LOG10_5, e2 * LOG10_2) + 1
+    return (digits <= 33) | (x == 0)
+
+
+def _exact_where(candidate, x):
+    """candidate & _decimal_ok(x), computing the digit count only where it is a candidate."""
+    if not candidate.any():
+        return candidate
+    out = np.zeros(candidate.shape, dtype=bool)
+    out[candidate] = _decimal_ok(x[candidate])
+    return out
+
+
+def _finite(x):
+    return np.isfinite(x) & (np.abs(x) < 1e290)
+
+
+def const(c: Decimal, shape) -> Num:
+    v = float(c)
+    exact = Fraction(v) == Fraction(c)
+    return Num(np.full(shape, v), np.full(shape, 0.0 if exact else abs(v) * U))
+
+
+def add(a: Num, b: Num, sign: float = 1.0) -> Num:
+    bv = b.v * sign
+    s = a.v + bv
+    exact = (a.e == 0) & (b.e == 0)
+    if _TRACK[0] and exact.any():
+        exact = _exact_where(exact & (_two_sum_error(a.v, bv, s) == 0), s)
+    else:
+        exact = np.zeros(s.shape, dtype=bool)
+    e = (a.e + b.e) * (1 + 4 * U) + STEP * np.abs(s)
+    return Num(s, np.where(exact, 0.0, e))
+
+
+def mul(a: Num, b: Num) -> Num:
+    p = a.v * b.v
+    exact = (a.e == 0) & (b.e == 0)
+    if _TRACK[0] and exact.any():
+        exact = _exact_where(exact & (_two_product_error(a.v, b.v, p) == 0), p)
+    else:
+        exact = np.zeros(p.shape, dtype=bool)
+    e = (np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e) * (1 + 4 * U) + STEP * np.abs(p)
+    return Num(p, np.where(exact, 0.0, e))
+
+
+def div(a: Num, b: Num, usable) -> Num:
+    """a / b where `usable` (b decided non-zero); other rows give 0."""
+    bv = np.where(usable, b.v, 1.0)
+    q = np.where(usable, a.v / bv, 0.0)
+    exact = (a.e == 0) & (b.e == 0)
+    if not _TRACK[0]:
+        exact = np.zeros(q.shape, dtype=bool)
+    elif exact.any():
+        exact &= q * bv == a.v  # necessary; the error-free product decides on these only
+        if exact.any():
+            qs, bs = q[exact], bv[exact]
+            sub = (_two_product_error(qs, bs, qs * bs) == 0) & _decimal_ok(qs)
+            exact = exact.copy()
+            exact[exact] = sub
+    room = np.maximum(np.abs(bv) - b.e, np.abs(bv) * 0.5)
+    e = (np.abs(a.v) * b.e + np.abs(bv) * a.e) / (np.abs(bv) * room) * (1 + 8 * U) + STEP * np.abs(q)
+    return Num(q, np.where(exact | ~usable, 0.0, e))
+
+
+def _margin(x: Num):
+    """How close to a boundary a value may be and still be decided: twice its bound."""
+    return 2 * x.e + 8 * U * np.abs(x.v) + 1e-300
+
+
+def zero_test(x: Num):
+    """(is zero, is not zero): both False where undecided."""
+    exact = x.e == 0
+    zero = exact & (x.v == 0)
+    nonzero = (exact & (x.v != 0)) | (np.abs(x.v) > _margin(x))
+    return zero, nonzero
+
+
+def compare(x: Num, c: Decimal):
+    """(x < c, x == c, x > c) for a decimal constant; all False where undecided."""
+    fc = float(c)
+    c_exact = Fraction(fc) == Fraction(c)
+    m = _margin(x) + 8 * U * abs(fc)
+    below = x.v < fc - m
+    above = x.v > fc + m
+    if c_exact:
+        ex = x.e == 0
+        below |= ex & (x.v < fc)
+        above |= ex & (x.v > fc)
+        equal = ex & (x.v == fc)
+    else:
+        # an exact x equal to fl(c) is not c, and its side is unknown here: undecided
+        ex = (x.e == 0) & (x.v != fc)
+        below |= ex & (x.v < fc)
+        above |= ex & (x.v > fc)
+        equal = np.zeros_like(below)
+    return below, equal, above
+
+
+def round_decide(x: Num, rounding: Rounding):
+    """(k, ok): x rounded as declared is k × 10^-places where ok."""
+    p = rounding.places
+    scale = 10.0 ** p
+    a = np.abs(x.v)
+    y = a * scale
+    ok_size = (y < BIG) & (p <= 15)
+    half_up = rounding.mode == RoundMode.HALF_UP
+    k = np.floor(y + 0.5) if half_up else np.floor(y)
+    # the boundaries around k, as values: (k ± 0.5) or k, k + 1 steps of 10^-p
+    if half_up:
+        lo, hi = (k - 0.5) / scale, (k + 0.5) / scale
+    else:
+        lo, hi = k / scale, (k + 1) / scale
+    m = _margin(x) + 8 * U * a + 1e-300
+    ok = ok_size & (a - lo > m) & (hi - a > m)
+    # exact values on a boundary: a × 10^p (× 2 for halves) computed exactly
+    exact = (x.e == 0) & ok_size & ~ok
+    if _TRACK[0] and exact.any():
+        f = 2 * scale if half_up else scale
+        ae = a[exact]
+        hi_p = ae * f
+        lo_p = _two_product_error(ae, np.full_like(ae, f), hi_p)
+        on = (lo_p == 0) & (hi_p == np.floor(hi_p)) & (hi_p < BIG)
+        if half_up:
+            on &= np.fmod(hi_p, 2.0) == 1.0
+            k_on = (hi_p + 1) / 2
+        else:
+            k_on = hi_p
+        k = k.copy()
+        sub_k = k[exact]
+        sub_k[on] = k_on[on]
+        k[exact] = sub_k
+        sub_ok = ok[exact]
+        sub_ok[on] = True
+        ok[exact] = sub_ok
+    k = np.where(ok, k, 0.0) * np.sign(x.v)
+    return k.astype(np.int64), ok
+
+
+def from_k(k, places: int) -> Num:
+    """Rounded values k × 10^-places as floats with their bound."""
+    v = k / 10.0 ** places
+    f = k.astype(np.float64)
+    exact = (_two_product_error(v, np.full_like(v, 10.0 ** places), v * 10.0 ** places) == 0) & \
+        (v * 10.0 ** places == f) & (np.abs(f) < BIG) & (places <= 22)
+    return Num(v, np.where(exact, 0.0, STEP * np.abs(v)))
+
+
+def _int_bounds(c: Decimal, places: int) -> tuple[int, int]:
+    """(floor, ceil) of c × 10^places, exactly."""
+    with localcontext() as ctx:
+        ctx.prec = 200
+        y = c.scaleb(places)
+        return int(y.to_integral_value(ROUND_FLOOR)), int(y.to_integral_value(ROUND_CEILING))
+
+
+def _clip(n: int) -> int:
+    return max(-(2 ** 62), min(2 ** 62, n))
+
+
+def classify_k(bands: BandSet, k, places: int):
+    """Band index (into bands.bands; -1: none) of values k × 10^-places, exactly as classify."""
+    out = np.full(k.shape, -1, dtype=np.int16)
+    for index in range(len(bands.bands) - 1, -1, -1):  # the first band that contains it wins
+        band = bands.bands[index]
+        inside = np.ones(k.shape, dtype=bool)
+        if band.low is not None:
+            fl, ce = _int_bounds(band.low, places)
+            inside &= k >= _clip(ce) if band.low_closed else k > _clip(fl)
+        if band.high is not None:
+            fl, ce = _int_bounds(band.high, places)
+            inside &= k <= _clip(fl) if band.high_closed else k < _clip(ce)
+        out = np.where(inside, index, out)
+    return out
+
+
+def classify_num(bands: BandSet, x: Num):
+    """(band index, ok) of float values with a bound; ok False where a band bound is within reach."""
+    out = np.full(x.v.shape, -1, dtype=np.int16)
+    ok = np.ones(x.v.shape, dtype=bool)
+    decided_inside = []
+    for band in bands.bands:
+        inside = np.ones(x.v.shape, dtype=bool)
+        unsure = np.zeros(x.v.shape, dtype=bool)
+        if band.low is not None:
+            below, equal, above = compare(x, band.low)
+            inside &= (above | equal) if band.low_closed else above
+            unsure |= ~(below | equal | above)
+        if band.high is not None:
+            below, equal, above = compare(x, band.high)
+            inside &= (below | equal) if band.high_closed else below
+            unsure |= ~(below | equal | above)
+        decided_inside.append((inside, unsure))
+    for index in range(len(bands.bands) - 1, -1, -1):
+        inside, unsure = decided_inside[index]
+        out = np.where(inside, index, out)
+    for inside, unsure in decided_inside:  # any bound within reach: undecided
+        ok &= ~unsure
+    return out, ok
+
+
+# ---- formulas: the canonical text, read back as a tree ----------------------------------------
+
+_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)(?![\w%.])|(?P<name>[A-Za-z_][A-Za-z0-9_.]*)(?!\s*\()|(?P<op>[-+*/()]))")
+
+
+class Unsupported(Exception):
+    """Why a formula or an indicator has no columnar form."""
+
+
+def parse_formula(text: str):
+    """The canonical formula text (numbers, names, + - * /, unary minus, parentheses) as a tree:
+    ('num', Decimal) | ('name', id) | ('neg', t) | (op, t, t). Anything else is Unsupported."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise Unsupported(f"the formula `{text}` uses `{text[pos:].strip()[:12]}`")
+        kind = m.lastgroup
+        tokens.append((kind, m.group(kind)))
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    at = 0
+
+    def peek():
+        return tokens[at] if at < len(tokens) else (None, None)
+
+    def take():
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    def primary():
+        kind, tok = peek()
+        if kind == "num":
+            take()
+            return ("num", Decimal(tok))
+        if kind == "name":
+            take()
+            return ("name", tok)
+        if tok == "(":
+            take()
+            inner = additive()
+            if take()[1] != ")":
+                raise Unsupported(f"the formula `{text}` is not read here")
+            return inner
+        if tok == "-":
+            take()
+            return ("neg", primary())
+        raise Unsupported(f"the formula `{text}` is not read here")
+
+    def term():
+        left = primary()
+        while peek()[1] in ("*", "/"):
+            op = take()[1]
+            left = (op, left, primary())
+        return left
+
+    def additive():
+        left = term()
+        while peek()[1] in ("+", "-"):
+            op = take()[1]
+            left = (op, left, term())
+        return left
+
+    tree = additive()
+    if at != len(tokens):
+        raise Unsupported(f"the formula `{text}` is not read here")
+    return tree
+
+
+def _names(tree) -> Iterator[str]:
+    if tree[0] == "name":
+        yield tree[1]
+    elif tree[0] == "neg":
+        yield from _names(tree[1])
+    elif tree[0] != "num":
+        yield from _names(tree[1])
+        yield from _names(tree[2])
+
+
+def _formula(text: str, catalog: Catalog):
+    tree = parse_formula(text)
+    for name in _names(tree):
+        if name in catalog.indicators:
+            raise Unsupported(f"reads indicator `{name}`")
+        if name not in catalog.fields:
+            raise Unsupported(f"reads `{name}`, not a declared field")
+    return tree
+
+
+def _policy_values(ind: Indicator) -> list[Enum]:
+    p = ind.policy
+    return [ind.direction, p.nihil.value, p.lower_formula.value, p.round_realisasi.value.mode, p.rollup.value,
+            p.unreported.value]
+
+
+def _nodes(node: CompositeNode) -> Iterator[CompositeNode]:
+    yield node
+    for c in node.children:
+        yield from _nodes(c)
+
+
+def why_not_columnar(catalog: Catalog, ind: Indicator) -> str | None:
+    """Why an indicator is evaluated by the exact evaluator for every row (None: columnar)."""
+    if ind.reads_means:
+        return f"reads a mean ({', '.join(ind.reads_means)})"
+    if ind.references:
+        return f"reads other indicators ({', '.join(ind.references)})"
+    for value in _policy_values(ind):
+        if rule(value) is None:
+            return f"`{value}` has no columnar form"
+    if ind.policy.round.value.mode != RoundMode.HALF_UP and ind.policy.round.value.mode != RoundMode.TRUNCATE:
+        return f"capaian rounding `{ind.policy.round.value}`: the unrounded value is shown"
+    cap, floor = ind.policy.cap.value, ind.policy.floor.value
+    if cap is not None and floor is not None and cap < floor:
+        return "a cap below the floor"
+    if ind.predikat_of not in ("capaian", "realisasi"):
+        return f"predikat of `{ind.predikat_of}`"
+    try:
+        if ind.kind == "ratio":
+            _formula(ind.formulas["numerator"], catalog)
+            _formula(ind.formulas["denominator"], catalog)
+        elif ind.kind == "value":
+            _formula(ind.formulas["value"], catalog)
+        elif ind.kind == "index" and ind.index is not None:
+            for node in _nodes(ind.index):
+                if node.kind == "component":
+                    _formula(node.formula, catalog)
+                else:
+                    if rule(node.combine) is None:
+                        return f"combine `{node.combine}` has no columnar form"
+                    if node.combine == Combine.WEIGHTED_SUM and any(c.weight is None for c in node.children):
+                        return f"group `{node.id}` has a child without a weight"
+                if node.nihil is not None and rule(node.nihil.value) is None:
+                    return f"`{node.nihil.value}` has no columnar form"
+                if node.round is not None and node.round.mode not in (RoundMode.HALF_UP, RoundMode.TRUNCATE,
+                                                                       RoundMode.NONE):
+                    return f"`{node.round.mode}` has no columnar form"
+        else:
+            return f"kind `{ind.kind}`"
+    except Unsupported as why:
+        return str(why)
+    return None
+
+
+def not_columnar(catalog: Catalog) -> dict[str, str]:
+    """Every indicator the exact evaluator computes for all rows, with the reason."""
+    out = {}
+    for ind in catalog.indicators.values():
+        why = why_not_columnar(catalog, ind)
+        if why is not None:
+            out[ind.id] = why
+    return out
+
+
+def why_means_not_columnar(catalog: Catalog) -> str | None:
+    r = catalog.policy.round.value
+    if r.mode not in (RoundMode.HALF_UP, RoundMode.TRUNCATE):
+        return f"the means' rounding `{r}`: the unrounded value is shown"
+    for agg in catalog.aggregation.values():
+        for value in (agg.level, agg.method, agg.source):
+            if rule(value) is None:
+                return f"`{value}` has no columnar form"
+    weights = [i.weight for i in catalog.indicators.values()] + [s.weight for s in catalog.sasaran.values()]
+    if any(w is not None and w < 0 for w in weights):
+        return "a negative weight"
+    return None
+
+
+# ---- data as columns ---------------------------------------------------------------------------
+
+class FieldColumn(NamedTuple):
+    mantissa: np.ndarray  # int64: value = mantissa × 10^-places
+    places: int
+    present: np.ndarray   # bool: a value usable as given (else: missing, or read by the exact path)
+
+
+MAX_MANTISSA = 2 ** 62
+
+
+class DataColumns:
+    """Realisation data as columns: row = period index × len(offices) + office index.
+
+    `present` is False where a value is missing and also where the engine would not read the cell
+    as given (a value wider than int64 at the field's places, a field also given for a period
+    inside, an indicator's realisasi given): those rows go to the exact evaluator, which reads
+    `exact_data()` (the source Dataset, or a view built from the columns)."""
+
+    def __init__(self, periods: Iterable[Period], offices: Iterable[str], fields: Mapping[str, FieldColumn],
+                 dataset: Dataset | None = None, given: Mapping[str, np.ndarray] | None = None,
+                 wide: Mapping[tuple[int, str], Decimal] | None = None):
+        self.periods = tuple(periods)
+        self.offices = tuple(offices)
+        self.fields = dict(fields)
+        self.rows = len(self.periods) * len(self.offices)
+        self.given = dict(given or {})  # indicator id -> rows where its realisasi (or a part) is given
+        self._dataset = dataset
+        self._wide = dict(wide or {})
+        self.cache: dict = {}  # floats of the fields and targets of the batches, made once
+
+    @staticmethod
+    def from_arrays(periods: Iterable[Period], offices: Iterable[str], values: Mapping[str, np.ndarray],
+                    places: Mapping[str, int] | None = None,
+                    present: Mapping[str, np.ndarray] | None = None) -> "DataColumns":
+        """Columns built directly: `values[field]` int64 mantissas in row order (periods major)."""
+        places = places or {}
+        present = present or {}
+        fields = {}
+        for name, m in values.items():
+            m = np.asarray(m, dtype=np.int64)
+            ok = np.asarray(present[name], dtype=bool) if name in present else np.ones(m.shape, dtype=bool)
+            fields[name] = FieldColumn(m, int(places.get(name, 0)), ok & (np.abs(m) < MAX_MANTISSA))
+        return DataColumns(periods, offices, fields)
+
+    @staticmethod
+    def from_dataset(data: Dataset, catalog: Catalog, periods: Iterable[Period] | None = None,
+                     offices: Iterable[str] | None = None) -> "DataColumns":
+        periods = tuple(periods) if periods is not None else tuple(data.periods())
+        offices = tuple(offices) if offices is not None else tuple(sorted(data.offices()))
+        n_off = len(offices)
+        rows = len(periods) * n_off
+        where = {o: i for i, o in enumerate(offices)}
+        raw: dict[str, dict[int, Decimal]] = {}
+        given: dict[str, np.ndarray] = {}
+        blocked: dict[str, set[int]] = {}
+        for pi, period in enumerate(periods):
+            inside = period.inside()
+            for office, oi in where.items():
+                row = pi * n_off + oi
+                cell = data.values.get((period, office)) or {}
+                for name, value in cell.items():
+                    if name in catalog.indicators:
+                        given.setdefault(name, np.zeros(rows, dtype=bool))[row] = True
+                    else:
+                        raw.setdefault(name, {})[row] = value.value
+                for part in inside:  # a field also given inside the period: a roll-up or a conflict
+                    for name in data.values.get((part, office)) or ():
+                        if name in catalog.indicators:
+                            given.setdefault(name, np.zeros(rows, dtype=bool))[row] = True
+                        else:
+                            blocked.setdefault(name, set()).add(row)
+        fields = {}
+        wide = {}
+        for name, cells in raw.items():
+            places = 0
+            for x in cells.values():
+                exponent = x.as_tuple().exponent
+                if isinstance(exponent, int):
+                    places = max(places, min(18, -exponent))
+            m = np.zeros(rows, dtype=np.int64)
+            ok = np.zeros(rows, dtype=bool)
+            for row, x in cells.items():
+                scaled = x.scaleb(places)
+                if scaled == scaled.to_integral_value() and abs(scaled) < MAX_MANTISSA:
+                    m[row] = int(scaled)
+                    ok[row] = True
+                else:
+                    wide[(row, name)] = x
+            for row in blocked.get(name, ()):
+                ok[row] = False
+            fields[name] = FieldColumn(m, places, ok)
+        return DataColumns(periods, offices, fields, data, given, wide)
+
+    def floats(self, name: str) -> tuple[Num, np.ndarray]:
+        """(values with their bound, present) of a field; an absent field is missing everywhere."""
+        found = self.cache.get(name)
+        if found is None:
+            found = self.cache[name] = self._floats(name)
+        return found
+
+    def _floats(self, name: str) -> tuple[Num, np.ndarray]:
+        col = self.fields.get(name)
+        if col is None:
+            z = np.zeros(self.rows)
+            return Num(z, z.copy()), np.zeros(self.rows, dtype=bool)
+        m = col.mantissa
+        f = m.astype(np.float64)
+        if col.places:
+            v = f / 10.0 ** col.places
+            exact = (np.abs(m) <= 2 ** 53) & (m % (5 ** col.places) == 0) if col.places <= 27 else np.zeros(
+                m.shape, dtype=bool)
+            exact &= col.places <= 22
+        else:
+            v = f
+            exact = np.abs(m) <= 2 ** 53
+        return Num(v, np.where(exact, 0.0, 2 * U * np.abs(v))), col.present
+
+    def exact_data(self) -> Dataset:
+        """The data as the exact evaluator reads them."""
+        if self._dataset is None:
+            view = Dataset("columns")
+            view.values = _Cells(self)  # type: ignore[assignment]
+            self._dataset = view
+        return self._dataset
+
+    def decimal(self, row: int, name: str) -> Decimal | None:
+        if (row, name) in self._wide:
+            return self._wide[(row, name)]
+        col = self.fields.get(name)
+        if col is None or not col.present[row]:
+            if self._dataset is not None and not isinstance(self._dataset.values, _Cells):
+                period, office = self.periods[row // len(self.offices)], self.offices[row % len(self.offices)]
+                cell = self._dataset.values.get((period, office)) or {}
+                return cell[name].value if name in cell else None
+            return None
+        return Decimal(int(col.mantissa[row])).scaleb(-col.places)
+
+
+class _Cells(Mapping):
+    """The cells of columns built directly, as Dataset.values, made when the exact path asks."""
+
+    def __init__(self, columns: DataColumns):
+        self._c = columns
+        self._index = {(p, o): i * len(columns.offices) + j
+                       for i, p in enumerate(columns.periods) for j, o in enumerate(columns.offices)}
+        self._made: dict[tuple, dict[str, Value]] = {}
+
+    def __getitem__(self, key):
+        found = self._made.get(key)
+        if found is not None:
+            return found
+        row = self._index[key]
+        cell = {}
+        for name, col in self._c.fields.items():
+            if col.present[row]:
+                x = Decimal(int(col.mantissa[row])).scaleb(-col.places)
+                cell[name] = Value(x, str(x), "columns", 0)
+        for (r, name), x in self._c._wide.items():
+            if r == row:
+                cell[name] = Value(x, str(x), "columns", 0)
+        if not cell:
+            raise KeyError(key)
+        self._made[key] = cell
+        return cell
+
+    def __iter__(self):
+        return (k for k in self._index if k in self)
+
+    def __contains__(self, key):
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
+# ---- the kernel ----------------------------------------------------------------------------------
+
+S_OK, S_NIHIL, S_EXACT = 0, 1, 2  # per-row status codes of a columnar indicator
+
+
+class _Rows:
+    """The per-row flags of one evaluation."""
+
+    def __init__(self, shape):
+        self.exact = np.zeros(shape, dtype=bool)   # goes to the exact evaluator
+        self.nihil = np.zeros(shape, dtype=bool)   # a 0/0 met (to be treated)
+
+
+class _Batch:
+    """Indicators of one shape (the same formulas but for the field names, the same policies),
+    evaluated together as (rows, indicators) arrays, on every row or on a subset of the rows."""
+
+    def __init__(self, inds: list[Indicator], cols: DataColumns, pairs: tuple[np.ndarray, np.ndarray] | None,
+                 span: slice | None = None):
+        self.inds, self.cols, self.pairs = inds, cols, pairs
+        self.span = span if span is not None else slice(0, cols.rows)
+        rows = self.span.stop - self.span.start
+        self.shape = (rows, len(inds)) if pairs is None else (len(pairs[0]), 1)
+
+    def fields(self, names: list[str]) -> tuple[Num, np.ndarray]:
+        if self.pairs is not None:  # (row, indicator) pairs: each reads its own indicator's field
+            rows, which = self.pairs
+            v, e, ok = np.empty(len(rows)), np.empty(len(rows)), np.empty(len(rows), dtype=bool)
+            for j, name in enumerate(names):
+                mine = which == j
+                if mine.any():
+                    x, present = self.cols.floats(name)
+                    v[mine], e[mine], ok[mine] = x.v[rows[mine]], x.e[rows[mine]], present[rows[mine]]
+            return Num(v[:, None], e[:, None]), ok[:, None]
+        vs, es, ps = [], [], []
+        for name in names:
+            x, present = self.cols.floats(name)
+            vs.append(x.v[self.span])
+            es.append(x.e[self.span])
+            ps.append(present[self.span])
+        return Num(np.stack(vs, axis=1), np.stack(es, axis=1)), np.stack(ps, axis=1)
+
+    def rows_of(self, matrix: np.ndarray) -> np.ndarray:
+        """A (rows, indicators) matrix at the batch's rows."""
+        return matrix[self.span] if self.pairs is None else matrix[self.pairs][:, None]
+
+
+def _shape_key(tree):
+    """A formula tree with its field names left out: formulas of one shape share a batch."""
+    if tree[0] == "name":
+        return ("name",)
+    if tree[0] == "num":
+        return tree
+    return (tree[0],) + tuple(_shape_key(t) for t in tree[1:])
+
+
+def _node_key(node: CompositeNode):
+    return (node.kind, node.weight, node.combine, node.scale, node.cap,
+            node.nihil.value if node.nihil is not None else None, node.round,
+            _shape_key(parse_formula(node.formula)) if node.kind == "component" else None,
+            tuple(_node_key(c) for c in node.children))
+
+
+def batch_key(ind: Indicator):
+    """Indicators with the same key are evaluated together (targets and fields may differ)."""
+    p = ind.policy
+    if ind.kind == "ratio":
+        shape = (_shape_key(parse_formula(ind.formulas["numerator"])),
+                 _shape_key(parse_formula(ind.formulas["denominator"])))
+    elif ind.kind == "value":
+        shape = (_shape_key(parse_formula(ind.formulas["value"])),)
+    else:
+        shape = (_node_key(ind.index),) if ind.index is not None else ()
+    return (ind.kind, shape, ind.scale, ind.direction, p.cap.value, p.floor.value, p.nihil.value,
+            p.lower_formula.value, p.round.value, p.round_realisasi.value, p.bands.value, ind.range, ind.predikat_of)
+
+
+def _expr(trees: list, batch: _Batch, rows: _Rows) -> Num:
+    kind = trees[0][0]
+    if kind == "num":
+        return const(trees[0][1], batch.shape)
+    if kind == "name":
+        x, present = batch.fields([t[1] for t in trees])
+        rows.exact |= ~present
+        return x
+    if kind == "neg":
+        x = _expr([t[1] for t in trees], batch, rows)
+        return Num(-x.v, x.e)
+    left = _expr([t[1] for t in trees], batch, rows)
+    right = _expr([t[2] for t in trees], batch, rows)
+    if kind == "+":
+        return add(left, right)
+    if kind == "-":
+        return add(left, right, -1.0)
+    if kind == "*":
+        return mul(left, right)
+    return _divide(left, right, rows)
+
+
+def _divide(n: Num, d: Num, rows: _Rows) -> Num:
+    """compiler._divide: d = 0 and n = 0 is 0/0 (nihil), d = 0 alone has no value (exact: error)."""
+    d_zero, d_nonzero = zero_test(d)
+    n_zero, n_nonzero = zero_test(n)
+    rows.exact |= ~(d_zero | d_nonzero) | (d_zero & ~n_zero)
+    rows.nihil |= d_zero & n_zero
+    return div(n, d, d_nonzero)
+
+
+def _round(x: Num, rounding: Rounding | None, rows: _Rows, mask=None) -> Num:
+    if rounding is None or rounding.mode == RoundMode.NONE:
+        return x
+    k, ok = round_decide(x, rounding)
+    bad = ~ok if mask is None else (~ok & mask)
+    rows.exact |= bad
+    return from_k(k, rounding.places)
+
+
+def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, np.ndarray]:
+    """(value, included) of an index node; included False: left out (nihil excluded)."""
+    node, shape = nodes[0], batch.shape
+    if node.kind == "component":
+        inner = _Rows(shape)
+        x = _expr([parse_formula(n.formula) for n in nodes], batch, inner)
+        rows.exact |= inner.exact
+        live = ~inner.exact
+        treatment = node.nihil.value if node.nihil is not None else Nihil.ERROR
+        hit = inner.nihil & live
+        x = _round(x, node.round, rows, ~inner.nihil)
+        included = np.ones(shape, dtype=bool)
+        if treatment == Nihil.ACHIEVED:
+            x = Num(np.where(hit, 1.0, x.v), np.where(hit, 0.0, x.e))
+        elif treatment == Nihil.ZERO:
+            x = Num(np.where(hit, 0.0, x.v), np.where(hit, 0.0, x.e))
+        elif treatment == Nihil.EXCLUDED:
+            included = ~hit
+            x = Num(np.where(hit, 0.0, x.v), np.where(hit, 0.0, x.e))
+        else:
+            rows.exact |= hit
+        return x, included
+    parts = [_node([n.children[i] for n in nodes], batch, rows) for i in range(len(node.children))]
+    count = sum(inc.astype(np.int64) for _, inc in parts)
+    any_in = count > 0
+    every = count == len(parts)
+    zero = Num(np.zeros(shape), np.zeros(shape))
+    if node.combine == Combine.MEAN:
+        total = zero
+        for x, inc in parts:
+            total = add(total, Num(np.where(inc, x.v, 0.0), np.where(inc, x.e, 0.0)))
+        n = np.maximum(count, 1).astype(np.float64)
+        raw = div(total, Num(n, np.zeros(shape)), any_in)
+    else:
+        total, weights = zero, zero
+        for (x, inc), child in zip(parts, node.children):
+            w = const(child.weight, shape)
+            term = mul(w, x)
+            total = add(total, Num(np.where(inc, term.v, 0.0), np.where(inc, term.e, 0.0)))
+            weights = add(weights, Num(np.where(inc, w.v, 0.0), np.where(inc, w.e, 0.0)))
+        w_zero, w_nonzero = zero_test(weights)
+        partial = any_in & ~every
+        rows.exact |= partial & ~w_nonzero  # the engine would divide by a zero total weight
+        shared = div(total, weights, partial & w_nonzero)
+        raw = Num(np.where(partial, shared.v, total.v), np.where(partial, shared.e, total.e))
+    value = mul(raw, const(node.scale, shape)) if node.scale != 1 else raw
+    if node.cap is not None:
+        value = _cap(value, node.cap, None)
+    value = _round(value, node.round, rows, any_in)
+    return Num(np.where(any_in, value.v, 0.0), np.where(any_in, value.e, 0.0)), any_in
+
+
+def _cap(x: Num, cap: Decimal | None, floor: Decimal | None) -> Num:
+    """policies.limit: value > cap -> cap, else value < floor -> floor (1-Lipschitz when cap >= floor)."""
+    v, e = x.v, x.e
+    for bound, take in ((cap, np.greater), (floor, np.less)):
+        if bound is None:
+            continue
+        c = const(bound, v.shape)
+        below, equal, above = compare(Num(v, e), bound)
+        sure = (above if take is np.greater else below)
+        stay = (below | equal) if take is np.greater else (above | equal)
+        unsure = ~(sure | stay)
+        v = np.where(sure, c.v, np.where(unsure, np.minimum(v, c.v) if take is np.greater else np.maximum(v, c.v), v))
+        e = np.where(sure, c.e, np.where(unsure, e + c.e, e))
+    return Num(v, e)
+
+
+class IndicatorColumns(NamedTuple):
+    """Indicators over rows: arrays (rows, indicators of the batch), or (rows,) for one."""
+
+    status: np.ndarray      # S_OK | S_NIHIL | S_EXACT
+    excluded: np.ndarray    # nihil excluded: no capaian
+    capaian_k: np.ndarray   # rounded capaian × 10^places (int64)
+    places: int
+    capaian: Num            # after cap and floor, before rounding (the means' input)
+    realisasi: Num
+    realisasi_k: np.ndarray | None  # realisasi rounded first (round_realisasi), × 10^places
+    predikat: np.ndarray    # band index, -1: none
+
+    def column(self, j: int) -> "IndicatorColumns":
+        return IndicatorColumns(self.status[:, j], self.excluded[:, j], self.capaian_k[:, j], self.places,
+                                Num(self.capaian.v[:, j], self.capaian.e[:, j]),
+                                Num(self.realisasi.v[:, j], self.realisasi.e[:, j]),
+                                None if self.realisasi_k is None else self.realisasi_k[:, j], self.predikat[:, j])
+
+
+_TRACK = [True]  # whether the arithmetic tracks exactness (error-free transformations); see evaluate_batch
+
+
+def evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns,
+                   pairs: tuple[np.ndarray, np.ndarray] | None = None, track: bool = True,
+                   span: slice | None = None) -> IndicatorColumns:
+    """Indicators of one batch_key over every row, as (rows, indicators) arrays, or over the (row,
+    indicator) pairs given, as (pairs, 1) arrays.
+    With track=False the arithmetic keeps bounds but does not look for exact results: faster, and
+    the rows it leaves undecided are evaluated again with track=True."""
+    _TRACK[0] = track
+    try:
+        return _evaluate_batch(inds, catalog, cols, pairs, span)
+    finally:
+        _TRACK[0] = True
+
+
+def _evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns, pairs, span) -> IndicatorColumns:
+    batch = _Batch(inds, cols, pairs, span)
+    shape = batch.shape
+    rows = _Rows(shape)
+    target_v, target_e, no_target = _targets(inds, cols)
+    target = Num(batch.rows_of(target_v), batch.rows_of(target_e))
+    rows.exact |= batch.rows_of(no_target)
+    everywhere = np.ones(shape, dtype=bool)
+    return _evaluate_rows(inds, catalog, batch, rows, target, everywhere)
+
+
+def _targets(inds: list[Indicator], cols: DataColumns):
+    """(value, bound, none) of each indicator's target per row: (rows, indicators) arrays, made once."""
+    key = tuple(i.id for i in inds)
+    found = cols.cache.get(key)
+    if found is not None:
+        return found
+    n_off = len(cols.offices)
+    target_v = np.zeros((cols.rows, len(inds)))
+    target_e = np.zeros((cols.rows, len(inds)))
+    no_target = np.zeros((cols.rows, len(inds)), dtype=bool)
+    for j, one in enumerate(inds):
+        if one.id in cols.given:
+            no_target[:, j] |= cols.given[one.id]  # the realisasi given: exact
+        for i, period in enumerate(cols.periods):
+            spec = one.target(period.year, period.suffix)
+            t = spec.low if spec is not None and not spec.is_range and spec.low else None
+            block = slice(i * n_off, (i + 1) * n_off)
+            if t is None:  # no target for the period, a range or 0: exact
+                no_target[block, j] = True
+            else:
+                c = const(t, 1)
+                target_v[block, j], target_e[block, j] = c.v[0], c.e[0]
+    cols.cache[key] = (target_v, target_e, no_target)
+    return cols.cache[key]
+
+
+def _evaluate_rows(inds: list[Indicator], catalog: Catalog, batch: _Batch, rows: _Rows, target: Num,
+                   everywhere: np.ndarray) -> IndicatorColumns:
+    ind = inds[0]
+    p = ind.policy
+    shape = batch.shape
+
+    # 1. realisasi
+    if ind.kind == "ratio":
+        num = _expr([_formula(i.formulas["numerator"], catalog) for i in inds], batch, rows)
+        den = _expr([_formula(i.formulas["denominator"], catalog) for i in inds], batch, rows)
+        d_zero, d_nonzero = zero_test(den)
+        n_zero, _ = zero_test(num)
+        rows.exact |= ~(d_zero | d_nonzero) | (d_zero & ~n_zero)
+        rows.nihil |= d_zero & n_zero
+        realisasi = mul(div(num, den, d_nonzero), const(ind.scale, shape))
+    elif ind.kind == "value":
+        raw = _expr([_formula(i.formulas["value"], catalog) for i in inds], batch, rows)
+        realisasi = mul(raw, const(ind.scale, shape))
+    else:
+        raw, included = _node([i.index for i in inds], batch, rows)
+        rows.nihil |= ~included
+        realisasi = mul(raw, const(ind.scale, shape))
+    nihil = rows.nihil & ~rows.exact
+    treatment = p.nihil.value
+    excluded = np.zeros(shape, dtype=bool)
+    if treatment == Nihil.EXCLUDED:
+        excluded = nihil
+    elif treatment == Nihil.ACHIEVED:
+        s = const(ind.scale, shape)
+        realisasi = Num(np.where(nihil, s.v, realisasi.v), np.where(nihil, s.e, realisasi.e))
+    elif treatment == Nihil.ZERO:
+        realisasi = Num(np.where(nihil, 0.0, realisasi.v), np.where(nihil, 0.0, realisasi.e))
+    else:
+        rows.exact |= nihil
+
+    # 2. realisasi rounded first; the range (outside it: an error with its reason, exact)
+    realisasi_k = None
+    first = p.round_realisasi.value
+    if first.mode != RoundMode.NONE:
+        realisasi_k, ok = round_decide(realisasi, first)
+        rows.exact |= ~ok & ~excluded
+        realisasi = from_k(realisasi_k, first.places)
+    if ind.range is not None:
+        low, high = ind.range
+        b_low, e_low, a_low = compare(realisasi, low)
+        b_high, e_high, a_high = compare(realisasi, high)
+        rows.exact |= ~nihil & ~((a_low | e_low) & (b_high | e_high))
+
+    # 3. capaian by direction (policies.capaian), one target
+    hundred = const(Decimal(100), shape)
+    r, t = realisasi, target
+    if ind.direction == Direction.HIGHER:
+        value = mul(div(r, t, everywhere), hundred)
+    elif ind.direction == Direction.LOWER:
+        if p.lower_formula.value == LowerFormula.T_OVER_R:
+            r_zero, r_nonzero = zero_test(r)
+            rows.exact |= ~r_nonzero & ~excluded
+            value = mul(div(t, r, r_nonzero), hundred)
+        else:
+            value = mul(div(add(mul(const(Decimal(2), shape), t), r, -1.0), t, everywhere), hundred)
+    else:  # stabilize
+        diff = add(r, t, -1.0)
+        same, d_nonzero = zero_test(diff)
+        below = d_nonzero & (diff.v < 0)
+        above = d_nonzero & (diff.v > 0)
+        rows.exact |= ~(same | below | above) & ~excluded
+        low_side = mul(div(r, t, everywhere), hundred)
+        high_side = mul(div(add(mul(const(Decimal(2), shape), t), r, -1.0), t, everywhere), hundred)
+        value = Num(np.where(same, 100.0, np.where(below, low_side.v, high_side.v)),
+                    np.where(same, 0.0, np.where(below, low_side.e, high_side.e)))
+    if treatment == Nihil.ZERO:
+        value = Num(np.where(nihil, 0.0, value.v), np.where(nihil, 0.0, value.e))
+    value = _cap(value, p.cap.value, p.floor.value)
+    live = ~excluded
+    k, ok = round_decide(value, p.round.value)
+    rows.exact |= (~ok | ~_finite(value.v)) & live
+    bands = p.bands.value
+    if ind.predikat_of == "capaian":
+        predikat = classify_k(bands, k, p.round.value.places)
+    elif realisasi_k is not None:
+        predikat = classify_k(bands, realisasi_k, first.places)
+    else:
+        predikat, sure = classify_num(bands, realisasi)
+        rows.exact |= ~sure & live
+    status = np.where(rows.exact, S_EXACT, np.where(nihil, S_NIHIL, S_OK)).astype(np.int8)
+    return IndicatorColumns(status, excluded & ~rows.exact, k, p.round.value.places, value, realisasi,
+                            realisasi_k, predikat)
+
+
+CHUNK = 2048  # rows evaluated at once
+
+
+def _concat(parts: list[IndicatorColumns]) -> IndicatorColumns:
+    if len(parts) == 1:
+        return parts[0]
+    cat = np.concatenate
+    return IndicatorColumns(cat([p.status for p in parts]), cat([p.excluded for p in parts]),
+                            cat([p.capaian_k for p in parts]), parts[0].places,
+                            Num(cat([p.capaian.v for p in parts]), cat([p.capaian.e for p in parts])),
+                            Num(cat([p.realisasi.v for p in parts]), cat([p.realisasi.e for p in parts])),
+                            None if parts[0].realisasi_k is None else cat([p.realisasi_k for p in parts]),
+                            cat([p.predikat for p in parts]))
+
+
+def _merge(whole: IndicatorColumns, part: IndicatorColumns, pairs) -> IndicatorColumns:
+    """The (row, indicator) pairs of `whole` replaced by `part` (evaluated again on those pairs)."""
+    def put(a, b):
+        a = a.copy()
+        a[pairs] = b[:, 0]
+        return a
+    return IndicatorColumns(put(whole.status, part.status), put(whole.excluded, part.excluded),
+                            put(whole.capaian_k, part.capaian_k), whole.places,
+                            Num(put(whole.capaian.v, part.capaian.v), put(whole.capaian.e, part.capaian.e)),
+                            Num(put(whole.realisasi.v, part.realisasi.v), put(whole.realisasi.e, part.realisasi.e)),
+                            None if whole.realisasi_k is None else put(whole.realisasi_k, part.realisasi_k),
+                            put(whole.predikat, part.predikat))
+
+
+# ---- results ------------------------------------------------------------------------------------
+
+class IndicatorRow(NamedTuple):
+    period: str
+    office: str
+    indicator: str
+    status: str
+    target: Decimal | None
+    realisasi: Decimal | None
+    capaian: Decimal | None
+    predikat: str | None
+
+
+class MeanRow(NamedTuple):
+    period: str
+    office: str
+    level: str      # sasaran | office | overall
+    id: str
+    status: str     # ok | incomplete | empty
+    capaian: Decimal | None
+    predikat: str | None
+
+
+INDICATOR_HEADERS = IndicatorRow._fields
+MEAN_HEADERS = MeanRow._fields
+
+_STATUS_WORDS = {S_OK: "ok", S_NIHIL: "nihil"}
+_MEAN_STATUS = ("ok", "incomplete", "empty")
+
+
+class _Level(NamedTuple):
+    """One level of means over every row: per item id, arrays."""
+
+    ids: list[str]
+    has: np.ndarray        # (rows, items) a capaian
+    value: np.ndarray      # capaian, float
+    bound: np.ndarray
+    status: np.ndarray     # 0 ok, 1 incomplete, 2 empty
+    k: np.ndarray          # rounded × 10^places
+    predikat: np.ndarray
+    weight: np.ndarray     # what each holds, for a weighted mean above (an office's)
+    exact: np.ndarray      # (rows, items) undecided: the whole (period, office) goes exact
+
+
+class BulkResult:
+    """Results of every (period, office, indicator) and the means of every (period, office), as
+    arrays; Python objects are built only by rows() and means()."""
+
+    def __init__(self, catalog: Catalog, cols: DataColumns, ids: list[str], columns: dict[str, IndicatorColumns],
+                 levels: dict[str, _Level], exact_rows: dict[tuple[int, str], object],
+                 exact_means: dict[tuple[int, str, str], object], whole: dict[int, object], stats: dict):
+        self.catalog, self.columns_in = catalog, cols
+        self.ids = ids
+        self.columns = columns
+        self.levels = levels
+        self.exact_rows = exact_rows      # (row, indicator) -> IndicatorResult from the exact evaluator
+        self.exact_means = exact_means    # (row, level, id) -> AggregateResult
+        self.whole = whole                # row -> Evaluated of the exact evaluator
+        self.stats = stats
+        self.headers = INDICATOR_HEADERS
+        self.mean_headers = MEAN_HEADERS
+        self._below = _below(catalog)
+        self._realisasi_cache: dict[int, dict[str, Decimal | None]] = {}
+
+    def _where(self, row: int) -> tuple[Period, str]:
+        n = len(self.columns_in.offices)
+        return self.columns_in.periods[row // n], self.columns_in.offices[row % n]
+
+    def indicator(self, row: int, ident: str, realisasi: bool = True) -> IndicatorRow:
+        """One row; realisasi=False leaves the realisasi out (None) where it would need the exact
+        evaluator (a realisasi that is not exact in float64: most ratios)."""
+        period, office = self._where(row)
+        exact = self._exact_indicator(row, ident)
+        if exact is not None:
+            return IndicatorRow(period.label, office, ident, str(exact.status), exact.target, exact.realisasi,
+                                exact.capaian, exact.predikat)
+        ind = self.catalog.indicators[ident]
+        c = self.columns[ident]
+        spec = ind.target(period.year, period.suffix)
+        target = spec.low if spec is not None and not spec.is_range else None
+        status = _STATUS_WORDS[int(c.status[row])]
+        shown = self._realisasi(row, ind, c) if realisasi else None
+        if c.excluded[row]:
+            return IndicatorRow(period.label, office, ident, status, target, None, None, None)
+        k = int(c.capaian_k[row])
+        capaian = Decimal(k).scaleb(-c.places)
+        band = int(c.predikat[row])
+        predikat = ind.policy.bands.value.bands[band].label if band >= 0 else None
+        return IndicatorRow(period.label, office, ident, status, target, shown, capaian, predikat)
+
+    def _exact_indicator(self, row: int, ident: str):
+        found = self.exact_rows.get((row, ident))
+        if found is None and row in self.whole:
+            found = next((r for r in self.whole[row][0] if r.id == ident), None)
+        return found
+
+    def _realisasi(self, row: int, ind: Indicator, c: IndicatorColumns) -> Decimal | None:
+        """The exact realisasi: a decided rounding or an exact float as is; otherwise the exact
+        evaluator for that (period, office), once."""
+        if c.excluded[row]:
+            return None
+        if c.realisasi_k is not None:
+            return Decimal(int(c.realisasi_k[row])).scaleb(-ind.policy.round_realisasi.value.places)
+        if c.realisasi.e[row] == 0:
+            return _exact_decimal(float(c.realisasi.v[row]))
+        found = self._realisasi_cache.get(row)
+        if found is None:  # the exact evaluator, once for the (period, office), on its part of the tree
+            period, office = self._where(row)
+            kept = self._below(office)
+            sub = self.catalog if kept is None else dataclasses.replace(
+                self.catalog, offices={o: v for o, v in self.catalog.offices.items() if o in kept})
+            ev = _evaluate_period(sub, self.columns_in.exact_data(), period, office)
+            found = self._realisasi_cache[row] = {r.id: r.realisasi for r in ev[0]}
+        return found[ind.id]
+
+    def rows(self, periods: Iterable[Period] | None = None, offices: Iterable[str] | None = None,
+             realisasi: bool = True) -> Iterator[IndicatorRow]:
+        """Every (period, office, indicator) row, or those of the periods and offices given. The exact
+        realisasi of a ratio costs one exact evaluation per (period, office) shown: realisasi=False
+        skips it (status, target, capaian and predikat come from the arrays)."""
+        for row in self._selected(periods, offices):
+            for ident in self.ids:
+                yield self.indicator(row, ident, realisasi)
+
+    def means(self, periods: Iterable[Period] | None = None, offices: Iterable[str] | None = None
+              ) -> Iterator[MeanRow]:
+        """Every sasaran, office and overall mean of each (period, office), in evaluate_period's order."""
+        for row in self._selected(periods, offices):
+            period, office = self._where(row)
+            if row in self.whole:  # the exact evaluator's means, as it gave them
+                _, sasaran, office_means, overall = self.whole[row]
+                for level, pool in (("sasaran", sasaran), ("office", office_means),
+                                    ("overall", [overall] if overall is not None else [])):
+                    for a in pool:
+                        yield MeanRow(period.label, office, level, a.id, a.status, a.capaian, a.predikat)
+                continue
+            for level in ("sasaran", "office", "overall"):
+                lv = self.levels.get(level)
+                if lv is None:
+                    continue
+                for j, ident in enumerate(lv.ids):
+                    yield self._mean(row, period, office, level, j, ident)
+
+    def _mean(self, row, period, office, level, j, ident) -> MeanRow:
+        exact = None
+        if row in self.whole:
+            ev = self.whole[row]
+            pool = {"sasaran": ev[1], "office": ev[2], "overall": [ev[3]] if ev[3] is not None else []}[level]
+            exact = next((a for a in pool if a.id == ident), None)
+        elif (row, level, ident) in self.exact_means:
+            exact = self.exact_means[(row, level, ident)]
+        if exact is not None:
+            return MeanRow(period.label, office, level, ident, exact.status, exact.capaian, exact.predikat)
+        lv = self.levels[level]
+        status = _MEAN_STATUS[int(lv.status[row, j])]
+        if not lv.has[row, j]:
+            return MeanRow(period.label, office, level, ident, status, None, None)
+        places = self.catalog.policy.round.value.places
+        band = int(lv.predikat[row, j])
+        label = self.catalog.policy.bands.value.bands[band].label if band >= 0 else None
+        return MeanRow(period.label, office, level, ident, status, Decimal(int(lv.k[row, j])).scaleb(-places), label)
+
+    def _selected(self, periods, offices) -> Iterator[int]:
+        cols = self.columns_in
+        pset = set(periods) if periods is not None else None
+        oset = set(offices) if offices is not None else None
+        n = len(cols.offices)
+        for i, p in enumerate(cols.periods):
+            if pset is not None and p not in pset:
+                continue
+            for j, o in enumerate(cols.offices):
+                if oset is None or o in oset:
+                    yield i * n + j
+
+
+def _exact_decimal(x: float) -> Decimal:
+    """The decimal of an exact float (its bound is 0: it has at most 33 digits), in the shortest form."""
+    d = Decimal(x)
+    return d.normalize() if d == d.to_integral_value() else d
+
+
+def _evaluate_period(catalog, data, period, office):
+    from .evaluate import evaluate_period
+    return evaluate_period(catalog, data, period, office)
+
+
+# ---- means ------------------------------------------------------------------------------------
+
+def _mean_level(catalog: Catalog, agg, items: _Level, item_ids: list[str], groups: list[tuple[str, list[int]]],
+                weights, item_status_nihil: np.ndarray | None, rounding: Rounding, bands: BandSet,
+                rows: int) -> _Level:
+    """aggregate._mean for every row and every group at once: groups = (mean id, indices of its items).
+    The sums run in the engine's order, position by position across the groups, each step with
+    its exactness and bound. `weights`: a Decimal per item, or (values, bounds) arrays per row."""
+    g_n = len(groups)
+    width = max((len(idx) for _, idx in groups), default=0)
+    m = items.has.shape[1]
+    pad = m  # a column that is never used
+    quiet_in = item_status_nihil if item_status_nihil is not None else (items.status == 2)
+    full = all(len(idx) == width for _, idx in groups)
+    if full:  # no padding needed
+        has_in, v_in, e_in, st_in = items.has, items.value, items.bound, items.status
+    else:
+        has_in = np.concatenate([items.has, np.zeros((rows, 1), dtype=bool)], axis=1)
+        v_in = np.concatenate([items.value, np.zeros((rows, 1))], axis=1)
+        e_in = np.concatenate([items.bound, np.zeros((rows, 1))], axis=1)
+        st_in = np.concatenate([items.status, np.zeros((rows, 1), dtype=np.int8)], axis=1)
+        quiet_in = np.concatenate([quiet_in, np.ones((rows, 1), dtype=bool)], axis=1)
+    weighted = agg.method == AggregateMethod.WEIGHTED
+    if weighted:
+        if isinstance(weights, tuple):
+            w_v = np.concatenate([weights[0], np.zeros((rows, 1))], axis=1) if not full else weights[0]
+            w_e = np.concatenate([weights[1], np.zeros((rows, 1))], axis=1) if not full else weights[1]
+        else:
+            cs = [const(w or Decimal(0), 1) for w in weights]
+            w_v = np.array([c.v[0] for c in cs] + [0.0])[None, :]
+            w_e = np.array([c.e[0] for c in cs] + [0.0])[None, :]
+    positions = np.full((g_n, width), pad, dtype=np.intp)
+    for g, (_, idx) in enumerate(groups):
+        positions[g, :len(idx)] = idx
+    zero = np.zeros((rows, g_n))
+    total, weight_sum = Num(zero, zero), Num(zero, zero)
+    used = np.zeros((rows, g_n), dtype=np.int64)
+    broken = np.zeros((rows, g_n), dtype=bool)
+    single = width == 1 and not weighted  # a mean of one item is the item (0 + x and x / 1 are exact)
+    for j in range(width):
+        col = positions[:, j]
+        if single:
+            h = has_in[:, col]
+            used += h
+            broken |= (~h & ~quiet_in[:, col]) | (h & (st_in[:, col] == 1))
+            total = Num(np.where(h, v_in[:, col], 0.0), np.where(h, e_in[:, col], 0.0))
+            continue
+        h = has_in[:, col]
+        used += h
+        # an item without a capaian: incomplete unless a nihil (excluded) indicator or an empty mean
+        broken |= (~h & ~quiet_in[:, col]) | (h & (st_in[:, col] == 1))
+        x = Num(np.where(h, v_in[:, col], 0.0), np.where(h, e_in[:, col], 0.0))
+        if weighted:
+            wv = np.broadcast_to(w_v[:, col], h.shape)
+            we = np.broadcast_to(w_e[:, col], h.shape)
+            wx = Num(np.where(h, wv, 0.0), np.where(h, we, 0.0))
+            x = mul(wx, x)
+            weight_sum = add(weight_sum, wx)
+        total = add(total, x)
+    undecided = np.zeros((rows, g_n), dtype=bool)
+    if weighted:
+        w_zero, ok = zero_test(weight_sum)
+        undecided |= (used > 0) & ~(w_zero | ok)
+        ok &= used > 0
+        divisor = weight_sum
+        hold = np.where(ok, weight_sum.v, 0.0)
+    else:
+        ok = used > 0
+        divisor = Num(used.astype(np.float64), np.zeros((rows, g_n)))
+        hold = used.astype(np.float64)
+    x = total if single else div(total, divisor, ok)
+    k, sure = round_decide(x, rounding)
+    undecided |= ok & ~sure
+    no_items = used == 0
+    status = np.where(no_items & ~broken, 2, np.where(broken | (weighted & ~ok & ~no_items), 1, 0)).astype(np.int8)
+    return _Level([g[0] for g in groups], ok, x.v, x.e, status, k, classify_k(bands, k, rounding.places), hold,
+                  undecided)
+
+
+# ---- the driver -----------------------------------------------------------------------------------
+
+def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Iterable[Period] | None = None,
+                     offices: Iterable[str] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> BulkResult:
+    """Every indicator and mean of every (period, office), as evaluate_period(catalog, data, period,
+    office) gives them; `progress(done, total)` is called as the work advances."""
+    cols = data if isinstance(data, DataColumns) else DataColumns.from_dataset(data, catalog, periods, offices)
+    if isinstance(data, DataColumns) and (periods is not None or offices is not None):
+        if (periods is not None and tuple(periods) != cols.periods) or (
+                offices is not None and tuple(offices) != cols.offices):
+            raise ValueError("columns hold their own periods and offices: build them for the rows wanted")
+    from .evaluate import reads_means
+    late = reads_means(catalog)
+    ids = [i for i in catalog.declared_order]
+    first = [i for i in ids if i not in late]
+    n = cols.rows
+    total_steps = len(ids) + 2
+    done = 0
+
+    def step(k=1):
+        nonlocal done
+        done += k
+        if progress is not None:
+            progress(done, total_steps)
+
+    reasons = not_columnar(catalog)
+    columns: dict[str, IndicatorColumns] = {}
+    exact_mask: dict[str, np.ndarray] = {}
+    batches: dict[tuple, list[Indicator]] = {}
+    for ident in ids:
+        if ident in reasons:
+            exact_mask[ident] = np.ones(n, dtype=bool)
+            step()
+        else:
+            ind = catalog.indicators[ident]
+            batches.setdefault(batch_key(ind), []).append(ind)
+    with np.errstate(all="ignore"):
+        for inds in batches.values():
+            parts = []
+            for start in range(0, n, CHUNK):  # rows in chunks: the temporaries stay small
+                span = slice(start, min(n, start + CHUNK))
+                # first without looking for exact results; the rows left undecided again, looking
+                c = evaluate_batch(inds, catalog, cols, track=False, span=span)
+                again = np.nonzero(c.status == S_EXACT)
+                if len(again[0]):
+                    pairs = (again[0] + start, again[1])
+                    c = _merge(c, evaluate_batch(inds, catalog, cols, pairs, track=True), again)
+                parts.append(c)
+            c = _concat(parts)
+            for j, ind in enumerate(inds):
+                columns[ind.id] = c.column(j)
+                exact_mask[ind.id] = columns[ind.id].status == S_EXACT
+            step(len(inds))
+    exact_data = cols.exact_data()
+    # rows for the exact evaluator, grouped by (period, office), with every indicator of their sasaran
+    by_sasaran: dict[str, list[str]] = {}
+    for ident in first:
+        s = catalog.indicators[ident].sasaran
+        if s:
+            by_sasaran.setdefault(s, []).append(ident)
+    means_reason = why_means_not_columnar(catalog)
+    whole: dict[int, object] = {}
+    any_late = bool(late)
+    needs: dict[int, set[str]] = {}
+    for ident in ids:
+        rows_exact = np.nonzero(exact_mask[ident])[0]
+        if not len(rows_exact):
+            continue
+        ind = catalog.indicators[ident]
+        group = set(by_sasaran.get(ind.sasaran, [ident])) if ind.sasaran and ident not in late else {ident}
+        for row in rows_exact.tolist():
+            needs.setdefault(row, set()).update(group)
+    exact_rows: dict[tuple[int, str], object] = {}
+    exact_means: dict[tuple[int, str, str], object] = {}
+    if means_reason is not None or any_late:
+        # the late indicators read the means; without columnar means every row is exact
+        all_rows = range(n) if means_reason is not None else sorted(
+            set(needs) | set(np.nonzero(np.any([exact_mask[i] for i in late], axis=0))[0].tolist()))
+        for row in all_rows:
+            period, office = cols.periods[row // len(cols.offices)], cols.offices[row % len(cols.offices)]
+            whole[row] = _evaluate_period(catalog, exact_data, period, office)
+    sub_catalogs: dict[tuple, Catalog] = {}
+    below = _below(catalog)
+    for row, wanted in needs.items():
+        if row in whole:
+            continue
+        period, office = cols.periods[row // len(cols.offices)], cols.offices[row % len(cols.offices)]
+        key = (frozenset(wanted), office)
+        sub = sub_catalogs.get(key)
+        if sub is None:
+            # the indicators wanted and their sasaran; the office and those below it (what its data
+            # roll up from): an indicator's result and its sasaran's mean depend on nothing else
+            offices_kept = below(office)
+            sub = sub_catalogs[key] = dataclasses.replace(
+                catalog, indicators={i: v for i, v in catalog.indicators.items() if i in wanted},
+                declared_order=tuple(i for i in catalog.declared_order if i in wanted),
+                offices=catalog.offices if offices_kept is None else {
+                    o: v for o, v in catalog.offices.items() if o in offices_kept})
+        ev = _evaluate_period(sub, exact_data, period, office)
+        for r in ev[0]:
+            exact_rows[(row, r.id)] = r
+        for a in ev[1]:
+            exact_means[(row, "sasaran", a.id)] = a
+    step()
+    levels: dict[str, _Level] = {}
+    if means_reason is None:
+        cols.cache.clear()  # the floats of the fields are not needed any more
+        levels = _means_in_chunks(catalog, first, columns, exact_rows, exact_means, n)
+        undecided = np.zeros(n, dtype=bool)
+        for lv in levels.values():
+            undecided |= lv.exact.any(axis=1)
+        for row in np.nonzero(undecided)[0].tolist():
+            if row not in whole:
+                period, office = cols.periods[row // len(cols.offices)], cols.offices[row % len(cols.offices)]
+                whole[row] = _evaluate_period(catalog, exact_data, period, office)
+    step()
+    stats = {
+        "rows": n * len(ids),
+        "exact rows": sum(int(m.sum()) for m in exact_mask.values()),
+        "exact (period, office) for means": len(whole),
+        "exact calls": len({r for r, _ in exact_rows}) + len(whole),
+        "not columnar": reasons,
+        "means": means_reason,
+    }
+    return BulkResult(catalog, cols, ids, columns, levels, exact_rows, exact_means, whole, stats)
+
+
+def _means_in_chunks(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns], exact_rows,
+                     exact_means, n: int) -> dict[str, _Level]:
+    """_means over chunks of rows (each row's means depend on that row only): small temporaries."""
+    parts: list[dict[str, _Level]] = []
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        span = slice(start, stop)
+        cols_part = {i: _rows_slice(c, span) for i, c in columns.items()}
+        rows_part = {(r - start, i): v for (r, i), v in exact_rows.items() if start <= r < stop}
+        means_part = {(r - start, lv, i): v for (r, lv, i), v in exact_means.items() if start <= r < stop}
+        parts.append(_means(catalog, first, cols_part, rows_part, means_part, stop - start))
+    if len(parts) == 1:
+        return parts[0]
+    out = {}
+    for level, lv in parts[0].items():
+        chunks = [p[level] for p in parts]
+        out[level] = _Level(lv.ids, *(np.concatenate([getattr(c, f) for c in chunks])
+                                      for f in _Level._fields[1:]))
+    return out
+
+
+def _rows_slice(c: IndicatorColumns, span: slice) -> IndicatorColumns:
+    return IndicatorColumns(c.status[span], c.excluded[span], c.capaian_k[span], c.places,
+                            Num(c.capaian.v[span], c.capaian.e[span]), Num(c.realisasi.v[span], c.realisasi.e[span]),
+                            None if c.realisasi_k is None else c.realisasi_k[span], c.predikat[span])
+
+
+def _below(catalog: Catalog) -> Callable[[str], set[str] | None]:
+    """The office and every office below it (None: not an office of the catalog, keep them all)."""
+    children: dict[str, list[str]] = {}
+    for o in catalog.offices.values():
+        if o.parent:
+            children.setdefault(o.parent, []).append(o.id)
+
+    def below(office: str) -> set[str] | None:
+        if office not in catalog.offices:
+            return None
+        out, stack = set(), [office]
+        while stack:
+            o = stack.pop()
+            if o not in out:
+                out.add(o)
+                stack.extend(children.get(o, ()))
+        return out
+    return below
+
+
+def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns], exact_rows, exact_means,
+           n: int) -> dict[str, _Level]:
+    """The sasaran, office and overall means of every row (aggregate.aggregate's rules)."""
+    aggs = catalog.aggregation
+    rounding = catalog.policy.round.value
+    bands = catalog.policy.bands.value
+    m = len(first)
+    has = np.zeros((n, m), dtype=bool)
+    val = np.zeros((n, m))
+    bnd = np.zeros((n, m))
+    nihil = np.zeros((n, m), dtype=bool)
+    for j, ident in enumerate(first):
+        c = columns.get(ident)
+        if c is not None:
+            live = (c.status != S_EXACT) & ~c.excluded
+            has[:, j] = live
+            val[:, j] = np.where(live, c.capaian.v, 0.0)
+            bnd[:, j] = np.where(live, c.capaian.e, 0.0)
+            nihil[:, j] = c.excluded
+    rounded_values = None
+    if any(a.rounded for a in aggs.values()):
+        rounded_values = np.zeros((n, m))
+        rounded_bounds = np.zeros((n, m))
+        for j, ident in enumerate(first):
+            c = columns.get(ident)
+            if c is not None:
+                x = from_k(c.capaian_k, c.places)
+                rounded_values[:, j], rounded_bounds[:, j] = x.v, x.e
+    exact_items: dict[tuple[int, int], tuple] = {}
+    index = {ident: j for j, ident in enumerate(first)}
+    for (row, ident), r in exact_rows.items():
+        j = index.get(ident)
+        if j is None:
+            continue
+        exact_items[(row, j)] = (r.capaian_exact, r.capaian, r.status)
+
+    cache: dict[bool, tuple] = {}
+
+    def item_level(use_rounded: bool):
+        if use_rounded not in cache:
+            cache[use_rounded] = _item_level(use_rounded)
+        return cache[use_rounded]
+
+    def _item_level(use_rounded: bool):
+        copy = bool(exact_items)
+        h, v, e = (has.copy(), val.copy(), bnd.copy()) if copy else (has, val, bnd)
+        if use_rounded and rounded_values is not None:
+            v, e = np.where(has, rounded_values, 0.0), np.where(has, rounded_bounds, 0.0)
+        quiet = nihil.copy() if copy else nihil
+        for (row, j), (exact, shown, st) in exact_items.items():
+            x = shown if use_rounded else exact
+            h[row, j] = x is not None
+            quiet[row, j] = x is None and st == "nihil"
+            if x is not None:
+                fx = float(x)
+                v[row, j], e[row, j] = fx, 2 * U * abs(fx) + 1e-300
+        # columns not computed here (not columnar) are all in exact_items
+        zeros = np.zeros((n, m), dtype=np.int8)
+        return _Level(list(first), h, v, e, zeros, None, None, None, None), quiet
+
+    ind_weights = [catalog.indicators[i].weight for i in first]
+    # sasaran
+    sas_groups = [(s.id, [index[i] for i in first if catalog.indicators[i].sasaran == s.id])
+                  for s in catalog.sasaran.values()]
+    sas_groups = [g for g in sas_groups if g[1]]
+    items, quiet = item_level(aggs["sasaran"].rounded)
+    sasaran = _mean_level(catalog, aggs["sasaran"], items, first, sas_groups, ind_weights, quiet, rounding, bands, n)
+    # sasaran means the engine computed (an item went exact): take them
+    sas_index = {g[0]: j for j, g in enumerate(sas_groups)}
+    for (row, level, ident), a in exact_means.items():
+        j = sas_index.get(ident)
+        if level != "sasaran" or j is None:
+            continue
+        _set_mean(sasaran, row, j, a, rounding)
+    out = {"sasaran": sasaran}
+
+    def mean_items(level: _Level, use_rounded: bool) -> _Level:
+        if not use_rounded:
+            return level
+        x = from_k(level.k, rounding.places)
+        return level._replace(value=np.where(level.has, x.v, 0.0), bound=np.where(level.has, x.e, 0.0))
+
+    # offices
+    office_agg = aggs["office"]
+    office_groups: list[tuple[str, list[int]]] = []
+    if office_agg.source == AggregateSource.SASARAN:
+        sas_ids = [g[0] for g in sas_groups]
+        for office in catalog.offices.values():
+            idx = [j for j, s in enumerate(sas_ids) if catalog.sasaran[s].office == office.id]
+            if idx:
+                office_groups.append((office.id, idx))
+        src = mean_items(sasaran, office_agg.rounded)
+        w_src = [catalog.sasaran[s].weight for s in sas_ids]
+        offices = _mean_level(catalog, office_agg, src, sas_ids, office_groups, w_src, None, rounding, bands, n)
+        office_weight_decimals = w_src
+        holds = [(g[1], "sasaran") for g in office_groups]
+        src_has = src.has
+    else:
+        office_of = {j: catalog.indicators[i].office for j, i in enumerate(first) if catalog.indicators[i].sasaran}
+        by_office: dict[str, list[int]] = {}
+        for j, o in office_of.items():
+            if o:
+                by_office.setdefault(o, []).append(j)
+        office_groups = [(o, by_office[o]) for o in catalog.offices if o in by_office]
+        items_o, quiet_o = item_level(office_agg.rounded)
+        offices = _mean_level(catalog, office_agg, items_o, first, office_groups, ind_weights, quiet_o, rounding,
+                              bands, n)
+        office_weight_decimals = ind_weights
+        holds = [(g[1], "indicators") for g in office_groups]
+        src_has = items_o.has
+    # what each office's mean holds, for a weighted overall: its used items' weights, or their number
+    hold_v = np.zeros((n, len(office_groups)))
+    hold_e = np.zeros((n, len(office_groups)))
+    for g, (idx, _) in enumerate(holds):
+        if office_agg.method == AggregateMethod.WEIGHTED:
+            acc = Num(np.zeros(n), np.zeros(n))
+            for j in idx:
+                w = const(office_weight_decimals[j] or Decimal(0), n)
+                used = src_has[:, j]
+                acc = add(acc, Num(np.where(used, w.v, 0.0), np.where(used, w.e, 0.0)))
+            hold_v[:, g] = np.where(offices.has[:, g], acc.v, 0.0)
+            hold_e[:, g] = np.where(offices.has[:, g], acc.e, 0.0)
+        else:
+            hold_v[:, g] = np.where(offices.has[:, g], src_has[:, idx].sum(axis=1), 0.0)
+    hold = (hold_v, hold_e)
+    # (an office whose weighted mean has no weight holds its items' weights: 0)
+    if office_groups:
+        out["office"] = offices
+    # overall
+    overall_agg = aggs["overall"]
+    if overall_agg.source == AggregateSource.SASARAN:
+        src, groups = mean_items(sasaran, overall_agg.rounded), [("overall", list(range(len(sas_groups))))]
+        w = [catalog.sasaran[g[0]].weight for g in sas_groups]
+        quiet_all = None
+    elif overall_agg.source == AggregateSource.OFFICE:
+        src, groups = mean_items(offices, overall_agg.rounded), [("overall", list(range(len(office_groups))))]
+        w = hold
+        quiet_all = None
+    else:
+        idx = [j for j, i in enumerate(first) if catalog.indicators[i].sasaran]
+        src, quiet_all = item_level(overall_agg.rounded)
+        groups = [("overall", idx)]
+        w = ind_weights
+    if groups[0][1]:
+        out["overall"] = _mean_level(catalog, overall_agg, src, [], groups, w, quiet_all, rounding, bands, n)
+    return out
+
+
+def _set_mean(level: _Level, row: int, j: int, a, rounding: Rounding) -> None:
+    """Put a mean the engine computed into a level's arrays (for the means above it)."""
+    level.has[row, j] = a.capaian_exact is not None
+    level.status[row, j] = _MEAN_STATUS.index(a.status)
+    level.exact[row, j] = False  # decided by the engine
+    if a.capaian_exact is not None:
+        x = float(a.capaian_exact)
+        level.value[row, j] = x
+        level.bound[row, j] = 2 * U * abs(x) + 1e-300
+        k = int(a.capaian.scaleb(rounding.places))
+        if abs(k) < 2 ** 62:
+            level.k[row, j] = k
+        else:  # too large for the arrays: the means above it are the exact evaluator's
+            level.exact[row, j] = True
+
+
+__all__ = ["RULES", "OTHER_RULES", "Rule", "rule", "why_not_columnar", "not_columnar", "why_means_not_columnar",
+           "DataColumns", "FieldColumn", "evaluate_offices", "BulkResult", "IndicatorRow", "MeanRow",
+           "INDICATOR_HEADERS", "MEAN_HEADERS", "parse_formula"]
