@@ -3,14 +3,16 @@
 
 Every format declares its layout (PkToml for TOML, PkRow for CSV and a workbook's columns) and
 every target goes through one rule (`_add`: the blank rule, one number or one range, D012), so
-the same target reads the same in each. Whether the PK is right for the catalog is pk.py's job.
+the same target reads the same in each. `load_pk` hands back the text it decoded too
+(documents.Read), so that a command reads the PK once and still shows a finding's line.
+Whether the PK is right for the catalog is pk.py's job.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from pydantic import ConfigDict
 
@@ -18,11 +20,12 @@ from kinerja_dsl import ast
 from kinerja_dsl.catalog import TargetSpec
 from kinerja_dsl.checker import SELF_CONTAINED, check
 from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, with_sources
+from kinerja_dsl.loader import PathLike
 from kinerja_dsl.model import build_model
 from kinerja_dsl.parser import parse
 
-from .documents import (SPREADSHEET_SUFFIXES, Schema, TableRow, header, is_blank, is_number_like, load_toml,
-                        number_of, read_csv_table, read_document, unknown_locale, validated)
+from .documents import (SPREADSHEET_SUFFIXES, Read, Schema, TableRow, header, is_blank, is_number_like,
+                        load_toml, number_of, read_csv_table, read_document, unknown_locale, validated)
 from .mapping import Layout
 from .numbers import NotationError, abbreviated, format_number, parse_number
 from .spreadsheet import whole, workbook_rows
@@ -67,7 +70,7 @@ class PkTarget(Schema):
 
     model_config = ConfigDict(extra="allow")
     indicator: str
-    target: Any = None             # a number or a text: checked by _add (P010, P015, D012)
+    target: object = None          # a number or a text: checked by _add (P010, P015, D012)
     period: Optional[str] = None
 
 
@@ -76,16 +79,16 @@ class PkToml(Schema):
 
     meta: PkMeta = PkMeta()
     target: list[PkTarget] = []
-    pagu: dict[str, Any] = {}
+    pagu: dict[str, object] = {}   # amounts: checked by _read_toml (P010, D012)
 
 
 class PkRow(TableRow):
     """One target of a PK kept in a spreadsheet (a CSV file or a workbook sheet), as typed."""
 
-    indicator: Any = header("indicator", "indikator", "kode")
-    target: Any = header("target")
-    period: Any = header("period", "periode", required=False)
-    year: Any = header("year", "tahun", required=False)
+    indicator: object = header("indicator", "indikator", "kode")
+    target: object = header("target")
+    period: object = header("period", "periode", required=False)
+    year: object = header("year", "tahun", required=False)
 
 
 # a row that names an indicator and leaves its target blank is P010, in a workbook as in a CSV file
@@ -94,21 +97,27 @@ PK_LAYOUT = Layout.of(PkRow, "target", constants=("year", "period"), blank_value
 
 # ---- reading -------------------------------------------------------------------------------------
 
-def read_pk(path, mapping=None) -> tuple[PkDocument | None, list[Diagnostic]]:
+def load_pk(path: PathLike, mapping: PathLike | None = None) -> Read[PkDocument | None]:
     """A PK from an `agreement` in a .kin file, TOML, CSV or an .xlsx workbook (`mapping`: where a
-    workbook's columns stand, as for realisation data)."""
+    workbook's columns stand, as for realisation data), read once: with the text it decoded (a
+    workbook's: its mapping's) for the findings' source lines. None when it is no usable PK."""
     path = Path(path)
+    file = str(path)
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         return _read_workbook(path, mapping)
     text, problems = read_document(path)
     if text is None:
-        return None, problems
-    if suffix == ".kin":
-        return _read_kin(str(path), text)
-    if suffix == ".csv":
-        return _read_csv(str(path), text)
-    return _read_toml(str(path), text)
+        return Read(file, None, problems)
+    reader = _read_kin if suffix == ".kin" else _read_csv if suffix == ".csv" else _read_toml
+    doc, problems = reader(file, text)
+    return Read(file, doc, problems, {file: text})
+
+
+def read_pk(path: PathLike, mapping: PathLike | None = None) -> tuple[PkDocument | None, list[Diagnostic]]:
+    """`load_pk` without the text, for a caller that shows no source lines."""
+    read = load_pk(path, mapping)
+    return read.value, read.diagnostics
 
 
 def _read_kin(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]]:
@@ -148,10 +157,17 @@ def _read_csv(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]
     if table is None:
         return None, problems
     doc = PkDocument(file)
-    for line, row in table.rows:
+    for line, row in table.rows:  # a CSV row's cells are texts (read_csv_table)
         _year(doc, row.year, line, problems)
-        _add(doc, row.indicator or "", row.period or None, row.target, table.locale, line, problems)
+        _add(doc, _text(row.indicator), _text(row.period) or None, row.target, table.locale, line, problems)
     return doc, problems
+
+
+def _text(cell: object) -> str:
+    """A CSV cell, a text or absent (None: an optional column the header lacks)."""
+    if cell is not None and not isinstance(cell, str):
+        raise TypeError(f"a CSV cell is a text, not {type(cell).__name__}")
+    return cell or ""
 
 
 def _read_toml(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]]:
@@ -188,14 +204,16 @@ def _read_toml(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic
     return doc, problems
 
 
-def _read_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diagnostic]]:
+def _read_workbook(path: Path, mapping: PathLike | None) -> Read[PkDocument | None]:
     """A PK kept in Excel: one row per target (indicator, target, optional period and year);
-    every finding names its cell (`pk.xlsx:PK!C7`)."""
-    read, rows, problems = workbook_rows(path, mapping, PK_LAYOUT, "PK")
-    if read is None or any(d.is_error and d.code != "D010" for d in problems):
-        return None, problems
+    every finding names its cell (`pk.xlsx:PK!C7`). The texts are the mapping's."""
+    read = workbook_rows(path, mapping, PK_LAYOUT, "PK")
+    sheets, problems = read.value, read.diagnostics
+    if sheets.mapping is None or any(d.is_error and d.code != "D010" for d in problems):
+        return Read(read.file, None, problems, read.texts)
+    locale = sheets.mapping.locale
     doc = PkDocument(str(path))
-    for row in rows:
+    for row in sheets.rows:
         if isinstance(row, Diagnostic):
             problems.append(row)
             continue
@@ -204,11 +222,11 @@ def _read_workbook(path: Path, mapping) -> tuple[PkDocument | None, list[Diagnos
         _year(doc, target.year, 0, problems, row.address("year"))
         indicator = "" if is_blank(target.indicator) else str(target.indicator).strip()
         period = str(target.period).strip() if target.period else None
-        _add(doc, indicator, period, target.target, read.locale, 0, problems, row.cell)
-    return doc, problems
+        _add(doc, indicator, period, target.target, locale, 0, problems, row.cell)
+    return Read(read.file, doc, problems, read.texts)
 
 
-def _year(doc: PkDocument, raw, line: int, problems: list[Diagnostic], cell: str | None = None) -> None:
+def _year(doc: PkDocument, raw: object, line: int, problems: list[Diagnostic], cell: str | None = None) -> None:
     """A spreadsheet PK states its year on its rows; the first one is the PK's year. Only four
     digits are a year (as in a catalog, E117): another text in the year column is P011 at its
     row, never read as a year nor passed over in silence."""
@@ -240,7 +258,7 @@ def target_from_text(text: str, locale: str | None) -> TargetSpec:
     return TargetSpec(low, high, str(text))
 
 
-def _add(doc: PkDocument, indicator: str, period: str | None, raw, locale: str | None, line: int,
+def _add(doc: PkDocument, indicator: str, period: str | None, raw: object, locale: str | None, line: int,
          problems: list[Diagnostic], cell: str | None = None) -> None:
     """One target, by one rule in every format; `cell` is a workbook cell, which stands in for the
     file and line."""
@@ -275,11 +293,11 @@ def _add(doc: PkDocument, indicator: str, period: str | None, raw, locale: str |
 def _other_notation(raw: str, locale: str | None) -> str | None:
     """For a text refused in the declared notation that reads in the other one: what to write."""
     other = {"id": "en", "en": "id"}.get(locale or "")
-    try:
-        value = parse_number(raw, other) if other else None
-    except NotationError:
+    if other is None or locale is None:  # no notation declared: nothing to compare with
         return None
-    if value is None:
+    try:
+        value = parse_number(raw, other)
+    except NotationError:
         return None
     return f"`{raw.strip()}` is {format_number(value, other, grouping=False)} in {other} notation: " \
            f"in {locale} notation write `{format_number(value, locale, grouping=False)}`"

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from kinerja_dsl.catalog import Catalog
-    from kinerja_dsl.diagnostics import Diagnostic, Sources
+    from kinerja_dsl.diagnostics import Diagnostic
 
     from .audit import AuditReport
     from .data import Dataset
@@ -143,20 +143,22 @@ class Prepared:
 def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None = None,
             period_text: str | None = None, office: str | None = None, *,
             also: tuple[LoadedCatalog, ...] = ()) -> Prepared:
-    """Read the data file once (its text also gives the diagnostics their source lines), check it
-    against the catalog (and `also`: more catalogs whose names count as known, the other side of
-    a diff), decide the period (`period_text`, else the latest year the data holds) and check the
-    office. Every problem is a diagnostic of the result; none is raised."""
+    """Read the data file once (its text, or a workbook's mapping's, also gives the diagnostics
+    their source lines), check it against the catalog (and `also`: more catalogs whose names
+    count as known, the other side of a diff), decide the period (`period_text`, else the latest
+    year the data holds) and check the office. Every problem is a diagnostic of the result; none
+    is raised."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
 
-    from .data import check_data
+    from .data import check_data, load_data
     from .periods import Period, PeriodError
 
     catalog = loaded.compiled()
-    data, problems, sources = _read_data(data_path, mapping)
+    read = load_data(data_path, mapping)
+    data, problems = read.value, read.diagnostics
     if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):  # the data could be read
         problems = problems + check_data(data, catalog, also=tuple(other.compiled() for other in also))
-    problems = with_sources(problems, sources)
+    problems = with_sources(problems, read.sources())
     period = None
     if period_text:
         try:
@@ -176,55 +178,6 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     if mapping is not None:
         inputs.append(Input("--mapping", mapping))
     return Prepared(loaded, data, period, office, tuple(problems), tuple(inputs))
-
-
-def _read_data(path: StrPath, mapping: StrPath | None) -> tuple[Dataset, list[Diagnostic], Sources]:
-    """`data.read_data`, keeping the text it decodes as the diagnostics' source lines, so the file
-    is read once (a FIFO or a file that changes meanwhile would give another text the second
-    time). A workbook's diagnostics name the cell instead."""
-    from kinerja_dsl.diagnostics import Sources
-
-    from .data import Dataset, read_csv, read_data, read_toml
-    from .documents import SPREADSHEET_SUFFIXES, read_document
-
-    path = Path(path)
-    sources = Sources()
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        data, problems = read_data(path, mapping)
-        _add_sources(sources, [mapping])  # the mapping's own findings show their line
-    else:
-        text, problems = read_document(path)  # the one safe reader: regular files only, never past the limit
-        if text is None:
-            return Dataset(str(path)), problems, sources
-        sources.add(str(path), text)
-        data, problems = (read_csv if path.suffix.lower() == ".csv" else read_toml)(path, text)
-    return data, problems, sources
-
-
-def _add_sources(sources: Sources, paths: Iterable[StrPath | None]) -> None:
-    """Add the text of each path (not a workbook) to `sources`, under the name as given and as the
-    readers write it (`./pk.toml` is `pk.toml` in their diagnostics). The readers (agreement.read_pk,
-    published.read_published, mapping.read_mapping) have read these files already: this second
-    read goes once they hand back the text they decoded."""
-    from .documents import SPREADSHEET_SUFFIXES, read_document
-
-    for path in paths:
-        if path is None or Path(path).suffix.lower() in SPREADSHEET_SUFFIXES:
-            continue  # a workbook's diagnostics name the cell
-        text, _ = read_document(path)  # the safe reader: a FIFO or /dev/zero named twice must not hang here
-        if text is not None:
-            for name in dict.fromkeys((str(path), str(Path(path)))):
-                sources.add(name, text)
-
-
-def with_file_sources(problems: Iterable[Diagnostic], *paths: StrPath | None) -> list[Diagnostic]:
-    """Attach the offending lines of the files in `paths` (a PK, the published figures) to the
-    diagnostics that name them."""
-    from kinerja_dsl.diagnostics import Sources, with_sources
-
-    sources = Sources()
-    _add_sources(sources, paths)
-    return with_sources(problems, sources)
 
 
 def prepare_paths(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
@@ -437,17 +390,20 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
           period_text: str | None = None, office: str | None = None, locale: str = "id") -> AuditOutcome | Stopped:
     """`kinerja audit`: every published figure against the recomputed one; exit 1 when
     unexplained differences remain or the published file has findings."""
+    from kinerja_dsl.diagnostics import with_sources
+
     from .audit import audit as audited
-    from .published import figure_findings, read_published
+    from .published import figure_findings, load_published
 
     prepared = prepare_paths(paths, data_path, mapping, period_text, office)
     if isinstance(prepared, Stopped):
         return prepared
-    _, figures, problems = read_published(published)
+    read = load_published(published)
+    figures, problems = read.value.figures, read.diagnostics
     if not any(d.is_error for d in problems):  # an empty file, an unknown id or level: E004, D013
         problems = problems + figure_findings(figures, prepared.catalog, str(published))
-    if any(d.is_error for d in problems):
-        return Stopped.by(with_file_sources(problems, published))
+    if any(d.is_error for d in problems):  # figure_findings names the file as given (`./published.toml`)
+        return Stopped.by(with_sources(problems, read.sources(str(published))))
     ev = evaluate(prepared, locale)
     report = audited(ev, figures, prepared.catalog, str(published))
     return AuditOutcome(ev, report, 1 if report.counts.get("unexplained") else 0)
@@ -465,19 +421,20 @@ class PkReport:
 def validate_pk(pk: StrPath, catalog_paths: Iterable[StrPath], mapping: StrPath | None = None,
                 strict: bool = False) -> PkReport | Stopped:
     """`kinerja validate-pk`: a Perjanjian Kinerja against its catalog; exit codes as `check`."""
-    from kinerja_dsl.diagnostics import exit_code
+    from kinerja_dsl.diagnostics import exit_code, with_sources
 
-    from .agreement import read_pk
+    from .agreement import load_pk
     from .pk import validate
 
     loaded = load_catalog(catalog_paths)
     if not loaded.ok:
         return loaded.stopped()
     catalog = loaded.compiled()
-    doc, problems = read_pk(pk, mapping)
+    read = load_pk(pk, mapping)
+    doc, problems = read.value, read.diagnostics
     if doc is not None:
         problems = problems + validate(doc, catalog)
-    problems = with_file_sources(problems, pk, mapping)
+    problems = with_sources(problems, read.sources())
     return PkReport(str(pk), doc, catalog, tuple(problems), exit_code(problems, strict=strict))
 
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 from pydantic import BaseModel
 
-from kinerja_dsl.catalog import quantized
+from kinerja_dsl.catalog import Catalog, quantized
 from kinerja_dsl.vocabulary import AggregateSource
 
 from .published import Figure, figure_findings, read_published
-from .results import Evaluation, Exact
+from .results import AggregateResult, Evaluation, Exact, IndicatorResult
 
 __all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "figure_findings", "read_published"]
 
@@ -75,14 +75,23 @@ def _decimals(n: int) -> str:
     return "a whole number" if n == 0 else "1 decimal" if n == 1 else f"{n} decimals"
 
 
+def _exponent(x: Decimal) -> int:
+    """The exponent of a finite Decimal: every printed and recomputed value is one (inputs are
+    checked where they are read)."""
+    exponent = x.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValueError(f"not a finite number: {x}")
+    return exponent
+
+
 def _minus(a: Decimal, b: Decimal) -> Decimal:
     """a − b exactly, at any magnitude (the default context keeps 28 digits; a capaian may have 60)."""
     with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, max(a.adjusted(), b.adjusted()) - min(a.as_tuple().exponent, b.as_tuple().exponent) + 2)
+        ctx.prec = max(ctx.prec, max(a.adjusted(), b.adjusted()) - min(_exponent(a), _exponent(b)) + 2)
         return a - b
 
 
-def _rounded_to(x: Decimal, places: int, mode=ROUND_HALF_UP) -> Decimal:
+def _rounded_to(x: Decimal, places: int, mode: str = ROUND_HALF_UP) -> Decimal:
     return quantized(x, Decimal(1).scaleb(-places), mode)  # any magnitude: a capaian may reach 1e58
 
 
@@ -93,17 +102,18 @@ class _Lookup:
                  overall_source: AggregateSource):
         self.overall_source = overall_source  # what the overall mean is taken over (the catalog's policy)
         self.values: dict[tuple[str, str, str], Decimal | None] = {}
-        self.indicators = {r.id: r for r in ev.indicators}
-        self.aggregates = {(a.level, a.id): a for a in ev.sasaran + ev.offices}
+        self.indicators: dict[str, IndicatorResult] = {r.id: r for r in ev.indicators}
+        self.aggregates: dict[tuple[str, str], AggregateResult] = {(a.level, a.id): a for a in ev.sasaran + ev.offices}
         if ev.overall is not None:
             self.aggregates[("overall", "overall")] = ev.overall
         self.printed = printed
         # the capaian as the catalog's declared rounding prints it (truncate 2 gives 118,91)
-        self.shown = {(level, a.id, "capaian"): a.capaian for level, rows in
-                      (("indicator", ev.indicators), ("sasaran", ev.sasaran), ("office", ev.offices)) for a in rows}
+        self.shown: dict[tuple[str, str, str], Decimal | None] = {
+            (level, a.id, "capaian"): a.capaian for level, rows in
+            (("indicator", ev.indicators), ("sasaran", ev.sasaran), ("office", ev.offices)) for a in rows}
         if ev.overall is not None:
             self.shown[("overall", "overall", "capaian")] = ev.overall.capaian
-        self.group_targets = {}
+        self.group_targets: dict[str, Decimal | None] = {}
         for r in ev.indicators:
             self.values[("indicator", r.id, "capaian")] = r.capaian_exact
             self.values[("indicator", r.id, "realisasi")] = r.realisasi
@@ -136,7 +146,7 @@ class _Lookup:
         if level == "indicator" or agg is None:
             key = ("indicator", ident, "capaian")
             exact = self.values.get(key)
-            out = [(exact, frozenset())] if exact is not None else []
+            out: list[tuple[Decimal, frozenset[str]]] = [(exact, frozenset())] if exact is not None else []
             for p in self.printed.get(key, []):
                 if exact is None or _rounded_to(exact, 2) != _rounded_to(p, 2):
                     out.append((p, frozenset({ident})))
@@ -185,7 +195,7 @@ class Case:
         return self.prints(value) or _rounded_to(value, self.places, ROUND_DOWN) == self.printed
 
     @property
-    def indicator(self):
+    def indicator(self) -> IndicatorResult | None:
         """The indicator's result behind a figure of the indicator level; None at other levels."""
         return self.look.indicators.get(self.figure.id) if self.figure.level == "indicator" else None
 
@@ -226,8 +236,9 @@ def aggregate_of_rounded_realisasi(c: Case) -> Explanation | None:
     if not c.is_capaian("sasaran", "office"):
         return None
     agg = c.look.aggregates.get((c.figure.level, c.figure.id))
-    items = [c.look.indicators.get(i) for i in agg.items] if agg is not None else []
-    if not items or not all(r is not None and r.realisasi is not None and r.target for r in items):
+    found = [_ratio(c.look.indicators.get(i)) for i in agg.items] if agg is not None else []
+    items = [r for r in found if r is not None]
+    if not items or len(items) < len(found):  # every item needs a realisasi and a nonzero target
         return None
     for mode, name in ((ROUND_DOWN, "truncated"), (ROUND_HALF_UP, "rounded")):
         alt = sum((_rounded_to(r.realisasi, PRINTED_REALISASI_PLACES, mode) / r.target * HUNDRED for r in items),
@@ -253,12 +264,23 @@ def group_of_rounded_value(c: Case) -> Explanation | None:
     return None
 
 
-def _divisible(c: Case):
-    """The indicator result behind a capaian figure that has a realisasi and a nonzero target."""
-    r = c.indicator
-    if r is None or c.figure.measure != "capaian" or r.realisasi is None or not r.target:
+class Ratio(NamedTuple):
+    """What an indicator's capaian is computed from: its realisasi and its nonzero target."""
+
+    realisasi: Decimal
+    target: Decimal
+
+
+def _ratio(r: IndicatorResult | None) -> Ratio | None:
+    """The realisasi and target of an indicator's result that has both, the target nonzero."""
+    if r is None or r.realisasi is None or not r.target:
         return None
-    return r
+    return Ratio(r.realisasi, r.target)
+
+
+def _divisible(c: Case) -> Ratio | None:
+    """The realisasi and nonzero target behind a capaian figure of an indicator that has both."""
+    return _ratio(c.indicator) if c.figure.measure == "capaian" else None
 
 
 def indicator_of_rounded_realisasi(c: Case) -> Explanation | None:
@@ -363,7 +385,7 @@ def explain(case: Case) -> Explanation:
     return "unexplained", ""
 
 
-def audit(ev: Evaluation, figures: list[Figure], catalog, published: str) -> AuditReport:
+def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: str) -> AuditReport:
     printed_capaian: dict[tuple[str, str, str], list[Decimal]] = {}
     for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
         if f.value is not None and f.measure == "capaian":

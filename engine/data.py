@@ -6,19 +6,22 @@ text; texts are read in the file's declared notation. A value that is absent or 
 never 0; `-` is missing and says the office did not report. Every value of every format goes
 through `put_value` (the blank rule, the number rule, numbers.exact), so the same value reads the
 same in TOML, CSV and a workbook. Every problem is a diagnostic with file and line (for a
-workbook, the cell: `realisasi.xlsx:TW3!D14`).
+workbook, the cell: `realisasi.xlsx:TW3!D14`). `load_data` hands back the text it decoded too
+(documents.Read), so that a command reads the data file once and still shows a finding's line.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
+from kinerja_dsl.catalog import Catalog, Field, Indicator, Office
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
+from kinerja_dsl.loader import PathLike
 
-from .documents import (SPREADSHEET_SUFFIXES, Schema, TableRow, header, is_blank, is_number_like, load_toml,
-                        number_of, read_csv_table, read_document, shown_value, unknown_locale, validated)
+from .documents import (SPREADSHEET_SUFFIXES, Read, Schema, TableRow, TomlTable, header, is_blank, is_number_like,
+                        load_toml, number_of, read_csv_table, read_document, shown_value, unknown_locale, validated)
 from .mapping import Layout
 from .numbers import NotationError, abbreviated
 from .periods import Period, PeriodError
@@ -124,7 +127,7 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
 UNREPORTED_TEXTS = {"-", "n/a", "na"}  # the office was asked and did not report
 
 
-def _dotted(name: str, table: dict) -> str:
+def _dotted(name: str, table: TomlTable) -> str:
     """`"SJ1.ikm" = 3.14` from the table TOML made of `SJ1.ikm = 3.14`."""
     key, value = next(iter(table.items()))
     while isinstance(value, dict) and value:
@@ -134,7 +137,7 @@ def _dotted(name: str, table: dict) -> str:
     return f'"{abbreviated(f"{name}.{key}", 80)}" = {shown}'
 
 
-def put_value(data: Dataset, period: Period, office: str, key: str, raw, out: list[Diagnostic], *,
+def put_value(data: Dataset, period: Period, office: str, key: str, raw: object, out: list[Diagnostic], *,
               line: int = 0, file: str | None = None) -> None:
     """One value of any format into the dataset; `file` names a workbook cell (then line is 0).
     Blank is missing, `-` is missing and says the office did not report, anything else must be
@@ -172,10 +175,10 @@ class DataRow(TableRow):
     """One value of a data table (`period,office,field,value`, a CSV file or a workbook sheet), as
     typed: a CSV cell is a text, a workbook cell a text, a number or None."""
 
-    period: Any = header("period", "periode")
-    office: Any = header("office", "unit", "satker", required=False)
-    field: Any = header("field", "indicator", "indikator", "variabel")
-    value: Any = header("value", "nilai", "realisasi")
+    period: object = header("period", "periode")
+    office: object = header("office", "unit", "satker", required=False)
+    field: object = header("field", "indicator", "indikator", "variabel")
+    value: object = header("value", "nilai", "realisasi")
 
 
 # a workbook names every column, the office too (unless a [[sheet]] fixes it): a sheet whose
@@ -232,18 +235,19 @@ def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     return data, out
 
 
-def read_workbook(path, mapping=None) -> tuple[Dataset, list[Diagnostic]]:
-    """Realisation data from a workbook's sheets (`mapping`: where its values stand); every
-    finding names its cell; never raises on bad input."""
+def read_workbook(path: PathLike, mapping: PathLike | None = None) -> Read[Dataset]:
+    """Realisation data from a workbook's sheets (`mapping`: where its values stand, whose text
+    is kept); every finding names its cell; never raises on bad input."""
     workbook_name = str(path)
-    read, rows, out = workbook_rows(Path(path), mapping, REALISASI, "Realisasi")
-    data = Dataset(workbook_name, read.locale if read else None)
-    for row in rows:
+    read = workbook_rows(Path(path), mapping, REALISASI, "Realisasi")
+    sheets, out = read.value, read.diagnostics
+    data = Dataset(workbook_name, sheets.mapping.locale if sheets.mapping else None)
+    for row in sheets.rows:
         if isinstance(row, Diagnostic):
             out.append(row)
         else:
             put_row(data, DataRow(**row.values), _cell_place(row), out)
-    return data, out
+    return Read(workbook_name, data, out, read.texts)
 
 
 def _cell_place(row: SheetRow) -> RowPlace:
@@ -251,31 +255,37 @@ def _cell_place(row: SheetRow) -> RowPlace:
                     office_at=(row.address("office"), 0))
 
 
-def read_data(path, mapping=None) -> tuple[Dataset, list[Diagnostic]]:
-    """Read a .toml, .csv or .xlsx data file (`mapping`: where a workbook's values stand);
+def load_data(path: PathLike, mapping: PathLike | None = None) -> Read[Dataset]:
+    """Read a .toml, .csv or .xlsx data file once (`mapping`: where a workbook's values stand),
+    keeping the text it decoded (a workbook's: its mapping's) for the findings' source lines;
     never raises on bad input."""
     path = Path(path)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return read_workbook(path, mapping)
+    file = str(path)
     text, problems = read_document(path)
     if text is None:
-        return Dataset(str(path)), problems
-    if path.suffix.lower() == ".csv":
-        return read_csv(path, text)
-    return read_toml(path, text)
+        return Read(file, Dataset(file), problems)
+    data, problems = (read_csv if path.suffix.lower() == ".csv" else read_toml)(path, text)
+    return Read(file, data, problems, {file: text})
+
+
+def read_data(path: PathLike, mapping: PathLike | None = None) -> tuple[Dataset, list[Diagnostic]]:
+    """`load_data` without the text, for a caller that shows no source lines."""
+    read = load_data(path, mapping)
+    return read.value, read.diagnostics
 
 
 # ---- checks against the catalog --------------------------------------------------------
 
-def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
+def check_data(data: Dataset, catalog: Catalog, also: tuple[Catalog, ...] = ()) -> list[Diagnostic]:
     """Unknown names and offices (with suggestions), negative or fractional counts, one field
     given at two granularities that overlap (D011). `also`: more catalogs whose names count as
     known (a diff reads one data file for its old and new catalog)."""
-    if also:
-        catalog = _Known(catalog, *also)
+    names = _Names(catalog, *also)
     out: list[Diagnostic] = []
-    known = set(catalog.fields) | set(catalog.indicators)
-    offices = set(catalog.offices) | {ROOT}
+    known = set(names.fields) | set(names.indicators)
+    offices = set(names.offices) | {ROOT}
 
     def unknown_office(office: str) -> Diagnostic:
         keys = [k for (_, o), cell in data.values.items() if o == office for k in cell]
@@ -284,9 +294,9 @@ def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
             first = min((v for (_, o), cell in data.values.items() if o == office for v in cell.values()),
                         key=lambda v: v.line, default=None)
             place = (first.file, first.line) if first else (data.file, 0)
-        dotted = next((k for k in keys if f"{office}.{k}" in catalog.indicators), None)
+        dotted = next((k for k in keys if f"{office}.{k}" in names.indicators), None)
         hint = (f'TOML reads a dotted key as tables: quote the indicator id, "{office}.{dotted}" = …' if dotted
-                else did_you_mean(office, catalog.offices) or "declare it in the catalog with `office`")
+                else did_you_mean(office, names.offices) or "declare it in the catalog with `office`")
         return Diagnostic(code="D002", severity=Severity.ERROR, message=f"unknown office `{abbreviated(office)}`",
                           file=place[0], line=place[1], column=1, hint=hint)
 
@@ -296,7 +306,7 @@ def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
             reported.add(office)
             out.append(unknown_office(office))
         for key, v in cell.items():
-            if key not in known and office not in offices and f"{office}.{key}" in catalog.indicators:
+            if key not in known and office not in offices and f"{office}.{key}" in names.indicators:
                 continue  # `SJ1.ikm = 1` unquoted: the unknown office's hint says how to write it
             if key not in known:
                 out.append(Diagnostic(code="D001", severity=Severity.ERROR,
@@ -304,7 +314,7 @@ def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
                                       column=1,
                                       hint=did_you_mean(key, known) or "declare it in the catalog with `field`"))
                 continue
-            f = catalog.fields.get(key)
+            f = names.fields.get(key)
             if f is not None and f.kind in ("count", "amount") and v.value < 0:
                 out.append(Diagnostic(code="D005", severity=Severity.ERROR,
                                       message=f"`{key}` is a {f.kind} and cannot be negative ({v.text})",
@@ -325,14 +335,14 @@ def check_data(data: Dataset, catalog, also: tuple = ()) -> list[Diagnostic]:
     return out
 
 
-class _Known:
-    """The names of several catalogs as one, for check_data: a field one of them declares is known
-    (the first catalog's declaration wins where both declare it)."""
+class _Names:
+    """The names of one catalog, or of several as one: a field one of them declares is known (the
+    first catalog's declaration wins where both declare it)."""
 
-    def __init__(self, *catalogs):
-        self.fields, self.indicators, self.offices = (
-            {k: v for c in reversed(catalogs) for k, v in getattr(c, name).items()}
-            for name in ("fields", "indicators", "offices"))
+    def __init__(self, *catalogs: Catalog):
+        self.fields: dict[str, Field] = {k: v for c in reversed(catalogs) for k, v in c.fields.items()}
+        self.indicators: dict[str, Indicator] = {k: v for c in reversed(catalogs) for k, v in c.indicators.items()}
+        self.offices: dict[str, Office] = {k: v for c in reversed(catalogs) for k, v in c.offices.items()}
 
 
 def _overlapping(data: Dataset) -> list[Diagnostic]:

@@ -5,7 +5,10 @@ declared layout (pydantic) whose every violation is a diagnostic at its line.
 Nothing here knows what a document means; data.py, mapping.py, agreement.py and published.py
 declare their layouts and read them through these functions, so that the same mistake reads the
 same in every format: a blank is missing (`is_blank`), a value is a number by one rule
-(`number_of`), an unknown key is D007 with a did-you-mean at its line (`validated`).
+(`number_of`), an unknown key is D007 with a did-you-mean at its line (`validated`). Their
+readers (`load_data`, `load_pk`, `load_published`, `read_mapping`) hand back a `Read`: the
+document, its diagnostics and the texts it decoded, so that a command reads every input file
+once and still shows the offending line under a finding.
 """
 from __future__ import annotations
 
@@ -14,16 +17,18 @@ import io
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Generic, TypeAlias, TypeGuard, TypeVar, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from kinerja_dsl.catalog import MAX_INTEGER_DIGITS
-from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
-from kinerja_dsl.loader import read_text
+from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, did_you_mean
+from kinerja_dsl.loader import PathLike, read_text
 
 from .numbers import LOCALES, abbreviated, exact, parse_number
 
@@ -33,24 +38,56 @@ FORMAT_HINT = "see the file's format in README.md"
 
 # ---- text: the one reader of every text input ------------------------------------------------
 
-def read_document(path) -> tuple[str | None, list[Diagnostic]]:
+def read_document(path: PathLike) -> tuple[str | None, list[Diagnostic]]:
     """The text of an input file through the one safe reader (`kinerja_dsl.loader.read_text`:
     regular files only, never past the size limit, UTF-8 or UTF-16 with a BOM), any byte-order
     mark left at its start removed; else None and why."""
     text, problem = read_text(Path(path))
-    if problem is not None:
-        return None, [problem]
+    if text is None:
+        return None, [problem] if problem is not None else []
     return text.lstrip("\ufeff"), []
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Read(Generic[T]):
+    """What a reader made of one input file: the document (`value`), every finding about it, and
+    each text it decoded by the name its diagnostics give that file (the file's own; a
+    workbook's mapping file). The file is read once: whoever shows a finding's line (the
+    application, after adding its own findings about the document) takes the text from here."""
+
+    file: str                                   # the input, as its diagnostics name it
+    value: T
+    diagnostics: list[Diagnostic]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def sources(self, *aliases: str) -> Sources:
+        """The decoded texts as source lines for diagnostics; the input's own text also under
+        each of `aliases` (the path as the command line gave it, `./published.toml`, where the
+        reader says `published.toml`)."""
+        sources = Sources()
+        for name, text in self.texts.items():
+            sources.add(name, text)
+        own = self.texts.get(self.file)
+        if own is not None:
+            for alias in aliases:
+                sources.add(alias, own)
+        return sources
 
 
 # ---- the blank rule and the number rule -------------------------------------------------------
 
-def is_blank(raw) -> bool:
+def is_blank(raw: object) -> bool:
     """The one rule of every format (TOML, CSV, a workbook cell): nothing written is missing."""
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def number_of(raw, locale: str | None) -> tuple[Decimal, str]:
+NumberLike: TypeAlias = str | int | Decimal
+
+
+def number_of(raw: NumberLike, locale: str | None) -> tuple[Decimal, str]:
     """The exact number a value holds, and its text as a message quotes it; NotationError (D006
     malformed or ambiguous, D012 not representable) when it holds none. A text is read in the
     declared notation (`locale`); a TOML or cell number is checked where it enters. The caller
@@ -61,13 +98,13 @@ def number_of(raw, locale: str | None) -> tuple[Decimal, str]:
     return exact(Decimal(raw), text), text
 
 
-def is_number_like(raw) -> bool:
+def is_number_like(raw: object) -> TypeGuard[NumberLike]:
     """A value that may hold a number: a text, a whole number or a Decimal (TOML's floats and a
     workbook's numbers are read as Decimals); never true/false, a table or an array."""
     return not isinstance(raw, bool) and isinstance(raw, (str, int, Decimal))
 
 
-def shown_value(value) -> str:
+def shown_value(value: object) -> str:
     """A TOML value (or a cell) as a message quotes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -82,7 +119,7 @@ def shown_value(value) -> str:
     return abbreviated(str(value))
 
 
-def unknown_locale(locale, file: str, line: int, quoted: bool = True) -> Diagnostic | None:
+def unknown_locale(locale: str | None, file: str, line: int, quoted: bool = True) -> Diagnostic | None:
     """D007 for a declared notation that is neither id nor en; None when it is one or absent.
     `quoted`: the hint spells the values as TOML strings (a CSV's `# locale: id` does not)."""
     if locale is None or locale in LOCALES:
@@ -109,14 +146,18 @@ _TOML_TOKEN = re.compile("|".join((
 )))
 
 
+KeyPath = tuple[str | int, ...]   # the keys to a value and, inside an array, the element's 0-based index
+Position = tuple[int, int]        # (line, column), 1-based; (0, 0) when unknown
+
+
 @dataclass
 class TomlLines:
     """Where each table, key and array element of a TOML document stands, by path: its keys and,
     inside an array (`[[target]]` or `[…]`), the 0-based index of the element."""
 
-    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # key path -> (line, column)
+    positions: dict[KeyPath, Position] = field(default_factory=dict)  # key path -> (line, column)
 
-    def position(self, *path) -> tuple[int, int]:
+    def position(self, *path: str | int) -> Position:
         """(line, column) of `path`, else of its nearest enclosing key; (0, 0) when unknown."""
         for n in range(len(path), 0, -1):
             hit = self.positions.get(tuple(path[:n]))
@@ -124,7 +165,7 @@ class TomlLines:
                 return hit
         return 0, 0
 
-    def line(self, *path) -> int:
+    def line(self, *path: str | int) -> int:
         return self.position(*path)[0]
 
 
@@ -134,7 +175,7 @@ def _key_part(token: str) -> list[str]:
         return [token[1:-1]]
     if token[0] == '"':
         try:
-            return [tomllib.loads(f"k = {token}")["k"]]
+            return [str(tomllib.loads(f"k = {token}")["k"])]
         except tomllib.TOMLDecodeError:
             return [token[1:-1]]
     return [p.strip() for p in token.split(".") if p.strip()]
@@ -143,8 +184,31 @@ def _key_part(token: str) -> list[str]:
 @dataclass
 class _Scan:
     lines: TomlLines
-    too_deep: tuple[int, int] | None = None                                  # where nesting passed the limit
+    too_deep: Position | None = None                                         # where nesting passed the limit
     long_numbers: list[tuple[int, int, int]] = field(default_factory=list)   # (line, column, digits)
+
+
+@dataclass
+class _Header:
+    """A `[table]` or `[[array]]` header being read at the top level."""
+
+    pos: Position
+    first: int                      # the offset just after its `[`: a second `[` there makes `[[`
+    double: bool = False
+    tokens: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Open:
+    """An array or inline table open inside a value."""
+
+    is_array: bool
+    path: KeyPath
+    index: int = 0                  # array: the element being read
+    expect: bool = True             # array: an element may begin
+    mode: str = "key"               # inline table: key | value | after (a value ended; `,` or `}` next)
+    words: list[tuple[str, Position]] = field(default_factory=list)   # inline table: the key's tokens
+    key: KeyPath = ()               # inline table: the key whose value is read
 
 
 def scan_toml(text: str) -> _Scan:
@@ -152,27 +216,30 @@ def scan_toml(text: str) -> _Scan:
     recursion: the position of every header, key and array element, as `[[target]]  # note` or
     `"SJ1.ikm" = 1` really stand. Tolerant of invalid TOML, which tomllib then reports."""
     scan = _Scan(TomlLines())
-    positions, arrays = scan.lines.positions, {}
-    table: tuple = ()
-    state, words, header = "start", [], None    # at the top level: start | header | key | value | end
-    stack: list[dict] = []                      # open arrays and inline tables
+    positions = scan.lines.positions
+    arrays: dict[KeyPath, int] = {}             # [[array]] path -> its elements so far
+    table: KeyPath = ()
+    key: KeyPath = ()
+    state = "start"                             # at the top level: start | header | key | value | end
+    words: list[tuple[str, Position]] = []
+    header: _Header | None = None
+    stack: list[_Open] = []                     # open arrays and inline tables
     line, line_start = 1, 0
 
-    def resolve(parts) -> tuple:
-        path: tuple = ()
+    def resolve(parts: list[str]) -> KeyPath:
+        path: KeyPath = ()
         for p in parts:
             path += (p,)
             if path in arrays:
                 path += (arrays[path] - 1,)
         return path
 
-    def open_value(token: str, path: tuple, pos) -> None:
+    def open_value(token: str, path: KeyPath, pos: Position) -> None:
         """A value begins at `path`: an array or inline table opens, a scalar is checked."""
         if token in "[{" and len(token) == 1:
             if len(stack) >= MAX_TOML_NESTING and scan.too_deep is None:
                 scan.too_deep = pos
-            stack.append({"kind": "array" if token == "[" else "table", "path": path, "index": 0,
-                          "expect": True, "mode": "key", "words": []})
+            stack.append(_Open(token == "[", path))
             return
         digits = sum(ch.isdigit() for ch in token) if token[0] not in "\"'" else 0
         if digits > _LONG_NUMBER:
@@ -184,8 +251,8 @@ def scan_toml(text: str) -> _Scan:
         nonlocal state
         if not stack:
             state = "end"
-        elif stack[-1]["kind"] == "table":
-            stack[-1]["mode"] = "after"
+        elif not stack[-1].is_array:
+            stack[-1].mode = "after"
 
     for m in _TOML_TOKEN.finditer(text):
         kind, token = m.lastgroup, m.group()
@@ -199,66 +266,66 @@ def scan_toml(text: str) -> _Scan:
             continue
         if kind == "nl":
             if state == "header" and header is not None:
-                parts = [p for t in header["tokens"] for p in _key_part(t)]
-                if header["double"] and parts:
-                    full = resolve(parts[:-1]) + (parts[-1],)
+                names = [p for t in header.tokens for p in _key_part(t)]
+                if header.double and names:
+                    full = resolve(names[:-1]) + (names[-1],)
                     count = arrays.get(full, 0)
                     arrays[full] = count + 1
                     table = full + (count,)
-                    positions.setdefault(full, header["pos"])
-                    positions[table] = header["pos"]
-                elif parts:
-                    table = resolve(parts)
+                    positions.setdefault(full, header.pos)
+                    positions[table] = header.pos
+                elif names:
+                    table = resolve(names)
                     for n in range(1, len(table) + 1):
-                        positions.setdefault(table[:n], header["pos"])
+                        positions.setdefault(table[:n], header.pos)
             state, words, header = "start", [], None
             continue
         if stack:
             top = stack[-1]
-            if top["kind"] == "array":
+            if top.is_array:
                 if token == "," and kind == "punct":
-                    top["index"] += 1
-                    top["expect"] = True
+                    top.index += 1
+                    top.expect = True
                 elif token == "]" and kind == "punct":
                     stack.pop()
                     closed()
-                elif top["expect"] and (kind != "punct" or token in "[{"):
-                    path = top["path"] + (top["index"],)
+                elif top.expect and (kind != "punct" or token in "[{"):
+                    path = top.path + (top.index,)
                     positions.setdefault(path, pos)
-                    top["expect"] = False
+                    top.expect = False
                     open_value(token, path, pos)
-            elif top["mode"] == "key":
+            elif top.mode == "key":
                 if kind in ("string", "bare"):
-                    top["words"].append((token, pos))
-                elif token == "=" and top["words"]:
-                    parts = [p for t, _ in top["words"] for p in _key_part(t)]
-                    top["key"] = top["path"] + tuple(parts)
-                    for n in range(len(top["path"]) + 1, len(top["key"]) + 1):
-                        positions.setdefault(top["key"][:n], top["words"][0][1])
-                    top["mode"], top["words"] = "value", []
+                    top.words.append((token, pos))
+                elif token == "=" and top.words:
+                    top.key = top.path + tuple(p for t, _ in top.words for p in _key_part(t))
+                    for n in range(len(top.path) + 1, len(top.key) + 1):
+                        positions.setdefault(top.key[:n], top.words[0][1])
+                    top.mode, top.words = "value", []
                 elif token == "}":
                     stack.pop()
                     closed()
-            elif top["mode"] == "value":
-                open_value(token, top["key"], pos)
+            elif top.mode == "value":
+                open_value(token, top.key, pos)
             elif token == ",":
-                top["mode"] = "key"
+                top.mode = "key"
             elif token == "}":
                 stack.pop()
                 closed()
             continue
         if state == "start":
             if token == "[" and kind == "punct":
-                state, header = "header", {"double": False, "tokens": [], "pos": pos, "first": m.end()}
+                state, header = "header", _Header(pos, m.end())
             elif kind in ("string", "bare"):
                 state, words = "key", [(token, pos)]
             else:
                 state = "end"
         elif state == "header":
-            if token == "[" and m.start() == header["first"] and not header["tokens"]:
-                header["double"] = True
+            assert header is not None  # set with the state
+            if token == "[" and m.start() == header.first and not header.tokens:
+                header.double = True
             elif kind in ("string", "bare"):
-                header["tokens"].append(token)
+                header.tokens.append(token)
         elif state == "key":
             if kind in ("string", "bare"):
                 words.append((token, pos))
@@ -289,7 +356,12 @@ def toml_error(err: tomllib.TOMLDecodeError) -> tuple[str, int, int]:
     return text[:m.start()] + text[m.end():], int(m.group(1)), int(m.group(2))
 
 
-def load_toml(file: str, text: str) -> tuple[dict | None, TomlLines, list[Diagnostic]]:
+# what tomllib makes of a document (floats as Decimals): its tables hold these, nested
+TomlValue: TypeAlias = Union[str, int, bool, Decimal, datetime, date, time, list["TomlValue"], "TomlTable"]
+TomlTable: TypeAlias = dict[str, TomlValue]
+
+
+def load_toml(file: str, text: str) -> tuple[TomlTable | None, TomlLines, list[Diagnostic]]:
     """The one way a TOML input is parsed (realisation data, a workbook mapping, a PK, published
     figures): floats as exact Decimals, nesting bounded (E008, where tomllib would overflow the
     stack), an integer too long to convert refused where it stands (D012), and the line map that
@@ -333,7 +405,7 @@ _EXPECTED = {"int_type": "a whole number", "string_type": "a text in quotes", "b
              "model_attributes_type": "a table", "decimal_type": "a number"}
 
 
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """The keys the schema allows where `loc` stands (for a did-you-mean hint)."""
     for part in loc:
         if isinstance(part, int):
@@ -349,8 +421,11 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
-def validated(model: type[BaseModel], value, lines: TomlLines, file: str, where: tuple, out: list[Diagnostic],
-              code: str = "D007"):
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], value: object, lines: TomlLines, file: str, where: KeyPath, out: list[Diagnostic],
+              code: str = "D007") -> M | None:
     """`value` (the part of a TOML document at `where`) as `model`; None after one positioned
     diagnostic per violation (unknown key with a did-you-mean, missing key, wrong type)."""
     try:
@@ -359,7 +434,7 @@ def validated(model: type[BaseModel], value, lines: TomlLines, file: str, where:
         for e in err.errors(include_url=False):
             loc = tuple(e["loc"])
             keys = [p for p in loc if isinstance(p, str)]
-            name = ".".join(keys[-1:]) or (where[-1] if where else "the document")
+            name = ".".join(keys[-1:]) or (str(where[-1]) if where else "the document")
             index = f" (item {loc[-1] + 1})" if loc and isinstance(loc[-1], int) else ""
             hint = None
             if e["type"] == "extra_forbidden":
@@ -397,7 +472,7 @@ class TableRow(BaseModel):
     @classmethod
     def headers(cls) -> dict[str, tuple[str, ...]]:
         """Each column key and the header texts (lower case) that name it."""
-        return {name: (info.json_schema_extra or {})["headers"] for name, info in cls.model_fields.items()}
+        return {name: _header_texts(name, info) for name, info in cls.model_fields.items()}
 
     @classmethod
     def required(cls) -> tuple[str, ...]:
@@ -407,25 +482,37 @@ class TableRow(BaseModel):
 
 def header(*names: str, required: bool = True) -> Any:
     """A column of a TableRow: the header texts that name it; a column not `required` may be
-    absent (its value is then None)."""
-    return Field(PydanticUndefined if required else None, json_schema_extra={"headers": names})
+    absent (its value is then None). `Any`, as pydantic's Field: it stands as the column's default."""
+    return Field(PydanticUndefined if required else None, json_schema_extra={"headers": list(names)})
+
+
+def _header_texts(column: str, info: FieldInfo) -> tuple[str, ...]:
+    """The header texts `header(…)` declared for a TableRow's column."""
+    extra = info.json_schema_extra
+    texts = extra.get("headers") if isinstance(extra, dict) else None
+    if not isinstance(texts, list):
+        raise TypeError(f"the column `{column}` of a TableRow is not declared with header(…)")
+    return tuple(str(t) for t in texts)
 
 
 _COMMENT_LINE = re.compile(r"#[^\r\n]*(?:\r\n|\n|\r|$)")
 _LOCALE_COMMENT = re.compile(r"#\s*locale\s*[:=]\s*(\w+)")
 
 
+R = TypeVar("R", bound=TableRow)
+
+
 @dataclass
-class CsvTable:
+class CsvTable(Generic[R]):
     """A spreadsheet's CSV export: its declared notation, the header's line, each row's cells."""
 
     locale: str | None
     header_line: int
     columns: dict[str, int]                            # key -> 0-based column
-    rows: list[tuple[int, TableRow]]                   # (line, the row's stripped cells)
+    rows: list[tuple[int, R]]                          # (line, the row's stripped cells)
 
 
-def read_csv_table(file: str, text: str, row: type[TableRow]) -> tuple[CsvTable | None, list[Diagnostic]]:
+def read_csv_table(file: str, text: str, row: type[R]) -> tuple[CsvTable[R] | None, list[Diagnostic]]:
     """`# locale: id` comment lines first, then comma- or semicolon-separated rows under a header
     that names the columns `row` declares; None when the header lacks a required column.
     Lines are counted as the file has them (a quoted cell may hold a line break), and a row
@@ -476,7 +563,7 @@ def read_csv_table(file: str, text: str, row: type[TableRow]) -> tuple[CsvTable 
                                   file=file, line=header_line, column=1, hint=f"columns: {', '.join(names)}"))
     if any(d.is_error for d in out):
         return None, out
-    rows = []
+    rows: list[tuple[int, R]] = []
     line = skip + reader.line_num + 1      # where the next row starts
     while True:
         try:

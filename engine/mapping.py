@@ -17,14 +17,16 @@ columns = { office = "Satker", field = "Variabel", value = "Realisasi" }
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import BeforeValidator, Field, create_model
 
 from kinerja_dsl.diagnostics import Diagnostic, Severity
+from kinerja_dsl.loader import PathLike
 
-from .documents import Schema, TableRow, load_toml, read_document, unknown_locale, validated
+from .documents import Read, Schema, TableRow, load_toml, read_document, unknown_locale, validated
 
 MAX_ROW = 1_048_576   # Excel's last row
 MAX_COLUMN = 16_384   # and column (XFD)
@@ -78,49 +80,76 @@ class Mapping:
     sheets: list[SheetMap]
 
 
-def _number_as_text(value):
+def _number_as_text(value: object) -> object:
     """A label fixed for a whole sheet may be typed as a number: `period = 2024`."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 Label = Annotated[str, BeforeValidator(_number_as_text)]
-_MODELS: dict[tuple, type[Schema]] = {}
 
 
-def mapping_schema(layout: Layout) -> type[Schema]:
+class SheetSchema(Schema):
+    """One [[sheet]] of a mapping. `mapping_schema` derives it per layout: `columns` gets one key
+    per column of the layout and the sheet one `Label` per key the layout lets a sheet fix."""
+
+    name: Optional[str] = None
+    header_row: Optional[Annotated[int, Field(ge=1, le=MAX_ROW)]] = None
+    columns: Schema = Schema()
+
+    def column_names(self) -> dict[str, str]:
+        """Each column key the sheet names, and the header text or letter it gives."""
+        return {key: v for key, v in self.columns.model_dump().items() if isinstance(v, str)}
+
+    def fixed(self, keys: Iterable[str]) -> dict[str, str]:
+        """The labels this sheet fixes for each of its rows (`period = "2024-TW3"`): the layout's
+        constant keys, each a `Label` field (a text) of the derived model, or None when unset."""
+        return {key: value for key in keys if isinstance(value := getattr(self, key), str)}
+
+
+class MappingSchema(Schema):
+    """A mapping file: `locale` and its [[sheet]] tables (of the layout's SheetSchema)."""
+
+    locale: Optional[str] = None
+    sheet: list[SheetSchema] = []
+
+
+_MODELS: dict[tuple[tuple[str, ...], tuple[str, ...]], type[MappingSchema]] = {}
+
+
+def mapping_schema(layout: Layout) -> type[MappingSchema]:
     """The mapping's declared layout for what a sheet holds: `locale`, and [[sheet]] tables with
     a name, a header row, `columns` (one per key of the layout) and the keys fixed per sheet."""
     key = (layout.keys, layout.constants)
     if key not in _MODELS:
-        columns = create_model("Columns", __base__=Schema, **{k: (Optional[str], None) for k in layout.keys})
-        sheet = create_model("Sheet", __base__=Schema, name=(Optional[str], None),
-                             header_row=(Optional[Annotated[int, Field(ge=1, le=MAX_ROW)]], None),
-                             columns=(columns, columns()),
-                             **{k: (Optional[Label], None) for k in layout.constants})
-        _MODELS[key] = create_model("Mapping", __base__=Schema, locale=(Optional[str], None),
-                                    sheet=(list[sheet], []))
+        # field definitions as pydantic takes them: (annotation, default), built from the layout
+        column_fields: dict[str, Any] = {k: (Optional[str], None) for k in layout.keys}
+        columns = create_model("Columns", __base__=Schema, **column_fields)
+        fixed_fields: dict[str, Any] = {k: (Optional[Label], None) for k in layout.constants}
+        sheet = create_model("Sheet", __base__=SheetSchema, columns=(columns, columns()), **fixed_fields)
+        _MODELS[key] = create_model("Mapping", __base__=MappingSchema, sheet=(list[sheet], []))
     return _MODELS[key]
 
 
-def read_mapping(path, layout: Layout) -> tuple[Mapping | None, list[Diagnostic]]:
-    """The mapping file; None with diagnostics when it cannot be used."""
+def read_mapping(path: PathLike, layout: Layout) -> Read[Mapping | None]:
+    """The mapping file and its text; None with diagnostics when it cannot be used."""
     file = str(path)
     text, out = read_document(path)
     if text is None:
-        return None, out
+        return Read(file, None, out)
+    texts = {file: text}
     doc, lines, out = load_toml(file, text)
     if doc is None:
-        return None, out
+        return Read(file, None, out, texts)
     mapping = validated(mapping_schema(layout), doc, lines, file, (), out)
     if mapping is None:
-        return None, out
+        return Read(file, None, out, texts)
     problem = unknown_locale(mapping.locale, file, lines.line("locale"))
     if problem is not None:
         out.append(problem)
     sheets = []
     for k, item in enumerate(mapping.sheet):
-        columns = {key: v for key, v in item.columns.model_dump().items() if v is not None}
-        constants = {key: getattr(item, key) for key in layout.constants if getattr(item, key) is not None}
+        columns = item.column_names()
+        constants = item.fixed(layout.constants)
         for key in layout.keys:
             if key not in constants:
                 columns.setdefault(key, layout.defaults[key])
@@ -129,7 +158,7 @@ def read_mapping(path, layout: Layout) -> tuple[Mapping | None, list[Diagnostic]
         out.append(Diagnostic(code="D007", severity=Severity.ERROR, message="the mapping has no [[sheet]]",
                               file=file,
                               hint='[[sheet]]\nname = "TW3"\ncolumns = { office = "Satker", value = "Nilai" }'))
-    return (None if out else Mapping(file, mapping.locale, sheets)), out
+    return Read(file, None if out else Mapping(file, mapping.locale, sheets), out, texts)
 
 
 def default_mapping(layout: Layout) -> Mapping:

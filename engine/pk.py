@@ -6,10 +6,11 @@ message, hint).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from kinerja_dsl import ast
-from kinerja_dsl.catalog import Catalog, TargetSpec
+from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
@@ -35,14 +36,14 @@ def _fmt(x: Decimal) -> str:
 
 
 class PkRule:
-    def run(self, doc: PkDocument, catalog: Catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
 
 class UnknownIndicators(PkRule):
     """P001: every target names an indicator of the catalog."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         for e in doc.entries:
             if e.indicator not in catalog.indicators:
                 yield _at(doc, e, "P001", f"unknown indicator `{e.indicator}`",
@@ -52,8 +53,8 @@ class UnknownIndicators(PkRule):
 class Duplicates(PkRule):
     """P006: one target per indicator and period."""
 
-    def run(self, doc, catalog):
-        seen: dict = {}
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
+        seen: dict[tuple[str, str | None], int] = {}
         for e in doc.entries:
             key = (e.indicator, e.period)
             if key in seen:
@@ -65,7 +66,7 @@ class Duplicates(PkRule):
 class YearMatches(PkRule):
     """P011: the PK's year is one the catalog has targets for."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         years = {y for i in catalog.indicators.values() for (y, _) in i.targets} | {
             y for i in catalog.indicators.values() for y in i.renstra}
         if doc.year is None:
@@ -81,7 +82,7 @@ class YearMatches(PkRule):
 class RequiredIku(PkRule):
     """P002: every IKU of the catalog for that year is in the PK."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         signed = {e.indicator for e in doc.entries}
         for ind in catalog.indicators.values():
             if ind.iku and ind.id not in signed and (doc.year is None or (doc.year, None) in ind.targets
@@ -94,7 +95,7 @@ class Scale(PkRule):
     """P003: targets on the indicator's scale: inside its range, no decimals for counts, and a
     written "%" only where the indicator is a percentage ("20 %" for an index is a unit error)."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         for e in doc.entries:
             ind = catalog.indicators.get(e.indicator)
             if ind is None:
@@ -120,21 +121,21 @@ class Scale(PkRule):
                               f"write the target in {ind.unit}, or correct the indicator's unit in the catalog")
 
 
-def _weaker(ind, target: TargetSpec, renstra: TargetSpec) -> bool:
+def _weaker(ind: Indicator, target: TargetSpec, renstra: TargetSpec) -> bool:
     """A single-value target below (above, for lower-is-better) the Renstra's."""
     if target.is_range or renstra.is_range:
         return False
     return target.low < renstra.low if ind.direction != "lower" else target.low > renstra.low
 
 
-def _in_range(ind, target: TargetSpec) -> bool:
+def _in_range(ind: Indicator, target: TargetSpec) -> bool:
     return ind.range is None or all(ind.range[0] <= b <= ind.range[1] for b in (target.low, target.high) if b is not None)
 
 
 class FollowsRenstra(PkRule):
     """P004 (weaker than the Renstra) and P012 (differs from the catalog's target)."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         if doc.year is None:
             return
         for e in doc.entries:
@@ -158,12 +159,14 @@ class DiffersFromRenstra(PkRule):
     (P004 reports those): a PK above the Renstra, or a different range. A target outside the
     indicator's range is on another scale (P003), not above the Renstra."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         if doc.year is None:
             return
         for e in doc.entries:
             ind = catalog.indicators.get(e.indicator)
-            renstra = ind.renstra.get(doc.year) if ind is not None and e.period is None else None
+            if ind is None or e.period is not None:
+                continue
+            renstra = ind.renstra.get(doc.year)
             if renstra is None or (renstra.low, renstra.high) == (e.target.low, e.target.high) \
                     or _weaker(ind, e.target, renstra) or not _in_range(ind, e.target):
                 continue
@@ -176,7 +179,7 @@ class DiffersFromRenstra(PkRule):
 class PeriodTargets(PkRule):
     """P005: TW targets agree with the indicator's roll-up rule; P013: a known period label."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         by_indicator: dict[str, dict[str, PkEntry]] = {}
         for e in doc.entries:
             if e.period is None:
@@ -189,14 +192,15 @@ class PeriodTargets(PkRule):
         annual = {e.indicator: e for e in doc.entries if e.period is None}
         for ident, periods in by_indicator.items():
             ind = catalog.indicators.get(ident)
-            quarters = [periods.get(f"TW{i}") for i in range(1, 5)]
-            if ind is None or not all(quarters) or ident not in annual:
+            quarters = [q for q in (periods.get(f"TW{i}") for i in range(1, 5)) if q is not None]
+            if ind is None or len(quarters) < 4 or ident not in annual:  # checked with all four and the year
                 continue
             year = annual[ident]
             rule = ind.policy.rollup.value
             values = [q.target.low for q in quarters]
-            if rule == "sum" and sum(values) != year.target.low:
-                yield _at(doc, quarters[3], "P005", f"TW targets of `{ident}` sum to {_fmt(sum(values))}, "
+            total = sum(values, Decimal(0))
+            if rule == "sum" and total != year.target.low:
+                yield _at(doc, quarters[3], "P005", f"TW targets of `{ident}` sum to {_fmt(total)}, "
                           f"not the annual {year.target.text}", "with rollup sum the four quarters add up to the year")
             elif rule == "last" and values[3] != year.target.low:
                 yield _at(doc, quarters[3], "P005", f"TW4 target of `{ident}` is {quarters[3].target.text}, "
@@ -211,7 +215,7 @@ class PeriodTargets(PkRule):
 class SasaranCovered(PkRule):
     """P007: every sasaran of the catalog has at least one signed indicator."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         signed = {catalog.indicators[e.indicator].sasaran for e in doc.entries if e.indicator in catalog.indicators}
         for s in catalog.sasaran.values():
             if s.id not in signed and any(i.sasaran == s.id for i in catalog.indicators.values()):
@@ -222,7 +226,7 @@ class SasaranCovered(PkRule):
 class Weights(PkRule):
     """P008: where a sasaran is aggregated by weight, the signed indicators' weights make 100%."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         if catalog.aggregation["sasaran"].method != "weighted":
             return
         signed: dict[str, dict[str, Decimal]] = {}  # sasaran -> indicator -> weight, each signed once
@@ -241,7 +245,7 @@ class Weights(PkRule):
 class ZeroNeedsNihil(PkRule):
     """P009: a target of 0 needs a nihil rule, else its capaian is undefined."""
 
-    def run(self, doc, catalog):
+    def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         for e in doc.entries:
             ind = catalog.indicators.get(e.indicator)
             if ind is not None and e.target.low == 0 and e.target.high is None and ind.policy.nihil.value == "error":

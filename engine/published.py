@@ -19,13 +19,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Collection
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
+from kinerja_dsl.catalog import Catalog, CompositeNode
 from kinerja_dsl.diagnostics import Diagnostic, Severity, suggest
+from kinerja_dsl.loader import PathLike
 
-from .documents import Schema, load_toml, read_document, validated
+from .documents import Read, Schema, load_toml, read_document, validated
 from .numbers import NotationError, parse_number
 
 LEVELS = ("indicator", "sasaran", "office", "overall", "group")
@@ -46,7 +49,7 @@ class Figure:
     places: int = 0                                         # and its decimal places
 
 
-def _as_printed(value):
+def _as_printed(value: object) -> object:
     """A figure typed as a TOML number (`printed = 3.10`) is read as its text, places kept."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -81,19 +84,29 @@ class Published(Schema):
     figure: list[PublishedFigure] = []
 
 
-def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
-    """The published figures; every violation of the layout is a diagnostic at its line."""
+@dataclass
+class PublishedFile:
+    """What a published file holds: its [meta] and its figures (none when it could not be read)."""
+
+    meta: PublishedMeta = field(default_factory=PublishedMeta)
+    figures: list[Figure] = field(default_factory=list)
+
+
+def load_published(path: PathLike) -> Read[PublishedFile]:
+    """The published figures, read once, with the text decoded for the findings' source lines;
+    every violation of the layout is a diagnostic at its line."""
     path = Path(path)
     file = str(path)
     text, problems = read_document(path)
     if text is None:
-        return {}, [], problems
+        return Read(file, PublishedFile(), problems)
+    texts = {file: text}
     doc, lines, problems = load_toml(file, text)
     if doc is None:
-        return {}, [], problems
+        return Read(file, PublishedFile(), problems, texts)
     published = validated(Published, doc, lines, file, (), problems)
     if published is None:
-        return {}, [], problems
+        return Read(file, PublishedFile(), problems, texts)
     figures = []
     for k, item in enumerate(published.figure):
         where = lines.line("figure", k)
@@ -106,7 +119,14 @@ def read_published(path) -> tuple[dict, list[Figure], list[Diagnostic]]:
         figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
                               {key: lines.line("figure", k, key) for key in ("level", "id", "measure")},
                               value, places))
-    return doc.get("meta", {}), figures, problems
+    return Read(file, PublishedFile(published.meta, figures), problems, texts)
+
+
+def read_published(path: PathLike) -> tuple[dict[str, object], list[Figure], list[Diagnostic]]:
+    """`load_published` without the text, for a caller that shows no source lines: [meta] as
+    written, the figures, the diagnostics."""
+    read = load_published(path)
+    return read.value.meta.model_dump(exclude_unset=True), read.value.figures, read.diagnostics
 
 
 _LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
@@ -132,10 +152,11 @@ def printed_number(text: str) -> tuple[Decimal | None, int, NotationError | None
     return None, 0, refused
 
 
-def _group_paths(catalog) -> set[str]:
+def _group_paths(catalog: Catalog) -> set[str]:
     """Every node of every index as a published figure names it (`PAS.iph/tahanan/overstay`)."""
     paths: set[str] = set()
-    stack = [(ind.id, ind.index) for ind in catalog.indicators.values() if ind.index is not None]
+    stack: list[tuple[str, CompositeNode]] = [(ind.id, ind.index) for ind in catalog.indicators.values()
+                                              if ind.index is not None]
     while stack:
         path, node = stack.pop()
         paths.add(path)
@@ -143,7 +164,7 @@ def _group_paths(catalog) -> set[str]:
     return paths
 
 
-def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diagnostic]:
+def figure_findings(figures: list[Figure], catalog: Catalog, published: str) -> list[Diagnostic]:
     """What makes a published file unfit to audit, each an error: no figures at all (E004), a
     level, measure or id the catalog does not have (D013; before, such a figure passed as "not
     computed" and a misspelt id hid a printed figure from the audit)."""
@@ -152,8 +173,8 @@ def figure_findings(figures: list[Figure], catalog, published: str) -> list[Diag
                            file=published,
                            hint='list each printed figure as [[figure]] with level, id, measure and printed, '
                                 'e.g. level = "indicator", id = "SJ1.rb", measure = "capaian", printed = "102,84"')]
-    ids = {"indicator": catalog.indicators, "sasaran": catalog.sasaran, "office": catalog.offices,
-           "group": _group_paths(catalog)}
+    ids: dict[str, Collection[str]] = {"indicator": catalog.indicators, "sasaran": catalog.sasaran,
+                                       "office": catalog.offices, "group": _group_paths(catalog)}
     out = []
     for f in figures:
         for what, word, known in (("level", f.level, LEVELS), ("measure", f.measure, MEASURES),

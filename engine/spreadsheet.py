@@ -4,7 +4,7 @@ Reading: the workbook's parts are unpacked within limits and parsed in one pass 
 DTD); a mapping (engine/mapping.py) says which sheets and which columns hold a table
 document's keys; `workbook_rows` yields one row per number cell with the address of each cell
 (`realisasi.xlsx:TW3!D14`), or the finding about a cell that cannot be used. What the rows mean
-is the reader's job (data.read_workbook, agreement.read_pk): this module knows no document.
+is the reader's job (data.read_workbook, agreement.load_pk): this module knows no document.
 
 Writing: one sheet per table, numbers as numeric cells with a display format, widths set,
 header row frozen. openpyxl (the `excel` extra) is imported only when a workbook is read or
@@ -19,25 +19,29 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
+from typing import Protocol, TypeAlias
 from xml.parsers import expat
 
 from kinerja_dsl.catalog import out_of_range
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
-from kinerja_dsl.loader import read_bytes
+from kinerja_dsl.loader import PathLike, read_bytes
 
-from .documents import is_blank
+from .documents import Read, is_blank
 from .mapping import MAX_COLUMN, MAX_ROW, Layout, Mapping, SheetMap, default_mapping, read_mapping
 from .numbers import abbreviated
-from .tables import FORMULA_STARTS
+from .tables import FORMULA_STARTS, Table
 
 EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
 HEADER_SEARCH_ROWS = 20
 
 
-def openpyxl_or_diagnostic(file: str, writing: bool = False):
+def openpyxl_or_diagnostic(file: str, writing: bool = False) -> tuple[ModuleType | None, Diagnostic | None]:
     """The openpyxl module, or a D009 diagnostic saying how to install it."""
     try:
         import openpyxl
@@ -91,11 +95,17 @@ class ExcelError:
     text: str
 
 
+# what a sheet's cell holds once read (a date, a time or a duration where its format says so)
+CellValue: TypeAlias = str | Decimal | bool | date | time | timedelta | ExcelError | Bad
+StartHandler = Callable[[str, dict[str, str]], None]   # expat's: element name and attributes
+EndHandler = Callable[[str], None]
+
+
 def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _no_dtd(*_):
+def _no_dtd(*_: object) -> None:
     raise ValueError("a document type declaration (never in an .xlsx part)")
 
 
@@ -130,7 +140,7 @@ def _cell_ref(ref: str) -> tuple[int, int] | None:
     return (column, row) if column <= MAX_COLUMN and 1 <= row <= MAX_ROW else None
 
 
-def _decimal(text: str, number_format: str):
+def _decimal(text: str, number_format: str) -> Decimal | Bad:
     """The number a cell's XML holds, exactly, or why it cannot be used. Excel writes the double
     it holds; a text with a point or an exponent is read as that double and then as its
     shortest decimal (repr), i.e. what Excel wrote and shows (3.82, not 3.8199999999999998).
@@ -200,7 +210,8 @@ class _Package:
         self.budget -= len(data)
         return data
 
-    def xml(self, name: str, start, end=None, chars=None, local: bool = True) -> bool:
+    def xml(self, name: str, start: StartHandler, end: EndHandler | None = None,
+            chars: Callable[[str], None] | None = None, local: bool = True) -> bool:
         """Parse a part with handlers, in one call so that expat's time is linear in the size even
         for one huge token (a 20 MB comment); no DTD is accepted, so no entity can expand.
         `local`: the handlers get element names without their prefix (`x:c` -> `c`); else they
@@ -241,7 +252,7 @@ class _Package:
         folder, _, base = part.rpartition("/")
         out: dict[str, tuple[str, str]] = {}
 
-        def start(name, attrs):
+        def start(name: str, attrs: dict[str, str]) -> None:
             if name == "Relationship" and attrs.get("Target"):
                 target = attrs["Target"]
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
@@ -268,7 +279,7 @@ class Workbook:
         self.sheets: dict[str, str] = {}   # name -> part
         self.date1904 = False
 
-        def workbook(name, attrs):
+        def workbook(name: str, attrs: dict[str, str]) -> None:
             if name == "sheet":
                 rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
                 if rid in related and attrs.get("name") is not None:
@@ -289,15 +300,15 @@ class Workbook:
         xfs: list[int] = []
         depth = {"cellXfs": 0}
 
-        def styles(name, attrs):
-            if name == "numFmt" and _small_whole(attrs.get("numFmtId")) is not None:
-                custom[_small_whole(attrs["numFmtId"])] = attrs.get("formatCode", "")
+        def styles(name: str, attrs: dict[str, str]) -> None:
+            if name == "numFmt" and (number := _small_whole(attrs.get("numFmtId"))) is not None:
+                custom[number] = attrs.get("formatCode", "")
             elif name == "cellXfs":
                 depth["cellXfs"] += 1
             elif name == "xf" and depth["cellXfs"]:
                 xfs.append(_small_whole(attrs.get("numFmtId")) or 0)
 
-        def styles_end(name):
+        def styles_end(name: str) -> None:
             if name == "cellXfs":
                 depth["cellXfs"] -= 1
         self.package.xml(by_kind.get("styles", "xl/styles.xml"), styles, styles_end)
@@ -311,31 +322,35 @@ class Workbook:
 
     def _strings(self, part: str) -> list[str]:
         strings: list[str] = []
-        state = {"phonetic": 0, "text": False, "pieces": []}
+        pieces: list[str] = []      # of the <si> being read
+        phonetic = 0                # inside <rPh>: a reading aid, not the text
+        in_text = False
 
-        def start(name, attrs):
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal phonetic, in_text
             if name == "si":
-                state["pieces"] = []
+                pieces.clear()
             elif name == "rPh":
-                state["phonetic"] += 1
-            elif name == "t" and not state["phonetic"]:
-                state["text"] = True
+                phonetic += 1
+            elif name == "t" and not phonetic:
+                in_text = True
 
-        def end(name):
+        def end(name: str) -> None:
+            nonlocal phonetic, in_text
             if name == "t":
-                state["text"] = False
+                in_text = False
             elif name == "rPh":
-                state["phonetic"] -= 1
+                phonetic -= 1
             elif name == "si":
-                strings.append(_unescape("".join(state["pieces"])))
+                strings.append(_unescape("".join(pieces)))
 
-        def chars(text):
-            if state["text"]:
-                state["pieces"].append(text)
+        def chars(text: str) -> None:
+            if in_text:
+                pieces.append(text)
         self.package.xml(part, start, end, chars)
         return strings
 
-    def cells(self, sheet: str) -> tuple[dict[int, dict[int, object]], list[tuple[int, int, int, int]]]:
+    def cells(self, sheet: str) -> tuple[dict[int, dict[int, CellValue]], list[tuple[int, int, int, int]]]:
         """Row -> column -> value of a sheet, and its merged ranges (min_col, min_row, max_col, max_row)."""
         reader = _SheetReader(self, sheet)
         self.package.xml(self.sheets[sheet], reader.start, reader.end, reader.chars, local=False)
@@ -351,14 +366,16 @@ class _SheetReader:
 
         self.wb, self.sheet = wb, sheet
         self.epoch = CALENDAR_MAC_1904 if wb.date1904 else CALENDAR_WINDOWS_1900
-        self.rows: dict[int, dict[int, object]] = {}
+        self.rows: dict[int, dict[int, CellValue]] = {}
         self.merged: list[tuple[int, int, int, int]] = []
         self.row = self.column = 0
-        self.open, self.kind, self.style, self.v, self.inline = False, "n", 0, None, []
+        self.open, self.kind, self.style = False, "n", 0
+        self.v: str | None = None               # the open cell's <v>
+        self.inline: list[str] = []             # the open cell's inline text runs
         self.buffer: list[str] | None = None
         self.in_inline = False
 
-    def start(self, name: str, attrs: dict) -> None:
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         if ":" in name:
             name = name.rpartition(":")[2]
         if name == "c":
@@ -418,7 +435,7 @@ class _SheetReader:
         if self.buffer is not None:
             self.buffer.append(text)
 
-    def resolve(self):
+    def resolve(self) -> CellValue | None:
         kind, v, wb = self.kind, self.v, self.wb
         if kind == "inlineStr":
             return _unescape("".join(self.inline))
@@ -457,10 +474,10 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-def open_workbook(path, file: str) -> tuple[Workbook | None, Diagnostic | None]:
+def open_workbook(path: PathLike, file: str) -> tuple[Workbook | None, Diagnostic | None]:
     """The workbook, or why it cannot be read: past the size limit, not a zip, damaged."""
     data, problem = read_bytes(path, WORKBOOK_LIMIT)  # the one safe reader: regular files, bounded
-    if problem is not None:
+    if data is None:
         return None, problem
     try:
         return Workbook(data, file), None
@@ -476,7 +493,8 @@ def _damaged(file: str, err: Exception) -> Diagnostic:
                       hint="save it from Excel as .xlsx")
 
 
-def _find_columns(rows, spec: SheetMap, optional=()) -> tuple[dict[str, int], int, list[str]]:
+def _find_columns(rows: list[list[CellValue | None]], spec: SheetMap, optional: tuple[str, ...] = ()
+                  ) -> tuple[dict[str, int], int, list[str]]:
     """Column numbers of the mapped keys, the header row, and the keys not found (an optional
     key's column may be absent)."""
     found: dict[str, int] = {}
@@ -519,34 +537,46 @@ class SheetRow:
         return self.address(self.value_key)
 
 
-def workbook_rows(path, mapping_path, layout: Layout, default_sheet: str):
-    """Every row of a workbook's mapped sheets, in order; never raises on bad input.
-    Returns (the mapping or None, the rows, diagnostics); a cell that cannot be used (an Excel
-    error, a malformed number) stands among the rows as its Diagnostic, so findings keep the
-    order of the rows."""
+@dataclass(frozen=True)
+class SheetRows:
+    """The rows of a workbook's mapped sheets, in order, and the mapping that found them (None
+    when it, or openpyxl, could not be used: then there are no rows). A cell that cannot be
+    used (an Excel error, a malformed number) stands among the rows as its Diagnostic, so
+    findings keep the order of the rows."""
+
+    mapping: Mapping | None
+    rows: list[SheetRow | Diagnostic]
+
+
+def workbook_rows(path: PathLike, mapping_path: PathLike | None, layout: Layout, default_sheet: str
+                  ) -> Read[SheetRows]:
+    """Every row of a workbook's mapped sheets (`mapping_path`: the mapping file, else the
+    layout's default sheet); never raises on bad input. The texts are the mapping file's: its
+    findings show their line."""
     workbook_name = str(path)
-    openpyxl, problem = openpyxl_or_diagnostic(workbook_name)
+    _, problem = openpyxl_or_diagnostic(workbook_name)
     if problem:
-        return None, [], [problem]
-    mapping, out = read_mapping(mapping_path, layout) if mapping_path else (default_mapping(layout), [])
+        return Read(workbook_name, SheetRows(None, []), [problem])
+    read = read_mapping(mapping_path, layout) if mapping_path else Read("", default_mapping(layout), [])
+    mapping, out, texts = read.value, read.diagnostics, read.texts
     if mapping is None:
-        return None, [], out
+        return Read(workbook_name, SheetRows(None, []), out, texts)
     wb, problem = open_workbook(path, workbook_name)
-    if problem is not None:
-        return mapping, [], [problem]
+    if wb is None:
+        return Read(workbook_name, SheetRows(mapping, []), [problem] if problem else [], texts)
     rows: list[SheetRow | Diagnostic] = []
     try:
         for spec in mapping.sheets:
             rows.extend(_sheet_rows(wb, workbook_name, spec, mapping, layout, default_sheet, out))
     except WorkbookError as err:
-        return mapping, [], [err.diagnostic]
+        return Read(workbook_name, SheetRows(mapping, []), [err.diagnostic], texts)
     if not rows and not any(d.is_error for d in out):
         out.append(Diagnostic(code="E004", severity=Severity.ERROR, message="the workbook has no values",
                               file=workbook_name))
-    return mapping, rows, out
+    return Read(workbook_name, SheetRows(mapping, rows), out, texts)
 
 
-def _unusable(value, at: str) -> Diagnostic | None:
+def _unusable(value: object, at: str) -> Diagnostic | None:
     """The finding about a cell that cannot be used, at its address; None for a usable one."""
     if isinstance(value, ExcelError):
         return Diagnostic(code="D010", severity=Severity.ERROR,
@@ -558,7 +588,7 @@ def _unusable(value, at: str) -> Diagnostic | None:
 
 
 def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layout: Layout, default_sheet: str,
-                out: list[Diagnostic]):
+                out: list[Diagnostic]) -> Iterator[SheetRow | Diagnostic]:
     name = spec.name or (default_sheet if default_sheet in wb.sheetnames else wb.sheetnames[0])
     if name not in wb.sheetnames:
         out.append(Diagnostic(code="D007", severity=Severity.ERROR,
@@ -626,7 +656,7 @@ def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layou
             yield SheetRow(values, where, r, letters, layout.value)
 
 
-def whole(raw) -> object:
+def whole(raw: object) -> object:
     """A label cell as typed: Excel stores 2024 typed in a cell as the number 2024."""
     if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
         return int(raw)
@@ -644,7 +674,18 @@ def _format(value: Decimal, amount: bool) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
 
-def _put(cell, value):
+class _Cell(Protocol):
+    """What the writer sets on an openpyxl cell (openpyxl has no type information)."""
+
+    value: object
+    data_type: str
+    quotePrefix: bool
+    number_format: str
+    font: object
+    alignment: object
+
+
+def _put(cell: _Cell, value: object) -> _Cell:
     """A table value into a cell. Numbers are numeric; every text is a text cell, whatever it
     starts with: openpyxl would make "=SUM(1,2)" a live formula and "#N/A" an error value. A
     control character (a vertical tab from Word) cannot stand in a worksheet: it becomes a
@@ -662,10 +703,10 @@ def _put(cell, value):
     return cell
 
 
-def workbook_bytes(tables) -> tuple[bytes | None, Diagnostic | None]:
+def workbook_bytes(tables: Iterable[Table]) -> tuple[bytes | None, Diagnostic | None]:
     """The tables as an .xlsx workbook, one sheet each; or a D009 diagnostic."""
     openpyxl, problem = openpyxl_or_diagnostic("--out", writing=True)
-    if problem:
+    if openpyxl is None:
         return None, problem
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter

@@ -813,3 +813,66 @@ def test_the_same_pk_target_is_told_the_same_in_toml_csv_and_a_workbook(catalog,
         assert code == 1, out
         told.append([f for f in _finding_text(out) if "error[" in f])
     assert told[0] == told[1] == told[2] == [finding], told
+
+
+# ---- 10. each input is read once -----------------------------------------------------------
+
+# kind -> (file name, its text with a finding on the line quoted, the finding, that line)
+READ_ONCE = {
+    "data TOML": ("r.toml", '["2024".kanwil]\nskor = 4\nnope = 1\n',
+                  ":3:1: error[D001]: unknown field or indicator `nope`", "nope = 1"),
+    "data CSV": ("r.csv", "period,office,field,value\n2024,kanwil,skor,4\n2024,kanwil,nope,1\n",
+                 ":3:1: error[D001]: unknown field or indicator `nope`", "2024,kanwil,nope,1"),
+    "mapping": ("m.toml", '[[sheet]]\nname = "Realisasi"\nnama = 1\n',
+                ":3:1: error[D007]: unknown key `nama` in [[sheet]]", "nama = 1"),
+    "PK TOML": ("pk.toml", '[meta]\nyear = 2024\n[[target]]\nindicator = "S1.nope"\ntarget = 4\n',
+                ":3:1: error[P001]: unknown indicator `S1.nope`", "[[target]]"),
+    "PK CSV": ("pk.csv", "indicator,target,year\nS1.ikm,4,2024\nS1.nope,4,2024\n",
+               ":3:1: error[P001]: unknown indicator `S1.nope`", "S1.nope,4,2024"),
+    "PK .kin": ("pk.kin", 'agreement "PK 2024" {\n  year 2024\n  target S1.nope = 4\n}\n',
+                ":3:3: error[P001]: unknown indicator `S1.nope`", "  target S1.nope = 4"),
+    "PK mapping": ("pkmap.toml", '[[sheet]]\nname = "Realisasi"\nyear = 2024\nnama = 1\n',
+                   ":4:1: error[D007]: unknown key `nama` in [[sheet]]", "nama = 1"),
+    "published TOML": ("p.toml", '[[figure]]\nlevel = "indicator"\nid = "S1.nope"\nmeasure = "capaian"\n'
+                                 'printed = "1"\n',
+                       ":3:1: error[D013]: unknown indicator `S1.nope`", 'id = "S1.nope"'),
+}
+
+
+@pytest.mark.parametrize("kind", READ_ONCE)
+def test_each_input_is_read_once_and_its_findings_show_their_line(catalog, write, kinerja, tmp_path, monkeypatch,
+                                                                  kind):
+    """The reader hands back the text it decoded (documents.Read): the command reads the file once
+    (a FIFO, or a file that changes meanwhile, would give another text a second time) and the
+    findings about it, the reader's and those found later (D001, P001, D013), show their line."""
+    from pathlib import Path
+
+    import kinerja_dsl.loader
+    from kinerja_dsl.engine import spreadsheet
+
+    name, text, finding, line = READ_ONCE[kind]
+    path = write(name, text)
+    data = write("data.toml", '["2024".kanwil]\nskor = 4\nselesai = 9\nmasuk = 10\n')
+    args = {"data TOML": ("eval", catalog, "--data", path),
+            "data CSV": ("eval", catalog, "--data", path),
+            "mapping": ("eval", catalog, "--data", _good_book(tmp_path), "--mapping", path),
+            "PK TOML": ("validate-pk", path, "--catalog", catalog),
+            "PK CSV": ("validate-pk", path, "--catalog", catalog),
+            "PK .kin": ("validate-pk", path, "--catalog", catalog),
+            "PK mapping": ("validate-pk", _good_book(tmp_path), "--catalog", catalog, "--mapping", path),
+            "published TOML": ("audit", catalog, "--data", data, "--published", path)}[kind]
+    reads: list[str] = []
+    read_bytes = kinerja_dsl.loader.read_bytes
+
+    def counted(file, *rest, **options):
+        reads.append(str(file))
+        return read_bytes(file, *rest, **options)
+
+    monkeypatch.setattr(kinerja_dsl.loader, "read_bytes", counted)      # read_text reads through it
+    monkeypatch.setattr(spreadsheet, "read_bytes", counted)             # the workbook's own reader
+    code, out, err = kinerja(*args)
+    assert code == 1
+    assert [r for r in reads if Path(r).name == name] == [str(path)], reads
+    shown = (out + err).splitlines()
+    at = shown.index(f"{path}{finding}")
+    assert shown[at + 1].endswith(f" | {line}"), shown[at:at + 3]
