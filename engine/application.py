@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kinerja_dsl.diagnostics import Diagnostic
 
     from .audit import AuditReport
+    from .columnar import BulkResult
     from .data import Dataset
     from .diff import DiffReport
     from .outputs import StrPath
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 4
 EVAL_SUFFIXES = (".json", ".txt") + TABLE_SUFFIXES
+EACH_OFFICE_SUFFIXES = (".jsonl", ".txt") + TABLE_SUFFIXES  # one object per line: rows of every office
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
 PERIOD_HINT = "use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"
 
@@ -206,11 +208,40 @@ def evaluate(prepared: Prepared, locale: str = "id") -> Evaluation:
                       diagnostics=[d.to_json() for d in prepared.diagnostics])
 
 
-# `kinerja eval --each-office` (issue 12, not wired yet): the columnar bulk module (engine/columnar.py,
-# the `bulk` extra) will evaluate every office of one Prepared at once. It belongs here, beside
-# `evaluate`: `evaluate_each_office(prepared, locale) -> <its typed report>`, chosen by `run_eval`
-# (an `each_office` argument) before the one-office path, so the CLI keeps a single pipeline
-# load_catalog -> prepare -> evaluate* -> report and only gains a renderer.
+@dataclass(frozen=True)
+class EachOffice:
+    """Every office of the catalog evaluated for one period, each as `eval --unit OFFICE` would:
+    computed on columns (columnar.py), any row it cannot decide by the exact evaluator."""
+
+    prepared: Prepared
+    period: Period
+    offices: tuple[str, ...]
+    result: BulkResult
+    unfinished: int         # IKU rows (office × indicator) without a capaian
+    noun: str               # "IKU" when the catalog marks its IKU
+    exit_code: int
+
+
+def _has_numpy() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numpy") is not None
+
+
+def evaluate_each_office(prepared: Prepared, progress: Callable[[int, int], None] | None = None) -> EachOffice:
+    """`eval --each-office`: the bulk path over every office; exit 1 when an IKU row (any office)
+    has no capaian, as for one office."""
+    from .columnar import evaluate_offices
+
+    period = prepared.evaluated_period()
+    catalog = prepared.catalog
+    offices = tuple(catalog.offices)
+    result = evaluate_offices(catalog, prepared.data, [period], offices, progress=progress)
+    marked = any(ind.iku for ind in catalog.indicators.values())
+    counted = {i for i, ind in catalog.indicators.items() if ind.iku or not marked}
+    left = sum(1 for row in result.rows(realisasi=False)
+               if row.indicator in counted and row.status not in ("ok", "nihil"))
+    return EachOffice(prepared, period, offices, result, left, "IKU" if marked else "indicator", 1 if left else 0)
 
 
 @dataclass(frozen=True)
@@ -326,17 +357,26 @@ class EvalReport:
 
 def run_eval(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
              period_text: str | None = None, office: str | None = None, locale: str = "id",
-             out: StrPath | None = None) -> EvalReport | Stopped:
+             out: StrPath | None = None, each_office: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> EvalReport | EachOffice | Stopped:
     """`kinerja eval`: exit 1 when an IKU (every indicator, when none is marked) has no capaian,
     the results still reported. `out` is checked (its format, not an input) before evaluating;
-    writing it is the caller's."""
+    writing it is the caller's. `each_office`: every office at once (EachOffice)."""
+    if each_office and office:
+        return Stopped.usage("kinerja eval: --each-office evaluates every office; --unit names one: give one of them")
+    if each_office and not _has_numpy():
+        return Stopped.usage("kinerja eval: --each-office needs numpy, the `bulk` extra: "
+                             "pip install 'kinerja-dsl[bulk]' (or -e '.[bulk]' in a clone)")
     prepared = prepare_paths(paths, data_path, mapping, period_text, office)
     if isinstance(prepared, Stopped):
         return prepared
     if out:
-        refused = wrong_format("eval", out, EVAL_SUFFIXES) or names_an_input("eval", out, list(prepared.inputs))
+        suffixes = EACH_OFFICE_SUFFIXES if each_office else EVAL_SUFFIXES
+        refused = wrong_format("eval", out, suffixes) or names_an_input("eval", out, list(prepared.inputs))
         if refused:
             return Stopped.usage(refused)
+    if each_office:
+        return evaluate_each_office(prepared, progress)
     ev = evaluate(prepared, locale)
     left = unfinished(ev, prepared.catalog)
     return EvalReport(prepared, ev, left, left.exit_code)

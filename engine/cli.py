@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from rich.console import Console
+    from rich.progress import Progress
 
     from kinerja_dsl.diagnostics import Diagnostic
 
@@ -152,9 +153,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from . import application
 
+    if args.each_office:
+        return _eval_each_office(args)
     report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale, args.out)
     if isinstance(report, application.Stopped):
         return _stopped(report)
+    assert isinstance(report, application.EvalReport)
     ev = report.evaluation
     code = _say_unfinished("eval", report.unfinished)
     suffix = Path(args.out).suffix.lower() if args.out else ""
@@ -189,6 +193,73 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return code
+
+
+def _eval_each_office(args: argparse.Namespace) -> int:
+    """`eval --each-office`: every office through the columnar path, with a progress bar on a
+    terminal (nothing in a pipe); rows to --out (.jsonl, .xlsx, .csv, .md) or --json as JSON lines,
+    else a table of the offices."""
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from . import application
+
+    bar = _progress("Menghitung per satker") if sys.stderr.isatty() else None
+    with bar if bar is not None else nullcontext():
+        task = bar.add_task("eval", total=None) if bar is not None else None
+
+        def advanced(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+
+        report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale,
+                                      args.out, each_office=True, progress=advanced)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
+    assert isinstance(report, application.EachOffice)
+    if report.unfinished:
+        print(f"kinerja eval: {report.unfinished} {report.noun} rows (office × indicator) without a capaian; "
+              "exit 1", file=sys.stderr)
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if suffix in application.TABLE_SUFFIXES:
+        from .tables import each_office_tables
+
+        return _write_tables(each_office_tables(report.result, report.prepared.catalog), args.out,
+                             args.locale) or report.exit_code
+    if args.json or suffix == ".jsonl":
+        from .outputs import json_lines
+
+        text = json_lines(report.result)
+    else:
+        import io
+
+        from .render import render_each_office
+
+        if not args.out:
+            render_each_office(report, _console(), args.locale)
+            return report.exit_code
+        buffer = io.StringIO()
+        from rich.console import Console
+
+        render_each_office(report, Console(file=buffer, width=80, no_color=True, highlight=False), args.locale)
+        text = buffer.getvalue()
+    if args.out:
+        from .outputs import write_atomic
+
+        write_atomic(Path(args.out), text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return report.exit_code
+
+
+def _progress(what: str) -> Progress:
+    """A progress bar on stderr (the caller shows it only on a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(what), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -346,7 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _eval_arguments(p)
     p.add_argument("--out", metavar="FILE", help="write the result to FILE: JSON (.json), the LKjIP tables "
-                   "(.xlsx, .csv, .md), else the text tables (.txt); never an input file")
+                   "(.xlsx, .csv, .md), else the text tables (.txt); never an input file. With --each-office: "
+                   "JSON lines (.jsonl), the rows of every office (.xlsx, .csv, .md) or the table of offices (.txt)")
+    p.add_argument("--each-office", action="store_true",
+                   help="evaluate every office of the catalog at once (the columnar path; needs the `bulk` extra, "
+                   "numpy): one row per office and indicator, and each office's sasaran and overall capaian")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("explain", help="show one indicator's computation step by step",

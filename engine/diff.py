@@ -121,9 +121,9 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
         if (a.method, a.source, a.rounded) != (b.method, b.source, b.rounded):
             changes.append(Change(kind="changed", id="policy", field=f"aggregate {level}",
                                   old=f"{a.method} of {a.source}", new=f"{b.method} of {b.source}"))
-    for sid in old.sasaran.keys() - new.sasaran.keys():
+    for sid in [s for s in old.sasaran if s not in new.sasaran]:  # declaration order: the same every run
         changes.append(Change(kind="removed", id=f"sasaran {sid}", old=old.sasaran[sid].label))
-    for sid in new.sasaran.keys() - old.sasaran.keys():
+    for sid in [s for s in new.sasaran if s not in old.sasaran]:
         changes.append(Change(kind="added", id=f"sasaran {sid}", new=new.sasaran[sid].label))
 
     removed = [old.indicators[i] for i in old.declared_order if i not in new.indicators]

@@ -8,6 +8,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from kinerja_dsl.diagnostics import Diagnostic
 
+    from .columnar import BulkResult
     from .tables import Table
 
     StrPath: TypeAlias = str | os.PathLike[str]    # a path as the command line gives it, or a Path
@@ -144,3 +146,20 @@ def write_tables(tables: list[Table], out: StrPath, locale: str, preamble: str =
         payload = to_markdown(tables, locale)
     write_atomic(Path(out), payload)
     return None
+
+
+def json_lines(result: BulkResult) -> str:
+    """`eval --each-office` as JSON lines: one object per office × indicator, then one per mean
+    (sasaran, office, overall) of each office; exact decimals as strings, a blank as null."""
+    import json
+
+    from .numbers import plain
+
+    def shown(value: object) -> object:
+        return plain(value) if isinstance(value, Decimal) else value
+
+    lines = [json.dumps({"row": "indicator", **{k: shown(v) for k, v in row._asdict().items()}}, ensure_ascii=False)
+             for row in result.rows()]
+    lines += [json.dumps({"row": "mean", **{k: shown(v) for k, v in m._asdict().items()}}, ensure_ascii=False)
+              for m in result.means()]
+    return "".join(line + "\n" for line in lines)

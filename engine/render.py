@@ -20,6 +20,7 @@ from .numbers import format_number, localized, shown
 from .results import AggregateResult, Evaluation, IndicatorResult
 
 if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
+    from .application import EachOffice
     from .audit import AuditReport
     from .diff import DiffReport
     from .tables import Table as KamusTable
@@ -295,3 +296,28 @@ def render_kamus(table: KamusTable, console: Console) -> None:
             value = cells[column]
             if value not in (None, ""):
                 console.print(Text(f"   {column}: ", style="dim") + Text(str(value)))
+
+
+def render_each_office(report: EachOffice, console: Console, locale: str) -> None:
+    """`eval --each-office` on a terminal: one line per office, its overall capaian and how many of
+    its indicators have one (the rows themselves go to --out or --json)."""
+    result = report.result
+    period = report.period.label
+    overall = {m.office: m for m in result.means() if m.level == "overall"}
+    counts: dict[str, list[int]] = {}
+    for row in result.rows(realisasi=False):
+        seen = counts.setdefault(row.office, [0, 0])
+        seen[0] += row.status in ("ok", "nihil")
+        seen[1] += 1
+    catalog = report.prepared.catalog
+    rows = []
+    for office in report.offices:
+        m = overall.get(office)
+        done, total = counts.get(office, [0, 0])
+        rows.append([_two_lines(office, catalog.offices[office].label),
+                     display(m.capaian if m else None, locale, None), Text((m.predikat if m else None) or "-"),
+                     Text(m.status if m else "-", style=_STATUS_STYLE.get(m.status, "") if m else ""),
+                     f"{done}/{total}"])
+    console.print(_table(f"Capaian per satker {period} ({len(report.offices)} satker)",
+                         [("Satker", "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
+                          ("Indikator", "number")], rows, console.width))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
 from kinerja_dsl.vocabulary import FieldKind
@@ -20,6 +21,9 @@ from kinerja_dsl.vocabulary import FieldKind
 from .numbers import format_number, localized, shown
 from .periods import Period
 from .results import Evaluation, IndicatorResult, Op
+
+if TYPE_CHECKING:  # the bulk result's type only: reading it needs no numpy here
+    from .columnar import BulkResult
 
 Cell = str | int | Decimal | None
 
@@ -115,6 +119,27 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog) -> list[Table]:
                               _number(whose.capaian) if whose else None,
                               _percent(efisiensi)])
     return [indikator, per_sasaran, overall, anggaran]
+
+
+# ---- every office at once (`eval --each-office`) --------------------------------------------
+
+_LEVEL_WORDS = {"sasaran": "Sasaran", "office": "Satker", "overall": "Keseluruhan"}
+
+
+def each_office_tables(result: BulkResult, catalog: Catalog) -> list[Table]:
+    """The bulk evaluation as two tables: every indicator of every office, and every office's
+    sasaran, own and overall capaian; exact values, shown as the LKjIP tables show them."""
+    rows = Table("Indikator", "Capaian indikator per satker",
+                 ["Periode", "Satker", "Kode", "Indikator", "Target", "Realisasi", "Capaian", "Predikat", "Status"])
+    for r in result.rows():
+        rows.rows.append([r.period, r.office, r.indicator, catalog.indicators[r.indicator].label, r.target,
+                          _number(r.realisasi), _number(r.capaian), r.predikat, r.status])
+    means = Table("Capaian", "Capaian sasaran, satker dan keseluruhan per satker",
+                  ["Periode", "Satker", "Tingkat", "Kode", "Capaian", "Predikat", "Status"])
+    for m in result.means():
+        means.rows.append([m.period, m.office, _LEVEL_WORDS.get(m.level, m.level), m.id if m.level != "overall" else "",
+                           _number(m.capaian), m.predikat, m.status])
+    return [rows, means]
 
 
 # ---- the kamus indikator (indicator dictionary) -----------------------------------------

@@ -563,3 +563,20 @@ def test_display_rounds_half_up_as_the_reports_do():
     assert [format_number(D(x), "id", 2) for x in ("2.505", "-2.505", "2.515", "0.125")] == [
         "2,51", "-2,51", "2,52", "0,13"]
     assert (shown(D("2.5055")), shown(D("12.345001")), shown(D("-12.3450001"))) == (D("2.506"), D("12.35"), D("-12.35"))
+
+
+def test_diff_lists_added_and_removed_sasaran_in_declaration_order_whatever_the_hash_seed(write):
+    """They came from a set difference, so their order changed from run to run (PYTHONHASHSEED)."""
+    import subprocess
+    import sys
+
+    old = write("old.kin", "".join(f'sasaran S{k} "Sasaran {k}"\n' for k in range(8)))
+    new = write("new.kin", "".join(f'sasaran T{k} "Sasaran baru {k}"\n' for k in range(8)))
+    outs = set()
+    for seed in ("0", "1", "2"):
+        run = subprocess.run([sys.executable, "-m", "kinerja_dsl.engine.cli", "diff", str(old), str(new), "--json"],
+                             capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.add(run.stdout)
+    assert len(outs) == 1
+    ids = [c["id"] for c in json.loads(outs.pop())["changes"]]
+    assert ids == [f"sasaran S{k}" for k in range(8)] + [f"sasaran T{k}" for k in range(8)]
