@@ -134,7 +134,7 @@ def write_tables(tables: list[Table], out: StrPath, locale: str, preamble: str =
     suffix = Path(out).suffix.lower()
     payload: str | bytes
     if suffix == ".xlsx":
-        from .spreadsheet import workbook_bytes
+        from .workbook import workbook_bytes
 
         book, problem = workbook_bytes(tables)
         if book is None:

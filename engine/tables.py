@@ -3,7 +3,7 @@
 A table is a name (the sheet it goes to), column headers as the reports print them and
 rows of cells: text, a whole number or an exact Decimal (already shortened as the
 terminal shows it, so every format prints the same figure), None for empty. No
-dependency beyond the standard library: the .xlsx form is in engine/spreadsheet.py.
+dependency beyond the standard library: the .xlsx form is in engine/workbook.py.
 """
 from __future__ import annotations
 
