@@ -4,7 +4,7 @@ One pipeline, used by every command and by the tests:
 
     load_catalog(paths)                                      -> LoadedCatalog
     prepare(loaded, data, mapping, period_text, office)      -> Prepared    (the data read once)
-    evaluate(prepared, locale)                               -> Evaluation  (engine/results.py)
+    evaluate(prepared, locale)                               -> Evaluation  (engine/evaluation/results.py)
 
 and one function per command (check, fmt, run_eval, explain, audit, validate_pk, diff, kamus,
 template, codes, schema) returning a typed report that carries its exit code, or `Stopped`
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .outputs import TABLE_SUFFIXES, Input, OutputError, names_an_input, wrong_format, write_atomic
+from .rendering.outputs import TABLE_SUFFIXES, Input, OutputError, names_an_input, wrong_format, write_atomic
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
 if TYPE_CHECKING:
@@ -28,15 +28,15 @@ if TYPE_CHECKING:
     from kinerja_dsl.catalog import Catalog
     from kinerja_dsl.diagnostics import Diagnostic
 
-    from .audit import AuditReport
-    from .columnar import BulkResult
-    from .data import Dataset
-    from .diff import DiffReport
-    from .outputs import StrPath
+    from .reports.audit import AuditReport
+    from .evaluation.columnar import BulkResult
+    from .readers.data import Dataset
+    from .reports.diff import DiffReport
+    from .rendering.outputs import StrPath
     from .periods import Period
-    from .agreement import PkDocument
-    from .results import Evaluation, IndicatorResult
-    from .tables import Table
+    from .readers.agreement import PkDocument
+    from .evaluation.results import Evaluation, IndicatorResult
+    from .reports.tables import Table
 
 EXIT_USAGE = 4
 EVAL_SUFFIXES = (".json", ".txt") + TABLE_SUFFIXES
@@ -152,7 +152,7 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     is raised."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
 
-    from .data import check_data, load_data
+    from .readers.data import check_data, load_data
     from .periods import Period, PeriodError
 
     catalog = loaded.compiled()
@@ -195,9 +195,9 @@ def prepare_paths(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath
 
 def evaluate(prepared: Prepared, locale: str = "id") -> Evaluation:
     """Every indicator, sasaran, office and the overall capaian: `kinerja eval --json`."""
-    from .evaluate import evaluate_period
-    from .policies import catalog_policy_summary
-    from .results import Evaluation
+    from .evaluation.evaluate import evaluate_period
+    from .evaluation.policies import catalog_policy_summary
+    from .evaluation.results import Evaluation
 
     period = prepared.evaluated_period()
     catalog = prepared.catalog
@@ -231,7 +231,7 @@ def _has_numpy() -> bool:
 def evaluate_each_office(prepared: Prepared, progress: Callable[[int, int], None] | None = None) -> EachOffice:
     """`eval --each-office`: the bulk path over every office; exit 1 when an IKU row (any office)
     has no capaian, as for one office."""
-    from .columnar import evaluate_offices
+    from .evaluation.columnar import evaluate_offices
 
     period = prepared.evaluated_period()
     catalog = prepared.catalog
@@ -409,7 +409,7 @@ def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mappin
 def explain_indicator(prepared: Prepared, indicator: str) -> IndicatorResult:
     """The result of one indicator, with its steps: only it and what it uses are evaluated,
     unless it reads a mean (then everything is)."""
-    from .evaluate import evaluate_all, evaluate_period, reads_means
+    from .evaluation.evaluate import evaluate_all, evaluate_period, reads_means
 
     catalog, data, period, office = prepared.catalog, prepared.data, prepared.evaluated_period(), prepared.office
     if indicator in reads_means(catalog):
@@ -432,8 +432,8 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
     unexplained differences remain or the published file has findings."""
     from kinerja_dsl.diagnostics import with_sources
 
-    from .audit import audit as audited
-    from .published import figure_findings, load_published
+    from .reports.audit import audit as audited
+    from .readers.published import figure_findings, load_published
 
     prepared = prepare_paths(paths, data_path, mapping, period_text, office)
     if isinstance(prepared, Stopped):
@@ -463,8 +463,8 @@ def validate_pk(pk: StrPath, catalog_paths: Iterable[StrPath], mapping: StrPath 
     """`kinerja validate-pk`: a Perjanjian Kinerja against its catalog; exit codes as `check`."""
     from kinerja_dsl.diagnostics import exit_code, with_sources
 
-    from .agreement import load_pk
-    from .pk import validate
+    from .readers.agreement import load_pk
+    from .reports.pk import validate
 
     loaded = load_catalog(catalog_paths)
     if not loaded.ok:
@@ -490,7 +490,7 @@ def diff(old_paths: Iterable[StrPath], new_paths: Iterable[StrPath], data_path: 
     """`kinerja diff`: changes between two catalogs, each loaded once; with data, every item before
     and after on it. The data is read once and checked against both catalogs: a field only one
     declares is what a planner has after a revision, an error only when neither knows it."""
-    from .diff import DiffReport, compare, effects
+    from .reports.diff import DiffReport, compare, effects
 
     old = load_catalog(old_paths)
     if not old.ok:
@@ -522,7 +522,7 @@ class TableReport:
 
 def kamus(paths: Iterable[StrPath], locale: str = "id", out: StrPath | None = None) -> TableReport | Stopped:
     """`kinerja kamus`: the kamus indikator (manual IKU) of a catalog."""
-    from .tables import kamus_table
+    from .reports.tables import kamus_table
 
     loaded = load_catalog(paths)
     if not loaded.ok:
@@ -540,7 +540,7 @@ def template(paths: Iterable[StrPath], period_text: str, out: StrPath, each_offi
     from kinerja_dsl.diagnostics import Diagnostic
 
     from .periods import Period, PeriodError
-    from .tables import template_table
+    from .reports.tables import template_table
 
     loaded = load_catalog(paths)
     if not loaded.ok:
@@ -570,6 +570,6 @@ def codes() -> str:
 
 def schema() -> dict[str, object]:
     """`kinerja schema`: the JSON Schema of `kinerja eval --json`."""
-    from .results import Evaluation
+    from .evaluation.results import Evaluation
 
     return Evaluation.model_json_schema(mode="serialization")

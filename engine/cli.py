@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from kinerja_dsl.diagnostics import Diagnostic
 
     from .application import Stopped, Unfinished
-    from .tables import Table
+    from .reports.tables import Table
 
 EPILOG = """\
 examples:
@@ -92,7 +92,7 @@ def _write_tables(tables: list[Table], out: str, locale: str, preamble: str = ""
     """Tables to --out (.xlsx, .csv, .md); 0, or the exit code of why it could not be written."""
     from pathlib import Path
 
-    from .outputs import write_tables
+    from .rendering.outputs import write_tables
 
     problem = write_tables(tables, Path(out), locale, preamble)
     if problem is not None:
@@ -163,11 +163,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     code = _say_unfinished("eval", report.unfinished)
     suffix = Path(args.out).suffix.lower() if args.out else ""
     if suffix in application.TABLE_SUFFIXES:
-        from .tables import lkjip_tables
+        from .reports.tables import lkjip_tables
 
         return _write_tables(lkjip_tables(ev, report.prepared.catalog), args.out, args.locale) or code
     if args.json or suffix == ".json":
-        from .narrate import worded
+        from .rendering.narrate import worded
 
         text = worded(ev).model_dump_json(indent=2) + "\n"
     elif args.out:
@@ -175,18 +175,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         from rich.console import Console
 
-        from .render import render_evaluation
+        from .rendering.render import render_evaluation
 
         buffer = io.StringIO()
         render_evaluation(ev, Console(file=buffer, width=80, no_color=True, highlight=False))
         text = buffer.getvalue()
     else:
-        from .render import render_evaluation
+        from .rendering.render import render_evaluation
 
         render_evaluation(ev, _console())
         return code
     if args.out:
-        from .outputs import write_atomic
+        from .rendering.outputs import write_atomic
 
         write_atomic(Path(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)
@@ -222,29 +222,30 @@ def _eval_each_office(args: argparse.Namespace) -> int:
               "exit 1", file=sys.stderr)
     suffix = Path(args.out).suffix.lower() if args.out else ""
     if suffix in application.TABLE_SUFFIXES:
-        from .tables import each_office_tables
+        from .reports.tables import each_office_tables
 
         return _write_tables(each_office_tables(report.result, report.prepared.catalog), args.out,
                              args.locale) or report.exit_code
     if args.json or suffix == ".jsonl":
-        from .outputs import json_lines
+        from .rendering.outputs import json_lines
 
         text = json_lines(report.result)
     else:
         import io
 
-        from .render import render_each_office
+        from .rendering.render import render_each_office
 
         if not args.out:
-            render_each_office(report, _console(), args.locale)
+            render_each_office(report.result, report.prepared.catalog, report.period.label, _console(), args.locale)
             return report.exit_code
         buffer = io.StringIO()
         from rich.console import Console
 
-        render_each_office(report, Console(file=buffer, width=80, no_color=True, highlight=False), args.locale)
+        render_each_office(report.result, report.prepared.catalog, report.period.label,
+                           Console(file=buffer, width=80, no_color=True, highlight=False), args.locale)
         text = buffer.getvalue()
     if args.out:
-        from .outputs import write_atomic
+        from .rendering.outputs import write_atomic
 
         write_atomic(Path(args.out), text)
         print(f"wrote {args.out}", file=sys.stderr)
@@ -278,11 +279,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if isinstance(report, application.Stopped):
         return _stopped(report)
     if args.json:
-        from .narrate import worded_result
+        from .rendering.narrate import worded_result
 
         sys.stdout.write(worded_result(report.result).model_dump_json(indent=2) + "\n")
     else:
-        from .render import render_explanation
+        from .rendering.render import render_explanation
 
         render_explanation(report.result, _console(), args.locale)
     # the indicator asked about, IKU or not, is what a script running explain needs to hear about
@@ -299,7 +300,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(outcome.report.model_dump_json(indent=2) + "\n")
     else:
-        from .render import render_audit
+        from .rendering.render import render_audit
 
         render_audit(outcome.report, _console(), args.locale, show_all=args.all)
     return outcome.exit_code
@@ -335,7 +336,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(outcome.report.model_dump_json(indent=2) + "\n")
     else:
-        from .render import render_diff
+        from .rendering.render import render_diff
 
         render_diff(outcome.report, _console(), args.locale)
         if outcome.warnings:  # an error stopped the diff above
@@ -351,7 +352,7 @@ def cmd_kamus(args: argparse.Namespace) -> int:
         return _stopped(report)
     if args.out:
         return _write_tables([report.table], args.out, args.locale)
-    from .render import render_kamus
+    from .rendering.render import render_kamus
 
     render_kamus(report.table, _console())
     return report.exit_code
@@ -524,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from .outputs import OutputError
+        from .rendering.outputs import OutputError
 
         if isinstance(exc, OutputError):  # a file --out or fmt cannot write: an I/O error
             from kinerja_dsl.diagnostics import EXIT_IO

@@ -121,4 +121,3 @@ def build_symbol_table(files: list[ast.CatalogFile], base_files: Collection[str]
 _KIND: dict[type, str] = {ast.Indicator: "indicator", ast.Sasaran: "sasaran", ast.FieldDecl: "field",
                           ast.Office: "office", ast.BandSet: "bands"}
 
-build_model = build_symbol_table  # the name engine/pk.py imports (issue 12: it moves over with the engine)

@@ -9,7 +9,7 @@
 (c) the national roll-up: 1,000 offices × 50 indicators (5 composites with 1/3 weights and nihil
     components) × 12 months = 600,000 evaluations, ~2% of them 0/0, plus the sasaran and overall
     means of every office and month. Side by side, in one run, each computing every result and mean:
-    the columnar path (engine/columnar.py), the exact evaluator (evaluate_period per office and month,
+    the columnar path (engine/evaluation/columnar.py), the exact evaluator (evaluate_period per office and month,
     on a sample of the offices, extrapolated), DuckDB (DECIMAL(38,10) with casts), polars (float64,
     2 threads), pandas (float64) and a hand-written Python function (Decimal, half-up). Each peer's
     results are compared with the exact evaluator on the sampled offices (every month): rounded
@@ -148,7 +148,7 @@ def national_arrays(n_offices: int, seed: int = 2024):
 
 
 def national_columns(n_offices: int):
-    from kinerja_dsl.engine.columnar import DataColumns
+    from kinerja_dsl.engine.evaluation.columnar import DataColumns
     from kinerja_dsl.engine.periods import Period
 
     periods = [Period(2024, "month", m) for m in range(1, MONTHS + 1)]
@@ -160,7 +160,7 @@ def run_columnar(n_offices: int) -> dict:
     """The columnar path alone (what the subprocess runs): time, peak memory, exact rows."""
     catalog = national_catalog(n_offices)
     cols, periods, offices = national_columns(n_offices)
-    from kinerja_dsl.engine.columnar import evaluate_offices
+    from kinerja_dsl.engine.evaluation.columnar import evaluate_offices
 
     start = time.perf_counter()
     result = evaluate_offices(catalog, cols, periods, offices)
@@ -184,7 +184,7 @@ class Truth:
 
 
 def exact_truth(catalog, cols, periods, sample: list[str]) -> tuple[Truth, float]:
-    from kinerja_dsl.engine.evaluate import evaluate_period
+    from kinerja_dsl.engine.evaluation.evaluate import evaluate_period
 
     data = cols.exact_data()
     truth = Truth()
@@ -447,7 +447,7 @@ def columnar_peer(result, sample: list[str], periods) -> Peer:
 def bench_eval(n_offices: int, sample_every: int, growth: list[int]) -> None:
     import numpy as np
 
-    from kinerja_dsl.engine.columnar import evaluate_offices
+    from kinerja_dsl.engine.evaluation.columnar import evaluate_offices
 
     catalog = national_catalog(n_offices)
     cols, periods, offices = national_columns(n_offices)

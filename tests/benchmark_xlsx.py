@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from kinerja_dsl.engine.data import read_data
+from kinerja_dsl.engine.readers.data import read_data
 
 
 def make(path: Path, rows: int) -> None:

@@ -1,4 +1,4 @@
-"""The columnar bulk path (engine/columnar.py) gives exactly what evaluate_period gives: for every
+"""The columnar bulk path (engine/evaluation/columnar.py) gives exactly what evaluate_period gives: for every
 office and period, each indicator's status, rounded capaian, predikat and realisasi, and every
 sasaran, office and overall mean (capaian, predikat, status)."""
 from __future__ import annotations
@@ -14,10 +14,10 @@ np = pytest.importorskip("numpy")
 
 from conftest import ROOT  # noqa: E402
 from kinerja_dsl import vocabulary  # noqa: E402
-from kinerja_dsl.engine import columnar  # noqa: E402
-from kinerja_dsl.engine.columnar import DataColumns, evaluate_offices, not_columnar  # noqa: E402
-from kinerja_dsl.engine.data import Dataset, Value, read_data  # noqa: E402
-from kinerja_dsl.engine.evaluate import evaluate_period  # noqa: E402
+from kinerja_dsl.engine.evaluation import columnar  # noqa: E402
+from kinerja_dsl.engine.evaluation.columnar import DataColumns, evaluate_offices, not_columnar  # noqa: E402
+from kinerja_dsl.engine.readers.data import Dataset, Value, read_data  # noqa: E402
+from kinerja_dsl.engine.evaluation.evaluate import evaluate_period  # noqa: E402
 from kinerja_dsl.engine.periods import Period  # noqa: E402
 from kinerja_dsl.loader import load, load_catalog  # noqa: E402
 

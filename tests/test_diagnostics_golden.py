@@ -32,7 +32,7 @@ def test_diagnostic_renders_exactly(case: Path, kinerja, monkeypatch):
 
 def test_every_code_has_a_golden_case():
     from kinerja_dsl import checker  # noqa: F401  (codes are emitted from these modules)
-    sources = "".join(p.read_text(encoding="utf-8") for p in (GOLDEN.parent.parent / "kinerja_dsl").glob("*.py"))
+    sources = "".join(p.read_text(encoding="utf-8") for p in (GOLDEN.parent.parent / "kinerja_dsl").rglob("*.py"))
     codes = set(re.findall(r'"([EW]\d{3})"', sources))
     covered = {p.stem for p in CASES} | set(ELSEWHERE)
     assert codes - covered == set()
@@ -43,7 +43,7 @@ def test_catalogue_covers_every_emitted_code_and_readme_is_current():
 
     root = GOLDEN.parent.parent
     sources = "".join(p.read_text(encoding="utf-8") for folder in ("kinerja_dsl", "engine")
-                      for p in (root / folder).glob("*.py") if p.name != "codes.py")
+                      for p in (root / folder).rglob("*.py") if p.name != "codes.py")
     emitted = set(re.findall(r'"([EWDP]\d{3})"', sources))
     assert emitted - set(CODES) == set(), "every emitted code needs a catalogue entry"
     assert set(CODES) - emitted == set(), "every catalogue entry must be emitted somewhere"

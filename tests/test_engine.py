@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from kinerja_dsl.engine.application import evaluate, load_catalog, prepare
-from kinerja_dsl.engine.narrate import node_text, step_text
+from kinerja_dsl.engine.rendering.narrate import node_text, step_text
 
 D = Decimal
 
@@ -411,7 +411,7 @@ def test_json_is_exact_stable_and_validates_against_the_schema(write, kinerja):
     assert doc["indicators"][0]["realisasi"] == "142.8571428571428571428571428571429"
     code, schema_text, _ = kinerja("schema")
     schema = json.loads(schema_text)
-    from kinerja_dsl.engine.results import Evaluation
+    from kinerja_dsl.engine.evaluation.results import Evaluation
     Evaluation.model_validate_json(first)
     assert schema["title"] == "Evaluation" and set(schema["required"]) >= {"indicators", "sasaran", "period"}
 
@@ -631,7 +631,7 @@ def test_a_range_target_reads_in_the_reader_notation(write, kinerja):
 def test_the_eval_header_states_every_policy_as_each_indicator_does(write, kinerja):
     """One policy summary: the eval --json header (the catalog's) carries every policy an
     indicator's own `policy` does, lower_formula and rollup included, and the aggregations."""
-    from kinerja_dsl.engine.policies import catalog_policy_summary
+    from kinerja_dsl.engine.evaluation.policies import catalog_policy_summary
 
     cat = write("c.kin", 'policy {\n  lower_formula t_over_r\n}\nsasaran S "S"\n' + fields("n", "d") + PERCENT.format(
         id="S.a", label="A", sasaran="S", num="n", den="d", target=70, extra=""))

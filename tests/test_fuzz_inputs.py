@@ -53,15 +53,15 @@ from kinerja_dsl.codes import CODES
 from kinerja_dsl.engine.cli import main
 
 # every module a command imports lazily, loaded now: a case runs under an alarm (and one as nobody)
-import kinerja_dsl.engine.aggregate  # noqa: E402,F401
+import kinerja_dsl.engine.evaluation.aggregate  # noqa: E402,F401
 import kinerja_dsl.engine.application  # noqa: E402,F401
-import kinerja_dsl.engine.audit  # noqa: E402,F401
-import kinerja_dsl.engine.diff  # noqa: E402,F401
-import kinerja_dsl.engine.outputs  # noqa: E402,F401
-import kinerja_dsl.engine.pk  # noqa: E402,F401
-import kinerja_dsl.engine.render  # noqa: E402,F401
-import kinerja_dsl.engine.spreadsheet  # noqa: E402,F401
-import kinerja_dsl.engine.tables  # noqa: E402,F401
+import kinerja_dsl.engine.reports.audit  # noqa: E402,F401
+import kinerja_dsl.engine.reports.diff  # noqa: E402,F401
+import kinerja_dsl.engine.rendering.outputs  # noqa: E402,F401
+import kinerja_dsl.engine.reports.pk  # noqa: E402,F401
+import kinerja_dsl.engine.rendering.render  # noqa: E402,F401
+import kinerja_dsl.engine.readers.spreadsheet  # noqa: E402,F401
+import kinerja_dsl.engine.reports.tables  # noqa: E402,F401
 import kinerja_dsl.formatter  # noqa: E402,F401
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -382,7 +382,7 @@ def test_usage_error_exit_code(kinerja):
 def test_write_atomic_never_leaves_a_half_written_file(tmp_path, monkeypatch):
     import os
 
-    from kinerja_dsl.engine.outputs import write_atomic
+    from kinerja_dsl.engine.rendering.outputs import write_atomic
 
     target = tmp_path / "catalog.kin"
     target.write_text("original\n", encoding="utf-8")

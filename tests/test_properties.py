@@ -106,7 +106,7 @@ def test_formatting_twice_is_stable_on_mutations(at, cut):
 from decimal import Decimal  # noqa: E402
 
 from kinerja_dsl.catalog import TargetSpec  # noqa: E402
-from kinerja_dsl.engine.policies import capaian, limit  # noqa: E402
+from kinerja_dsl.engine.evaluation.policies import capaian, limit  # noqa: E402
 
 decimals = st.decimals(min_value=Decimal("-1000"), max_value=Decimal("1000"), allow_nan=False,
                        allow_infinity=False, places=4)
@@ -133,9 +133,9 @@ def test_cap_is_never_exceeded_and_floor_never_undercut(value, cap, floor):
 
 @given(st.integers(0, 50), st.integers(0, 50), st.sampled_from(["achieved", "excluded", "zero"]))
 def test_nihil_excluded_never_yields_a_number_and_one_item_aggregates_to_itself(tmp_path_factory, n, d, rule):
-    from kinerja_dsl.engine.aggregate import aggregate
-    from kinerja_dsl.engine.data import Dataset, Value
-    from kinerja_dsl.engine.evaluate import evaluate_all
+    from kinerja_dsl.engine.evaluation.aggregate import aggregate
+    from kinerja_dsl.engine.readers.data import Dataset, Value
+    from kinerja_dsl.engine.evaluation.evaluate import evaluate_all
     from kinerja_dsl.engine.periods import Period
     from kinerja_dsl.loader import load_catalog
 
@@ -183,8 +183,8 @@ PK_VALID = '[meta]\nyear = 2024\nlocale = "id"\n[[target]]\nindicator = "S1.a"\n
 
 
 def _run_data(tmp_path, text: str, suffix: str) -> None:
-    from kinerja_dsl.engine.data import check_data, read_data
-    from kinerja_dsl.engine.evaluate import evaluate_period
+    from kinerja_dsl.engine.readers.data import check_data, read_data
+    from kinerja_dsl.engine.evaluation.evaluate import evaluate_period
     from kinerja_dsl.engine.periods import Period
     from kinerja_dsl.loader import load_catalog
 
@@ -217,7 +217,7 @@ def test_random_data_yields_only_diagnostics(tmp_path_factory, text, suffix):
 
 @given(st.integers(0, len(PK_VALID)), st.integers(0, 6), st.sampled_from(DATA_TOKENS + ["[[target]]", "indicator = "]))
 def test_mutated_pk_yields_only_diagnostics(tmp_path_factory, at, cut, insert):
-    from kinerja_dsl.engine.pk import read_pk, validate
+    from kinerja_dsl.engine.reports.pk import read_pk, validate
     from kinerja_dsl.loader import load_catalog
 
     folder = tmp_path_factory.mktemp("pk")

@@ -10,7 +10,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from kinerja_dsl.engine.pk import read_pk
+from kinerja_dsl.engine.reports.pk import read_pk
 
 INDICATORS = ROOT / "indicators"
 

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kinerja_dsl.catalog import Rounding
-from kinerja_dsl.engine.aggregate import aggregate
-from kinerja_dsl.engine.data import Dataset, Value, check_data, read_data
-from kinerja_dsl.engine.evaluate import evaluate_all, evaluate_period
-from kinerja_dsl.engine.narrate import step_text
-from kinerja_dsl.engine.policies import PRECISION
+from kinerja_dsl.engine.evaluation.aggregate import aggregate
+from kinerja_dsl.engine.readers.data import Dataset, Value, check_data, read_data
+from kinerja_dsl.engine.evaluation.evaluate import evaluate_all, evaluate_period
+from kinerja_dsl.engine.rendering.narrate import step_text
+from kinerja_dsl.engine.evaluation.policies import PRECISION
 from kinerja_dsl.engine.numbers import plain
 from kinerja_dsl.engine.periods import Period
 from kinerja_dsl.loader import load_catalog

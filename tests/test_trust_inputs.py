@@ -314,8 +314,7 @@ def test_a_huge_xml_comment_is_read_in_linear_time(catalog, kinerja, tmp_path):
 
 
 def test_a_part_past_its_limit_is_refused_before_it_is_unpacked(catalog, kinerja, tmp_path, monkeypatch):
-    from kinerja_dsl.engine import spreadsheet
-
+    from kinerja_dsl.engine.readers import spreadsheet
     monkeypatch.setattr(spreadsheet, "PART_LIMIT", 64 * 1024)
     book = xlsx(tmp_path / "r.xlsx", [HEADER, ["2024", "kanwil", "skor", ("n", "4")]],
                 before_data=b"<!--" + b"0" * 100_000 + b"-->")
@@ -459,7 +458,7 @@ def test_comments_after_array_headers_keep_every_line_number(catalog, write, kin
 
 
 def test_line_map_paths():
-    from kinerja_dsl.engine.documents import scan_toml
+    from kinerja_dsl.engine.readers.documents import scan_toml
 
     lines = scan_toml('a = 1\n[t]\n"x.y".z = 2  # c\n[[arr]] # note\nk = """\n[[arr]]\n"""\n[[arr]]\n'
                        'k = [1,\n  {m = 2}]\n[arr.sub]\nq = 3\n').lines
@@ -607,8 +606,8 @@ def test_labels_that_look_like_formulas_stay_text_in_every_writer(write, kinerja
 def test_control_characters_never_crash_a_writer():
     from openpyxl import load_workbook
 
-    from kinerja_dsl.engine.workbook import workbook_bytes
-    from kinerja_dsl.engine.tables import Table, to_csv
+    from kinerja_dsl.engine.rendering.workbook import workbook_bytes
+    from kinerja_dsl.engine.reports.tables import Table, to_csv
 
     table = Table("Kamus", "Kamus", ["No", "Indikator\x01", "Nilai"],
                   [[1, "Persentase\x0bperkara", Decimal("-2.5")], [2, "\tTab", None]])
@@ -755,329 +754,6 @@ def test_every_toml_input_is_read_by_the_one_loader(catalog, write, kinerja, tmp
     path.write_bytes(good.encode("utf-16"))
     code, out, err = run(path)
     assert not any("error[" in f for f in _findings(out + err)), out + err
-
-
-@pytest.mark.parametrize("target, finding", [
-    ("1 .. 2 .. 3", "error[P015]: the target of `S1.p`: `1 .. 2 .. 3` is not one range"),
-    ("100 .. 1", "error[P015]: the target of `S1.p`: the range `100 .. 1` is empty: its low end is above its "
-                 "high end"),
-    ("80 ..", "error[P015]: the target of `S1.p`: `80 ..` is not one range"),
-])
-def test_pk_ranges_are_one_range_low_to_high(catalog, write, kinerja, target, finding):
-    pk = write("pk.csv", f"indicator;target;year\nS1.ikm;4;2024\nS1.p;{target};2024\n")
-    code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
-    assert (code, _findings(out)) == (1, [f"{pk}:3:1: {finding}"])
-    pk = write("pk.csv", "indicator;target;year\nS1.ikm;4;2024\nS1.p;80 .. 95;2024\n")
-    code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
-    assert code == 0, out
-
-
-def test_a_pk_year_of_5000_digits_is_not_a_year(catalog, write, kinerja):
-    """Found by the thorough fuzz profile in a workbook PK: int() of a 5000-digit year cell raised
-    (Python's limit on long integer texts), exit 70. Only four digits are a year."""
-    pk = write("pk.csv", f"indicator;target;year\nS1.ikm;4;{'9' * 5000}\nS1.p;90;2024\n")
-    code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
-    assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `9999999999…` is not a year"])
-
-
-# ---- 8. the README's data example and dotted keys -----------------------------------------
-
-def test_the_readme_data_example_uses_the_quoted_form():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert '\n"SJ1.ikm" = 3.14 ' in readme and "\nSJ1.ikm = 3.14" not in readme
-
-
-def test_a_dotted_indicator_id_gets_the_quoted_form_as_hint(catalog, write, kinerja):
-    data = write("r.toml", '["2024".kanwil]\nselesai = 9\nS1.ikm = 3.14\n')
-    code, _, err = kinerja("eval", catalog, "--data", data)
-    assert code == 1
-    assert err == (f'{data}:3:1: error[D007]: `S1` is a table, not a number\n'
-                   " 3 | S1.ikm = 3.14\n"
-                   "   | ^^^^^^^^^^^^^\n"
-                   '  = hint: TOML reads a dotted key as tables: quote an indicator id, "S1.ikm" = 3.14\n'
-                   "1 error, 0 warnings\n")
-    data = write("r.toml", '["2024"]\nS1.ikm = 3.14\n')
-    code, _, err = kinerja("eval", catalog, "--data", data)
-    assert _findings(err) == [f"{data}:2:1: error[D002]: unknown office `S1`"]
-    assert '= hint: TOML reads a dotted key as tables: quote the indicator id, "S1.ikm" = …' in err
-    data = write("r.toml", '["2024".kanwil]\nselesai = 9\nmasuk = 10\n"S1.ikm" = 3.14\n')
-    code, out, err = kinerja("eval", catalog, "--data", data, "--json")
-    assert (code, _realisasi(out)) == (0, "3.14"), err
-
-
-def test_an_unknown_office_stands_where_it_is_named(catalog, write, kinerja):
-    data = write("r.toml", '[meta]\noffice = "kanwl"\n["2024"]\nskor = 4\n')
-    code, _, err = kinerja("eval", catalog, "--data", data)
-    assert (code, _findings(err)) == (1, [f"{data}:2:1: error[D002]: unknown office `kanwl`"])
-    data = write("r.toml", '["2024"]\nskor = 4\n\n["2024".kanwl]\nskor = "-"\n')
-    code, _, err = kinerja("eval", catalog, "--data", data)
-    assert (code, _findings(err)) == (1, [f"{data}:4:1: error[D002]: unknown office `kanwl`"])
-
-
-def test_unknown_meta_keys_and_values_that_are_not_numbers(catalog, write, kinerja):
-    data = write("r.toml", '[meta]\nlokale = "id"\n["2024".kanwil]\nskor = true\n')
-    code, _, err = kinerja("eval", catalog, "--data", data)
-    assert code == 1 and _findings(err) == [f"{data}:2:1: error[D007]: unknown key `lokale` in [meta]",
-                                            f"{data}:4:1: error[D007]: `skor` is not a number (true)"]
-    assert "did you mean `locale`?" in err
-
-
-# ---- 9. writers: a text is a text --------------------------------------------------------
-
-INJECTED = '''
-office kanwil "=HYPERLINK('http://x.example','klik')"
-field a "=SUM(1,2)" count
-field b "+1" count
-sasaran S1 "@SUM(1)"
-indicator S1.x "=SUM(1,2)" {
-  sasaran S1
-  office kanwil
-  unit "-"
-  numerator a
-  denominator b
-  scale 100
-  direction higher
-  target 2024 = 90
-}
-field pagu "Pagu" amount
-field belanja "Belanja" amount
-indicator BUDGET.S1.serapan "#N/A" {
-  office kanwil
-  budget_of S1
-  unit "%"
-  numerator belanja
-  denominator pagu
-  scale 100
-  direction higher
-}
-'''
-
-
-def _formulas(book) -> list[str]:
-    with zipfile.ZipFile(book) as z:
-        return [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
-
-
-def test_labels_that_look_like_formulas_stay_text_in_every_writer(write, kinerja, tmp_path):
-    from openpyxl import load_workbook
-
-    cat = write("catalog.kin", INJECTED)
-    data = write("r.toml", '["2024".kanwil]\na = 1\nb = 2\npagu = 100\nbelanja = 99\n')
-    for argv in (("eval", cat, "--data", data, "--out", tmp_path / "o.xlsx"),
-                 ("kamus", cat, "--out", tmp_path / "k.xlsx"),
-                 ("template", cat, "--period", "2024", "--out", tmp_path / "t.xlsx")):
-        code, _, err = kinerja(*argv)
-        assert code == 0, err
-        book = argv[-1]
-        assert _formulas(book) == []
-        cells = [c for ws in load_workbook(book) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-        labels = {c.value: c for c in cells if c.value[:1] in "=+@#"}
-        assert labels and all(c.data_type == "s" for c in labels.values())
-        assert all(c.quotePrefix for v, c in labels.items() if v[0] in "=+@")
-    ws = load_workbook(tmp_path / "o.xlsx")["Indikator"]
-    assert [c.value for c in ws[2]][2:5] == ["@SUM(1)", "=SUM(1,2)", "-"]
-    assert load_workbook(tmp_path / "o.xlsx")["Anggaran"]["C2"].value == "#N/A"
-
-    code, _, _ = kinerja("eval", cat, "--data", data, "--out", tmp_path / "o.csv")
-    assert code == 0
-    rows = list(csv.reader(io.StringIO((tmp_path / "o.csv").read_bytes().decode("utf-8-sig")), delimiter=";"))
-    assert rows[2][:5] == ["1", "S1.x", "'@SUM(1)", "'=SUM(1,2)", "'-"]
-    budget = next(r for r in rows if r[:2] == ["1", "BUDGET.S1.serapan"])
-    assert budget[2] == "#N/A" and budget[-1] == "-43,44"   # efisiensi 55,56 − 99: a negative number stays one
-    code, _, _ = kinerja("template", cat, "--period", "2024", "--out", tmp_path / "t.csv")
-    text = (tmp_path / "t.csv").read_bytes().decode("utf-8-sig")
-    assert "2024;kanwil;'=HYPERLINK('http://x.example','klik');a;'=SUM(1,2);count;S1.x;\r\n" in text
-
-
-def test_control_characters_never_crash_a_writer():
-    from openpyxl import load_workbook
-
-    from kinerja_dsl.engine.workbook import workbook_bytes
-    from kinerja_dsl.engine.tables import Table, to_csv
-
-    table = Table("Kamus", "Kamus", ["No", "Indikator\x01", "Nilai"],
-                  [[1, "Persentase\x0bperkara", Decimal("-2.5")], [2, "\tTab", None]])
-    payload, problem = workbook_bytes([table])
-    assert problem is None
-    ws = load_workbook(io.BytesIO(payload)).active
-    assert [[c.value for c in row] for row in ws.iter_rows()] == [
-        ["No", "Indikator ", "Nilai"], [1, "Persentase perkara", -2.5], [2, "\tTab", None]]
-    assert to_csv([table]).split("\r\n")[1:-1] == ["1;Persentase\x0bperkara;-2,5", "2;'\tTab;"]
-
-
-def test_a_long_line_is_shown_around_its_caret():
-    """A 5000-digit cell must not print 5000 digits under its diagnostic: the line is cut to the
-    part around the caret, marked with … on each side that was cut, and the caret stays under it."""
-    from kinerja_dsl.diagnostics import Diagnostic
-
-    line = "x" * 300 + "ERR" + "y" * 300
-    shown = Diagnostic(code="E001", severity="error", message="m", file="f", line=1, column=301, end_column=304,
-                       source_line=line).render().splitlines()
-    assert len(shown[1]) < 130 and shown[1].startswith(" 1 | …x") and shown[1].endswith("y…")
-    assert shown[1][shown[2].index("^"):][:3] == "ERR" and shown[2].count("^") == 3
-    short = Diagnostic(code="E001", severity="error", message="m", file="f", line=1, column=2, end_column=3,
-                       source_line="abc").render().splitlines()
-    assert short[1:] == [" 1 | abc", "   |  ^"]
-
-
-@pytest.mark.parametrize("year", ["20024", "202\u00b2"])
-def test_a_pk_year_that_is_not_four_digits_is_a_finding_at_its_row(catalog, write, kinerja, year):
-    pk = write("pk.csv", f"indicator;target;year\nS1.ikm;4;{year}\nS1.p;90;2024\n")
-    code, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
-    assert (code, _findings(out)) == (1, [f"{pk}:2:1: error[P011]: `{year}` is not a year"])
-
-
-# ---- 9. one rule in every format ---------------------------------------------------------
-# Every reader goes through documents.py: one text reader, one TOML loader, one blank rule, one
-# number rule. The same value must read the same, and the same mistake be told the same, in each.
-
-def _finding_text(err: str) -> list[str]:
-    """The findings without their place: `error[D006]: …` and the hint under each."""
-    return [line.split(": ", 1)[1] if "error[" in line or "warning[" in line else line
-            for line in err.splitlines() if "error[" in line or "warning[" in line or "= hint" in line]
-
-
-def _three_formats(write, tmp_path, value: str, locale: str | None = None):
-    """The same `skor` value as a TOML text, a CSV cell and a workbook text cell."""
-    meta = f'[meta]\nlocale = "{locale}"\n' if locale else ""
-    comment = f"# locale: {locale}\n" if locale else ""
-    toml = write("r.toml", meta + f'["2024".kanwil]\nselesai = 9\nmasuk = 10\nskor = "{value}"\n')
-    csv_file = write("r.csv", comment + f'period;office;field;value\n2024;kanwil;selesai;9\n2024;kanwil;masuk;10\n'
-                                        f'2024;kanwil;skor;{value}\n')
-    book = xlsx(tmp_path / "r.xlsx", [HEADER, ["2024", "kanwil", "selesai", ("n", "9")],
-                                      ["2024", "kanwil", "masuk", ("n", "10")], ["2024", "kanwil", "skor", value]])
-    return toml, csv_file, book
-
-
-@pytest.mark.parametrize("value, finding", [
-    ("95 100", "error[D006]: `95 100` has a space inside the number"),
-    ("1,545", "error[D006]: `1,545` is ambiguous: 1545 if `,` groups thousands, 1.545 if it marks decimals"),
-    ("12abc", "error[D006]: `12abc` is not a number"),
-    ("1" * 41, "error[D012]: `111111111111111111111111…11111111 (41 characters)` has 41 digits before the decimal "
-               "point; at most 18 are kept exactly"),
-])
-def test_the_same_malformed_number_is_told_the_same_in_toml_csv_and_a_workbook(catalog, write, kinerja, tmp_path,
-                                                                             value, finding):
-    told = []
-    for path in _three_formats(write, tmp_path, value):
-        code, out, err = kinerja("eval", catalog, "--data", path)
-        assert (code, out) == (1, ""), err
-        told.append(_finding_text(err))
-    assert told[0] == told[1] == told[2] and told[0][0] == finding, told
-
-
-def test_the_same_number_in_a_declared_notation_reads_the_same_in_every_format(catalog, write, kinerja, tmp_path):
-    for path in _three_formats(write, tmp_path, "3,5", locale="id")[:2]:   # a workbook's locale is its mapping's
-        code, out, err = kinerja("eval", catalog, "--data", path, "--json")
-        assert (code, _realisasi(out)) == (0, "3.5"), err
-    mapping = write("m.toml", 'locale = "id"\n[[sheet]]\nname = "Realisasi"\n')
-    book = _three_formats(write, tmp_path, "3,5")[2]
-    code, out, err = kinerja("eval", catalog, "--data", book, "--mapping", mapping, "--json")
-    assert (code, _realisasi(out)) == (0, "3.5"), err
-
-
-@pytest.mark.parametrize("blank", ["", "   "])
-def test_the_same_blank_is_missing_in_every_format(catalog, write, kinerja, tmp_path, blank):
-    """A blank value is missing in TOML, CSV and a workbook alike: S1.ikm has no realisasi."""
-    for path in _three_formats(write, tmp_path, blank):
-        code, out, err = kinerja("eval", catalog, "--data", path, "--json")
-        assert _realisasi(out) is None and code == 1, (path, err)
-        assert "S1.ikm" in err
-
-
-def test_a_blank_period_is_told_the_same_in_csv_and_a_workbook(catalog, write, kinerja, tmp_path):
-    """A workbook said "`None` is not a period" for a period cell that is not there, a CSV "`` is not a
-    period" for an empty one."""
-    data = write("r.csv", "period,office,field,value\n,kanwil,skor,4\n")
-    book = xlsx(tmp_path / "r.xlsx", [HEADER, [None, "kanwil", "skor", ("n", "4")], ["", "kanwil", "skor", ("n", "4")]])
-    told = [_findings(kinerja("eval", catalog, "--data", path)[2]) for path in (data, book)]
-    assert told == [[f"{data}:2:1: error[D003]: `` is not a period"],
-                    [f"{book}:Realisasi!D2: error[D003]: `` is not a period",
-                     f"{book}:Realisasi!D3: error[D003]: `` is not a period"]]
-
-
-def test_a_row_without_field_and_period_is_told_the_same_in_csv_and_a_workbook(catalog, write, kinerja, tmp_path):
-    """The two table readers checked the period and the field in opposite orders."""
-    data = write("r.csv", "period,office,field,value\n2024-TW5,kanwil,,4\n")
-    book = xlsx(tmp_path / "r.xlsx", [HEADER, ["2024-TW5", "kanwil", "", ("n", "4")]])
-    told = [_finding_text(kinerja("eval", catalog, "--data", path)[2]) for path in (data, book)]
-    assert told[0] == told[1] and told[0][0] == "error[D003]: `2024-TW5` is not a period"
-
-
-def test_a_value_that_is_not_finite_is_quoted_the_same_in_data_and_a_pk(catalog, write, kinerja):
-    """A PK quoted `target = inf` as `infinity`, the data file as `inf`: one number rule now."""
-    data = write("r.toml", '["2024".kanwil]\nskor = inf\n')
-    pk = write("pk.toml", '[meta]\nyear = 2024\n[[target]]\nindicator = "S1.ikm"\ntarget = -inf\n'
-                          '[pagu]\ntotal = inf\n')
-    _, _, err = kinerja("eval", catalog, "--data", data)
-    assert _findings(err) == [f"{data}:2:1: error[D012]: `inf` is not a finite number"]
-    _, out, _ = kinerja("validate-pk", pk, "--catalog", catalog)
-    assert [f for f in _findings(out) if "D012" in f] == [
-        f"{pk}:3:1: error[D012]: the target of `S1.ikm`: `-inf` is not a finite number",
-        f"{pk}:7:1: error[D012]: the pagu of `total`: `inf` is not a finite number"]
-
-
-@pytest.mark.parametrize("kind", ["data", "mapping", "pk", "published"])
-def test_every_toml_input_is_read_by_the_one_loader(catalog, write, kinerja, tmp_path, kind):
-    """Invalid TOML is E001 at tomllib's line and column in each of the four TOML documents, and a
-    UTF-16 file with a byte-order mark is read as text by each (the one text reader)."""
-    data = write("r.toml", '["2024".kanwil]\nskor = 4\nselesai = 9\nmasuk = 10\n')
-
-    def run(path):
-        return kinerja(*{"data": ("eval", catalog, "--data", path),
-                         "mapping": ("eval", catalog, "--data", _good_book(tmp_path), "--mapping", path),
-                         "pk": ("validate-pk", path, "--catalog", catalog),
-                         "published": ("audit", catalog, "--data", data, "--published", path)}[kind])
-
-    path = write(f"{kind}.toml", "# one\nx = = 1\n")
-    code, out, err = run(path)
-    assert code == 2 and _findings(out + err) == [f"{path}:2:5: error[E001]: not valid TOML: Invalid value"]
-    good = {"data": '["2024".kanwil]\nskor = 4\nselesai = 9\nmasuk = 10\n',
-            "mapping": '[[sheet]]\nname = "Realisasi"\n',
-            "pk": '[meta]\nyear = 2024\n[[target]]\nindicator = "S1.ikm"\ntarget = 4\n',
-            "published": '[[figure]]\nlevel = "indicator"\nid = "S1.ikm"\nmeasure = "target"\nprinted = "4"\n'}[kind]
-    path = tmp_path / f"{kind}16.toml"
-    path.write_bytes(good.encode("utf-16"))
-    code, out, err = run(path)
-    assert not any("error[" in f for f in _findings(out + err)), out + err
-
-
-def _engine_imports():
-    """engine module -> the engine modules it imports (at the top or inside a function), with the names."""
-    import ast
-    from pathlib import Path
-
-    graph: dict[str, list[tuple[str, list[str]]]] = {}
-    for path in sorted((ROOT / "engine").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[path.stem] = [(node.module or "", [a.name for a in node.names]) for node in ast.walk(tree)
-                            if isinstance(node, ast.ImportFrom) and node.level == 1]
-    assert graph and Path(ROOT / "engine" / "data.py").exists()
-    return graph
-
-
-def test_no_module_imports_a_private_name_of_another():
-    private = [(module, source, name) for module, imports in _engine_imports().items()
-               for source, names in imports for name in names if name.startswith("_")]
-    assert private == []
-
-
-INPUT_MODULES = ("documents", "mapping", "spreadsheet", "data", "agreement", "pk", "published", "audit")
-
-
-def test_the_input_readers_import_each_other_in_one_direction():
-    """documents <- mapping <- spreadsheet <- data, agreement <- pk; published <- audit: no circle
-    (data and spreadsheet imported each other, hidden by a lazy import)."""
-    graph = {m: {source for source, _ in imports} for m, imports in _engine_imports().items()}
-
-    def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for nxt in graph.get(start, ()):
-            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
-                return True
-        return False
-
-    assert [m for m in INPUT_MODULES if reaches(m, m, {m})] == []
-    assert "data" not in graph["spreadsheet"] and "data" not in graph["documents"]
 
 
 @pytest.mark.parametrize("target, finding", [
@@ -1133,8 +809,7 @@ def test_each_input_is_read_once_and_its_findings_show_their_line(catalog, write
     from pathlib import Path
 
     import kinerja_dsl.loader
-    from kinerja_dsl.engine import spreadsheet
-
+    from kinerja_dsl.engine.readers import spreadsheet
     name, text, finding, line = READ_ONCE[kind]
     path = write(name, text)
     data = write("data.toml", '["2024".kanwil]\nskor = 4\nselesai = 9\nmasuk = 10\n')

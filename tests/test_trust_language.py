@@ -299,7 +299,7 @@ id = "SJ1.rb", measure = "capaian", printed = "102,84"
 
 @pytest.mark.parametrize("office", ["banten-2024", "sumsel-2024"])
 def test_the_real_published_files_name_only_known_ids(office):
-    from kinerja_dsl.engine.audit import figure_findings, read_published
+    from kinerja_dsl.engine.reports.audit import figure_findings, read_published
 
     folder = ROOT / "indicators" / office
     _, figures, problems = read_published(folder / "published.toml")

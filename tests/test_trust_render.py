@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from kinerja_dsl.engine.cli import main
 from kinerja_dsl.engine.numbers import localized
-from kinerja_dsl.engine.render import display
+from kinerja_dsl.engine.rendering.render import display
 
 SUMSEL = ROOT / "indicators" / "sumsel-2024"
 BANTEN = ROOT / "indicators" / "banten-2024"

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from kinerja_dsl import ast, formatter, vocabulary
 from kinerja_dsl.checker import check
-from kinerja_dsl.model import build_model
+from kinerja_dsl.model import build_symbol_table
 from kinerja_dsl.parser import grammar_text, lark_parser, parse
 from kinerja_dsl.vocabulary import (KEYWORDS, SETTING_KEYS, SETTING_KEYWORDS, VALUES, canonical_value,
                                     keyword_terminal)
@@ -160,7 +160,7 @@ def _replace(text: str, word: str, alias: str, role: str) -> str:
 def _read(text: str):
     parsed, problems = parse(text, "x.kin")
     assert problems == []
-    found = [(d.code, d.line) for d in check(build_model([parsed]))]
+    found = [(d.code, d.line) for d in check(build_symbol_table([parsed]))]
     return parsed, found
 
 

@@ -1,11 +1,11 @@
 """Reading Excel workbooks: the rows of a workbook's sheets.
 
 The workbook's parts are unpacked within limits and parsed in one pass (expat, no DTD); a
-mapping (engine/mapping.py) says which sheets and which columns hold a table document's keys;
+mapping (engine/readers/mapping.py) says which sheets and which columns hold a table document's keys;
 `workbook_rows` yields one row per number cell with the address of each cell
 (`realisasi.xlsx:TW3!D14`), or the finding about a cell that cannot be used. What the rows mean
 is the reader's job (data.read_workbook, agreement.load_pk): this module knows no document.
-Writing tables as a workbook is engine/workbook.py's. The `excel` extra (openpyxl) is asked
+Writing tables as a workbook is engine/rendering/workbook.py's. The `excel` extra (openpyxl) is asked
 for when a workbook is read or written: `kinerja --help` and TOML/CSV work without it.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from kinerja_dsl.loader import PathLike, read_bytes
 
 from .documents import Read, is_blank
 from .mapping import MAX_COLUMN, MAX_ROW, Layout, Mapping, SheetMap, default_mapping, read_mapping
-from .numbers import abbreviated
+from ..numbers import abbreviated
 
 EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
 HEADER_SEARCH_ROWS = 20

@@ -15,8 +15,8 @@ from typing import NamedTuple
 from kinerja_dsl.catalog import Catalog
 from kinerja_dsl.vocabulary import FieldKind, Rollup
 
-from .data import ROOT, Dataset
-from .periods import Period
+from ..readers.data import ROOT, Dataset
+from ..periods import Period
 
 ZERO = Decimal(0)
 SUMMED_KINDS = (FieldKind.COUNT, FieldKind.AMOUNT)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from .numbers import plain
+from ..numbers import plain
 
 
 
@@ -72,7 +72,7 @@ class NodeCase(StrEnum):
 
 class Step(_Model):
     """One step of a computation: the operation, its output, the declaration that decided it,
-    and its facts (inputs), which engine/narrate.py words: `detail` is its English sentence
+    and its facts (inputs), which engine/rendering/narrate.py words: `detail` is its English sentence
     (the JSON contract), `narrate.step_text(step, locale)` any other."""
 
     step: Op

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from .numbers import brief as number
-from .results import CapaianCase, Evaluation, IndicatorResult, NodeCase, NodeResult, Op, Step
-from .rollup import OfficeRollup, PeriodRollup
+from ..numbers import brief as number
+from ..evaluation.results import CapaianCase, Evaluation, IndicatorResult, NodeCase, NodeResult, Op, Step
+from ..evaluation.rollup import OfficeRollup, PeriodRollup
 
 def rollup_text(how: OfficeRollup | PeriodRollup, locale: str = "en") -> str:
     """How a field's value was rolled up over offices or over periods."""

@@ -14,7 +14,7 @@ from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
-from .agreement import PkDocument, PkEntry, read_pk
+from ..readers.agreement import PkDocument, PkEntry, read_pk
 
 __all__ = ["RULES", "PkDocument", "PkRule", "read_pk", "validate"]   # PkDocument, read_pk: agreement.py
 

@@ -20,8 +20,8 @@ from pydantic import BaseModel
 from kinerja_dsl.catalog import Catalog, quantized
 from kinerja_dsl.vocabulary import AggregateSource
 
-from .published import Figure, figure_findings, read_published
-from .results import AggregateResult, Evaluation, Exact, IndicatorResult
+from ..readers.published import Figure, figure_findings, read_published
+from ..evaluation.results import AggregateResult, Evaluation, Exact, IndicatorResult
 
 __all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "figure_findings", "read_published"]
 

@@ -21,13 +21,13 @@ from kinerja_dsl.catalog import TargetSpec
 from kinerja_dsl.checker import SELF_CONTAINED, check
 from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, with_sources
 from kinerja_dsl.loader import PathLike
-from kinerja_dsl.model import build_model
+from kinerja_dsl.model import build_symbol_table
 from kinerja_dsl.parser import parse
 
 from .documents import (SPREADSHEET_SUFFIXES, Read, Schema, TableRow, header, is_blank, is_number_like,
                         load_toml, number_of, read_csv_table, read_document, unknown_locale, validated)
 from .mapping import Layout
-from .numbers import NotationError, abbreviated, format_number, parse_number
+from ..numbers import NotationError, abbreviated, format_number, parse_number
 from .spreadsheet import whole, workbook_rows
 
 
@@ -125,7 +125,7 @@ def _read_kin(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]
     if not any(d.is_error for d in diagnostics):  # the settings, constants and texts of the file itself
         sources = Sources()
         sources.add(file, text)
-        diagnostics = with_sources(check(build_model([parsed]), SELF_CONTAINED), sources)
+        diagnostics = with_sources(check(build_symbol_table([parsed]), SELF_CONTAINED), sources)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     agreements = [d for d in parsed.declarations if isinstance(d, ast.Agreement)]

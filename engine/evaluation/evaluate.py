@@ -2,7 +2,7 @@
 
 Each indicator goes through the declared steps: data -> realisasi (× scale) -> nihil rule
 -> realisasi rounding -> capaian by direction -> cap and floor -> rounding -> predikat.
-Field values come from engine/rollup.py (reported, or rolled up over periods and offices).
+Field values come from engine/evaluation/rollup.py (reported, or rolled up over periods and offices).
 
 The same code serves every caller. With a trace it records each step as a structured Step
 (operation, output, facts, the declaration that decided), which renderers word (narrate.py)
@@ -19,9 +19,9 @@ from kinerja_dsl.catalog import Catalog, CompositeNode, Fn, Indicator, NihilCase
 from kinerja_dsl.vocabulary import Combine, Nihil
 
 from .aggregate import aggregate
-from .data import ROOT, Dataset
-from .numbers import brief
-from .periods import Period
+from ..readers.data import ROOT, Dataset
+from ..numbers import brief
+from ..periods import Period
 from .policies import PRECISION, capaian as capaian_of, limit, policy_summary
 from .results import AggregateResult, IndicatorResult, NodeCase, NodeResult, Op, Status, Step
 from .rollup import Gap, OfficeRollup, PeriodRollup, Resolver

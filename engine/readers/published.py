@@ -29,7 +29,7 @@ from kinerja_dsl.diagnostics import Diagnostic, Severity, suggest
 from kinerja_dsl.loader import PathLike
 
 from .documents import Read, Schema, load_toml, read_document, validated
-from .numbers import NotationError, parse_number
+from ..numbers import NotationError, parse_number
 
 LEVELS = ("indicator", "sasaran", "office", "overall", "group")
 MEASURES = ("capaian", "realisasi", "target")

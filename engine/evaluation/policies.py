@@ -1,7 +1,7 @@
 """The declared policies at work: capaian by direction, cap and floor, and their summary.
 
 Each rule returns its value and which case of it applied (structured, so `explain` can say
-exactly what was computed; the words are made by engine/narrate.py).
+exactly what was computed; the words are made by engine/rendering/narrate.py).
 
 Rounding is the catalog's `Rounding.apply`: half-up away from zero (−2,505 -> −2,51) or
 truncation toward zero, at any magnitude the bounded inputs can produce (a capaian of about

@@ -16,14 +16,16 @@ from rich.table import Table
 from rich.text import Text
 
 from .narrate import node_text, step_text
-from .numbers import format_number, localized, shown
-from .results import AggregateResult, Evaluation, IndicatorResult
+from ..numbers import format_number, localized, shown
+from ..evaluation.results import AggregateResult, Evaluation, IndicatorResult
 
 if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
-    from .application import EachOffice
-    from .audit import AuditReport
-    from .diff import DiffReport
-    from .tables import Table as KamusTable
+    from kinerja_dsl.catalog import Catalog
+
+    from ..evaluation.columnar import BulkResult
+    from ..reports.audit import AuditReport
+    from ..reports.diff import DiffReport
+    from ..reports.tables import Table as KamusTable
 
 _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
                  "incomplete": "yellow", "empty": "dim"}
@@ -298,26 +300,24 @@ def render_kamus(table: KamusTable, console: Console) -> None:
                 console.print(Text(f"   {column}: ", style="dim") + Text(str(value)))
 
 
-def render_each_office(report: EachOffice, console: Console, locale: str) -> None:
+def render_each_office(result: BulkResult, catalog: Catalog, period: str, console: Console, locale: str) -> None:
     """`eval --each-office` on a terminal: one line per office, its overall capaian and how many of
     its indicators have one (the rows themselves go to --out or --json)."""
-    result = report.result
-    period = report.period.label
+    offices = list(catalog.offices)
     overall = {m.office: m for m in result.means() if m.level == "overall"}
     counts: dict[str, list[int]] = {}
     for row in result.rows(realisasi=False):
         seen = counts.setdefault(row.office, [0, 0])
         seen[0] += row.status in ("ok", "nihil")
         seen[1] += 1
-    catalog = report.prepared.catalog
     rows = []
-    for office in report.offices:
+    for office in offices:
         m = overall.get(office)
         done, total = counts.get(office, [0, 0])
         rows.append([_two_lines(office, catalog.offices[office].label),
                      display(m.capaian if m else None, locale, None), Text((m.predikat if m else None) or "-"),
                      Text(m.status if m else "-", style=_STATUS_STYLE.get(m.status, "") if m else ""),
                      f"{done}/{total}"])
-    console.print(_table(f"Capaian per satker {period} ({len(report.offices)} satker)",
+    console.print(_table(f"Capaian per satker {period} ({len(offices)} satker)",
                          [("Satker", "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
                           ("Indikator", "number")], rows, console.width))

@@ -23,8 +23,8 @@ from kinerja_dsl.loader import PathLike
 from .documents import (SPREADSHEET_SUFFIXES, Read, Schema, TableRow, TomlTable, header, is_blank, is_number_like,
                         load_toml, number_of, read_csv_table, read_document, shown_value, unknown_locale, validated)
 from .mapping import Layout
-from .numbers import NotationError, abbreviated
-from .periods import Period, PeriodError
+from ..numbers import NotationError, abbreviated
+from ..periods import Period, PeriodError
 from .spreadsheet import SheetRow, whole, workbook_rows
 
 ROOT = ""  # the office a value belongs to when the data names none: the whole catalog

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from kinerja_dsl.diagnostics import Diagnostic
 
-    from .columnar import BulkResult
-    from .tables import Table
+    from ..evaluation.columnar import BulkResult
+    from ..reports.tables import Table
 
     StrPath: TypeAlias = str | os.PathLike[str]    # a path as the command line gives it, or a Path
 
@@ -129,7 +129,7 @@ def names_an_input(command: str, out: StrPath, inputs: Iterable[Input]) -> str |
 def write_tables(tables: list[Table], out: StrPath, locale: str, preamble: str = "") -> Diagnostic | None:
     """Tables to .xlsx (excel extra), .csv or .md, written atomically. Returns None, or the
     diagnostic (D009) when the format cannot be written here and nothing was."""
-    from .tables import to_csv, to_markdown
+    from ..reports.tables import to_csv, to_markdown
 
     suffix = Path(out).suffix.lower()
     payload: str | bytes
@@ -153,7 +153,7 @@ def json_lines(result: BulkResult) -> str:
     (sasaran, office, overall) of each office; exact decimals as strings, a blank as null."""
     import json
 
-    from .numbers import plain
+    from ..numbers import plain
 
     def shown(value: object) -> object:
         return plain(value) if isinstance(value, Decimal) else value

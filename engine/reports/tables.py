@@ -3,7 +3,7 @@
 A table is a name (the sheet it goes to), column headers as the reports print them and
 rows of cells: text, a whole number or an exact Decimal (already shortened as the
 terminal shows it, so every format prints the same figure), None for empty. No
-dependency beyond the standard library: the .xlsx form is in engine/workbook.py.
+dependency beyond the standard library: the .xlsx form is in engine/rendering/workbook.py.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
 from kinerja_dsl.vocabulary import FieldKind
 
-from .numbers import format_number, localized, shown
-from .periods import Period
-from .results import Evaluation, IndicatorResult, Op
+from ..numbers import format_number, localized, shown
+from ..periods import Period
+from ..evaluation.results import Evaluation, IndicatorResult, Op
 
 if TYPE_CHECKING:  # the bulk result's type only: reading it needs no numpy here
-    from .columnar import BulkResult
+    from ..evaluation.columnar import BulkResult
 
 Cell = str | int | Decimal | None
 

@@ -11,8 +11,8 @@ from typing import Protocol
 
 from kinerja_dsl.diagnostics import Diagnostic
 
-from .spreadsheet import openpyxl_or_diagnostic
-from .tables import FORMULA_STARTS, Table
+from ..readers.spreadsheet import openpyxl_or_diagnostic
+from ..reports.tables import FORMULA_STARTS, Table
 
 
 def _format(value: Decimal, amount: bool) -> str:

@@ -30,7 +30,7 @@ from kinerja_dsl.catalog import MAX_INTEGER_DIGITS
 from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, did_you_mean
 from kinerja_dsl.loader import PathLike, read_text
 
-from .numbers import LOCALES, abbreviated, exact, parse_number
+from ..numbers import LOCALES, abbreviated, exact, parse_number
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 FORMAT_HINT = "see the file's format in README.md"

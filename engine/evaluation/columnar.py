@@ -45,8 +45,8 @@ from kinerja_dsl.catalog import BandSet, Catalog, CompositeNode, Indicator, Roun
 from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction,
                                     FieldKind, Iku, LowerFormula, Nihil, Rollup, RoundMode, Unreported)
 
-from .data import Dataset, Value
-from .periods import Period
+from ..readers.data import Dataset, Value
+from ..periods import Period
 
 # ---- the rule table ---------------------------------------------------------------------------
 

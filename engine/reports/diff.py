@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from kinerja_dsl.catalog import Catalog, CompositeNode, Indicator, TargetSpec
 
-from .results import AggregateResult, Evaluation, Exact, IndicatorResult
+from ..evaluation.results import AggregateResult, Evaluation, Exact, IndicatorResult
 
 RENAME_THRESHOLD = 0.6
 

@@ -1,0 +1,1 @@
+"""Words and output: the trace in sentences, terminal tables, files written."""

@@ -1,0 +1,1 @@
+"""What a command reports beside the evaluation: audit, diff, the LKjIP and kamus tables, PK validation."""
