@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from .evaluation.results import Evaluation, IndicatorResult
     from .reports.tables import Table
 
+    Progress = Callable[[int, int], None]   # progress(done, total): how far a long run is
+
 EXIT_USAGE = 4
 EVAL_SUFFIXES = (".json", ".txt") + TABLE_SUFFIXES
 EACH_OFFICE_SUFFIXES = (".jsonl", ".txt") + TABLE_SUFFIXES  # one object per line: rows of every office
@@ -144,19 +146,19 @@ class Prepared:
 
 def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None = None,
             period_text: str | None = None, office: str | None = None, *,
-            also: tuple[LoadedCatalog, ...] = ()) -> Prepared:
+            also: tuple[LoadedCatalog, ...] = (), progress: Progress | None = None) -> Prepared:
     """Read the data file once (its text, or a workbook's mapping's, also gives the diagnostics
     their source lines), check it against the catalog (and `also`: more catalogs whose names
     count as known, the other side of a diff), decide the period (`period_text`, else the latest
     year the data holds) and check the office. Every problem is a diagnostic of the result; none
-    is raised."""
+    is raised. `progress(done, total)` follows the reading of a workbook's rows."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
 
     from .readers.data import check_data, load_data
     from .periods import Period, PeriodError
 
     catalog = loaded.compiled()
-    read = load_data(data_path, mapping)
+    read = load_data(data_path, mapping, progress)
     data, problems = read.value, read.diagnostics
     if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):  # the data could be read
         problems = problems + check_data(data, catalog, also=tuple(other.compiled() for other in also))
@@ -183,13 +185,14 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
 
 
 def prepare_paths(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
-                  period_text: str | None = None, office: str | None = None) -> Prepared | Stopped:
+                  period_text: str | None = None, office: str | None = None,
+                  progress: Progress | None = None) -> Prepared | Stopped:
     """`load_catalog` then `prepare`, stopped at the first that has errors: the data is not read
     when the catalog does not compile."""
     loaded = load_catalog(paths)
     if not loaded.ok:
         return loaded.stopped()
-    prepared = prepare(loaded, data_path, mapping, period_text, office)
+    prepared = prepare(loaded, data_path, mapping, period_text, office, progress=progress)
     return prepared if prepared.ok else prepared.stopped()
 
 
@@ -228,7 +231,7 @@ def _has_numpy() -> bool:
     return importlib.util.find_spec("numpy") is not None
 
 
-def evaluate_each_office(prepared: Prepared, progress: Callable[[int, int], None] | None = None) -> EachOffice:
+def evaluate_each_office(prepared: Prepared, progress: Progress | None = None) -> EachOffice:
     """`eval --each-office`: the bulk path over every office; exit 1 when an IKU row (any office)
     has no capaian, as for one office."""
     from .evaluation.columnar import evaluate_offices
@@ -357,17 +360,18 @@ class EvalReport:
 
 def run_eval(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
              period_text: str | None = None, office: str | None = None, locale: str = "id",
-             out: StrPath | None = None, each_office: bool = False,
-             progress: Callable[[int, int], None] | None = None) -> EvalReport | EachOffice | Stopped:
+             out: StrPath | None = None, each_office: bool = False, progress: Progress | None = None,
+             reading: Progress | None = None) -> EvalReport | EachOffice | Stopped:
     """`kinerja eval`: exit 1 when an IKU (every indicator, when none is marked) has no capaian,
     the results still reported. `out` is checked (its format, not an input) before evaluating;
-    writing it is the caller's. `each_office`: every office at once (EachOffice)."""
+    writing it is the caller's. `each_office`: every office at once (EachOffice). `reading`
+    follows a workbook's rows being read, `progress` the offices being evaluated."""
     if each_office and office:
         return Stopped.usage("kinerja eval: --each-office evaluates every office; --unit names one: give one of them")
     if each_office and not _has_numpy():
         return Stopped.usage("kinerja eval: --each-office needs numpy, the `bulk` extra: "
                              "pip install 'kinerja-dsl[bulk]' (or -e '.[bulk]' in a clone)")
-    prepared = prepare_paths(paths, data_path, mapping, period_text, office)
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office, reading)
     if isinstance(prepared, Stopped):
         return prepared
     if out:
@@ -390,11 +394,12 @@ class ExplainReport:
 
 
 def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mapping: StrPath | None = None,
-            period_text: str | None = None, office: str | None = None) -> ExplainReport | Stopped:
+            period_text: str | None = None, office: str | None = None,
+            progress: Progress | None = None) -> ExplainReport | Stopped:
     """`kinerja explain`: one indicator step by step; exit 1 when it (IKU or not) has no capaian."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
 
-    prepared = prepare_paths(paths, data_path, mapping, period_text, office)
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress)
     if isinstance(prepared, Stopped):
         return prepared
     catalog = prepared.catalog
@@ -427,7 +432,8 @@ class AuditOutcome:
 
 
 def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapping: StrPath | None = None,
-          period_text: str | None = None, office: str | None = None, locale: str = "id") -> AuditOutcome | Stopped:
+          period_text: str | None = None, office: str | None = None, locale: str = "id",
+          progress: Progress | None = None) -> AuditOutcome | Stopped:
     """`kinerja audit`: every published figure against the recomputed one; exit 1 when
     unexplained differences remain or the published file has findings."""
     from kinerja_dsl.diagnostics import with_sources
@@ -435,7 +441,7 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
     from .reports.audit import audit as audited
     from .readers.published import figure_findings, load_published
 
-    prepared = prepare_paths(paths, data_path, mapping, period_text, office)
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress)
     if isinstance(prepared, Stopped):
         return prepared
     read = load_published(published)

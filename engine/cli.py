@@ -2,7 +2,7 @@
 (engine/application.py: load -> prepare -> evaluate -> report, one function per command)
 and renders its reports as terminal tables, JSON or files.
 
-Only argparse and sys are imported at the top, so `kinerja --help` starts fast; the rest is
+Only argparse, sys and contextlib are imported at the top, so `kinerja --help` starts fast; the rest is
 imported inside the commands. Every failure a user can cause ends as a diagnostic and an
 exit code, never a traceback.
 """
@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
     from typing import TextIO
 
     from rich.console import Console
-    from rich.progress import Progress
 
     from kinerja_dsl.diagnostics import Diagnostic
 
     from .application import Stopped, Unfinished
     from .reports.tables import Table
+
+    Callback = Callable[[int, int], None]   # progress(done, total)
 
 EPILOG = """\
 examples:
@@ -155,7 +157,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.each_office:
         return _eval_each_office(args)
-    report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale, args.out)
+    with _bars(args.data) as (reading, _):
+        report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale,
+                                      args.out, reading=reading)
     if isinstance(report, application.Stopped):
         return _stopped(report)
     assert isinstance(report, application.EvalReport)
@@ -199,21 +203,13 @@ def _eval_each_office(args: argparse.Namespace) -> int:
     """`eval --each-office`: every office through the columnar path, with a progress bar on a
     terminal (nothing in a pipe); rows to --out (.jsonl, .xlsx, .csv, .md) or --json as JSON lines,
     else a table of the offices."""
-    from contextlib import nullcontext
     from pathlib import Path
 
     from . import application
 
-    bar = _progress("Menghitung per satker") if sys.stderr.isatty() else None
-    with bar if bar is not None else nullcontext():
-        task = bar.add_task("eval", total=None) if bar is not None else None
-
-        def advanced(done: int, total: int) -> None:
-            if bar is not None and task is not None:
-                bar.update(task, completed=done, total=total)
-
+    with _bars(args.data, evaluating=True) as (reading, evaluating):
         report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale,
-                                      args.out, each_office=True, progress=advanced)
+                                      args.out, each_office=True, progress=evaluating, reading=reading)
     if isinstance(report, application.Stopped):
         return _stopped(report)
     assert isinstance(report, application.EachOffice)
@@ -254,13 +250,31 @@ def _eval_each_office(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _progress(what: str) -> Progress:
-    """A progress bar on stderr (the caller shows it only on a terminal)."""
+@contextmanager
+def _bars(data: str, evaluating: bool = False) -> Iterator[tuple[Callback | None, Callback | None]]:
+    """Progress bars on stderr for a long run: reading a workbook's rows, and with `evaluating`
+    the offices of --each-office. Only on a terminal: in a pipe (or a file) nothing is shown
+    and both callbacks are None."""
+    workbook = data.lower().endswith((".xlsx", ".xlsm"))
+    if not sys.stderr.isatty() or not (workbook or evaluating):
+        yield None, None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn(what), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True)
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+    def follow(description: str) -> Callback:
+        task = bars.add_task(description, total=None)  # pulses until the first report gives a total
+
+        def advanced(done: int, total: int) -> None:
+            bars.update(task, completed=done, total=total)
+        return advanced
+
+    with bars:
+        yield (follow(f"Membaca {data}") if workbook else None,
+               follow("Menghitung per satker") if evaluating else None)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -275,7 +289,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from . import application
 
-    report = application.explain(args.paths, args.data, args.indicator, args.mapping, args.period, args.unit)
+    with _bars(args.data) as (reading, _):
+        report = application.explain(args.paths, args.data, args.indicator, args.mapping, args.period, args.unit,
+                                     reading)
     if isinstance(report, application.Stopped):
         return _stopped(report)
     if args.json:
@@ -293,8 +309,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from . import application
 
-    outcome = application.audit(args.paths, args.data, args.published, args.mapping, args.period, args.unit,
-                                args.locale)
+    with _bars(args.data) as (reading, _):
+        outcome = application.audit(args.paths, args.data, args.published, args.mapping, args.period, args.unit,
+                                    args.locale, reading)
     if isinstance(outcome, application.Stopped):
         return _stopped(outcome)
     if args.json:

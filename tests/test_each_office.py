@@ -92,3 +92,53 @@ def test_each_office_without_numpy_says_which_extra_to_install(kinerja, monkeypa
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "numpy" else real(name, *a))
     code, out, err = kinerja("eval", SUMSEL, "--data", SUMSEL / "realisasi.toml", "--each-office")
     assert code == 4 and "needs numpy, the `bulk` extra" in err + out
+
+
+def _workbook(path, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Realisasi"
+    sheet.append(["Periode", "Satker", "Variabel", "Nilai"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+RATIO = '''office kanwil "Kanwil"
+office upt "UPT" parent kanwil
+field a "a" count
+field b "b" count
+sasaran S "S"
+indicator S.r "Rasio" {
+  sasaran S
+  office kanwil
+  unit "%"
+  numerator a
+  denominator b
+  scale 100
+  direction higher
+  target 2024 = 90
+}
+'''
+
+
+def test_reading_a_workbook_reports_its_rows_to_a_progress_callback(write, tmp_path):
+    from kinerja_dsl.engine.application import load_catalog, prepare
+
+    rows = [["2024", office, field, 5 + k] for k, (office, field) in
+            enumerate([("kanwil", "a"), ("kanwil", "b"), ("upt", "a"), ("upt", "b")])]
+    book = _workbook(tmp_path / "r.xlsx", rows)
+    seen = []
+    prepared = prepare(load_catalog([write("c.kin", RATIO)]), book, progress=lambda done, total: seen.append((done, total)))
+    assert prepared.ok and seen and all(total == len(rows) for _, total in seen)
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(write, tmp_path, kinerja, monkeypatch):
+    book = _workbook(tmp_path / "r.xlsx", [["2024", "kanwil", "a", 9], ["2024", "kanwil", "b", 10]])
+    catalog = write("c.kin", RATIO)
+    code, _, err = kinerja("eval", catalog, "--data", book)
+    assert "Membaca" not in err  # a pipe: no bar
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    code, out, err = kinerja("eval", catalog, "--data", book, "--each-office")
+    assert "Membaca" in err and "Menghitung per satker" in err and "Capaian per satker 2024" in out

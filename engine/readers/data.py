@@ -11,6 +11,7 @@ workbook, the cell: `realisasi.xlsx:TW3!D14`). `load_data` hands back the text i
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -235,14 +236,22 @@ def read_csv(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
     return data, out
 
 
-def read_workbook(path: PathLike, mapping: PathLike | None = None) -> Read[Dataset]:
+PROGRESS_EVERY = 4096  # rows between two progress reports
+
+
+def read_workbook(path: PathLike, mapping: PathLike | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Read[Dataset]:
     """Realisation data from a workbook's sheets (`mapping`: where its values stand, whose text
-    is kept); every finding names its cell; never raises on bad input."""
+    is kept); every finding names its cell; never raises on bad input. `progress(done, total)`
+    is told how many rows are read, once the sheets are parsed."""
     workbook_name = str(path)
     read = workbook_rows(Path(path), mapping, REALISASI, "Realisasi")
     sheets, out = read.value, read.diagnostics
     data = Dataset(workbook_name, sheets.mapping.locale if sheets.mapping else None)
-    for row in sheets.rows:
+    total = len(sheets.rows)
+    for n, row in enumerate(sheets.rows):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, total)
         if isinstance(row, Diagnostic):
             out.append(row)
         else:
@@ -255,13 +264,14 @@ def _cell_place(row: SheetRow) -> RowPlace:
                     office_at=(row.address("office"), 0))
 
 
-def load_data(path: PathLike, mapping: PathLike | None = None) -> Read[Dataset]:
+def load_data(path: PathLike, mapping: PathLike | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Read[Dataset]:
     """Read a .toml, .csv or .xlsx data file once (`mapping`: where a workbook's values stand),
     keeping the text it decoded (a workbook's: its mapping's) for the findings' source lines;
-    never raises on bad input."""
+    never raises on bad input. `progress` follows a workbook's rows (a text file is quick)."""
     path = Path(path)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        return read_workbook(path, mapping)
+        return read_workbook(path, mapping, progress)
     file = str(path)
     text, problems = read_document(path)
     if text is None:
