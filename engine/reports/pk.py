@@ -132,25 +132,30 @@ def _in_range(ind: Indicator, target: TargetSpec) -> bool:
     return ind.range is None or all(ind.range[0] <= b <= ind.range[1] for b in (target.low, target.high) if b is not None)
 
 
+def _annual_targets(doc: PkDocument, catalog: Catalog) -> Iterator[tuple[PkEntry, Indicator, int]]:
+    """The PK's annual targets of indicators the catalog knows, with the PK's year (none without one)."""
+    if doc.year is None:
+        return
+    for e in doc.entries:
+        ind = catalog.indicators.get(e.indicator)
+        if ind is not None and e.period is None:
+            yield e, ind, doc.year
+
+
 class FollowsRenstra(PkRule):
     """P004 (weaker than the Renstra) and P012 (differs from the catalog's target)."""
 
     def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
-        if doc.year is None:
-            return
-        for e in doc.entries:
-            ind = catalog.indicators.get(e.indicator)
-            if ind is None or e.period is not None:
-                continue
-            renstra = ind.renstra.get(doc.year)
+        for e, ind, year in _annual_targets(doc, catalog):
+            renstra = ind.renstra.get(year)
             if renstra is not None and _weaker(ind, e.target, renstra):
                 yield _at(doc, e, "P004", f"target {e.target.text} of `{ind.id}` is weaker than the Renstra "
-                          f"target {renstra.text} for {doc.year}",
+                          f"target {renstra.text} for {year}",
                           "a PK target follows the Renstra trajectory; raise it or revise the Renstra")
-            declared = ind.target(doc.year)
+            declared = ind.target(year)
             if declared is not None and (declared.low, declared.high) != (e.target.low, e.target.high):
                 yield _at(doc, e, "P012", f"target {e.target.text} of `{ind.id}` differs from the catalog's "
-                          f"target {declared.text} for {doc.year}", "one of the two is a copy error",
+                          f"target {declared.text} for {year}", "one of the two is a copy error",
                           severity=Severity.WARNING)
 
 
@@ -160,18 +165,13 @@ class DiffersFromRenstra(PkRule):
     indicator's range is on another scale (P003), not above the Renstra."""
 
     def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
-        if doc.year is None:
-            return
-        for e in doc.entries:
-            ind = catalog.indicators.get(e.indicator)
-            if ind is None or e.period is not None:
-                continue
-            renstra = ind.renstra.get(doc.year)
+        for e, ind, year in _annual_targets(doc, catalog):
+            renstra = ind.renstra.get(year)
             if renstra is None or (renstra.low, renstra.high) == (e.target.low, e.target.high) \
                     or _weaker(ind, e.target, renstra) or not _in_range(ind, e.target):
                 continue
             yield _at(doc, e, "P014", f"target {e.target.text} of `{ind.id}` differs from the Renstra "
-                      f"target {renstra.text} for {doc.year}",
+                      f"target {renstra.text} for {year}",
                       "a PK may go beyond the Renstra: say why where the LKjIP compares the two, "
                       "or revise the Renstra", severity=Severity.WARNING)
 
