@@ -33,20 +33,34 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from enum import Enum
 from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, TypeVar, Union
 
 import numpy as np
+import numpy.typing as npt
 
-from kinerja_dsl.catalog import BandSet, Catalog, CompositeNode, Indicator, Rounding
+from kinerja_dsl.catalog import Aggregation, BandSet, Catalog, CompositeNode, Indicator, Rounding
 from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction,
                                     FieldKind, Iku, LowerFormula, Nihil, Rollup, RoundMode, Unreported)
 
 from ..readers.data import Dataset, Value
 from ..periods import Period
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluated
+    from .results import AggregateResult, IndicatorResult
+
+F64 = npt.NDArray[np.float64]   # values and bounds
+I64 = npt.NDArray[np.int64]     # mantissas, rounded values (units of 10^-places)
+I16 = npt.NDArray[np.int16]     # band indices
+I8 = npt.NDArray[np.int8]       # status codes
+Mask = npt.NDArray[np.bool_]
+Shape = Union[int, tuple[int, ...]]
+Pairs = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]  # (row, indicator) index pairs
+T = TypeVar("T", bound=np.generic)
 
 # ---- the rule table ---------------------------------------------------------------------------
 
@@ -132,7 +146,7 @@ def rule(value: object) -> Rule | None:
     """How this path computes a policy value (None: no columnar form; its indicators go exact).
     A StrEnum member and its word are the same key."""
     try:
-        return RULES.get(value)  # type: ignore[call-overload]
+        return RULES.get(value)  # type: ignore[call-overload]  # any object may be looked up; a non-member misses
     except TypeError:  # not hashable: not a policy value
         return None
 
@@ -150,29 +164,29 @@ LOG10_2, LOG10_5 = 0.30102999566398120, 0.69897000433601886
 class Num(NamedTuple):
     """Values and their error bounds (0: exact, as the engine holds it)."""
 
-    v: np.ndarray
-    e: np.ndarray
+    v: F64
+    e: F64
 
 
-def _split(a):
+def _split(a: F64) -> tuple[F64, F64]:
     c = SPLIT * a
     hi = c - (c - a)
     return hi, a - hi
 
 
-def _two_product_error(a, b, p):
+def _two_product_error(a: F64, b: F64, p: F64) -> F64:
     """The exact a × b − p (p = fl(a × b)), for finite values far from overflow."""
     ah, al = _split(a)
     bh, bl = _split(b)
     return ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
-def _two_sum_error(a, b, s):
+def _two_sum_error(a: F64, b: F64, s: F64) -> F64:
     bb = s - a
     return (a - (s - bb)) + (b - bb)
 
 
-def _decimal_ok(x):
+def _decimal_ok(x: F64) -> Mask:
     """Whether an exact float64 needs at most 33 significant decimal digits (so the engine's
     34-digit decimal holds it exactly)."""
     mant, ex = np.frexp(x)
@@ -186,7 +200,7 @@ def _decimal_ok(x):
     return (digits <= 33) | (x == 0)
 
 
-def _exact_where(candidate, x):
+def _exact_where(candidate: Mask, x: F64) -> Mask:
     """candidate & _decimal_ok(x), computing the digit count only where it is a candidate."""
     if not candidate.any():
         return candidate
@@ -195,11 +209,11 @@ def _exact_where(candidate, x):
     return out
 
 
-def _finite(x):
+def _finite(x: F64) -> Mask:
     return np.isfinite(x) & (np.abs(x) < 1e290)
 
 
-def const(c: Decimal, shape) -> Num:
+def const(c: Decimal, shape: Shape) -> Num:
     v = float(c)
     exact = Fraction(v) == Fraction(c)
     return Num(np.full(shape, v), np.full(shape, 0.0 if exact else abs(v) * U))
@@ -228,7 +242,7 @@ def mul(a: Num, b: Num) -> Num:
     return Num(p, np.where(exact, 0.0, e))
 
 
-def div(a: Num, b: Num, usable) -> Num:
+def div(a: Num, b: Num, usable: Mask) -> Num:
     """a / b where `usable` (b decided non-zero); other rows give 0."""
     bv = np.where(usable, b.v, 1.0)
     q = np.where(usable, a.v / bv, 0.0)
@@ -247,12 +261,12 @@ def div(a: Num, b: Num, usable) -> Num:
     return Num(q, np.where(exact | ~usable, 0.0, e))
 
 
-def _margin(x: Num):
+def _margin(x: Num) -> F64:
     """How close to a boundary a value may be and still be decided: twice its bound."""
     return 2 * x.e + 8 * U * np.abs(x.v) + 1e-300
 
 
-def zero_test(x: Num):
+def zero_test(x: Num) -> tuple[Mask, Mask]:
     """(is zero, is not zero): both False where undecided."""
     exact = x.e == 0
     zero = exact & (x.v == 0)
@@ -260,7 +274,7 @@ def zero_test(x: Num):
     return zero, nonzero
 
 
-def compare(x: Num, c: Decimal):
+def compare(x: Num, c: Decimal) -> tuple[Mask, Mask, Mask]:
     """(x < c, x == c, x > c) for a decimal constant; all False where undecided."""
     fc = float(c)
     c_exact = Fraction(fc) == Fraction(c)
@@ -281,7 +295,7 @@ def compare(x: Num, c: Decimal):
     return below, equal, above
 
 
-def round_decide(x: Num, rounding: Rounding):
+def round_decide(x: Num, rounding: Rounding) -> tuple[I64, Mask]:
     """(k, ok): x rounded as declared is k × 10^-places where ok."""
     p = rounding.places
     scale = 10.0 ** p
@@ -321,7 +335,7 @@ def round_decide(x: Num, rounding: Rounding):
     return k.astype(np.int64), ok
 
 
-def from_k(k, places: int) -> Num:
+def from_k(k: I64, places: int) -> Num:
     """Rounded values k × 10^-places as floats with their bound."""
     v = k / 10.0 ** places
     f = k.astype(np.float64)
@@ -342,7 +356,7 @@ def _clip(n: int) -> int:
     return max(-(2 ** 62), min(2 ** 62, n))
 
 
-def classify_k(bands: BandSet, k, places: int):
+def classify_k(bands: BandSet, k: I64, places: int) -> I16:
     """Band index (into bands.bands; -1: none) of values k × 10^-places, exactly as classify."""
     out = np.full(k.shape, -1, dtype=np.int16)
     for index in range(len(bands.bands) - 1, -1, -1):  # the first band that contains it wins
@@ -358,7 +372,7 @@ def classify_k(bands: BandSet, k, places: int):
     return out
 
 
-def classify_num(bands: BandSet, x: Num):
+def classify_num(bands: BandSet, x: Num) -> tuple[I16, Mask]:
     """(band index, ok) of float values with a bound; ok False where a band bound is within reach."""
     out = np.full(x.v.shape, -1, dtype=np.int16)
     ok = np.ones(x.v.shape, dtype=bool)
@@ -392,9 +406,19 @@ class Unsupported(Exception):
     """Why a formula or an indicator has no columnar form."""
 
 
-def parse_formula(text: str):
-    """The canonical formula text (numbers, names, + - * /, unary minus, parentheses) as a tree:
-    ('num', Decimal) | ('name', id) | ('neg', t) | (op, t, t). Anything else is Unsupported."""
+class Term(NamedTuple):
+    """A node of a formula tree: ('num', number) | ('name', name) | ('neg', (t,)) | (op, (t, t)), op one of
+    + - * /. With the field names left out (name ""), it is the shape several indicators share."""
+
+    op: str
+    number: Decimal | None = None
+    name: str = ""
+    args: tuple[Term, ...] = ()
+
+
+def parse_formula(text: str) -> Term:
+    """The canonical formula text (numbers, names, + - * /, unary minus, parentheses) as a tree.
+    Anything else is Unsupported."""
     tokens: list[tuple[str, str]] = []
     pos = 0
     text = text.strip()
@@ -402,29 +426,29 @@ def parse_formula(text: str):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise Unsupported(f"the formula `{text}` uses `{text[pos:].strip()[:12]}`")
-        kind = m.lastgroup
+        kind = m.lastgroup or ""
         tokens.append((kind, m.group(kind)))
         pos = m.end()
         while pos < len(text) and text[pos].isspace():
             pos += 1
     at = 0
 
-    def peek():
-        return tokens[at] if at < len(tokens) else (None, None)
+    def peek() -> tuple[str, str]:
+        return tokens[at] if at < len(tokens) else ("", "")
 
-    def take():
+    def take() -> tuple[str, str]:
         nonlocal at
         at += 1
-        return tokens[at - 1]
+        return tokens[at - 1] if at <= len(tokens) else ("", "")
 
-    def primary():
+    def primary() -> Term:
         kind, tok = peek()
         if kind == "num":
             take()
-            return ("num", Decimal(tok))
+            return Term("num", number=Decimal(tok))
         if kind == "name":
             take()
-            return ("name", tok)
+            return Term("name", name=tok)
         if tok == "(":
             take()
             inner = additive()
@@ -433,21 +457,21 @@ def parse_formula(text: str):
             return inner
         if tok == "-":
             take()
-            return ("neg", primary())
+            return Term("neg", args=(primary(),))
         raise Unsupported(f"the formula `{text}` is not read here")
 
-    def term():
+    def term() -> Term:
         left = primary()
         while peek()[1] in ("*", "/"):
             op = take()[1]
-            left = (op, left, primary())
+            left = Term(op, args=(left, primary()))
         return left
 
-    def additive():
+    def additive() -> Term:
         left = term()
         while peek()[1] in ("+", "-"):
             op = take()[1]
-            left = (op, left, term())
+            left = Term(op, args=(left, term()))
         return left
 
     tree = additive()
@@ -456,17 +480,14 @@ def parse_formula(text: str):
     return tree
 
 
-def _names(tree) -> Iterator[str]:
-    if tree[0] == "name":
-        yield tree[1]
-    elif tree[0] == "neg":
-        yield from _names(tree[1])
-    elif tree[0] != "num":
-        yield from _names(tree[1])
-        yield from _names(tree[2])
+def _names(tree: Term) -> Iterator[str]:
+    if tree.op == "name":
+        yield tree.name
+    for t in tree.args:
+        yield from _names(t)
 
 
-def _formula(text: str, catalog: Catalog):
+def _formula(text: str, catalog: Catalog) -> Term:
     tree = parse_formula(text)
     for name in _names(tree):
         if name in catalog.indicators:
@@ -558,9 +579,9 @@ def why_means_not_columnar(catalog: Catalog) -> str | None:
 # ---- data as columns ---------------------------------------------------------------------------
 
 class FieldColumn(NamedTuple):
-    mantissa: np.ndarray  # int64: value = mantissa × 10^-places
+    mantissa: I64   # value = mantissa × 10^-places
     places: int
-    present: np.ndarray   # bool: a value usable as given (else: missing, or read by the exact path)
+    present: Mask   # a value usable as given (else: missing, or read by the exact path)
 
 
 MAX_MANTISSA = 2 ** 62
@@ -575,8 +596,8 @@ class DataColumns:
     `exact_data()` (the source Dataset, or a view built from the columns)."""
 
     def __init__(self, periods: Iterable[Period], offices: Iterable[str], fields: Mapping[str, FieldColumn],
-                 dataset: Dataset | None = None, given: Mapping[str, np.ndarray] | None = None,
-                 wide: Mapping[tuple[int, str], Decimal] | None = None):
+                 dataset: Dataset | None = None, given: Mapping[str, Mask] | None = None,
+                 wide: Mapping[tuple[int, str], Decimal] | None = None) -> None:
         self.periods = tuple(periods)
         self.offices = tuple(offices)
         self.fields = dict(fields)
@@ -584,12 +605,14 @@ class DataColumns:
         self.given = dict(given or {})  # indicator id -> rows where its realisasi (or a part) is given
         self._dataset = dataset
         self._wide = dict(wide or {})
-        self.cache: dict = {}  # floats of the fields and targets of the batches, made once
+        # floats of the fields (by name) and targets of the batches (by indicator ids), made once
+        self.cache: dict[str, tuple[Num, Mask]] = {}
+        self.target_cache: dict[tuple[str, ...], tuple[F64, F64, Mask]] = {}
 
     @staticmethod
-    def from_arrays(periods: Iterable[Period], offices: Iterable[str], values: Mapping[str, np.ndarray],
+    def from_arrays(periods: Iterable[Period], offices: Iterable[str], values: Mapping[str, npt.ArrayLike],
                     places: Mapping[str, int] | None = None,
-                    present: Mapping[str, np.ndarray] | None = None) -> "DataColumns":
+                    present: Mapping[str, npt.ArrayLike] | None = None) -> DataColumns:
         """Columns built directly: `values[field]` int64 mantissas in row order (periods major)."""
         places = places or {}
         present = present or {}
@@ -602,14 +625,14 @@ class DataColumns:
 
     @staticmethod
     def from_dataset(data: Dataset, catalog: Catalog, periods: Iterable[Period] | None = None,
-                     offices: Iterable[str] | None = None) -> "DataColumns":
+                     offices: Iterable[str] | None = None) -> DataColumns:
         periods = tuple(periods) if periods is not None else tuple(data.periods())
         offices = tuple(offices) if offices is not None else tuple(sorted(data.offices()))
         n_off = len(offices)
         rows = len(periods) * n_off
         where = {o: i for i, o in enumerate(offices)}
         raw: dict[str, dict[int, Decimal]] = {}
-        given: dict[str, np.ndarray] = {}
+        given: dict[str, Mask] = {}
         blocked: dict[str, set[int]] = {}
         for pi, period in enumerate(periods):
             inside = period.inside()
@@ -649,14 +672,14 @@ class DataColumns:
             fields[name] = FieldColumn(m, places, ok)
         return DataColumns(periods, offices, fields, data, given, wide)
 
-    def floats(self, name: str) -> tuple[Num, np.ndarray]:
+    def floats(self, name: str) -> tuple[Num, Mask]:
         """(values with their bound, present) of a field; an absent field is missing everywhere."""
         found = self.cache.get(name)
         if found is None:
             found = self.cache[name] = self._floats(name)
         return found
 
-    def _floats(self, name: str) -> tuple[Num, np.ndarray]:
+    def _floats(self, name: str) -> tuple[Num, Mask]:
         col = self.fields.get(name)
         if col is None:
             z = np.zeros(self.rows)
@@ -677,7 +700,7 @@ class DataColumns:
         """The data as the exact evaluator reads them."""
         if self._dataset is None:
             view = Dataset("columns")
-            view.values = _Cells(self)  # type: ignore[assignment]
+            view.values = _Cells(self)  # type: ignore[assignment]  # a read-only Mapping where a dict is declared
             self._dataset = view
         return self._dataset
 
@@ -694,16 +717,16 @@ class DataColumns:
         return Decimal(int(col.mantissa[row])).scaleb(-col.places)
 
 
-class _Cells(Mapping):
+class _Cells(Mapping[tuple[Period, str], dict[str, Value]]):
     """The cells of columns built directly, as Dataset.values, made when the exact path asks."""
 
-    def __init__(self, columns: DataColumns):
+    def __init__(self, columns: DataColumns) -> None:
         self._c = columns
         self._index = {(p, o): i * len(columns.offices) + j
                        for i, p in enumerate(columns.periods) for j, o in enumerate(columns.offices)}
-        self._made: dict[tuple, dict[str, Value]] = {}
+        self._made: dict[tuple[Period, str], dict[str, Value]] = {}
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: tuple[Period, str]) -> dict[str, Value]:
         found = self._made.get(key)
         if found is not None:
             return found
@@ -721,17 +744,17 @@ class _Cells(Mapping):
         self._made[key] = cell
         return cell
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Period, str]]:
         return (k for k in self._index if k in self)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         try:
-            self[key]
+            self[key]  # type: ignore[index]  # Mapping.__contains__ takes any object; a wrong key is a KeyError
         except KeyError:
             return False
         return True
 
-    def __len__(self):
+    def __len__(self) -> int:
         return sum(1 for _ in self)
 
 
@@ -743,7 +766,7 @@ S_OK, S_NIHIL, S_EXACT = 0, 1, 2  # per-row status codes of a columnar indicator
 class _Rows:
     """The per-row flags of one evaluation."""
 
-    def __init__(self, shape):
+    def __init__(self, shape: Shape) -> None:
         self.exact = np.zeros(shape, dtype=bool)   # goes to the exact evaluator
         self.nihil = np.zeros(shape, dtype=bool)   # a 0/0 met (to be treated)
 
@@ -752,14 +775,14 @@ class _Batch:
     """Indicators of one shape (the same formulas but for the field names, the same policies),
     evaluated together as (rows, indicators) arrays, on every row or on a subset of the rows."""
 
-    def __init__(self, inds: list[Indicator], cols: DataColumns, pairs: tuple[np.ndarray, np.ndarray] | None,
-                 span: slice | None = None):
+    def __init__(self, inds: list[Indicator], cols: DataColumns, pairs: Pairs | None,
+                 span: slice | None = None) -> None:
         self.inds, self.cols, self.pairs = inds, cols, pairs
         self.span = span if span is not None else slice(0, cols.rows)
         rows = self.span.stop - self.span.start
-        self.shape = (rows, len(inds)) if pairs is None else (len(pairs[0]), 1)
+        self.shape: tuple[int, int] = (rows, len(inds)) if pairs is None else (len(pairs[0]), 1)
 
-    def fields(self, names: list[str]) -> tuple[Num, np.ndarray]:
+    def fields(self, names: list[str]) -> tuple[Num, Mask]:
         if self.pairs is not None:  # (row, indicator) pairs: each reads its own indicator's field
             rows, which = self.pairs
             v, e, ok = np.empty(len(rows)), np.empty(len(rows)), np.empty(len(rows), dtype=bool)
@@ -769,7 +792,9 @@ class _Batch:
                     x, present = self.cols.floats(name)
                     v[mine], e[mine], ok[mine] = x.v[rows[mine]], x.e[rows[mine]], present[rows[mine]]
             return Num(v[:, None], e[:, None]), ok[:, None]
-        vs, es, ps = [], [], []
+        vs: list[F64] = []
+        es: list[F64] = []
+        ps: list[Mask] = []
         for name in names:
             x, present = self.cols.floats(name)
             vs.append(x.v[self.span])
@@ -777,30 +802,30 @@ class _Batch:
             ps.append(present[self.span])
         return Num(np.stack(vs, axis=1), np.stack(es, axis=1)), np.stack(ps, axis=1)
 
-    def rows_of(self, matrix: np.ndarray) -> np.ndarray:
+    def rows_of(self, matrix: npt.NDArray[T]) -> npt.NDArray[T]:
         """A (rows, indicators) matrix at the batch's rows."""
         return matrix[self.span] if self.pairs is None else matrix[self.pairs][:, None]
 
 
-def _shape_key(tree):
+def _shape_key(tree: Term) -> Term:
     """A formula tree with its field names left out: formulas of one shape share a batch."""
-    if tree[0] == "name":
-        return ("name",)
-    if tree[0] == "num":
-        return tree
-    return (tree[0],) + tuple(_shape_key(t) for t in tree[1:])
+    return tree._replace(name="", args=tuple(_shape_key(t) for t in tree.args))
 
 
-def _node_key(node: CompositeNode):
+NodeKey = tuple[object, ...]
+
+
+def _node_key(node: CompositeNode) -> NodeKey:
     return (node.kind, node.weight, node.combine, node.scale, node.cap,
             node.nihil.value if node.nihil is not None else None, node.round,
             _shape_key(parse_formula(node.formula)) if node.kind == "component" else None,
             tuple(_node_key(c) for c in node.children))
 
 
-def batch_key(ind: Indicator):
+def batch_key(ind: Indicator) -> tuple[object, ...]:
     """Indicators with the same key are evaluated together (targets and fields may differ)."""
     p = ind.policy
+    shape: tuple[object, ...]
     if ind.kind == "ratio":
         shape = (_shape_key(parse_formula(ind.formulas["numerator"])),
                  _shape_key(parse_formula(ind.formulas["denominator"])))
@@ -812,19 +837,21 @@ def batch_key(ind: Indicator):
             p.lower_formula.value, p.round.value, p.round_realisasi.value, p.bands.value, ind.range, ind.predikat_of)
 
 
-def _expr(trees: list, batch: _Batch, rows: _Rows) -> Num:
-    kind = trees[0][0]
+def _expr(trees: list[Term], batch: _Batch, rows: _Rows) -> Num:
+    """Formulas of one shape (one per indicator of the batch), column j reading trees[j]'s fields."""
+    kind = trees[0].op
     if kind == "num":
-        return const(trees[0][1], batch.shape)
+        assert trees[0].number is not None
+        return const(trees[0].number, batch.shape)
     if kind == "name":
-        x, present = batch.fields([t[1] for t in trees])
+        x, present = batch.fields([t.name for t in trees])
         rows.exact |= ~present
         return x
     if kind == "neg":
-        x = _expr([t[1] for t in trees], batch, rows)
+        x = _expr([t.args[0] for t in trees], batch, rows)
         return Num(-x.v, x.e)
-    left = _expr([t[1] for t in trees], batch, rows)
-    right = _expr([t[2] for t in trees], batch, rows)
+    left = _expr([t.args[0] for t in trees], batch, rows)
+    right = _expr([t.args[1] for t in trees], batch, rows)
     if kind == "+":
         return add(left, right)
     if kind == "-":
@@ -843,7 +870,7 @@ def _divide(n: Num, d: Num, rows: _Rows) -> Num:
     return div(n, d, d_nonzero)
 
 
-def _round(x: Num, rounding: Rounding | None, rows: _Rows, mask=None) -> Num:
+def _round(x: Num, rounding: Rounding | None, rows: _Rows, mask: Mask | None = None) -> Num:
     if rounding is None or rounding.mode == RoundMode.NONE:
         return x
     k, ok = round_decide(x, rounding)
@@ -852,7 +879,7 @@ def _round(x: Num, rounding: Rounding | None, rows: _Rows, mask=None) -> Num:
     return from_k(k, rounding.places)
 
 
-def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, np.ndarray]:
+def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, Mask]:
     """(value, included) of an index node; included False: left out (nihil excluded)."""
     node, shape = nodes[0], batch.shape
     if node.kind == "component":
@@ -875,7 +902,9 @@ def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, 
             rows.exact |= hit
         return x, included
     parts = [_node([n.children[i] for n in nodes], batch, rows) for i in range(len(node.children))]
-    count = sum(inc.astype(np.int64) for _, inc in parts)
+    count = np.zeros(shape, dtype=np.int64)
+    for _, inc in parts:
+        count += inc
     any_in = count > 0
     every = count == len(parts)
     zero = Num(np.zeros(shape), np.zeros(shape))
@@ -888,6 +917,7 @@ def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, 
     else:
         total, weights = zero, zero
         for (x, inc), child in zip(parts, node.children):
+            assert child.weight is not None  # why_not_columnar: a weighted sum's children all have one
             w = const(child.weight, shape)
             term = mul(w, x)
             total = add(total, Num(np.where(inc, term.v, 0.0), np.where(inc, term.e, 0.0)))
@@ -902,6 +932,11 @@ def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, 
         value = _cap(value, node.cap, None)
     value = _round(value, node.round, rows, any_in)
     return Num(np.where(any_in, value.v, 0.0), np.where(any_in, value.e, 0.0)), any_in
+
+
+def _index(ind: Indicator) -> CompositeNode:
+    assert ind.index is not None  # why_not_columnar: an index indicator without its tree is exact
+    return ind.index
 
 
 def _cap(x: Num, cap: Decimal | None, floor: Decimal | None) -> Num:
@@ -923,16 +958,16 @@ def _cap(x: Num, cap: Decimal | None, floor: Decimal | None) -> Num:
 class IndicatorColumns(NamedTuple):
     """Indicators over rows: arrays (rows, indicators of the batch), or (rows,) for one."""
 
-    status: np.ndarray      # S_OK | S_NIHIL | S_EXACT
-    excluded: np.ndarray    # nihil excluded: no capaian
-    capaian_k: np.ndarray   # rounded capaian × 10^places (int64)
+    status: I8              # S_OK | S_NIHIL | S_EXACT
+    excluded: Mask          # nihil excluded: no capaian
+    capaian_k: I64          # rounded capaian × 10^places
     places: int
     capaian: Num            # after cap and floor, before rounding (the means' input)
     realisasi: Num
-    realisasi_k: np.ndarray | None  # realisasi rounded first (round_realisasi), × 10^places
-    predikat: np.ndarray    # band index, -1: none
+    realisasi_k: I64 | None  # realisasi rounded first (round_realisasi), × 10^places
+    predikat: I16           # band index, -1: none
 
-    def column(self, j: int) -> "IndicatorColumns":
+    def column(self, j: int) -> IndicatorColumns:
         return IndicatorColumns(self.status[:, j], self.excluded[:, j], self.capaian_k[:, j], self.places,
                                 Num(self.capaian.v[:, j], self.capaian.e[:, j]),
                                 Num(self.realisasi.v[:, j], self.realisasi.e[:, j]),
@@ -943,7 +978,7 @@ _TRACK = [True]  # whether the arithmetic tracks exactness (error-free transform
 
 
 def evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns,
-                   pairs: tuple[np.ndarray, np.ndarray] | None = None, track: bool = True,
+                   pairs: Pairs | None = None, track: bool = True,
                    span: slice | None = None) -> IndicatorColumns:
     """Indicators of one batch_key over every row, as (rows, indicators) arrays, or over the (row,
     indicator) pairs given, as (pairs, 1) arrays.
@@ -956,7 +991,8 @@ def evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns,
         _TRACK[0] = True
 
 
-def _evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns, pairs, span) -> IndicatorColumns:
+def _evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns, pairs: Pairs | None,
+                    span: slice | None) -> IndicatorColumns:
     batch = _Batch(inds, cols, pairs, span)
     shape = batch.shape
     rows = _Rows(shape)
@@ -967,10 +1003,10 @@ def _evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns, 
     return _evaluate_rows(inds, catalog, batch, rows, target, everywhere)
 
 
-def _targets(inds: list[Indicator], cols: DataColumns):
+def _targets(inds: list[Indicator], cols: DataColumns) -> tuple[F64, F64, Mask]:
     """(value, bound, none) of each indicator's target per row: (rows, indicators) arrays, made once."""
     key = tuple(i.id for i in inds)
-    found = cols.cache.get(key)
+    found = cols.target_cache.get(key)
     if found is not None:
         return found
     n_off = len(cols.offices)
@@ -989,12 +1025,12 @@ def _targets(inds: list[Indicator], cols: DataColumns):
             else:
                 c = const(t, 1)
                 target_v[block, j], target_e[block, j] = c.v[0], c.e[0]
-    cols.cache[key] = (target_v, target_e, no_target)
-    return cols.cache[key]
+    found = cols.target_cache[key] = (target_v, target_e, no_target)
+    return found
 
 
 def _evaluate_rows(inds: list[Indicator], catalog: Catalog, batch: _Batch, rows: _Rows, target: Num,
-                   everywhere: np.ndarray) -> IndicatorColumns:
+                   everywhere: Mask) -> IndicatorColumns:
     ind = inds[0]
     p = ind.policy
     shape = batch.shape
@@ -1012,7 +1048,7 @@ def _evaluate_rows(inds: list[Indicator], catalog: Catalog, batch: _Batch, rows:
         raw = _expr([_formula(i.formulas["value"], catalog) for i in inds], batch, rows)
         realisasi = mul(raw, const(ind.scale, shape))
     else:
-        raw, included = _node([i.index for i in inds], batch, rows)
+        raw, included = _node([_index(i) for i in inds], batch, rows)
         rows.nihil |= ~included
         realisasi = mul(raw, const(ind.scale, shape))
     nihil = rows.nihil & ~rows.exact
@@ -1093,13 +1129,14 @@ def _concat(parts: list[IndicatorColumns]) -> IndicatorColumns:
                             cat([p.capaian_k for p in parts]), parts[0].places,
                             Num(cat([p.capaian.v for p in parts]), cat([p.capaian.e for p in parts])),
                             Num(cat([p.realisasi.v for p in parts]), cat([p.realisasi.e for p in parts])),
-                            None if parts[0].realisasi_k is None else cat([p.realisasi_k for p in parts]),
+                            None if parts[0].realisasi_k is None else cat([p.realisasi_k for p in parts
+                                                                             if p.realisasi_k is not None]),
                             cat([p.predikat for p in parts]))
 
 
-def _merge(whole: IndicatorColumns, part: IndicatorColumns, pairs) -> IndicatorColumns:
+def _merge(whole: IndicatorColumns, part: IndicatorColumns, pairs: Pairs) -> IndicatorColumns:
     """The (row, indicator) pairs of `whole` replaced by `part` (evaluated again on those pairs)."""
-    def put(a, b):
+    def put(a: npt.NDArray[T], b: npt.NDArray[T]) -> npt.NDArray[T]:
         a = a.copy()
         a[pairs] = b[:, 0]
         return a
@@ -1107,7 +1144,8 @@ def _merge(whole: IndicatorColumns, part: IndicatorColumns, pairs) -> IndicatorC
                             put(whole.capaian_k, part.capaian_k), whole.places,
                             Num(put(whole.capaian.v, part.capaian.v), put(whole.capaian.e, part.capaian.e)),
                             Num(put(whole.realisasi.v, part.realisasi.v), put(whole.realisasi.e, part.realisasi.e)),
-                            None if whole.realisasi_k is None else put(whole.realisasi_k, part.realisasi_k),
+                            None if whole.realisasi_k is None or part.realisasi_k is None
+                            else put(whole.realisasi_k, part.realisasi_k),
                             put(whole.predikat, part.predikat))
 
 
@@ -1141,18 +1179,32 @@ _STATUS_WORDS = {S_OK: "ok", S_NIHIL: "nihil"}
 _MEAN_STATUS = ("ok", "incomplete", "empty")
 
 
-class _Level(NamedTuple):
-    """One level of means over every row: per item id, arrays."""
+class _Items(NamedTuple):
+    """The indicators' capaian as the items of a mean: (rows, items) arrays."""
 
     ids: list[str]
-    has: np.ndarray        # (rows, items) a capaian
-    value: np.ndarray      # capaian, float
-    bound: np.ndarray
-    status: np.ndarray     # 0 ok, 1 incomplete, 2 empty
-    k: np.ndarray          # rounded × 10^places
-    predikat: np.ndarray
-    weight: np.ndarray     # what each holds, for a weighted mean above (an office's)
-    exact: np.ndarray      # (rows, items) undecided: the whole (period, office) goes exact
+    has: Mask              # a capaian
+    value: F64             # capaian, float
+    bound: F64
+    status: I8             # of a mean: 0 ok, 1 incomplete, 2 empty (0 for an indicator)
+
+
+class _Level(NamedTuple):
+    """One level of means over every row: per item id, arrays (its first fields are an _Items')."""
+
+    ids: list[str]
+    has: Mask              # (rows, items) a capaian
+    value: F64             # capaian, float
+    bound: F64
+    status: I8             # 0 ok, 1 incomplete, 2 empty
+    k: I64                 # rounded × 10^places
+    predikat: I16
+    weight: F64            # what each holds, for a weighted mean above (an office's)
+    exact: Mask            # (rows, items) undecided: the whole (period, office) goes exact
+
+
+Stats = TypedDict("Stats", {"rows": int, "exact rows": int, "exact (period, office) for means": int,
+                            "exact calls": int, "not columnar": dict[str, str], "means": Union[str, None]})
 
 
 class BulkResult:
@@ -1160,8 +1212,9 @@ class BulkResult:
     arrays; Python objects are built only by rows() and means()."""
 
     def __init__(self, catalog: Catalog, cols: DataColumns, ids: list[str], columns: dict[str, IndicatorColumns],
-                 levels: dict[str, _Level], exact_rows: dict[tuple[int, str], object],
-                 exact_means: dict[tuple[int, str, str], object], whole: dict[int, object], stats: dict):
+                 levels: dict[str, _Level], exact_rows: dict[tuple[int, str], IndicatorResult],
+                 exact_means: dict[tuple[int, str, str], AggregateResult], whole: dict[int, Evaluated],
+                 stats: Stats) -> None:
         self.catalog, self.columns_in = catalog, cols
         self.ids = ids
         self.columns = columns
@@ -1201,7 +1254,7 @@ class BulkResult:
         predikat = ind.policy.bands.value.bands[band].label if band >= 0 else None
         return IndicatorRow(period.label, office, ident, status, target, shown, capaian, predikat)
 
-    def _exact_indicator(self, row: int, ident: str):
+    def _exact_indicator(self, row: int, ident: str) -> IndicatorResult | None:
         found = self.exact_rows.get((row, ident))
         if found is None and row in self.whole:
             found = next((r for r in self.whole[row][0] if r.id == ident), None)
@@ -1254,7 +1307,7 @@ class BulkResult:
                 for j, ident in enumerate(lv.ids):
                     yield self._mean(row, period, office, level, j, ident)
 
-    def _mean(self, row, period, office, level, j, ident) -> MeanRow:
+    def _mean(self, row: int, period: Period, office: str, level: str, j: int, ident: str) -> MeanRow:
         exact = None
         if row in self.whole:
             ev = self.whole[row]
@@ -1273,7 +1326,7 @@ class BulkResult:
         label = self.catalog.policy.bands.value.bands[band].label if band >= 0 else None
         return MeanRow(period.label, office, level, ident, status, Decimal(int(lv.k[row, j])).scaleb(-places), label)
 
-    def _selected(self, periods, offices) -> Iterator[int]:
+    def _selected(self, periods: Iterable[Period] | None, offices: Iterable[str] | None) -> Iterator[int]:
         cols = self.columns_in
         pset = set(periods) if periods is not None else None
         oset = set(offices) if offices is not None else None
@@ -1292,16 +1345,16 @@ def _exact_decimal(x: float) -> Decimal:
     return d.normalize() if d == d.to_integral_value() else d
 
 
-def _evaluate_period(catalog, data, period, office):
+def _evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: str) -> Evaluated:
     from .evaluate import evaluate_period
     return evaluate_period(catalog, data, period, office)
 
 
 # ---- means ------------------------------------------------------------------------------------
 
-def _mean_level(catalog: Catalog, agg, items: _Level, item_ids: list[str], groups: list[tuple[str, list[int]]],
-                weights, item_status_nihil: np.ndarray | None, rounding: Rounding, bands: BandSet,
-                rows: int) -> _Level:
+def _mean_level(catalog: Catalog, agg: Aggregation, items: _Items | _Level, item_ids: list[str],
+                groups: list[tuple[str, list[int]]], weights: Sequence[Decimal | None] | tuple[F64, F64],
+                item_status_nihil: Mask | None, rounding: Rounding, bands: BandSet, rows: int) -> _Level:
     """aggregate._mean for every row and every group at once: groups = (mean id, indices of its items).
     The sums run in the engine's order, position by position across the groups, each step with
     its exactness and bound. `weights`: a Decimal per item, or (values, bounds) arrays per row."""
@@ -1396,7 +1449,7 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
     total_steps = len(ids) + 2
     done = 0
 
-    def step(k=1):
+    def step(k: int = 1) -> None:
         nonlocal done
         done += k
         if progress is not None:
@@ -1404,8 +1457,8 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
 
     reasons = not_columnar(catalog)
     columns: dict[str, IndicatorColumns] = {}
-    exact_mask: dict[str, np.ndarray] = {}
-    batches: dict[tuple, list[Indicator]] = {}
+    exact_mask: dict[str, Mask] = {}
+    batches: dict[tuple[object, ...], list[Indicator]] = {}
     for ident in ids:
         if ident in reasons:
             exact_mask[ident] = np.ones(n, dtype=bool)
@@ -1420,9 +1473,10 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
                 span = slice(start, min(n, start + CHUNK))
                 # first without looking for exact results; the rows left undecided again, looking
                 c = evaluate_batch(inds, catalog, cols, track=False, span=span)
-                again = np.nonzero(c.status == S_EXACT)
-                if len(again[0]):
-                    pairs = (again[0] + start, again[1])
+                rows_again, which_again = np.nonzero(c.status == S_EXACT)
+                again = (rows_again, which_again)
+                if len(rows_again):
+                    pairs = (rows_again + start, which_again)
                     c = _merge(c, evaluate_batch(inds, catalog, cols, pairs, track=True), again)
                 parts.append(c)
             c = _concat(parts)
@@ -1438,7 +1492,7 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
         if s:
             by_sasaran.setdefault(s, []).append(ident)
     means_reason = why_means_not_columnar(catalog)
-    whole: dict[int, object] = {}
+    whole: dict[int, Evaluated] = {}
     any_late = bool(late)
     needs: dict[int, set[str]] = {}
     for ident in ids:
@@ -1449,8 +1503,8 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
         group = set(by_sasaran.get(ind.sasaran, [ident])) if ind.sasaran and ident not in late else {ident}
         for row in rows_exact.tolist():
             needs.setdefault(row, set()).update(group)
-    exact_rows: dict[tuple[int, str], object] = {}
-    exact_means: dict[tuple[int, str, str], object] = {}
+    exact_rows: dict[tuple[int, str], IndicatorResult] = {}
+    exact_means: dict[tuple[int, str, str], AggregateResult] = {}
     if means_reason is not None or any_late:
         # the late indicators read the means; without columnar means every row is exact
         all_rows = range(n) if means_reason is not None else sorted(
@@ -1458,7 +1512,7 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
         for row in all_rows:
             period, office = cols.periods[row // len(cols.offices)], cols.offices[row % len(cols.offices)]
             whole[row] = _evaluate_period(catalog, exact_data, period, office)
-    sub_catalogs: dict[tuple, Catalog] = {}
+    sub_catalogs: dict[tuple[frozenset[str], str], Catalog] = {}
     below = _below(catalog)
     for row, wanted in needs.items():
         if row in whole:
@@ -1483,7 +1537,8 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
     step()
     levels: dict[str, _Level] = {}
     if means_reason is None:
-        cols.cache.clear()  # the floats of the fields are not needed any more
+        cols.cache.clear()  # the floats of the fields and the targets are not needed any more
+        cols.target_cache.clear()
         levels = _means_in_chunks(catalog, first, columns, exact_rows, exact_means, n)
         undecided = np.zeros(n, dtype=bool)
         for lv in levels.values():
@@ -1493,7 +1548,7 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
                 period, office = cols.periods[row // len(cols.offices)], cols.offices[row % len(cols.offices)]
                 whole[row] = _evaluate_period(catalog, exact_data, period, office)
     step()
-    stats = {
+    stats: Stats = {
         "rows": n * len(ids),
         "exact rows": sum(int(m.sum()) for m in exact_mask.values()),
         "exact (period, office) for means": len(whole),
@@ -1504,8 +1559,9 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
     return BulkResult(catalog, cols, ids, columns, levels, exact_rows, exact_means, whole, stats)
 
 
-def _means_in_chunks(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns], exact_rows,
-                     exact_means, n: int) -> dict[str, _Level]:
+def _means_in_chunks(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns],
+                     exact_rows: dict[tuple[int, str], IndicatorResult],
+                     exact_means: dict[tuple[int, str, str], AggregateResult], n: int) -> dict[str, _Level]:
     """_means over chunks of rows (each row's means depend on that row only): small temporaries."""
     parts: list[dict[str, _Level]] = []
     for start in range(0, n, CHUNK):
@@ -1551,8 +1607,9 @@ def _below(catalog: Catalog) -> Callable[[str], set[str] | None]:
     return below
 
 
-def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns], exact_rows, exact_means,
-           n: int) -> dict[str, _Level]:
+def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns],
+           exact_rows: dict[tuple[int, str], IndicatorResult],
+           exact_means: dict[tuple[int, str, str], AggregateResult], n: int) -> dict[str, _Level]:
     """The sasaran, office and overall means of every row (aggregate.aggregate's rules)."""
     aggs = catalog.aggregation
     rounding = catalog.policy.round.value
@@ -1570,7 +1627,8 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
             val[:, j] = np.where(live, c.capaian.v, 0.0)
             bnd[:, j] = np.where(live, c.capaian.e, 0.0)
             nihil[:, j] = c.excluded
-    rounded_values = None
+    rounded_values: F64 | None = None
+    rounded_bounds = np.zeros((0, m))
     if any(a.rounded for a in aggs.values()):
         rounded_values = np.zeros((n, m))
         rounded_bounds = np.zeros((n, m))
@@ -1579,22 +1637,23 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
             if c is not None:
                 x = from_k(c.capaian_k, c.places)
                 rounded_values[:, j], rounded_bounds[:, j] = x.v, x.e
-    exact_items: dict[tuple[int, int], tuple] = {}
+    # (row, item) -> (capaian before rounding, shown, status) of the exact evaluator
+    exact_items: dict[tuple[int, int], tuple[Decimal | None, Decimal | None, str]] = {}
     index = {ident: j for j, ident in enumerate(first)}
     for (row, ident), r in exact_rows.items():
-        j = index.get(ident)
-        if j is None:
+        found = index.get(ident)
+        if found is None:
             continue
-        exact_items[(row, j)] = (r.capaian_exact, r.capaian, r.status)
+        exact_items[(row, found)] = (r.capaian_exact, r.capaian, r.status)
 
-    cache: dict[bool, tuple] = {}
+    cache: dict[bool, tuple[_Items, Mask]] = {}
 
-    def item_level(use_rounded: bool):
+    def item_level(use_rounded: bool) -> tuple[_Items, Mask]:
         if use_rounded not in cache:
             cache[use_rounded] = _item_level(use_rounded)
         return cache[use_rounded]
 
-    def _item_level(use_rounded: bool):
+    def _item_level(use_rounded: bool) -> tuple[_Items, Mask]:
         copy = bool(exact_items)
         h, v, e = (has.copy(), val.copy(), bnd.copy()) if copy else (has, val, bnd)
         if use_rounded and rounded_values is not None:
@@ -1609,7 +1668,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
                 v[row, j], e[row, j] = fx, 2 * U * abs(fx) + 1e-300
         # columns not computed here (not columnar) are all in exact_items
         zeros = np.zeros((n, m), dtype=np.int8)
-        return _Level(list(first), h, v, e, zeros, None, None, None, None), quiet
+        return _Items(list(first), h, v, e, zeros), quiet
 
     ind_weights = [catalog.indicators[i].weight for i in first]
     # sasaran
@@ -1621,10 +1680,10 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     # sasaran means the engine computed (an item went exact): take them
     sas_index = {g[0]: j for j, g in enumerate(sas_groups)}
     for (row, level, ident), a in exact_means.items():
-        j = sas_index.get(ident)
-        if level != "sasaran" or j is None:
+        at = sas_index.get(ident)
+        if level != "sasaran" or at is None:
             continue
-        _set_mean(sasaran, row, j, a, rounding)
+        _set_mean(sasaran, row, at, a, rounding)
     out = {"sasaran": sasaran}
 
     def mean_items(level: _Level, use_rounded: bool) -> _Level:
@@ -1636,6 +1695,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     # offices
     office_agg = aggs["office"]
     office_groups: list[tuple[str, list[int]]] = []
+    src: _Items | _Level
     if office_agg.source == AggregateSource.SASARAN:
         sas_ids = [g[0] for g in sas_groups]
         for office in catalog.offices.values():
@@ -1668,9 +1728,9 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
         if office_agg.method == AggregateMethod.WEIGHTED:
             acc = Num(np.zeros(n), np.zeros(n))
             for j in idx:
-                w = const(office_weight_decimals[j] or Decimal(0), n)
+                wj = const(office_weight_decimals[j] or Decimal(0), n)
                 used = src_has[:, j]
-                acc = add(acc, Num(np.where(used, w.v, 0.0), np.where(used, w.e, 0.0)))
+                acc = add(acc, Num(np.where(used, wj.v, 0.0), np.where(used, wj.e, 0.0)))
             hold_v[:, g] = np.where(offices.has[:, g], acc.v, 0.0)
             hold_e[:, g] = np.where(offices.has[:, g], acc.e, 0.0)
         else:
@@ -1681,6 +1741,8 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
         out["office"] = offices
     # overall
     overall_agg = aggs["overall"]
+    w: Sequence[Decimal | None] | tuple[F64, F64]
+    quiet_all: Mask | None
     if overall_agg.source == AggregateSource.SASARAN:
         src, groups = mean_items(sasaran, overall_agg.rounded), [("overall", list(range(len(sas_groups))))]
         w = [catalog.sasaran[g[0]].weight for g in sas_groups]
@@ -1699,12 +1761,13 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     return out
 
 
-def _set_mean(level: _Level, row: int, j: int, a, rounding: Rounding) -> None:
+def _set_mean(level: _Level, row: int, j: int, a: AggregateResult, rounding: Rounding) -> None:
     """Put a mean the engine computed into a level's arrays (for the means above it)."""
     level.has[row, j] = a.capaian_exact is not None
     level.status[row, j] = _MEAN_STATUS.index(a.status)
     level.exact[row, j] = False  # decided by the engine
     if a.capaian_exact is not None:
+        assert a.capaian is not None  # a mean with a value shows it rounded
         x = float(a.capaian_exact)
         level.value[row, j] = x
         level.bound[row, j] = 2 * U * abs(x) + 1e-300
