@@ -341,3 +341,73 @@ def test_boundaries_decided_exactly(tmp_path, monkeypatch, chunk):
               "n1": np.array([n for n, _ in pairs]), "d1": np.array([d for _, d in pairs])}
     cols = DataColumns.from_arrays(periods, offices, values)
     assert_same(catalog, cols.exact_data(), periods, offices, evaluate_offices(catalog, cols))
+
+
+# ---- the fused plain-ratio path ------------------------------------------------------------------------
+
+PLAIN = '''
+policy {{
+  cap none
+  nihil {nihil}
+  round {round}
+  bands {bands}
+}}
+field n "n" {kind_n}
+field d "d" {kind_d}
+sasaran S "S"
+indicator P.r "plain ratio" {{
+  sasaran S
+  unit "%"
+  numerator n
+  denominator d
+  scale {scale}
+  direction higher
+{range}  target 2024 B01 = {target}
+  target 2024 B02 = {target_q}
+}}
+indicator P.s "plain ratio, other places" {{
+  sasaran S
+  unit "%"
+  numerator d
+  denominator n
+  scale {scale}
+  direction higher
+  target 2024 B01 = {target_q}
+  target 2024 B02 = {target}
+}}
+'''
+
+PLAIN_VALUES = st.one_of(st.integers(0, 12), st.integers(-5, 1000), st.integers(0, 10 ** 17),
+                         st.sampled_from([0, 1, 9, 10, 45, 50, 90, 100, 320, 999, 1000, 2 ** 53, 2 ** 53 + 1]))
+
+
+@settings(max_examples=int(os.environ.get("COLUMNAR_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(nihil=st.sampled_from(NIHILS), rounding=st.sampled_from(ROUNDS[:4] + ["half_up 5", "truncate 0"]),
+       bands=st.sampled_from(["lkjip", "ikpa", "sakip"]), scale=st.sampled_from(["100", "1", "4", "3", "0.5"]),
+       rng=st.sampled_from(["", "  range 0 .. 100\n", "  range 0 .. 400\n", "  range -10 .. 100\n"]),
+       target=st.sampled_from(["90", "3.6", "100", "0.3333", "0.005", "80", "2.5", "7"]),
+       target_q=st.sampled_from(["80", "25.5", "3.125", "90"]),
+       places=st.tuples(st.integers(0, 3), st.integers(0, 3)),
+       cells=st.lists(st.tuples(PLAIN_VALUES, PLAIN_VALUES, st.booleans()), min_size=1, max_size=12),
+       chunk=st.sampled_from([1, 3, 2048]))
+def test_plain_ratios_equal_the_exact_evaluator(tmp_path_factory, monkeypatch, nihil, rounding, bands, scale, rng,
+                                                target, target_q, places, cells, chunk):
+    """The fused path (columnar._plain_ratio_columns) on ratios of two fields with their own decimal places:
+    ties, n = d and n = 0 on range bounds, 0/0, x/0, negative and wide mantissas, missing cells."""
+    monkeypatch.setattr(columnar, "CHUNK", chunk)
+    kinds = {0: "count", 1: "number", 2: "number", 3: "number"}
+    path = tmp_path_factory.mktemp("plain") / "c.kin"
+    path.write_text(PLAIN.format(nihil=nihil, round=rounding, bands=bands, scale=scale, range=rng, target=target,
+                                 target_q=target_q, kind_n=kinds[places[0]], kind_d=kinds[places[1]]),
+                    encoding="utf-8")
+    catalog = load_catalog(path)
+    assert columnar._plain_ratio(catalog.indicators["P.r"]) is not None
+    periods = [Period(2024, "month", 1), Period(2024, "month", 2)]
+    offices = [f"o{i}" for i in range(len(cells))]
+    n = np.array([c[0] for c in cells] * 2, dtype=np.int64)
+    d = np.array([c[1] if c[2] else c[0] for c in cells] * 2, dtype=np.int64)  # n = d half the time
+    present = {"n": np.array([True] * (2 * len(cells) - 1) + [len(cells) % 3 != 0])}
+    cols = DataColumns.from_arrays(periods, offices, {"n": n, "d": d}, places={"n": places[0], "d": places[1]},
+                                   present=present)
+    assert_same(catalog, cols.exact_data(), periods, offices, evaluate_offices(catalog, cols))
