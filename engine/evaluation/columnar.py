@@ -373,6 +373,12 @@ def classify_k(bands: BandSet, k: I64, places: int) -> I16:
     return out
 
 
+def _classify(bands: BandSet, k: I64, places: int) -> I16:
+    """classify_k by one search on the cuts of the bands."""
+    cuts, table = _band_table(bands, places)
+    return table[np.searchsorted(cuts, k, side="right")]
+
+
 def classify_num(bands: BandSet, x: Num) -> tuple[I16, Mask]:
     """(band index, ok) of float values with a bound; ok False where a band bound is within reach."""
     out = np.full(x.v.shape, -1, dtype=np.int16)
@@ -1244,7 +1250,6 @@ def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, statu
         one_in = Fraction(low) <= s_prime <= Fraction(high)
         # lo_f, hi_f within u of the bounds: inside the margin EPS_R |R| near them
         lo_f, hi_f = float(low), float(high)
-    cuts, table = _band_table(p.bands.value, places)
     half_up = rounding.mode == RoundMode.HALF_UP
     excluded_nihil = p.nihil.value == Nihil.EXCLUDED
     inv_scale = 10.0 ** -places
@@ -1280,7 +1285,7 @@ def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, statu
         np.copysign(k, y, out=k)
         kk = np.where(decided, k, 0.0).astype(np.int64)
         capaian_k[sl] = kk
-        predikat[sl] = table[np.searchsorted(cuts, kk, side="right")]
+        predikat[sl] = _classify(p.bands.value, kk, places)
         st = np.where(decided, S_OK, S_EXACT).astype(np.int8)
         if excluded_nihil:
             nihil = live & d_zero & n_zero
@@ -1399,6 +1404,10 @@ class _Items(NamedTuple):
     value: F64             # capaian, float
     bound: F64
     status: I8             # of a mean: 0 ok, 1 incomplete, 2 empty (0 for an indicator)
+    # an indicator's rounded capaian where it is also the rounding of a mean of it alone (the same
+    # rounding as the means', decided on this path), and where that holds
+    k: I64 | None = None
+    k_ok: Mask | None = None
 
 
 class _Level(NamedTuple):
@@ -1566,10 +1575,12 @@ def _evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: st
 
 def _mean_level(catalog: Catalog, agg: Aggregation, items: _Items | _Level, item_ids: list[str],
                 groups: list[tuple[str, list[int]]], weights: Sequence[Decimal | None] | tuple[F64, F64],
-                item_status_nihil: Mask | None, rounding: Rounding, bands: BandSet, rows: int) -> _Level:
+                item_status_nihil: Mask | None, rounding: Rounding, bands: BandSet, rows: int,
+                at_once: bool = True) -> _Level:
     """aggregate._mean for every row and every group at once: groups = (mean id, indices of its items).
     The sums run in the engine's order, position by position across the groups, each step with
-    its exactness and bound. `weights`: a Decimal per item, or (values, bounds) arrays per row."""
+    its exactness and bound (a plain mean is summed at once first: at_once). `weights`: a Decimal
+    per item, or (values, bounds) arrays per row."""
     g_n = len(groups)
     width = max((len(idx) for _, idx in groups), default=0)
     m = items.has.shape[1]
@@ -1596,11 +1607,34 @@ def _mean_level(catalog: Catalog, agg: Aggregation, items: _Items | _Level, item
     positions = np.full((g_n, width), pad, dtype=np.intp)
     for g, (_, idx) in enumerate(groups):
         positions[g, :len(idx)] = idx
+    single = width == 1 and not weighted  # a mean of one item is the item (0 + x and x / 1 are exact)
+    if at_once and not weighted and not single and rows:
+        # the plain mean, summed at once: Σ v in any order, with a bound for every order (of the float
+        # sum and of the engine's 34-digit sum) — rows it cannot round are summed again in the engine's
+        # order, position by position, with exactness tracked (below, on those rows only)
+        h3 = has_in[:, positions]
+        used = h3.sum(axis=2)
+        broken = ((~h3 & ~quiet_in[:, positions]) | (h3 & (st_in[:, positions] == 1))).any(axis=2)
+        v3 = np.where(h3, v_in[:, positions], 0.0)
+        sum_e = np.where(h3, e_in[:, positions], 0.0).sum(axis=2)
+        grow = 2 * width * U  # ≥ γ(width − 1) of float64 and the engine's (width − 1) roundings of 5e-34
+        total = Num(v3.sum(axis=2), sum_e * (1 + 2 * grow) + grow * np.abs(v3).sum(axis=2))
+        ok = used > 0
+        x = div(total, Num(used.astype(np.float64), np.zeros((rows, g_n))), ok)
+        k, sure = round_decide(x, rounding)
+        redo = np.nonzero((ok & ~sure).any(axis=1))[0]
+        if len(redo):
+            sub = _mean_level(catalog, agg, _Items(items.ids, has_in[redo], v_in[redo], e_in[redo], st_in[redo]),
+                              item_ids, groups, weights, quiet_in[redo], rounding, bands, len(redo), at_once=False)
+            x = Num(x.v.copy(), x.e.copy())
+            x.v[redo], x.e[redo], k[redo], sure[redo] = sub.value, sub.bound, sub.k, ~sub.exact
+        status = np.where((used == 0) & ~broken, 2, np.where(broken, 1, 0)).astype(np.int8)
+        return _Level([g[0] for g in groups], ok, x.v, x.e, status, k, _classify(bands, k, rounding.places),
+                      used.astype(np.float64), ok & ~sure)
     zero = np.zeros((rows, g_n))
     total, weight_sum = Num(zero, zero), Num(zero, zero)
     used = np.zeros((rows, g_n), dtype=np.int64)
     broken = np.zeros((rows, g_n), dtype=bool)
-    single = width == 1 and not weighted  # a mean of one item is the item (0 + x and x / 1 are exact)
     for j in range(width):
         col = positions[:, j]
         if single:
@@ -1633,11 +1667,25 @@ def _mean_level(catalog: Catalog, agg: Aggregation, items: _Items | _Level, item
         divisor = Num(used.astype(np.float64), np.zeros((rows, g_n)))
         hold = used.astype(np.float64)
     x = total if single else div(total, divisor, ok)
-    k, sure = round_decide(x, rounding)
+    if single and isinstance(items, _Items) and items.k is not None and items.k_ok is not None:
+        # a mean of one item is the item: its rounding is the indicator's, where that is the means' own
+        col = positions[:, 0]
+        k = np.zeros((rows, g_n), dtype=np.int64)
+        known = np.zeros((rows, g_n), dtype=bool)
+        inside = col < m
+        k[:, inside] = items.k[:, col[inside]]
+        known[:, inside] = items.k_ok[:, col[inside]]
+        need = ok & ~known
+        sure = np.ones((rows, g_n), dtype=bool)
+        if need.any():
+            k_need, sure_need = round_decide(Num(x.v[need], x.e[need]), rounding)
+            k[need], sure[need] = k_need, sure_need
+    else:
+        k, sure = round_decide(x, rounding)
     undecided |= ok & ~sure
     no_items = used == 0
     status = np.where(no_items & ~broken, 2, np.where(broken | (weighted & ~ok & ~no_items), 1, 0)).astype(np.int8)
-    return _Level([g[0] for g in groups], ok, x.v, x.e, status, k, classify_k(bands, k, rounding.places), hold,
+    return _Level([g[0] for g in groups], ok, x.v, x.e, status, k, _classify(bands, k, rounding.places), hold,
                   undecided)
 
 
@@ -1782,23 +1830,34 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
 def _means_in_chunks(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns],
                      exact_rows: dict[tuple[int, str], IndicatorResult],
                      exact_means: dict[tuple[int, str, str], AggregateResult], n: int) -> dict[str, _Level]:
-    """_means over chunks of rows (each row's means depend on that row only): small temporaries."""
-    parts: list[dict[str, _Level]] = []
-    for start in range(0, n, CHUNK):
-        stop = min(n, start + CHUNK)
+    """_means over chunks of rows (each row's means depend on that row only): small temporaries,
+    written into the arrays of every row by slice."""
+    out: dict[str, _Level] = {}
+    step = CHUNK
+    for start in range(0, n, step):
+        stop = min(n, start + step)
         span = slice(start, stop)
         cols_part = {i: _rows_slice(c, span) for i, c in columns.items()}
         rows_part = {(r - start, i): v for (r, i), v in exact_rows.items() if start <= r < stop}
         means_part = {(r - start, lv, i): v for (r, lv, i), v in exact_means.items() if start <= r < stop}
-        parts.append(_means(catalog, first, cols_part, rows_part, means_part, stop - start))
-    if len(parts) == 1:
-        return parts[0]
-    out = {}
-    for level, lv in parts[0].items():
-        chunks = [p[level] for p in parts]
-        out[level] = _Level(lv.ids, *(np.concatenate([getattr(c, f) for c in chunks])
-                                      for f in _Level._fields[1:]))
+        part = _means(catalog, first, cols_part, rows_part, means_part, stop - start)
+        if stop - start == n:
+            return part
+        for level, lv in part.items():
+            whole = out.get(level)
+            if whole is None:
+                whole = out[level] = _Level(lv.ids, _rows_like(lv.has, n), _rows_like(lv.value, n),
+                                            _rows_like(lv.bound, n), _rows_like(lv.status, n), _rows_like(lv.k, n),
+                                            _rows_like(lv.predikat, n), _rows_like(lv.weight, n),
+                                            _rows_like(lv.exact, n))
+            whole.has[span], whole.value[span], whole.bound[span] = lv.has, lv.value, lv.bound
+            whole.status[span], whole.k[span], whole.predikat[span] = lv.status, lv.k, lv.predikat
+            whole.weight[span], whole.exact[span] = lv.weight, lv.exact
     return out
+
+
+def _rows_like(a: npt.NDArray[T], n: int) -> npt.NDArray[T]:
+    return np.empty((n,) + a.shape[1:], dtype=a.dtype)
 
 
 def _rows_slice(c: IndicatorColumns, span: slice) -> IndicatorColumns:
@@ -1839,10 +1898,14 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     val = np.zeros((n, m))
     bnd = np.zeros((n, m))
     nihil = np.zeros((n, m), dtype=bool)
+    own_k = np.zeros((n, m), dtype=np.int64)
+    own_ok = np.zeros((n, m), dtype=bool)
     for j, ident in enumerate(first):
         c = columns.get(ident)
         if c is not None:
             live = (c.status != S_EXACT) & ~c.excluded
+            if catalog.indicators[ident].policy.round.value == rounding:
+                own_k[:, j], own_ok[:, j] = c.capaian_k, live
             has[:, j] = live
             val[:, j] = np.where(live, c.capaian.v, 0.0)
             bnd[:, j] = np.where(live, c.capaian.e, 0.0)
@@ -1888,7 +1951,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
                 v[row, j], e[row, j] = fx, 2 * U * abs(fx) + 1e-300
         # columns not computed here (not columnar) are all in exact_items
         zeros = np.zeros((n, m), dtype=np.int8)
-        return _Items(list(first), h, v, e, zeros), quiet
+        return _Items(list(first), h, v, e, zeros, own_k, own_ok), quiet
 
     ind_weights = [catalog.indicators[i].weight for i in first]
     # sasaran
