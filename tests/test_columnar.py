@@ -396,6 +396,8 @@ def test_plain_ratios_equal_the_exact_evaluator(tmp_path_factory, monkeypatch, n
     """The fused path (columnar._plain_ratio_columns) on ratios of two fields with their own decimal places:
     ties, n = d and n = 0 on range bounds, 0/0, x/0, negative and wide mantissas, missing cells."""
     monkeypatch.setattr(columnar, "CHUNK", chunk)
+    monkeypatch.setattr(columnar, "THREADS", 2)
+    monkeypatch.setattr(columnar, "THREAD_ROWS", 0 if chunk == 3 else 65_536)  # the columns on two threads
     kinds = {0: "count", 1: "number", 2: "number", 3: "number"}
     path = tmp_path_factory.mktemp("plain") / "c.kin"
     path.write_text(PLAIN.format(nihil=nihil, round=rounding, bands=bands, scale=scale, range=rng, target=target,

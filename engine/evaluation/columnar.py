@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from enum import Enum
@@ -1143,6 +1145,8 @@ def _evaluate_rows(inds: list[Indicator], catalog: Catalog, batch: _Batch, rows:
 
 
 CHUNK = 2048  # rows evaluated at once
+THREADS = min(2, os.cpu_count() or 1)  # the plain-ratio columns are computed on this many threads
+THREAD_ROWS = 65_536  # ... when they are at least this long
 FAST_CHUNK = 16  # × CHUNK: rows of one column at once on the plain-ratio path (1-D, small temporaries)
 
 
@@ -1214,7 +1218,7 @@ def _band_table(bands: BandSet, places: int) -> tuple[I64, I16]:
 
 
 def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, status: I8, excluded: Mask,
-                         capaian_k: I64, predikat: I16, cap_v: F64, cap_e: F64, real_v: F64, real_e: F64) -> None:
+                         capaian_k: I64, predikat: I16, cap_v: F64, cap_e: F64) -> None:
     """One plain-ratio indicator over every row, into the arrays given (status S_EXACT: not decided)."""
     n_col, d_col = cols.fields.get(ratio.numerator), cols.fields.get(ratio.denominator)
     status[:] = S_EXACT
@@ -1297,8 +1301,6 @@ def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, statu
         c = y * inv_scale
         cap_v[sl] = c
         cap_e[sl] = EPS_C * np.abs(c) + 1e-300
-        real_v[sl] = r
-        real_e[sl] = EPS_R * np.abs(r) + 1e-300
 
 
 def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Catalog,
@@ -1307,13 +1309,28 @@ def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Cat
     exactness) on the rows it left undecided."""
     n = cols.rows
     out: list[IndicatorColumns] = []
-    for ind, ratio in zip(inds, ratios):
-        c = IndicatorColumns(np.empty(n, dtype=np.int8), np.empty(n, dtype=bool), np.empty(n, dtype=np.int64),
-                             ind.policy.round.value.places, Num(np.empty(n), np.empty(n)),
-                             Num(np.empty(n), np.empty(n)), None, np.empty(n, dtype=np.int16))
-        _plain_ratio_columns(ind, ratio, cols, c.status, c.excluded, c.capaian_k, c.predikat, c.capaian.v,
-                             c.capaian.e, c.realisasi.v, c.realisasi.e)
-        out.append(c)
+    # the realisasi of a plain ratio is not kept: a bound above 0 everywhere (no value known exactly
+    # here), so BulkResult shows the exact evaluator's, as for any ratio not exact in float64; no memory
+    not_kept = Num(np.broadcast_to(np.float64(0.0), (n,)), np.broadcast_to(np.float64(1.0), (n,)))
+    for ind in inds:
+        out.append(IndicatorColumns(np.empty(n, dtype=np.int8), np.empty(n, dtype=bool),
+                                    np.empty(n, dtype=np.int64), ind.policy.round.value.places,
+                                    Num(np.empty(n), np.empty(n)), not_kept, None, np.empty(n, dtype=np.int16)))
+
+    def work(j: int) -> None:
+        c = out[j]
+        with np.errstate(all="ignore"):  # per thread
+            _plain_ratio_columns(inds[j], ratios[j], cols, c.status, c.excluded, c.capaian_k, c.predikat,
+                                 c.capaian.v, c.capaian.e)
+
+    # numpy releases the GIL in its loops: on long columns two threads take 0.70 of the time (6M
+    # evaluations); on short ones (12,000 rows) the interpreter's turns cost more than they save
+    if THREADS > 1 and len(inds) > 1 and n >= THREAD_ROWS:
+        with ThreadPoolExecutor(THREADS) as pool:
+            list(pool.map(work, range(len(inds))))
+    else:
+        for j in range(len(inds)):
+            work(j)
     rows_list, which_list = [], []
     for j, c in enumerate(out):
         again = np.nonzero(c.status == S_EXACT)[0]
@@ -1334,7 +1351,6 @@ def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Cat
                 c.capaian_k[at] = part.capaian_k[mine, 0]
                 c.predikat[at] = part.predikat[mine, 0]
                 c.capaian.v[at], c.capaian.e[at] = part.capaian.v[mine, 0], part.capaian.e[mine, 0]
-                c.realisasi.v[at], c.realisasi.e[at] = part.realisasi.v[mine, 0], part.realisasi.e[mine, 0]
     return out
 
 
@@ -1424,6 +1440,16 @@ class _Level(NamedTuple):
     exact: Mask            # (rows, items) undecided: the whole (period, office) goes exact
 
 
+class MeanColumns(NamedTuple):
+    """What a level of means shows, kept for every row: (rows, means) arrays."""
+
+    ids: list[str]
+    has: Mask
+    status: I8
+    k: I64
+    predikat: I16
+
+
 Stats = TypedDict("Stats", {"rows": int, "exact rows": int, "exact (period, office) for means": int,
                             "exact calls": int, "not columnar": dict[str, str], "means": Union[str, None]})
 
@@ -1433,7 +1459,7 @@ class BulkResult:
     arrays; Python objects are built only by rows() and means()."""
 
     def __init__(self, catalog: Catalog, cols: DataColumns, ids: list[str], columns: dict[str, IndicatorColumns],
-                 levels: dict[str, _Level], exact_rows: dict[tuple[int, str], IndicatorResult],
+                 levels: dict[str, MeanColumns], exact_rows: dict[tuple[int, str], IndicatorResult],
                  exact_means: dict[tuple[int, str, str], AggregateResult], whole: dict[int, Evaluated],
                  stats: Stats) -> None:
         self.catalog, self.columns_in = catalog, cols
@@ -1803,14 +1829,11 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
         for a in ev[1]:
             exact_means[(row, "sasaran", a.id)] = a
     step()
-    levels: dict[str, _Level] = {}
+    levels: dict[str, MeanColumns] = {}
     if means_reason is None:
         cols.cache.clear()  # the floats of the fields and the targets are not needed any more
         cols.target_cache.clear()
-        levels = _means_in_chunks(catalog, first, columns, exact_rows, exact_means, n)
-        undecided = np.zeros(n, dtype=bool)
-        for lv in levels.values():
-            undecided |= lv.exact.any(axis=1)
+        levels, undecided = _means_in_chunks(catalog, first, columns, exact_rows, exact_means, n)
         for row in np.nonzero(undecided)[0].tolist():
             if row not in whole:
                 period, office = cols.periods[row // len(cols.offices)], cols.offices[row % len(cols.offices)]
@@ -1829,10 +1852,13 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
 
 def _means_in_chunks(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColumns],
                      exact_rows: dict[tuple[int, str], IndicatorResult],
-                     exact_means: dict[tuple[int, str, str], AggregateResult], n: int) -> dict[str, _Level]:
+                     exact_means: dict[tuple[int, str, str], AggregateResult],
+                     n: int) -> tuple[dict[str, MeanColumns], Mask]:
     """_means over chunks of rows (each row's means depend on that row only): small temporaries,
-    written into the arrays of every row by slice."""
-    out: dict[str, _Level] = {}
+    what each level shows written into the arrays of every row by slice; and the rows with a mean
+    undecided (for the exact evaluator)."""
+    out: dict[str, MeanColumns] = {}
+    undecided = np.zeros(n, dtype=bool)
     step = CHUNK
     for start in range(0, n, step):
         stop = min(n, start + step)
@@ -1841,19 +1867,18 @@ def _means_in_chunks(catalog: Catalog, first: list[str], columns: dict[str, Indi
         rows_part = {(r - start, i): v for (r, i), v in exact_rows.items() if start <= r < stop}
         means_part = {(r - start, lv, i): v for (r, lv, i), v in exact_means.items() if start <= r < stop}
         part = _means(catalog, first, cols_part, rows_part, means_part, stop - start)
-        if stop - start == n:
-            return part
         for level, lv in part.items():
+            undecided[span] |= lv.exact.any(axis=1)
+            if stop - start == n:
+                out[level] = MeanColumns(lv.ids, lv.has, lv.status, lv.k, lv.predikat)
+                continue
             whole = out.get(level)
             if whole is None:
-                whole = out[level] = _Level(lv.ids, _rows_like(lv.has, n), _rows_like(lv.value, n),
-                                            _rows_like(lv.bound, n), _rows_like(lv.status, n), _rows_like(lv.k, n),
-                                            _rows_like(lv.predikat, n), _rows_like(lv.weight, n),
-                                            _rows_like(lv.exact, n))
-            whole.has[span], whole.value[span], whole.bound[span] = lv.has, lv.value, lv.bound
-            whole.status[span], whole.k[span], whole.predikat[span] = lv.status, lv.k, lv.predikat
-            whole.weight[span], whole.exact[span] = lv.weight, lv.exact
-    return out
+                whole = out[level] = MeanColumns(lv.ids, _rows_like(lv.has, n), _rows_like(lv.status, n),
+                                                 _rows_like(lv.k, n), _rows_like(lv.predikat, n))
+            whole.has[span], whole.status[span] = lv.has, lv.status
+            whole.k[span], whole.predikat[span] = lv.k, lv.predikat
+    return out, undecided
 
 
 def _rows_like(a: npt.NDArray[T], n: int) -> npt.NDArray[T]:
