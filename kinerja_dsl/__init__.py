@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "load_catalog", "load", "CatalogError"]
 
 
-def __getattr__(name):  # lazy, so `kinerja --help` does not import Lark
+def __getattr__(name: str) -> object:  # lazy, so `kinerja --help` does not import Lark
     if name in ("load_catalog", "load", "CatalogError"):
         from . import loader
         return getattr(loader, name)

@@ -28,7 +28,9 @@ from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import lark
 from lark import Lark, Token, Transformer
@@ -37,6 +39,10 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import ast
 from .diagnostics import Diagnostic, Severity, did_you_mean, source_lines
 from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key, canonical_keyword
+
+# What a grammar rule's callback receives: its tokens and the AST nodes of its sub-rules, in the
+# order the rule writes them (None for an optional part left out); each callback knows its rule.
+Children = list[Any]
 
 MAX_EXPRESSION_DEPTH = 64    # levels of parentheses, calls and ifs (a chain `a + b + …` is one)
 MAX_EXPRESSION_HEIGHT = 256  # operations on one path, chains included: what recursive readers can take
@@ -58,7 +64,7 @@ class NewlineFilter:
 
     always_accept = ("_NL",)
 
-    def process(self, stream):
+    def process(self, stream: Iterable[Token]) -> Iterator[Token]:
         depth = 0
         last_newline = True
         for token in stream:
@@ -76,8 +82,13 @@ class NewlineFilter:
             yield token
 
 
+def _at(position: int | None) -> int:
+    """A lexed token's line or column: lark types them optional, but the lexer always sets them."""
+    return position if position is not None else 0
+
+
 def _record_comment(token: Token) -> Token:
-    _comments.get().append(ast.Comment(str(token), token.line, token.column))
+    _comments.get().append(ast.Comment(str(token), _at(token.line), _at(token.column)))
     return token
 
 
@@ -176,10 +187,11 @@ def lark_parser(with_ast: bool = True) -> Lark:
 # ---- building the AST ------------------------------------------------------------
 
 def _tok_span(tok: Token) -> ast.Span:
-    return ast.Span(_file.get(), tok.line, tok.column, tok.end_line, tok.end_column)
+    return ast.Span(_file.get(), _at(tok.line), _at(tok.column), _at(tok.end_line), _at(tok.end_column))
 
 
-def _span(first, last=None) -> ast.Span:
+def _span(first: Any, last: Any = None) -> ast.Span:
+    """From the start of `first` to the end of `last` (a Token, a Span, or a node with a span)."""
     a = first if isinstance(first, ast.Span) else (first.span if hasattr(first, "span") else _tok_span(first))
     last = first if last is None else last
     b = last if isinstance(last, ast.Span) else (last.span if hasattr(last, "span") else _tok_span(last))
@@ -206,7 +218,7 @@ class AstBuilder(Transformer):
     """Lark callbacks, one per grammar rule, returning ast nodes."""
 
     # -- numbers and arguments
-    def number(self, c):
+    def number(self, c: Children) -> ast.Arg:
         minus, tok = (c[0], c[1]) if len(c) == 2 else (None, c[0])
         value, percent = _decimal(str(tok))
         text = str(tok)
@@ -214,14 +226,14 @@ class AstBuilder(Transformer):
             value, text = -value, "-" + text
         return ast.Arg("number", text, value, _span(minus or tok, tok), percent)
 
-    def fraction(self, c):
+    def fraction(self, c: Children) -> ast.Arg:
         num, den = Decimal(str(c[0])), Decimal(str(c[2]))
         # the Decimal the engine has always computed with, and the exact fraction sums use;
         # `1/0` keeps a placeholder 0 that the checker refuses (E119) before anything reads it
         value = ast.ExactDecimal(num / den, Fraction(num) / Fraction(den)) if den else Decimal(0)
         return ast.Arg("fraction", f"{c[0]}/{c[2]}", value, _span(c[0], c[2]))
 
-    def arg(self, c):
+    def arg(self, c: Children) -> ast.Arg:
         item = c[0]
         if isinstance(item, ast.Arg):
             return item
@@ -229,7 +241,7 @@ class AstBuilder(Transformer):
             return ast.Arg("string", _unquote(item), _unquote(item), _tok_span(item))
         return ast.Arg("name", str(item), str(item), _tok_span(item))
 
-    def setting(self, c):
+    def setting(self, c: Children) -> ast.Setting:
         key, args = c[0], tuple(c[1:])
         last = args[-1] if args else key
         return ast.Setting(canonical_key(str(key)), str(key), args, _span(key, last), _tok_span(key))
@@ -237,139 +249,141 @@ class AstBuilder(Transformer):
     option = setting
 
     # -- expressions
-    def literal(self, c):
+    def literal(self, c: Children) -> ast.Number:
         value, _ = _decimal(str(c[0]))
         return ast.Number(value, str(c[0]), _tok_span(c[0]))
 
-    def name(self, c):
+    def name(self, c: Children) -> ast.Name:
         return ast.Name(str(c[0]), _tok_span(c[0]))
 
-    def call(self, c):
+    def call(self, c: Children) -> ast.Call:
         args = tuple(a for a in c[2:-1] if isinstance(a, (ast.Number, ast.Name, ast.Call, ast.Binary,
                                                            ast.Negate, ast.Compare, ast.If)))
         return ast.Call(str(c[0]), args, _span(c[0], c[-1]))
 
-    def paren(self, c):
-        return c[1]
+    def paren(self, c: Children) -> ast.Expr:
+        inner: ast.Expr = c[1]  # `(` expression `)`
+        return inner
 
-    def binary(self, c):
+    def binary(self, c: Children) -> ast.Binary:
         return ast.Binary(str(c[1]), c[0], c[2], _span(c[0], c[2]))
 
-    def negate(self, c):
+    def negate(self, c: Children) -> ast.Negate:
         return ast.Negate(c[1], _span(c[0], c[1]))
 
-    def compare(self, c):
+    def compare(self, c: Children) -> ast.Compare:
         return ast.Compare(str(c[1]), c[0], c[2], _span(c[0], c[2]))
 
-    def if_expr(self, c):
+    def if_expr(self, c: Children) -> ast.If:
         return ast.If(c[1], c[3], c[5], _span(c[0], c[5]))
 
     # -- indicator statements
-    def formula(self, c):
+    def formula(self, c: Children) -> ast.Formula:
         kind = canonical_keyword(str(c[0]))  # numerator | denominator | value
         return ast.Formula(kind, c[1], _span(c[0], c[1]))
 
-    def target_value(self, c):
+    def target_value(self, c: Children) -> ast.TargetValue:
         low = c[0]
         high = c[2] if len(c) == 3 else None
         return ast.TargetValue(low.value * 100 if low.percent else low.value,
                                (high.value * 100 if high.percent else high.value) if high else None,
                                low.text, high.text if high else None, _span(low, high or low))
 
-    def target(self, c):
+    def target(self, c: Children) -> ast.Target:
         period = str(c[2]) if c[2] is not None else None
         return ast.Target(_year(c[1]), period, c[4], _span(c[0], c[4]), year_text=str(c[1]))
 
-    def renstra(self, c):
+    def renstra(self, c: Children) -> ast.Target:
         return ast.Target(_year(c[1]), None, c[3], _span(c[0], c[3]), renstra=True, year_text=str(c[1]))
 
-    def range(self, c):
+    def range(self, c: Children) -> ast.Range:
         low, high = c[1], c[3]
         return ast.Range(low.value * 100 if low.percent else low.value,
                          high.value * 100 if high.percent else high.value,
                          low.text, high.text, _span(c[0], high))
 
     # -- composite index
-    def _options_and_children(self, c, start):
+    def _options_and_children(self, c: Children, start: int
+                              ) -> tuple[tuple[ast.Setting, ...], tuple[ast.Group | ast.Component, ...]]:
         options = tuple(x for x in c[start:] if isinstance(x, ast.Setting))
         children = tuple(x for x in c[start:] if isinstance(x, (ast.Group, ast.Component)))
         return options, children
 
-    def index(self, c):
+    def index(self, c: Children) -> ast.Index:
         options, children = self._options_and_children(c, 1)
         return ast.Index(options, children, _span(c[0], c[-1]))
 
-    def group(self, c):
+    def group(self, c: Children) -> ast.Group:
         label = _unquote(c[2]) if c[2] is not None else None
         options, children = self._options_and_children(c, 3)
         targets = tuple(x for x in c[3:] if isinstance(x, ast.Target))
         return ast.Group(str(c[1]), label, options, children, _span(c[0], c[-1]), targets)
 
-    def component(self, c):
+    def component(self, c: Children) -> ast.Component:
         label = _unquote(c[2]) if c[2] is not None else None
         options = tuple(x for x in c[3:-2] if isinstance(x, ast.Setting))
         return ast.Component(str(c[1]), label, options, c[-1], _span(c[0], c[-1]))
 
     # -- bands
-    def bound(self, c):
+    def bound(self, c: Children) -> ast.Bound:
         value = c[1].value * 100 if c[1].percent else c[1].value
         return ast.Bound(str(c[0]), value, c[1].text, _span(c[0], c[1]))
 
-    def band(self, c):
+    def band(self, c: Children) -> ast.Band:
         bounds = tuple(x for x in c[1:] if isinstance(x, ast.Bound))
         return ast.Band(_unquote(c[0]), bounds, _span(c[0], bounds[-1]))
 
-    def bands(self, c):
+    def bands(self, c: Children) -> ast.BandSet:
         label = _unquote(c[2]) if c[2] is not None else None
         items = tuple(x for x in c[3:] if isinstance(x, ast.Band))
         return ast.BandSet(str(c[1]), label, items, _span(c[0], c[-1]))
 
     # -- declarations
-    def include(self, c):
+    def include(self, c: Children) -> ast.Include:
         return ast.Include(_unquote(c[1]), _span(c[0], c[1]))
 
-    def extends(self, c):
+    def extends(self, c: Children) -> ast.Include:
         return ast.Include(_unquote(c[1]), _span(c[0], c[1]), extends=True)
 
-    def policy(self, c):
+    def policy(self, c: Children) -> ast.Policy:
         return ast.Policy(tuple(x for x in c if isinstance(x, ast.Setting)), _span(c[0], c[-1]))
 
-    def field(self, c):
+    def field(self, c: Children) -> ast.FieldDecl:
         label = _unquote(c[2]) if c[2] is not None else None
         kind = str(c[3]) if c[3] is not None else None
         last = next(x for x in reversed(c) if x is not None)
         return ast.FieldDecl(str(c[1]), label, kind, _span(c[0], last),
                              _tok_span(c[3]) if c[3] is not None else None)
 
-    def office(self, c):
+    def office(self, c: Children) -> ast.Office:
         label = _unquote(c[2]) if c[2] is not None else None
         parent = str(c[4]) if c[4] is not None else None
         last = next(x for x in reversed(c) if x is not None)
         return ast.Office(str(c[1]), label, parent, _span(c[0], last),
                           _tok_span(c[4]) if c[4] is not None else None)
 
-    def sasaran(self, c):
+    def sasaran(self, c: Children) -> ast.Sasaran:
         label = _unquote(c[2]) if c[2] is not None else None
         settings = tuple(x for x in c[3:] if isinstance(x, ast.Setting))
         has_block = any(isinstance(x, Token) and x.type == "LBRACE" for x in c[3:])
         last = next(x for x in reversed(c) if x is not None)
         return ast.Sasaran(str(c[1]), label, settings, _span(c[0], last), has_block)
 
-    def indicator(self, c):
+    def indicator(self, c: Children) -> ast.Indicator:
         label = _unquote(c[2]) if c[2] is not None else None
         body = tuple(x for x in c[3:] if not isinstance(x, Token))
         return ast.Indicator(str(c[1]), label, body, _span(c[0], c[-1]), _tok_span(c[1]))
 
-    def pk_target(self, c):
+    def pk_target(self, c: Children) -> ast.PkTarget:
         period = str(c[2]) if c[2] is not None else None
         return ast.PkTarget(str(c[1]), period, c[4], _span(c[0], c[4]))
 
-    def agreement(self, c):
+    def agreement(self, c: Children) -> ast.Agreement:
         label = _unquote(c[1]) if c[1] is not None else None
         body = tuple(x for x in c[2:] if isinstance(x, (ast.Setting, ast.PkTarget)))
         return ast.Agreement(label, body, _span(c[0], c[-1]))
 
-    def start(self, c):
+    def start(self, c: Children) -> tuple[ast.Declaration, ...]:
         return tuple(x for x in c if not isinstance(x, Token))
 
 
@@ -394,7 +408,7 @@ def display(terminal: str) -> str:
     return _DISPLAY.get(terminal, terminal.lower())
 
 
-def _expected(names) -> str:
+def _expected(names: Iterable[str]) -> str:
     shown = sorted({display(n) for n in names if not n.startswith("__")})
     if len(shown) > 6:
         shown = shown[:6] + ["…"]
@@ -416,9 +430,10 @@ def _statement_hint(line_text: str) -> str | None:
 def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic:
     lines = source_lines(text)
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = _at(err.pos_in_stream)
+        char = text[pos] if pos < len(text) else ""
         hint = None
-        if char == "," and err.pos_in_stream and text[err.pos_in_stream - 1].isdigit():
+        if char == "," and pos and text[pos - 1].isdigit():
             hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
         elif char in "'\u201c\u201d\u2018\u2019":
             hint = 'quote texts with straight double quotes: "…"'
@@ -465,8 +480,10 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return [(bounds[k], "".join(lines[bounds[k]:bounds[k + 1]])) for k in range(len(starts))]
 
 
-def _parse_text(text: str) -> tuple:
-    parsed = lark_parser().parse(text)
+def _parse_text(text: str) -> tuple[ast.Declaration, ...]:
+    """The declarations of a text (AstBuilder.start runs inside the parser and returns them)."""
+    # lark types parse() as returning a Tree; with AstBuilder as its transformer it is our tuple
+    parsed: tuple[ast.Declaration, ...] = lark_parser().parse(text)  # type: ignore[assignment]
     return parsed
 
 
