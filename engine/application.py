@@ -220,6 +220,7 @@ class EachOffice:
     period: Period
     offices: tuple[str, ...]
     result: BulkResult
+    finished: dict[str, tuple[int, int]]   # office -> (indicators with a capaian or nihil, indicators)
     unfinished: int         # IKU rows (office × indicator) without a capaian
     noun: str               # "IKU" when the catalog marks its IKU
     exit_code: int
@@ -240,11 +241,15 @@ def evaluate_each_office(prepared: Prepared, progress: Progress | None = None) -
     catalog = prepared.catalog
     offices = tuple(catalog.offices)
     result = evaluate_offices(catalog, prepared.data, [period], offices, progress=progress)
-    marked = any(ind.iku for ind in catalog.indicators.values())
-    counted = {i for i, ind in catalog.indicators.items() if ind.iku or not marked}
-    left = sum(1 for row in result.rows(realisasi=False)
-               if row.indicator in counted and row.status not in ("ok", "nihil"))
-    return EachOffice(prepared, period, offices, result, left, "IKU" if marked else "indicator", 1 if left else 0)
+    counted, noun = _iku(catalog)
+    finished: dict[str, tuple[int, int]] = {}
+    left = 0
+    for row in result.rows(realisasi=False):  # one pass: the offices' counts and the exit code
+        done, total = finished.get(row.office, (0, 0))
+        has = row.status in ("ok", "nihil")
+        finished[row.office] = (done + has, total + 1)
+        left += not has and row.indicator in counted
+    return EachOffice(prepared, period, offices, result, finished, left, noun, 1 if left else 0)
 
 
 @dataclass(frozen=True)
@@ -260,11 +265,17 @@ class Unfinished:
         return 1 if self.results else 0
 
 
+def _iku(catalog: Catalog) -> tuple[set[str], str]:
+    """The indicators whose missing capaian makes a command exit 1: the IKU, or every indicator
+    when the catalog marks none; and what to call them."""
+    marked = any(ind.iku for ind in catalog.indicators.values())
+    return {i for i, ind in catalog.indicators.items() if ind.iku or not marked}, "IKU" if marked else "indicator"
+
+
 def unfinished(ev: Evaluation, catalog: Catalog) -> Unfinished:
     """The IKU (every indicator, when the catalog marks none) that are missing, incomplete or in error."""
-    marked = any(ind.iku for ind in catalog.indicators.values())
-    return Unfinished(tuple(r for r in ev.indicators if r.status not in ("ok", "nihil")
-                            and (not marked or catalog.indicators[r.id].iku)), "IKU" if marked else "indicator")
+    counted, noun = _iku(catalog)
+    return Unfinished(tuple(r for r in ev.indicators if r.status not in ("ok", "nihil") and r.id in counted), noun)
 
 
 # ---- one function per command --------------------------------------------------------------

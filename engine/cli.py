@@ -173,29 +173,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json or suffix == ".json":
         from .rendering.narrate import worded
 
-        text = worded(ev).model_dump_json(indent=2) + "\n"
-    elif args.out:
-        import io
-
-        from rich.console import Console
-
-        from .rendering.render import render_evaluation
-
-        buffer = io.StringIO()
-        render_evaluation(ev, Console(file=buffer, width=80, no_color=True, highlight=False))
-        text = buffer.getvalue()
+        _show(args.out, worded(ev).model_dump_json(indent=2) + "\n")
     else:
         from .rendering.render import render_evaluation
 
-        render_evaluation(ev, _console())
-        return code
-    if args.out:
-        from .rendering.outputs import write_atomic
-
-        write_atomic(Path(args.out), text)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+        _show(args.out, draw=lambda console: render_evaluation(ev, console))
     return code
 
 
@@ -225,29 +207,39 @@ def _eval_each_office(args: argparse.Namespace) -> int:
     if args.json or suffix == ".jsonl":
         from .rendering.outputs import json_lines
 
-        text = json_lines(report.result)
+        _show(args.out, json_lines(report.result))
     else:
-        import io
-
         from .rendering.render import render_each_office
 
-        if not args.out:
-            render_each_office(report.result, report.prepared.catalog, report.period.label, _console(), args.locale)
-            return report.exit_code
-        buffer = io.StringIO()
+        _show(args.out, draw=lambda console: render_each_office(report.result, report.finished, report.prepared.catalog,
+                                                                report.period.label, console, args.locale))
+    return report.exit_code
+
+
+def _show(out: str | None, text: str | None = None, draw: Callable[[Console], None] | None = None) -> None:
+    """A command's output: `text` (JSON) as it is, or what `draw` prints with rich, on the
+    terminal, or at 80 columns without colour when it goes to --out; to --out or stdout."""
+    if text is None:
+        assert draw is not None, "a text or a drawing"
+        if not out:
+            draw(_console())
+            return
+        import io
+
         from rich.console import Console
 
-        render_each_office(report.result, report.prepared.catalog, report.period.label,
-                           Console(file=buffer, width=80, no_color=True, highlight=False), args.locale)
+        buffer = io.StringIO()
+        draw(Console(file=buffer, width=80, no_color=True, highlight=False))
         text = buffer.getvalue()
-    if args.out:
+    if out:
+        from pathlib import Path
+
         from .rendering.outputs import write_atomic
 
-        write_atomic(Path(args.out), text)
-        print(f"wrote {args.out}", file=sys.stderr)
+        write_atomic(Path(out), text)
+        print(f"wrote {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return report.exit_code
 
 
 @contextmanager

@@ -20,6 +20,8 @@ from ..numbers import format_number, localized, shown
 from ..evaluation.results import AggregateResult, Evaluation, IndicatorResult
 
 if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
+    from collections.abc import Mapping
+
     from kinerja_dsl.catalog import Catalog
 
     from ..evaluation.columnar import BulkResult
@@ -300,20 +302,17 @@ def render_kamus(table: KamusTable, console: Console) -> None:
                 console.print(Text(f"   {column}: ", style="dim") + Text(str(value)))
 
 
-def render_each_office(result: BulkResult, catalog: Catalog, period: str, console: Console, locale: str) -> None:
+def render_each_office(result: BulkResult, finished: Mapping[str, tuple[int, int]], catalog: Catalog, period: str,
+                       console: Console, locale: str) -> None:
     """`eval --each-office` on a terminal: one line per office, its overall capaian and how many of
-    its indicators have one (the rows themselves go to --out or --json)."""
+    its indicators have one (`finished`: office -> (with a capaian, all); the rows themselves go to
+    --out or --json)."""
     offices = list(catalog.offices)
     overall = {m.office: m for m in result.means() if m.level == "overall"}
-    counts: dict[str, list[int]] = {}
-    for row in result.rows(realisasi=False):
-        seen = counts.setdefault(row.office, [0, 0])
-        seen[0] += row.status in ("ok", "nihil")
-        seen[1] += 1
     rows = []
     for office in offices:
         m = overall.get(office)
-        done, total = counts.get(office, [0, 0])
+        done, total = finished.get(office, (0, 0))
         rows.append([_two_lines(office, catalog.offices[office].label),
                      display(m.capaian if m else None, locale, None), Text((m.predikat if m else None) or "-"),
                      Text(m.status if m else "-", style=_STATUS_STYLE.get(m.status, "") if m else ""),
