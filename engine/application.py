@@ -218,8 +218,7 @@ class EachOffice:
 
     prepared: Prepared
     period: Period
-    offices: tuple[str, ...]
-    result: BulkResult
+    result: BulkResult      # every office of the catalog, in declaration order
     finished: dict[str, tuple[int, int]]   # office -> (indicators with a capaian or nihil, indicators)
     unfinished: int         # IKU rows (office × indicator) without a capaian
     noun: str               # "IKU" when the catalog marks its IKU
@@ -239,8 +238,7 @@ def evaluate_each_office(prepared: Prepared, progress: Progress | None = None) -
 
     period = prepared.evaluated_period()
     catalog = prepared.catalog
-    offices = tuple(catalog.offices)
-    result = evaluate_offices(catalog, prepared.data, [period], offices, progress=progress)
+    result = evaluate_offices(catalog, prepared.data, [period], tuple(catalog.offices), progress=progress)
     counted, noun = _iku(catalog)
     finished: dict[str, tuple[int, int]] = {}
     left = 0
@@ -249,7 +247,7 @@ def evaluate_each_office(prepared: Prepared, progress: Progress | None = None) -
         has = row.status in ("ok", "nihil")
         finished[row.office] = (done + has, total + 1)
         left += not has and row.indicator in counted
-    return EachOffice(prepared, period, offices, result, finished, left, noun, 1 if left else 0)
+    return EachOffice(prepared, period, result, finished, left, noun, 1 if left else 0)
 
 
 @dataclass(frozen=True)
