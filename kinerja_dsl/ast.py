@@ -304,6 +304,8 @@ class FieldDecl:
     kind: str | None  # count | amount | number | percent | score
     span: Span
     kind_span: Span | None = None
+    rollup: str | None = None  # sum | average | last: how its sub-periods make a period (else by kind)
+    rollup_span: Span | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localc
 from typing import Generic, Literal, Protocol, TypeVar
 
 from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind,
-                         LowerFormula, Nihil, Rollup, RoundMode, Unreported)
+                         LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode, TargetFallback,
+                         Unreported)
 
 
 class NihilCase(Exception):
@@ -30,6 +31,7 @@ class Env(Protocol):
     values: Mapping[str, Decimal]
 
     def prev(self, name: str, count: int) -> Decimal: ...
+    def prev_period(self, name: str, count: int) -> Decimal: ...
 
     def ref(self, indicator_id: str) -> Decimal: ...
 
@@ -183,6 +185,8 @@ class Policy:
     rollup: Declared[Rollup]
     unreported: Declared[Unreported]     # an office below that did not report a score, in a roll-up
     bands: Declared[BandSet]
+    period_targets: Declared[PeriodTargets]    # how a TW3 target is meant: up to TW3, or TW3 alone
+    target_fallback: Declared[TargetFallback]  # the target of a period without one of its own
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,8 @@ class Indicator:
     formulas: Mapping[str, str] = field(default_factory=dict)
     fields: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    # (field, function, count) of every read of an earlier period: ("pnbp", "prev", 1) is last year's pnbp
+    earlier: tuple[tuple[str, str, int], ...] = ()
     reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
     budget_of: str | None = None  # the sasaran whose budget absorption this indicator is (LKjIP budget table)
     file: str = ""
@@ -280,6 +286,7 @@ class Field:
     id: str
     label: str
     kind: FieldKind
+    rollup: Rollup | None = None  # declared on the field (`field pagu "Pagu" amount last`), else by its kind
 
 
 @dataclass(frozen=True)
@@ -316,3 +323,26 @@ class Catalog:
     agreements: tuple[Agreement, ...] = ()
     files: tuple[str, ...] = ()
     declared_order: tuple[str, ...] = ()  # indicator ids as written, for display
+
+    def field_rule(self, name: str) -> Rollup:
+        """How a field's sub-periods make a period under `rollup by_kind`: its own declared rule,
+        else counts and amounts summed and other kinds averaged (as over offices). A name that is
+        no field (an indicator's realisasi given directly: a rate or a score) is averaged."""
+        found = self.fields.get(name)
+        if found is None:
+            return Rollup.AVERAGE
+        if found.rollup is not None:
+            return found.rollup
+        return Rollup.SUM if found.kind in (FieldKind.COUNT, FieldKind.AMOUNT) else Rollup.AVERAGE
+
+    def period_rule(self, ind: Indicator) -> Rollup:
+        """How an indicator's periods make a longer one, which decides how its period targets add
+        up: the declared `rollup`, or under `by_kind` `sum` for a value whose fields are all
+        summed (a count of cases), `average` for the rest (ratios, indices, scores, a realisasi
+        given directly)."""
+        declared = ind.policy.rollup.value
+        if declared != Rollup.BY_KIND:
+            return declared
+        if ind.kind == "value" and ind.fields and all(self.field_rule(f) == Rollup.SUM for f in ind.fields):
+            return Rollup.SUM
+        return Rollup.AVERAGE

@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
 from .model import OVERALL, CheckedModel, SymbolTable, mean_read
 from .setting_checks import check_setting, shortened
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS, AggregateLevel,
-                         AggregateMethod, Combine, FieldKind, allowed_values)
+                         AggregateMethod, Combine, FieldKind, Rollup, allowed_values)
 
 walk, index_nodes, indicator_exprs = ast.walk, ast.index_nodes, ast.indicator_exprs
 
@@ -146,6 +146,13 @@ class KnownNames(Rule):
                 yield Diagnostic.at_span(f.kind_span, code="E111", message=f"`{f.kind}` is not a kind of field",
                                          hint=did_you_mean(f.kind, allowed_values("field_kind"))
                                          or "use one of: " + ", ".join(allowed_values("field_kind")))
+            if f.rollup is not None and ast.enum_value(Rollup, f.rollup) in (None, Rollup.BY_KIND):
+                rules = [r for r in allowed_values("rollup") if r != Rollup.BY_KIND]
+                yield Diagnostic.at_span(f.rollup_span, code="E111",
+                                         message=f"`{f.rollup}` is not a roll-up rule of a field",
+                                         hint=did_you_mean(f.rollup, rules) or "use one of: " + ", ".join(rules)
+                                         + " (a field without one follows its kind: counts and amounts sum, "
+                                           "other kinds average)")
         for agr in model.agreements:
             for item in agr.body:
                 if isinstance(item, ast.Setting):
@@ -209,28 +216,36 @@ def _call(node: ast.Call, model: SymbolTable) -> Iterator[Diagnostic]:
                                  message="`capaian` takes the id of an indicator, a sasaran or an office, or `overall`",
                                  hint=did_you_mean(name, known) if name and did_you_mean(name, known)
                                  else "e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`")
-    elif node.function == "prev" and first is not None:
+    elif node.function in EARLIER and first is not None:
         if not isinstance(first, ast.Name) or first.id not in model.fields:
-            yield Diagnostic.at_span(first.span, code="E116", message="`prev` takes the name of a data field",
-                                     hint="e.g. `prev(pnbp)` or `prev(pnbp, 4)` for the mean of 4 previous periods")
+            yield Diagnostic.at_span(first.span, code="E116", hint=EARLIER[node.function][1],
+                                     message=f"`{node.function}` takes the name of a data field")
         if found == 2:
-            yield from _prev_count(node.args[1])
+            yield from _prev_count(node.function, node.args[1])
 
 
-MAX_PREV = 120  # prev(x, N): ten years of months, the longest history a calendar of reports means
+# The functions that read earlier periods: (most periods back, the example a hint gives).
+EARLIER = {
+    "prev": (10, "e.g. `prev(pnbp)`, the same period a year earlier, or `prev(pnbp, 3)` for the mean of "
+                 "the same period in the 3 years before"),
+    "prev_period": (120, "e.g. `prev_period(pnbp)`, the period just before (TW2 for TW3), or "
+                         "`prev_period(pnbp, 4)` for the mean of the 4 periods before"),
+}
 
 
-def _prev_count(arg: ast.Expr) -> Iterator[Diagnostic]:
-    """`prev(x, N)` reads N earlier periods: a whole number from 1 to MAX_PREV (E116)."""
+def _prev_count(function: str, arg: ast.Expr) -> Iterator[Diagnostic]:
+    """`prev(x, N)` reads N earlier years (1 to 10), `prev_period(x, N)` N earlier periods of
+    the same kind (1 to 120, ten years of months) (E116)."""
+    most, example = EARLIER[function]
+    unit = "years" if function == "prev" else "periods"
     if not (isinstance(arg, ast.Number) and arg.value == arg.value.to_integral_value()):
         yield Diagnostic.at_span(arg.span, code="E116",
-                                 message="the second argument of `prev` is a whole number of periods",
-                                 hint="e.g. `prev(pnbp, 4)` for the mean of the 4 previous periods")
-    elif not 1 <= arg.value <= MAX_PREV:
+                                 message=f"the second argument of `{function}` is a whole number of {unit}",
+                                 hint=example)
+    elif not 1 <= arg.value <= most:
         yield Diagnostic.at_span(arg.span, code="E116",
-                                 message=f"`prev` reads 1 to {MAX_PREV} earlier periods, not {shortened(arg.text)}",
-                                 hint=f"{MAX_PREV} periods are ten years of months; `prev(pnbp, 4)` is the mean of "
-                                      "the 4 previous periods of the same kind (years, quarters or months)")
+                                 message=f"`{function}` reads 1 to {most} earlier {unit}, not {shortened(arg.text)}",
+                                 hint=example)
 
 
 class Formulas(Rule):

@@ -22,7 +22,8 @@ from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, Ban
                       Sasaran, TargetSpec, UndefinedValue)
 from .model import CheckedModel
 from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind, Iku,
-                         LowerFormula, Nihil, Rollup, RoundMode, Unreported)
+                         LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode, TargetFallback,
+                         Unreported)
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -95,11 +96,16 @@ def _multiply(left: Fn, right: Fn, text: str) -> Fn:
 _BINARY: dict[str, Callable[[Fn, Fn, str], Fn]] = {"+": _add, "-": _subtract, "*": _multiply, "/": _divide}
 
 
+EARLIER = ("prev", "prev_period")  # the functions that read a field of earlier periods
+
+
 def _call(e: ast.Call, indicators: Collection[str]) -> Fn:
-    if e.function == "prev":
+    if e.function in ("prev", "prev_period"):
         name = e.name_arg(0)
         count = int(e.number_arg(1)) if len(e.args) == 2 else 1
-        return lambda env: env.prev(name, count)
+        if e.function == "prev":
+            return lambda env: env.prev(name, count)
+        return lambda env: env.prev_period(name, count)
     if e.function == "capaian":
         ref = e.name_arg(0)
         if ref in indicators:
@@ -125,8 +131,9 @@ DEFAULT_POLICY = Policy(
     cap=Declared(None, "default"), floor=Declared(None, "default"), nihil=Declared(Nihil.ERROR, "default"),
     lower_formula=Declared(LowerFormula.TWO_T_MINUS_R, "default"),
     round=Declared(Rounding(RoundMode.HALF_UP, 2), "default"),
-    round_realisasi=Declared(Rounding(RoundMode.NONE), "default"), rollup=Declared(Rollup.SUM, "default"),
+    round_realisasi=Declared(Rounding(RoundMode.NONE), "default"), rollup=Declared(Rollup.BY_KIND, "default"),
     unreported=Declared(Unreported.EXCLUDED, "default"), bands=Declared(BAND_PRESETS["lkjip"], "default"),
+    period_targets=Declared(PeriodTargets.CUMULATIVE, "default"), target_fallback=Declared(TargetFallback.NONE, "default"),
 )
 
 
@@ -163,6 +170,8 @@ def _policy(settings: Mapping[str, ast.Setting], base: Policy, where: str, bands
         rollup=declared("rollup", lambda s: s.arg(0).as_enum(Rollup), base.rollup),
         unreported=declared("unreported", lambda s: s.arg(0).as_enum(Unreported), base.unreported),
         bands=declared("bands", bands, base.bands),
+        period_targets=declared("period_targets", lambda s: s.arg(0).as_enum(PeriodTargets), base.period_targets),
+        target_fallback=declared("target_fallback", lambda s: s.arg(0).as_enum(TargetFallback), base.target_fallback),
     )
 
 
@@ -292,7 +301,9 @@ def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
     exprs = list(ast.indicator_exprs(ind))
     nodes = [node for e in exprs for node in walk(e)]
     fields = sorted({n.id for n in nodes if isinstance(n, ast.Name) and n.id in model.fields}
-                    | {c.name_arg(0) for c in nodes if isinstance(c, ast.Call) and c.function == "prev"})
+                    | {c.name_arg(0) for c in nodes if isinstance(c, ast.Call) and c.function in EARLIER})
+    earlier = tuple(sorted({(c.name_arg(0), c.function, int(c.number_arg(1)) if len(c.args) == 2 else 1)
+                            for c in nodes if isinstance(c, ast.Call) and c.function in EARLIER}))
     rng = ind.range
     iku = settings.get("iku")
     bands = settings.get("bands")
@@ -310,7 +321,7 @@ def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
         predikat_of="realisasi" if bands is not None and len(bands.args) == 2 and bands.arg(1).text == "realisasi"
         else "capaian",
         metadata={k: _text(settings.get(k)) for k in METADATA_KEYS if k in settings},
-        formulas=formulas, fields=tuple(fields),
+        formulas=formulas, fields=tuple(fields), earlier=earlier,
         references=tuple(dict.fromkeys(n.id for n in model.referenced_indicators(ind))),
         reads_means=tuple(dict.fromkeys(n.id for n in model.referenced_means(ind))),
         budget_of=_text(settings.get("budget_of")) or None,
@@ -362,7 +373,10 @@ def _field(f: ast.FieldDecl) -> Field:
     kind = ast.enum_value(FieldKind, f.kind) if f.kind else FieldKind.NUMBER
     if kind is None:
         raise ast.NotChecked(f"`{f.kind}` is not a kind of field")  # E111
-    return Field(f.id, f.label or f.id, kind)
+    rollup = ast.enum_value(Rollup, f.rollup) if f.rollup else None
+    if f.rollup and rollup is None:
+        raise ast.NotChecked(f"`{f.rollup}` is not a roll-up rule")  # E111
+    return Field(f.id, f.label or f.id, kind, rollup)
 
 
 def compile_model(model: CheckedModel) -> Catalog:

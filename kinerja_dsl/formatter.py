@@ -111,7 +111,9 @@ class _Printer:
             self.block(d, "policy", d.settings, 0, True)
         elif isinstance(d, ast.FieldDecl):
             kind = (canonical_value("field_kind", d.kind) or d.kind) if d.kind else None
-            self.emit(line, end, 0, " ".join(["field", d.id] + _label(d.label) + ([kind] if kind else [])))
+            rollup = (canonical_value("rollup", d.rollup) or d.rollup) if d.rollup else None
+            self.emit(line, end, 0, " ".join(["field", d.id] + _label(d.label) + ([kind] if kind else [])
+                                             + ([rollup] if rollup else [])))
         elif isinstance(d, ast.Office):
             parent = ["parent", d.parent] if d.parent else []
             self.emit(line, end, 0, " ".join(["office", d.id] + _label(d.label) + parent))

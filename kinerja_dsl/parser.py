@@ -351,9 +351,11 @@ class AstBuilder(Transformer):
     def field(self, c: Children) -> ast.FieldDecl:
         label = _unquote(c[2]) if c[2] is not None else None
         kind = str(c[3]) if c[3] is not None else None
+        rollup = str(c[4]) if c[4] is not None else None
         last = next(x for x in reversed(c) if x is not None)
         return ast.FieldDecl(str(c[1]), label, kind, _span(c[0], last),
-                             _tok_span(c[3]) if c[3] is not None else None)
+                             _tok_span(c[3]) if c[3] is not None else None,
+                             rollup, _tok_span(c[4]) if c[4] is not None else None)
 
     def office(self, c: Children) -> ast.Office:
         label = _unquote(c[2]) if c[2] is not None else None

@@ -165,7 +165,7 @@ def _pagu(setting: ast.Setting) -> Iterable[Diagnostic | None]:
 
 SETTING_CHECKS: dict[str, SettingCheck] = {
     **{key: _single(_enum_of(key)) for key in ("direction", "nihil", "rollup", "lower_formula", "combine",
-                                                 "unreported")},
+                                                 "unreported", "period_targets", "target_fallback")},
     "cap": _single(partial(_number, none_ok=True)),
     "floor": _single(partial(_number, none_ok=True)),
     "scale": _single(partial(_number, positive=True)),

@@ -34,6 +34,7 @@ SETTING_KEYS = {
     "note": ("catatan",), "sasaran": (), "office": ("satker",), "year": ("tahun",),
     "first_party": ("pihak_pertama",), "second_party": ("pihak_kedua",), "pagu": (),
     "combine": ("gabung",), "max": ("maks",), "unreported": ("tidak_lapor",), "budget_of": ("anggaran_untuk",),
+    "period_targets": ("target_periode",), "target_fallback": ("target_pengganti",),
 }
 
 _SETTING_ALIAS = {alias: key for key, aliases in SETTING_KEYS.items() for alias in aliases}
@@ -102,10 +103,23 @@ class Nihil(StrEnum):
 
 
 class Rollup(StrEnum):
-    """How a field's sub-periods make the period."""
+    """How a field's sub-periods make the period (a cumulative one included)."""
     SUM = "sum"
     AVERAGE = "average"
     LAST = "last"
+    BY_KIND = "by_kind"  # each field by its own rule: declared on the field, else counts/amounts sum, others average
+
+
+class PeriodTargets(StrEnum):
+    """How a target for TW3 (S1, B07…) is meant."""
+    CUMULATIVE = "cumulative"  # up to the period: TW1–TW4 25/50/75/100, the last one the annual target
+    PER_PERIOD = "per_period"  # the period alone: TW1–TW4 of a count add up to the annual target
+
+
+class TargetFallback(StrEnum):
+    """The target of a period that has none of its own."""
+    NONE = "none"      # none: the result says `no_target`
+    ANNUAL = "annual"  # the year's target (a percentage or an index held all year)
 
 
 class Unreported(StrEnum):
@@ -166,7 +180,10 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
                   Direction.STABILIZE: ("stabil",)},
     "nihil": {Nihil.ACHIEVED: ("tercapai",), Nihil.EXCLUDED: ("dikecualikan",), Nihil.ZERO: ("nol",),
               Nihil.ERROR: ("galat",)},
-    "rollup": {Rollup.SUM: ("jumlah",), Rollup.AVERAGE: ("rata_rata",), Rollup.LAST: ("terakhir",)},
+    "rollup": {Rollup.SUM: ("jumlah",), Rollup.AVERAGE: ("rata_rata",), Rollup.LAST: ("terakhir",),
+               Rollup.BY_KIND: ("menurut_jenis",)},
+    "period_targets": {PeriodTargets.CUMULATIVE: ("kumulatif",), PeriodTargets.PER_PERIOD: ("per_periode",)},
+    "target_fallback": {TargetFallback.NONE: ("tidak_ada",), TargetFallback.ANNUAL: ("tahunan",)},
     "unreported": {Unreported.EXCLUDED: ("dikecualikan",), Unreported.ZERO: ("nol",)},
     "lower_formula": {LowerFormula.TWO_T_MINUS_R: (), LowerFormula.T_OVER_R: ()},
     "round_mode": {RoundMode.HALF_UP: ("bulat",), RoundMode.TRUNCATE: ("potong",), RoundMode.NONE: ("tidak",)},
@@ -184,6 +201,7 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
 # Which kind of value each argument of a setting takes, by position (`aggregate LEVEL METHOD SOURCE`).
 SETTING_VALUES: dict[str, tuple[str, ...]] = {
     "direction": ("direction",), "nihil": ("nihil",), "rollup": ("rollup",), "unreported": ("unreported",),
+    "period_targets": ("period_targets",), "target_fallback": ("target_fallback",),
     "lower_formula": ("lower_formula",), "combine": ("combine",), "iku": ("iku",),
     "round": ("round_mode",), "round_realisasi": ("round_mode",),
     "aggregate": ("aggregate_level", "aggregate_method", "aggregate_source"),
@@ -207,8 +225,9 @@ def allowed_values(kind: str) -> list[str]:
 # Which setting keys are allowed in which context.
 CONTEXT_KEYS = {
     "policy": ("cap", "floor", "nihil", "lower_formula", "round", "round_realisasi",
-               "aggregate", "bands", "rollup", "unreported"),
+               "aggregate", "bands", "rollup", "unreported", "period_targets", "target_fallback"),
     "indicator": ("sasaran", "office", "budget_of", "unit", "scale", "direction", "nihil", "rollup", "unreported",
+                  "period_targets", "target_fallback",
                   "weight", "cap", "floor", "round", "round_realisasi", "lower_formula",
                   "bands", "iku", "definition", "source", "responsible", "frequency", "note"),
     "sasaran": ("office", "weight", "note"),
@@ -221,7 +240,7 @@ CONTEXT_KEYS = {
 # Built-in functions of the expression language and their arities (min, max).
 FUNCTIONS = {
     "min": (2, None), "max": (2, None), "mean": (1, None), "abs": (1, 1),
-    "prev": (1, 2), "capaian": (1, 1),
+    "prev": (1, 2), "prev_period": (1, 2), "capaian": (1, 1),
 }
 
 PERIOD_LABELS = tuple([f"TW{i}" for i in range(1, 5)] + ["S1", "S2"]

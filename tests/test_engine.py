@@ -639,7 +639,7 @@ def test_the_eval_header_states_every_policy_as_each_indicator_does(write, kiner
     assert code == 0
     doc = json.loads(out)
     header = doc["policy"]
-    assert header["lower_formula"] == f"t_over_r (policy at {cat}:2)" and header["rollup"] == "sum (default)"
+    assert header["lower_formula"] == f"t_over_r (policy at {cat}:2)" and header["rollup"] == "by_kind (default)"
     assert header == catalog_policy_summary(load_catalog([cat]).compiled())
     own = doc["indicators"][0]["policy"]
     assert {k: v for k, v in header.items() if not k.startswith("aggregate ")} == own

@@ -127,7 +127,7 @@ def test_policies_and_settings_compile_to_the_vocabulary_enums():
     assert policy.round.value == Rounding(RoundMode.TRUNCATE, 2) and policy.round.value.mode is RoundMode.TRUNCATE
     assert policy.round_realisasi.value.mode is RoundMode.NONE
     assert (policy.lower_formula.value, policy.rollup.value, policy.unreported.value) == (
-        LowerFormula.TWO_T_MINUS_R, Rollup.SUM, Unreported.EXCLUDED)
+        LowerFormula.TWO_T_MINUS_R, Rollup.BY_KIND, Unreported.EXCLUDED)
     assert all(type(v) is not str for v in (policy.lower_formula.value, policy.rollup.value, policy.unreported.value))
     assert (policy.cap.value, policy.cap.origin) == (None, "default")
     overall = catalog.aggregation["overall"]

@@ -136,24 +136,39 @@ def test_divisors_that_may_be_nonzero_pass(expr, write, kinerja):
     assert "E119" not in out and code == 0, out
 
 
-def test_prev_reaches_back_at_most_120_periods(write, kinerja):
-    path = write("p.kin", one("  value prev(a, 100000000)\n"))
+def test_prev_period_reaches_back_at_most_120_periods(write, kinerja):
+    path = write("p.kin", one("  value prev_period(a, 100000000)\n"))
     started = time.perf_counter()
     code, out, _ = kinerja("check", path)
     assert time.perf_counter() - started < 2
     assert (code, out) == (1, f"""\
-{path}:6:17: error[E116]: `prev` reads 1 to 120 earlier periods, not 100000000
- 6 |   value prev(a, 100000000)
-   |                 ^^^^^^^^^
-  = hint: 120 periods are ten years of months; `prev(pnbp, 4)` is the mean of the 4 previous periods of the same kind (years, quarters or months)
+{path}:6:24: error[E116]: `prev_period` reads 1 to 120 earlier periods, not 100000000
+ 6 |   value prev_period(a, 100000000)
+   |                        ^^^^^^^^^
+  = hint: e.g. `prev_period(pnbp)`, the period just before (TW2 for TW3), or `prev_period(pnbp, 4)` for the mean of the 4 periods before
 1 error, 0 warnings
 """)
-    assert kinerja("check", write("ok.kin", one("  value prev(a, 120)\n")))[0] == 0
-    for count in ("121", "0"):
-        assert "error[E116]: `prev` reads 1 to 120 earlier periods" in kinerja(
+    assert kinerja("check", write("ok.kin", one("  value prev_period(a, 120)\n")))[0] == 0
+
+
+def test_prev_reaches_back_at_most_ten_years(write, kinerja):
+    path = write("p.kin", one("  value prev(a, 11)\n"))
+    code, out, _ = kinerja("check", path)
+    assert (code, out) == (1, f"""\
+{path}:6:17: error[E116]: `prev` reads 1 to 10 earlier years, not 11
+ 6 |   value prev(a, 11)
+   |                 ^^
+  = hint: e.g. `prev(pnbp)`, the same period a year earlier, or `prev(pnbp, 3)` for the mean of the same period in the 3 years before
+1 error, 0 warnings
+""")
+    assert kinerja("check", write("ok.kin", one("  value prev(a, 10)\n")))[0] == 0
+    for count in ("11", "0"):
+        assert "error[E116]: `prev` reads 1 to 10 earlier years" in kinerja(
             "check", write("no.kin", one(f"  value prev(a, {count})\n")))[1]
-    assert "error[E116]: the second argument of `prev` is a whole number of periods" in kinerja(
+    assert "error[E116]: the second argument of `prev` is a whole number of years" in kinerja(
         "check", write("half.kin", one("  value prev(a, 2.5)\n")))[1]
+    assert "error[E116]: `prev_period` reads 1 to 120 earlier periods, not 121" in kinerja(
+        "check", write("no.kin", one("  value prev_period(a, 121)\n")))[1]
 
 
 def test_control_characters_in_texts_are_refused_where_they_stand(write, kinerja):
@@ -326,12 +341,12 @@ def test_a_word_line_break_in_a_label_does_not_shift_the_line_shown(write, kiner
 
 
 def test_a_syntax_error_after_a_word_line_break_is_on_its_own_line(write, kinerja):
-    path = write("w.kin", WORD_BREAK + 'field c "C" count\nfield d "D" count count\n')
+    path = write("w.kin", WORD_BREAK + 'field c "C" count\nfield d "D" count sum sum\n')
     code, out, _ = kinerja("check", path)
     assert code == 2
     first = out.splitlines()[0]
     assert first.startswith(f"{path}:4:"), out
-    assert " 4 | field d \"D\" count count" in out
+    assert " 4 | field d \"D\" count sum sum" in out
 
 
 def test_a_pk_kept_as_a_kin_file_gets_the_checks_of_its_own_text(write, kinerja):

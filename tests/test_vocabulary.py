@@ -34,11 +34,13 @@ policy {
   bands lkjip
   rollup sum
   unreported excluded
+  period_targets cumulative
+  target_fallback none
 }
 office kanwil "Kantor Wilayah"
 office div_adm "Divisi" parent kanwil
 field done "Selesai" count
-field total "Masuk" count
+field total "Masuk" count last
 sasaran S1 "Sasaran satu" {
   office kanwil
   weight 100%
@@ -55,6 +57,8 @@ indicator S1.a "Persentase" {
   nihil achieved
   rollup sum
   unreported zero
+  period_targets per_period
+  target_fallback annual
   weight 50%
   cap 120
   floor 0
@@ -234,6 +238,7 @@ VALUE_PLACES = {
     "round_mode": ("policy", "round {} 2"), "aggregate_level": ("policy", "aggregate {} mean"),
     "aggregate_method": ("policy", "aggregate overall {}"), "aggregate_source": ("policy", "aggregate overall mean {}"),
     "combine": ("index", "combine {}"), "field_kind": ("field", "{}"), "iku": ("indicator", "iku {}"),
+    "period_targets": ("policy", "period_targets {}"), "target_fallback": ("policy", "target_fallback {}"),
 }
 
 VALUE_TEMPLATE = """\

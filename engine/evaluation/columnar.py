@@ -47,7 +47,8 @@ import numpy.typing as npt
 
 from kinerja_dsl.catalog import Aggregation, BandSet, Catalog, CompositeNode, Indicator, Rounding
 from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction,
-                                    FieldKind, Iku, LowerFormula, Nihil, Rollup, RoundMode, Unreported)
+                                    FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode,
+                                    TargetFallback, Unreported)
 
 from ..readers.data import Dataset, Value
 from ..periods import Period
@@ -115,6 +116,12 @@ RULES: dict[Enum, Rule] = {
     Rollup.SUM: Rule(ROWS, "a value given at the period is read; a roll-up from sub-periods: exact"),
     Rollup.AVERAGE: Rule(ROWS, "as sum"),
     Rollup.LAST: Rule(ROWS, "as sum"),
+    Rollup.BY_KIND: Rule(ROWS, "as sum"),
+    PeriodTargets.CUMULATIVE: Rule(ROWS, "a target declared for the period read; a cumulative period's, derived "
+                                         "or fallen back: exact"),
+    PeriodTargets.PER_PERIOD: Rule(ROWS, "as cumulative"),
+    TargetFallback.NONE: Rule(ROWS, "only decides a period without a target of its own: exact"),
+    TargetFallback.ANNUAL: Rule(ROWS, "as none"),
     Unreported.EXCLUDED: Rule(ROWS, "only decides a roll-up over offices of a missing value: exact"),
     Unreported.ZERO: Rule(ROWS, "as excluded"),
     FieldKind.COUNT: Rule(ROWS, "int64 fixed point; a value missing at the office (rolled up from below): exact"),
@@ -142,7 +149,7 @@ OTHER_RULES: dict[str, Rule] = {
 }
 
 ENUMS = (Direction, Nihil, Rollup, Unreported, LowerFormula, RoundMode, AggregateLevel, AggregateMethod,
-         AggregateSource, Combine, FieldKind, Iku)
+         AggregateSource, Combine, FieldKind, Iku, PeriodTargets, TargetFallback)
 
 
 def rule(value: object) -> Rule | None:

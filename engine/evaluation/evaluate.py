@@ -49,7 +49,7 @@ class _Env:
     """What an indicator's compiled formulas read: field values at one office and period, the
     results evaluated before it, and the means (for the indicators that read one)."""
 
-    __slots__ = ("values", "_resolver", "period", "office", "_rollup", "_unreported", "_results", "_means")
+    __slots__ = ("values", "_resolver", "period", "office", "_rollup", "_unreported", "_results", "_means", "reads")
     values: Mapping[str, Decimal]
 
     def __init__(self, resolver: Resolver, period: Period, office: str, rollup: str, unreported: str,
@@ -58,6 +58,8 @@ class _Env:
         self._resolver, self.period, self.office = resolver, period, office
         self._rollup, self._unreported, self._results = rollup, unreported, results
         self._means = means or {}
+        # the reads of earlier periods by the indicator being evaluated, when traced (else None)
+        self.reads: list[tuple[str, str, tuple[tuple[str, Decimal], ...]]] | None = None
 
     def mean(self, ident: str) -> Decimal:
         """The exact capaian of a sasaran, an office or `overall` (computed before this indicator)."""
@@ -83,8 +85,16 @@ class _Env:
         return self._resolver.gaps(period or self.period, self.office, self._rollup, self._unreported).get(name)
 
     def prev(self, name: str, count: int) -> Decimal:
+        """The field in the same period of the `count` years before (year on year), their mean."""
+        return self._earlier("prev", name, self.period.years_before(count))
+
+    def prev_period(self, name: str, count: int) -> Decimal:
+        """The field in the `count` periods of the same kind before this one, their mean."""
+        return self._earlier("prev_period", name, self.period.previous(count))
+
+    def _earlier(self, function: str, name: str, periods: list[Period]) -> Decimal:
         series = []
-        for p in self.period.previous(count):
+        for p in periods:
             values = self._resolver.values(p, self.office, self._rollup, self._unreported)
             if name not in values:
                 gaps = self.gap(name, p)
@@ -92,6 +102,8 @@ class _Env:
                     raise _Gapped(name, p, gaps)
                 raise KeyError(f"{name} ({p.label})")
             series.append(values[name])
+        if self.reads is not None:
+            self.reads.append((function, name, tuple((p.label, v) for p, v in zip(periods, series))))
         return sum(series, ZERO) / len(series)
 
     def ref(self, indicator_id: str) -> Decimal:

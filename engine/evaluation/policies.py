@@ -96,7 +96,8 @@ def _declared(p: Policy) -> dict[str, str]:
     return {"cap": said(p.cap), "floor": said(p.floor), "nihil": said(p.nihil),
             "lower_formula": said(p.lower_formula), "round": said(p.round),
             "round_realisasi": said(p.round_realisasi), "rollup": said(p.rollup),
-            "unreported": said(p.unreported), "bands": said(p.bands)}
+            "unreported": said(p.unreported), "bands": said(p.bands), "period_targets": said(p.period_targets),
+            "target_fallback": said(p.target_fallback)}
 
 
 def policy_summary(ind: Indicator) -> dict[str, str]:

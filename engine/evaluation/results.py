@@ -22,6 +22,7 @@ class Status(StrEnum):
     MISSING = "missing"        # a field, a target or a referenced value has no value
     INCOMPLETE = "incomplete"  # a value rolled up from sub-periods (or offices below) lacks some of them
     ERROR = "error"            # the declared rules give no value (nihil `error`, target 0, out of range)
+    NO_TARGET = "no_target"    # a realisasi, but the period has no target (none declared, no declared fallback)
 
 # A Decimal that JSON writes with `plain`: pydantic's own str() would give "1E-30" or "1.500E+5".
 Exact = Annotated[Decimal, PlainSerializer(plain, return_type=Optional[str], when_used="json")]

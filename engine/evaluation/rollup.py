@@ -78,6 +78,7 @@ class Resolver:
         self._gaps: dict[tuple, dict[str, tuple[Gap, ...]]] = {}
         self._subtrees: dict[str, set[str]] = {}
         self._kinds = {f.id: f.kind for f in catalog.fields.values()}
+
         # (period, office, rollup, unreported, field) -> how it was rolled up over offices
         self.notes: dict[tuple, OfficeRollup] = {}
 
@@ -106,7 +107,7 @@ class Resolver:
                                                       f"{inner.label} inside it ({v.place})"),)
                 del result[name]
                 continue
-            value, gap = _over_periods(period, whole, pieces, rollup, covered, overlap)
+            value, gap = _over_periods(period, whole, pieces, self.rule(name, rollup), covered, overlap)
             if gap is not None:
                 gaps[name] = (Gap(gap[0], office, gap[1]),)
             elif value is not None:
@@ -114,6 +115,12 @@ class Resolver:
         self._cache[key] = result
         self._gaps[key] = gaps
         return result
+
+    def rule(self, name: str, rollup: str) -> Rollup:
+        """How a field's sub-periods make a period: the indicator's declared rule, or by_kind."""
+        if rollup != Rollup.BY_KIND:
+            return Rollup(rollup)
+        return self.catalog.field_rule(name)
 
     def period_note(self, period: Period, office: str, rollup: str, name: str) -> PeriodRollup | None:
         """How the office's own value of a field was rolled up from the periods inside, when it
@@ -125,7 +132,7 @@ class Resolver:
         pieces = [(p, c[name]) for p, _ in _inside(period) if (c := self.data.values.get((p, office))) and name in c]
         if pieces[0][0].kind != pieces[-1][0].kind:
             pieces.sort(key=lambda pv: pv[0].months().start)
-        return PeriodRollup(Rollup(rollup), tuple((p.label, v.value) for p, v in pieces))
+        return PeriodRollup(self.rule(name, rollup), tuple((p.label, v.value) for p, v in pieces))
 
     def gaps(self, period: Period, office: str, rollup: str, unreported: str = "excluded") -> dict[str, tuple[Gap, ...]]:
         """Fields only partly reported for the office (itself or below), by name."""
