@@ -133,7 +133,8 @@ DEFAULT_POLICY = Policy(
     round=Declared(Rounding(RoundMode.HALF_UP, 2), "default"),
     round_realisasi=Declared(Rounding(RoundMode.NONE), "default"), rollup=Declared(Rollup.BY_KIND, "default"),
     unreported=Declared(Unreported.EXCLUDED, "default"), bands=Declared(BAND_PRESETS["lkjip"], "default"),
-    period_targets=Declared(PeriodTargets.CUMULATIVE, "default"), target_fallback=Declared(TargetFallback.NONE, "default"),
+    period_targets=Declared(PeriodTargets.CUMULATIVE, "default"),
+    target_fallback=Declared(TargetFallback.NONE, "default"),
 )
 
 
