@@ -395,8 +395,12 @@ def test_quarterly_data_rolls_up_by_the_declared_rule(write):
     assert results["S.a"].reason == "`n` for 2024: 2024-TW4 missing (given: 2024-TW1, 2024-TW2, 2024-TW3)"
     results, _, _, _ = run(write, catalog, data + '["2024-TW4"]\nn = 0\nd = 0\n')
     assert results["S.a"].realisasi == D(45) / D(60) * 100
-    results, _, _, _ = run(write, catalog, data, "2024-TW2")
-    assert results["S.a"].realisasi == D(75) and results["S.a"].target == D(45)
+    results, _, _, _ = run(write, catalog, data, "2024-sd-TW2")  # January to June, against the TW2 target
+    assert results["S.a"].realisasi == D("62.5") and results["S.a"].target == D(45)
+    results, _, _, _ = run(write, catalog, data, "2024-TW2")  # the quarter alone: TW2's target is up to TW2
+    assert results["S.a"].realisasi == D(75) and results["S.a"].status == "no_target"
+    assert results["S.a"].reason == ("no target for 2024-TW2: targets for TW2 2024, read as period_targets cumulative "
+                                     "(default); target_fallback none (default)")
 
 
 def test_json_is_exact_stable_and_validates_against_the_schema(write, kinerja):

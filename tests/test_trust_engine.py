@@ -90,8 +90,9 @@ def test_two_quarters_are_not_the_year(write, kinerja):
     assert "X.r: incomplete — `a` for 2024: 2024-TW3, 2024-TW4 missing" in " ".join(out.split())
     code, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-S1", "--json")
     (r,) = json.loads(out)["indicators"]  # the half-year they do cover: 25/110, no target for S1
-    assert (r["status"], r["realisasi"], code) == ("missing", "22.72727272727272727272727272727273", 1)
-    assert r["reason"] == "no target for 2024-S1"
+    assert (r["status"], r["realisasi"], code) == ("no_target", "22.72727272727272727272727272727273", 1)
+    assert r["reason"] == ("no target for 2024-S1: no period targets 2024, read as period_targets cumulative "
+                           "(default); target_fallback none (default)")
 
 
 def test_a_quarter_and_two_months_do_not_make_the_year(write):

@@ -52,6 +52,7 @@ from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSo
 
 from ..readers.data import Dataset, Value
 from ..periods import Period
+from .policies import declared_target
 
 if TYPE_CHECKING:
     from .evaluate import Evaluated
@@ -1051,7 +1052,7 @@ def _targets(inds: list[Indicator], cols: DataColumns) -> tuple[F64, F64, Mask]:
     target_v, target_e, no_target = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
     for j, one in enumerate(inds):
         for i, period in enumerate(cols.periods):
-            spec = one.target(period.year, period.suffix)
+            spec = declared_target(one, period)
             t = spec.low if spec is not None and not spec.is_range and spec.low else None
             if t is None:  # no target for the period, a range or 0: exact
                 no_target[i, j] = True
@@ -1242,7 +1243,7 @@ def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, statu
     ks = np.zeros(len(cols.periods))
     usable = np.zeros(len(cols.periods), dtype=bool)
     for i, period in enumerate(cols.periods):
-        spec = ind.target(period.year, period.suffix)
+        spec = declared_target(ind, period)
         t = spec.low if spec is not None and not spec.is_range and spec.low else None
         if t is not None:
             ks[i] = _k_factor(t, places)
@@ -1496,7 +1497,7 @@ class BulkResult:
                                 exact.capaian, exact.predikat)
         ind = self.catalog.indicators[ident]
         c = self.columns[ident]
-        spec = ind.target(period.year, period.suffix)
+        spec = declared_target(ind, period)
         target = spec.low if spec is not None and not spec.is_range else None
         status = _STATUS_WORDS[int(c.status[row])]
         shown = self._realisasi(row, ind, c) if realisasi else None

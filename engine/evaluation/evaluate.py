@@ -22,7 +22,7 @@ from .aggregate import aggregate
 from ..readers.data import ROOT, Dataset
 from ..numbers import brief
 from ..periods import Period
-from .policies import PRECISION, capaian as capaian_of, limit, policy_summary
+from .policies import PRECISION, capaian as capaian_of, limit, policy_summary, target_for
 from .results import AggregateResult, IndicatorResult, NodeCase, NodeResult, Op, Status, Step
 from .rollup import Gap, OfficeRollup, PeriodRollup, Resolver
 
@@ -60,6 +60,10 @@ class _Env:
         self._means = means or {}
         # the reads of earlier periods by the indicator being evaluated, when traced (else None)
         self.reads: list[tuple[str, str, tuple[tuple[str, Decimal], ...]]] | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._resolver.catalog
 
     def mean(self, ident: str) -> Decimal:
         """The exact capaian of a sasaran, an office or `overall` (computed before this indicator)."""
@@ -235,7 +239,8 @@ def _composite(node: CompositeNode, env: _Env, path: str, out: list[NodeResult] 
     rounding = node.round if node.round is not None and node.round.mode != "none" else None
     value = rounding.apply(exact) if rounding is not None else exact
     if out is not None:
-        spec = node.targets.get((env.period.year, env.period.suffix)) if node.targets else None
+        # a sub-index's own target (Sumsel: 3,6 each) is shown for a year; its period targets are not read
+        spec = node.targets.get((env.period.year, None)) if node.targets and env.period.kind == "year" else None
         target = spec.low if spec is not None and not spec.is_range and spec.low else None
         capaian = value / target * HUNDRED if target is not None else None
         facts: dict[str, Any] = {"combine": node.combine, "included": len(included), "parts": len(parts), "raw": raw,
@@ -251,8 +256,13 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     """One indicator at one office and period, by its declared rules; `trace` records the steps."""
     p = ind.policy
     nihil = None
-    target = ind.target(period.year, period.suffix)
+    found = target_for(env.catalog, ind, period)
+    target = found.spec
     record = trace.step if trace is not None else None
+    if record is not None and period.kind != "year" and ind.targets:
+        record(Op.TARGET, target.low if target is not None and not target.is_range else None, found.rule,
+               how=found.how, parts=found.parts, period=period.label, text=target.text if target else None)
+    env.reads = [] if record is not None else None
 
     def result(status: Status, **kw: Any) -> IndicatorResult:
         base: dict[str, Any] = dict(id=ind.id, label=ind.label, sasaran=ind.sasaran, office=ind.office, unit=ind.unit,
@@ -362,6 +372,10 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     except ArithmeticError as why:  # overflow and the like from extreme data
         return result(Status.ERROR, reason=f"arithmetic error: {why}")
 
+    if record is not None and env.reads:
+        for function, name, read in env.reads:
+            record(Op.EARLIER, sum((v for _, v in read), ZERO) / len(read), function=function, field=name, read=read)
+
     # 2. realisasi rounding
     first = p.round_realisasi.value
     if first.mode != "none":
@@ -381,7 +395,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     if target is None:
         if not ind.targets:  # a measure without targets (e.g. serapan anggaran): realisasi only
             return result(Status.OK, realisasi=realisasi)
-        return result(Status.MISSING, realisasi=realisasi, reason=f"no target for {period.label}")
+        return result(Status.NO_TARGET, realisasi=realisasi, reason=_no_target(ind, period))
     try:
         value, decided = capaian_of(ind.direction, p.lower_formula.value, realisasi, target)
     except UndefinedValue as undefined:
@@ -407,6 +421,21 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
                predikat=predikat)
     return result(Status.NIHIL if nihil else Status.OK, realisasi=realisasi, capaian=rounded,
                   capaian_exact=limited, predikat=predikat)
+
+
+def _no_target(ind: Indicator, period: Period) -> str:
+    """Why a period has no target: what is declared, the convention and the fallback that apply."""
+    if period.kind == "year":
+        return f"no target for {period.label}"
+    p = ind.policy
+    written = sorted(s for y, s in ind.targets if y == period.year and s is not None)
+    has = f"targets for {', '.join(written)}" if written else "no period targets"
+    annual = ind.targets.get((period.year, None))
+    fallback = f"target_fallback {p.target_fallback.value} ({p.target_fallback.origin})"
+    if p.target_fallback.value == "annual" and annual is None:
+        fallback += f", and no annual target for {period.year}"
+    return (f"no target for {period.label}: {has} {period.year}, read as period_targets "
+            f"{p.period_targets.value} ({p.period_targets.origin}); {fallback}")
 
 
 def _with_references(catalog: Catalog, only: Iterable[str] | None) -> set[str] | None:

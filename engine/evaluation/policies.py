@@ -10,10 +10,13 @@ truncation toward zero, at any magnitude the bounded inputs can produce (a capai
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from kinerja_dsl.catalog import Catalog, Declared, Indicator, Policy, TargetSpec, UndefinedValue
+from kinerja_dsl.vocabulary import PeriodTargets, Rollup, TargetFallback
 
+from ..numbers import plain
+from ..periods import Period
 from .results import CapaianCase
 
 
@@ -75,6 +78,81 @@ def _lower(formula: str, r: Decimal, t: Decimal) -> Decimal:
             raise UndefinedValue("realisasi is 0, so T / R has no value")
         return t / r * HUNDRED
     return _two_t(t, r)
+
+
+class PeriodTarget(NamedTuple):
+    """The target an evaluation of one period uses, and where it came from.
+
+    `how`: declared (written for this period, as the convention reads it), summed (per-period
+    targets added up to a cumulative period: `rollup sum`), difference (cumulative targets of a
+    sum, the one before taken from this one, for the period alone), annual (`target_fallback
+    annual`), none (no target: the result is `no_target`). `parts` are the declared targets it was
+    built from, (period label, text); `rule` the declaration that decided."""
+
+    spec: TargetSpec | None
+    how: str
+    parts: tuple[tuple[str, str], ...] = ()
+    rule: str | None = None
+
+
+def declared_target(ind: Indicator, period: Period) -> TargetSpec | None:
+    """The target written for the period as the indicator's `period_targets` reads it: the annual
+    one for a year; under `cumulative` a TW3 target is the target of s.d. TW3, under `per_period`
+    of TW3 alone (a period that starts in January, TW1 or S1, is both)."""
+    if period.kind == "year":
+        return ind.targets.get((period.year, None))
+    spec = ind.targets.get((period.year, period.suffix))
+    if spec is None:
+        return None
+    from_january = period.months().start == 1
+    if ind.policy.period_targets.value == PeriodTargets.CUMULATIVE:
+        return spec if period.cumulative or from_january else None
+    return spec if not period.cumulative else None
+
+
+def target_for(catalog: Catalog, ind: Indicator, period: Period) -> PeriodTarget:
+    """The period's target: declared for it; else built from the declared ones where the period
+    rule makes that arithmetic (`sum`: per-period targets add up, cumulative ones subtract);
+    else the declared fallback; else none. Never a guess: each case says what it read."""
+    spec = declared_target(ind, period)
+    convention = ind.policy.period_targets
+    if spec is not None:
+        rule = convention.origin if period.kind != "year" else None
+        return PeriodTarget(spec, "declared", ((period.label, spec.text),), rule)
+    if period.kind != "year" and catalog.period_rule(ind) == Rollup.SUM:
+        built = _from_parts(ind, period, convention.value)
+        if built is not None:
+            how, value, parts = built
+            return PeriodTarget(TargetSpec(value, None, str(plain(value))), how, parts, convention.origin)
+    fallback = ind.policy.target_fallback
+    annual = ind.targets.get((period.year, None))
+    if period.kind != "year" and fallback.value == TargetFallback.ANNUAL and annual is not None:
+        return PeriodTarget(annual, "annual", ((str(period.year), annual.text),), fallback.origin)
+    return PeriodTarget(None, "none", (), fallback.origin if period.kind != "year" else None)
+
+
+def _from_parts(ind: Indicator, period: Period,
+                convention: PeriodTargets) -> tuple[str, Decimal, tuple[tuple[str, str], ...]] | None:
+    """A sum's target from its declared period targets: per-period ones added up to s.d. TW3,
+    or cumulative ones (s.d. TW3 − s.d. TW2) for TW3 alone. None when one is missing or a range."""
+    def exact(p: Period) -> TargetSpec | None:
+        spec = ind.targets.get((p.year, p.suffix))
+        return spec if spec is not None and not spec.is_range else None
+
+    if convention == PeriodTargets.PER_PERIOD and period.cumulative:
+        parts = period.parts(period.kind)
+        specs = [exact(p) for p in parts]
+        if parts and all(s is not None for s in specs):
+            found = [s for s in specs if s is not None]
+            return ("summed", sum((s.low for s in found), Decimal(0)),
+                    tuple((p.label, s.text) for p, s in zip(parts, found)))
+    if convention == PeriodTargets.CUMULATIVE and not period.cumulative and period.months().start != 1:
+        before = period.alone().previous(1)[0].up_to()
+        up_to, earlier = exact(period), exact(before)
+        if up_to is not None and earlier is not None:
+            return ("difference", up_to.low - earlier.low,
+                    ((period.up_to().label, up_to.text), (before.label, earlier.text)))
+    return None
 
 
 def limit(value: Decimal, cap: Decimal | None, floor: Decimal | None) -> tuple[Decimal, str | None]:

@@ -34,7 +34,9 @@ class _Model(BaseModel):
 
 class Op(StrEnum):
     """The operations of an indicator's evaluation, in the order they happen."""
+    TARGET = "target"                  # the period's target: declared, built from period targets, fallen back, none
     DATA = "data"                      # a field rolled up over offices or periods
+    EARLIER = "earlier"                # prev() / prev_period(): a field read in earlier periods
     NUMERATOR = "numerator"
     DENOMINATOR = "denominator"
     REALISASI = "realisasi"            # given, ratio × scale, value × scale, or the index

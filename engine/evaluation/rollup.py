@@ -43,6 +43,8 @@ class PeriodRollup(NamedTuple):
 
     rule: Rollup
     pieces: tuple[tuple[str, Decimal], ...]  # (period label, value)
+    period: str = ""                          # a cumulative period built (`2024-sd-TW3`), else ""
+    months: tuple[int, int] = (1, 12)         # its first and last month
 
 
 class Gap(NamedTuple):
@@ -132,7 +134,9 @@ class Resolver:
         pieces = [(p, c[name]) for p, _ in _inside(period) if (c := self.data.values.get((p, office))) and name in c]
         if pieces[0][0].kind != pieces[-1][0].kind:
             pieces.sort(key=lambda pv: pv[0].months().start)
-        return PeriodRollup(self.rule(name, rollup), tuple((p.label, v.value) for p, v in pieces))
+        months = period.months()
+        return PeriodRollup(self.rule(name, rollup), tuple((p.label, v.value) for p, v in pieces),
+                            period.label if period.cumulative else "", (months[0], months[-1]))
 
     def gaps(self, period: Period, office: str, rollup: str, unreported: str = "excluded") -> dict[str, tuple[Gap, ...]]:
         """Fields only partly reported for the office (itself or below), by name."""

@@ -19,9 +19,10 @@ def rollup_text(how: OfficeRollup | PeriodRollup, locale: str = "en") -> str:
     n = lambda x: number(x, locale)  # noqa: E731
     if isinstance(how, PeriodRollup):
         labels = [label for label, _ in how.pieces]
-        if how.rule == "last":
-            return f"last of {', '.join(labels)}: {labels[-1]}"
-        return f"{how.rule} of " + ", ".join(f"{label} ({n(v)})" for label, v in how.pieces)
+        first, last = how.months
+        said = f"last of {', '.join(labels)}: {labels[-1]}" if how.rule == "last" else \
+            f"{how.rule} of " + ", ".join(f"{label} ({n(v)})" for label, v in how.pieces)
+        return f"{how.period} (months {first}–{last}): {said}" if how.period else said
     if how.summed:
         return f"sum over {how.used} of the {how.children} offices under {how.office}"
     if how.zeros:
@@ -61,6 +62,15 @@ def step_text(step: Step, locale: str = "en") -> str:
     f = step.facts
     n = lambda x: number(x, locale)  # noqa: E731
     op = step.step
+    if op == Op.TARGET:
+        return _target(f, step, n)
+    if op == Op.EARLIER:
+        read = f["read"]
+        call = f"{f['function']}({f['field']}{', ' + str(len(read)) if len(read) > 1 else ''})"
+        values = ", ".join(f"{label} ({n(v)})" for label, v in read)
+        if len(read) == 1:
+            return f"{call} = {n(step.value)}: {f['field']} of {read[0][0]}"
+        return f"{call} = {n(step.value)}: mean of {values}"
     if op == Op.DATA:
         return f"{f['field']} = {n(step.value)}: {rollup_text(f['how'], locale)}"
     if op in (Op.NUMERATOR, Op.DENOMINATOR):
@@ -99,6 +109,22 @@ def step_text(step: Step, locale: str = "en") -> str:
     if op == Op.PREDIKAT:
         return f"{f['bands']} on {f['on']} {n(f['graded'])}: {f['predikat']}"
     raise ValueError(f"no words for step {op!r}")  # a new Op needs its sentence here
+
+
+def _target(f: dict, step: Step, n: Callable[[Decimal | None], str]) -> str:
+    """Which target a period's evaluation used, and from which declared ones."""
+    how, shown = f["how"], f["text"] if step.value is None and f["text"] else n(step.value)
+    if how == "declared":
+        return f"target {f['period']} = {shown}, declared"
+    if how == "summed":
+        return (f"target {f['period']} = {shown}: sum of the period targets "
+                + ", ".join(f"{label} ({text})" for label, text in f["parts"]))
+    if how == "difference":
+        (upto, a), (before, b) = f["parts"]
+        return f"target {f['period']} = {shown}: cumulative {upto} ({a}) − {before} ({b})"
+    if how == "annual":
+        return f"target {f['period']} = {shown}: the annual target (target_fallback annual)"
+    return f"no target for {f['period']}"
 
 
 def node_text(node: NodeResult, locale: str = "en") -> str:
