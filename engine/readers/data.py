@@ -82,7 +82,8 @@ class DataMeta(Schema):
     note: Optional[str] = None
 
 
-PERIOD_HINT = "periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12"
+PERIOD_HINT = ("periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12 (the period alone), "
+               "or from January: 2024-sd-TW3 (s.d. TW III), 2024-sd-07")
 
 
 def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
