@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from . import ast
+from . import ast, period_targets
 from .catalog import out_of_range
 from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
 from .model import OVERALL, CheckedModel, SymbolTable, mean_read
@@ -753,10 +753,18 @@ def _target_numbers(v: ast.TargetValue) -> Iterator[tuple[Span, str, Decimal]]:
         yield v.span, v.high_text, v.high
 
 
+class PeriodTargetsAgree(Rule):
+    """Period targets follow the indicator's `period_targets` convention and period rule (E122), and
+    `target_fallback annual` never meets a sum (W122): `period_targets`, the rule validate-pk's P005 applies."""
+
+    def run(self, model: SymbolTable) -> Iterable[Diagnostic]:
+        return period_targets.check_model(model)
+
+
 RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), KnownNames(), Formulas(),
                            RequiredMetadata(), TargetsInRange(), Weights(), BandCoverage(), NoCycles(),
                            MeansReadAfterwards(), NihilRisk(), ConstantDivisions(), ControlCharacters(),
-                           NumbersInRange())
+                           NumbersInRange(), PeriodTargetsAgree())
 
 
 # the rules that need no other file: what validate-pk runs on a PK kept as a .kin file alone

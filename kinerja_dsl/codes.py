@@ -59,13 +59,23 @@ CODES: dict[str, tuple[str, str]] = {
              "spreadsheets cannot show.", "Delete the character; write a line break inside a label as a space."),
     "E121": ("A number outside what the engine keeps exactly: more than 18 digits before the decimal point or "
              "more than 18 after it.", "Write the number in the indicator's unit (rupiah in full is fine up to 18 digits)."),
+    "E122": ("Period targets (TW1–TW4, S1–S2, B01–B12) disagree with the indicator's `period_targets` and its "
+             "roll-up: cumulative ones (the default) that decrease (a sum, or a `higher` indicator) or do not end at "
+             "the annual target; per-period ones that do not add up to it (a sum), average to it (`rollup average`) "
+             "or end at it (the other rules). Range targets are not checked.",
+             "Correct the targets, or declare how they are meant: `period_targets cumulative` (each the target up to "
+             "its period: 25, 50, 75, 100) or `period_targets per_period` (each its period's own)."),
     "W110": ("A denominator can be 0 and no nihil rule says what 0/0 counts as.",
              "Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy."),
     "W119": ("A target is written with `%` on an indicator whose unit is not a percentage (warning).",
              "Write the target in the indicator's unit, or declare `unit \"%\"`."),
+    "W122": ("`target_fallback annual` applies to an indicator whose periods add up (rollup sum, or a count under "
+             "by_kind): a quarter's count is compared with the whole year's target (warning).",
+             "Declare the indicator's period targets, or `target_fallback none` on it."),
     "D001": ("Data for an unknown field or indicator.", "Use the suggested name, or declare the field in the catalog."),
     "D002": ("Data for an unknown office (or an unknown `--unit`).", "Use the suggested office, or declare it."),
-    "D003": ("An unknown period label in data or `--period`.", "Use 2024, 2024-TW1…TW4, 2024-S1/S2, 2024-01…12."),
+    "D003": ("An unknown period label in data or `--period`.",
+             "Use 2024, 2024-TW1…TW4, 2024-S1/S2, 2024-01…12, or 2024-sd-TW3 (from January)."),
     "D004": ("A value is given twice for the same period, office and field.", "Keep one."),
     "D005": ("A count or amount is negative, or a count has decimals.", "Correct the value."),
     "D006": ("A number whose notation is ambiguous (`1,545`) or malformed: a space inside it (`95 100`), "
@@ -93,8 +103,10 @@ CODES: dict[str, tuple[str, str]] = {
     "P003": ("A PK target is on the wrong scale: outside the range, a count with decimals, or a percentage "
              "for an indicator measured in another unit.", "Check the scale and the unit."),
     "P004": ("A PK target is weaker than the Renstra target for the year.", "Raise it, or revise the Renstra."),
-    "P005": ("TW targets disagree with the roll-up rule (sum, last) or cumulative targets decrease.",
-             "Make the quarters add up (sum) or end at the annual target (last)."),
+    "P005": ("A PK's period targets (TW, semester, month) disagree with the indicator's `period_targets` and its "
+             "roll-up, by the rules of E122.",
+             "Correct the targets, or declare the convention they follow on the catalog's indicator "
+             "(`period_targets per_period` when each is its period's own)."),
     "P006": ("Two targets for one indicator and period.", "Keep one."),
     "P007": ("A sasaran of the catalog has no signed indicator (warning).", "Sign one of its indicators."),
     "P008": ("Weights of a weighted sasaran's signed indicators do not make 100%.", "Sign all of them or fix weights."),

@@ -67,7 +67,10 @@ CASES = {
              "pk.kin:4:3: error[P004]: target 85 of `S1.p` is weaker than the Renstra target 90 for 2024", None),
     "P005": ("  target S1.p = 90\n  target S1.i = 3.6\n  target S1.i TW1 = 3.7\n  target S1.i TW2 = 3.5\n"
              "  target S1.i TW3 = 3.6\n  target S1.i TW4 = 3.6\n  target S2.n = 12\n",
-             "pk.kin:7:3: error[P005]: cumulative TW targets of `S1.i` decrease (3.7 then 3.5)", None),
+             "pk.kin:7:3: error[P005]: cumulative TW targets of `S1.i` for 2024 decrease (TW1 3.7 then TW2 3.5); "
+             "period_targets cumulative (default)",
+             "with period_targets cumulative each target is the target up to its quarter, which a `higher` indicator "
+             "does not lower; declare `period_targets per_period` if these are the quarters' own targets"),
     "P006": ("  target S1.p = 90\n  target S1.i = 3.6\n  target S1.i = 3.7\n  target S2.n = 12\n",
              "pk.kin:6:3: error[P006]: `S1.i` has two targets", "the first is at line 5; keep one"),
     "P007": ("  target S1.p = 90\n  target S1.i = 3.6\n",
@@ -100,13 +103,22 @@ def test_each_pk_rule(code, write, kinerja, monkeypatch, tmp_path):
 
 
 def test_p005_sum_rule_and_p003_decimals(write, kinerja, monkeypatch, tmp_path):
+    """Quarters of a sum read by the indicator's `period_targets`: cumulative (the default), the
+    fourth is the year's; per_period, the four add up to it (tests/test_period_targets.py has the rest)."""
     write("catalog.kin", CATALOG)
+    write("per_period/catalog.kin", CATALOG.replace("  rollup sum\n", "  rollup sum\n  period_targets per_period\n"))
     write("pk.kin", pk("  target S1.p = 90\n  target S1.p TW1 = 20\n  target S1.p TW2 = 20\n"
                        "  target S1.p TW3 = 20\n  target S1.p TW4 = 20\n  target S1.i = 3.6\n  target S2.n = 12.5\n"))
     monkeypatch.chdir(tmp_path)
     _, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "catalog.kin")
-    assert "pk.kin:8:3: error[P005]: TW targets of `S1.p` sum to 80, not the annual 90" in out
+    assert [line for line in out.splitlines() if "[P005]" in line] == [
+        "pk.kin:8:3: error[P005]: cumulative TW target TW4 of `S1.p` for 2024 is 20, not the annual 90; "
+        "period_targets cumulative (default)"]
     assert "pk.kin:10:3: error[P003]: target 12.5 of `S2.n` has decimals but counts orang" in out
+    _, out, _ = kinerja("validate-pk", "pk.kin", "--catalog", "per_period")
+    assert [line for line in out.splitlines() if "[P005]" in line] == [
+        "pk.kin:8:3: error[P005]: TW targets of `S1.p` for 2024 sum to 80, not the annual 90; "
+        "period_targets per_period (indicator at per_period/catalog.kin:18)"]
 
 
 def test_p003_a_percentage_on_an_index_and_p014_not_for_another_scale(write, kinerja, monkeypatch, tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from kinerja_dsl import ast
+from kinerja_dsl import ast, period_targets
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
 from kinerja_dsl.vocabulary import PERIOD_LABELS
@@ -177,39 +177,29 @@ class DiffersFromRenstra(PkRule):
 
 
 class PeriodTargets(PkRule):
-    """P005: TW targets agree with the indicator's roll-up rule; P013: a known period label."""
+    """P005: period targets agree with the catalog indicator's `period_targets` and period rule,
+    by the rule `check` applies to a catalog's targets (E122, `kinerja_dsl.period_targets`): a PK
+    target for TW3 of X is read by X's convention; quarters, semesters and months alike.
+    P013: a known period label."""
 
     def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
-        by_indicator: dict[str, dict[str, PkEntry]] = {}
+        by_indicator: dict[str, list[tuple[str, TargetSpec, PkEntry]]] = {}
+        annual: dict[str, PkEntry] = {}
         for e in doc.entries:
             if e.period is None:
-                continue
-            if e.period not in PERIOD_LABELS:
+                annual.setdefault(e.indicator, e)
+            elif e.period not in PERIOD_LABELS:
                 yield _at(doc, e, "P013", f"unknown period `{e.period}`",
                           did_you_mean(e.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
-                continue
-            by_indicator.setdefault(e.indicator, {})[e.period] = e
-        annual = {e.indicator: e for e in doc.entries if e.period is None}
-        for ident, periods in by_indicator.items():
+            else:
+                by_indicator.setdefault(e.indicator, []).append((e.period, e.target, e))
+        for ident, targets in by_indicator.items():
             ind = catalog.indicators.get(ident)
-            quarters = [q for q in (periods.get(f"TW{i}") for i in range(1, 5)) if q is not None]
-            if ind is None or len(quarters) < 4 or ident not in annual:  # checked with all four and the year
+            if ind is None:  # P001
                 continue
-            year = annual[ident]
-            rule = ind.policy.rollup.value
-            values = [q.target.low for q in quarters]
-            total = sum(values, Decimal(0))
-            if rule == "sum" and total != year.target.low:
-                yield _at(doc, quarters[3], "P005", f"TW targets of `{ident}` sum to {_fmt(total)}, "
-                          f"not the annual {year.target.text}", "with rollup sum the four quarters add up to the year")
-            elif rule == "last" and values[3] != year.target.low:
-                yield _at(doc, quarters[3], "P005", f"TW4 target of `{ident}` is {quarters[3].target.text}, "
-                          f"not the annual {year.target.text}", "with rollup last the TW IV target is the annual one")
-            if rule in ("last", "average"):
-                for a, b in zip(quarters, quarters[1:]):
-                    if b.target.low < a.target.low and ind.direction != "lower":
-                        yield _at(doc, b, "P005", f"cumulative TW targets of `{ident}` decrease "
-                                  f"({a.target.text} then {b.target.text})", "cumulative targets only grow")
+            year = annual.get(ident)
+            for f in period_targets.findings(catalog, ind, doc.year, year.target if year else None, targets):
+                yield _at(doc, f.at, "P005", f.message, f.hint)
 
 
 class SasaranCovered(PkRule):
