@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .periods import Period
     from .readers.agreement import PkDocument
     from .evaluation.results import Evaluation, IndicatorResult
+    from .reports.monitor import By, Monitoring
     from .reports.tables import Table
 
     Progress = Callable[[int, int], None]   # progress(done, total): how far a long run is
@@ -44,7 +45,8 @@ EXIT_USAGE = 4
 EVAL_SUFFIXES = (".json", ".txt") + TABLE_SUFFIXES
 EACH_OFFICE_SUFFIXES = (".jsonl", ".txt") + TABLE_SUFFIXES  # one object per line: rows of every office
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
-PERIOD_HINT = "use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12"
+PERIOD_HINT = ("use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12 (read from January: "
+               "2024-TW3 is s.d. TW III; with --alone the quarter itself), or 2024-sd-TW3")
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ class Prepared:
 
     loaded: LoadedCatalog
     data: Dataset
-    period: Period | None                   # --period, else the latest year the data holds; None: undecided
+    period: Period | None                   # --period as read (see `read_period`), else the latest year the
+                                            # data holds; None: undecided
     office: str | None                      # --unit: every indicator at this office instead of its own
     diagnostics: tuple[Diagnostic, ...]     # of the data, the period and the office, with their source lines
     inputs: tuple[Input, ...] = ()          # every file read: what --out must not overwrite
@@ -144,14 +147,26 @@ class Prepared:
         return self.period
 
 
+def read_period(text: str, alone: bool = False) -> Period:
+    """`--period` the reports' way: a bare quarter, semester or month is read from January
+    (`2024-TW3` is "s.d. TW III", January to September); `alone` reads it by itself (July to
+    September). An explicit `2024-sd-TW3` is cumulative either way, and a year is the year.
+    Raises PeriodError for a text that is not a period."""
+    from .periods import Period
+
+    period = Period.parse(text)
+    return period if alone else period.up_to()
+
+
 def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None = None,
             period_text: str | None = None, office: str | None = None, *,
-            also: tuple[LoadedCatalog, ...] = (), progress: Progress | None = None) -> Prepared:
+            also: tuple[LoadedCatalog, ...] = (), progress: Progress | None = None, alone: bool = False) -> Prepared:
     """Read the data file once (its text, or a workbook's mapping's, also gives the diagnostics
     their source lines), check it against the catalog (and `also`: more catalogs whose names
-    count as known, the other side of a diff), decide the period (`period_text`, else the latest
-    year the data holds) and check the office. Every problem is a diagnostic of the result; none
-    is raised. `progress(done, total)` follows the reading of a workbook's rows."""
+    count as known, the other side of a diff), decide the period (`period_text` read by
+    `read_period`, else the latest year the data holds) and check the office. Every problem is a
+    diagnostic of the result; none is raised. `progress(done, total)` follows the reading of a
+    workbook's rows."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
 
     from .readers.data import check_data, load_data
@@ -166,7 +181,7 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     period = None
     if period_text:
         try:
-            period = Period.parse(period_text)
+            period = read_period(period_text, alone)
         except PeriodError:
             problems.append(Diagnostic.for_file("--period", code="D003", message=f"`{period_text}` is not a period",
                                                 hint=PERIOD_HINT))
@@ -186,13 +201,13 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
 
 def prepare_paths(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
                   period_text: str | None = None, office: str | None = None,
-                  progress: Progress | None = None) -> Prepared | Stopped:
+                  progress: Progress | None = None, alone: bool = False) -> Prepared | Stopped:
     """`load_catalog` then `prepare`, stopped at the first that has errors: the data is not read
     when the catalog does not compile."""
     loaded = load_catalog(paths)
     if not loaded.ok:
         return loaded.stopped()
-    prepared = prepare(loaded, data_path, mapping, period_text, office, progress=progress)
+    prepared = prepare(loaded, data_path, mapping, period_text, office, progress=progress, alone=alone)
     return prepared if prepared.ok else prepared.stopped()
 
 
@@ -367,22 +382,56 @@ class EvalReport:
     exit_code: int
 
 
+@dataclass(frozen=True)
+class MonitorReport:
+    """`eval --by`: the season's cumulative periods up to the period read, each evaluated as
+    `eval --period` evaluates it (`evaluations`, in the view's order), and the document that
+    shows them side by side. The exit code is the last period's: 1 when an IKU (every
+    indicator, when none is marked) has no capaian in it."""
+
+    prepared: Prepared
+    periods: tuple[Period, ...]
+    evaluations: tuple[Evaluation, ...]
+    monitoring: Monitoring
+    unfinished: Unfinished                  # of the last period of the view
+    exit_code: int
+
+    def tables(self) -> list[Table]:
+        """The LKjIP tables with one column group per period (--out .xlsx, .csv, .md)."""
+        from .reports.monitor import monitor_tables
+
+        return monitor_tables(list(self.evaluations), self.prepared.catalog, self.monitoring)
+
+
 def run_eval(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | None = None,
              period_text: str | None = None, office: str | None = None, locale: str = "id",
              out: StrPath | None = None, each_office: bool = False, progress: Progress | None = None,
-             reading: Progress | None = None) -> EvalReport | EachOffice | Stopped:
+             reading: Progress | None = None, alone: bool = False,
+             by: By | None = None) -> EvalReport | EachOffice | MonitorReport | Stopped:
     """`kinerja eval`: exit 1 when an IKU (every indicator, when none is marked) has no capaian,
     the results still reported. `out` is checked (its format, not an input) before evaluating;
-    writing it is the caller's. `each_office`: every office at once (EachOffice). `reading`
-    follows a workbook's rows being read, `progress` the offices being evaluated."""
+    writing it is the caller's. `each_office`: every office at once (EachOffice). `by` (quarter,
+    semester, month): the monitoring view (MonitorReport). `alone` reads `period_text` by itself
+    instead of from January. `reading` follows a workbook's rows being read, `progress` the
+    offices being evaluated."""
     if each_office and office:
         return Stopped.usage("kinerja eval: --each-office evaluates every office; --unit names one: give one of them")
+    if each_office and by:
+        return Stopped.usage("kinerja eval: --by shows one office's periods side by side and --each-office every "
+                             "office in one period: give one of them")
     if each_office and not _has_numpy():
         return Stopped.usage("kinerja eval: --each-office needs numpy, the `bulk` extra: "
                              "pip install 'kinerja-dsl[bulk]' (or -e '.[bulk]' in a clone)")
-    prepared = prepare_paths(paths, data_path, mapping, period_text, office, reading)
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office, reading, alone)
     if isinstance(prepared, Stopped):
         return prepared
+    if by:
+        from .reports.monitor import SeasonError, season
+
+        try:
+            periods = season(prepared.evaluated_period(), by)
+        except SeasonError as why:
+            return Stopped.usage(f"kinerja eval: {why}")
     if out:
         suffixes = EACH_OFFICE_SUFFIXES if each_office else EVAL_SUFFIXES
         refused = wrong_format("eval", out, suffixes) or names_an_input("eval", out, list(prepared.inputs))
@@ -390,9 +439,21 @@ def run_eval(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | No
             return Stopped.usage(refused)
     if each_office:
         return evaluate_each_office(prepared, progress)
+    if by:
+        return monitor(prepared, periods, by, locale)
     ev = evaluate(prepared, locale)
     left = unfinished(ev, prepared.catalog)
     return EvalReport(prepared, ev, left, left.exit_code)
+
+
+def monitor(prepared: Prepared, periods: list[Period], by: By, locale: str = "id") -> MonitorReport:
+    """Each period of the view evaluated as `eval --period` evaluates it, and the view's document."""
+    from .reports.monitor import monitoring
+
+    evaluations = [evaluate(replace(prepared, period=p), locale) for p in periods]
+    last = unfinished(evaluations[-1], prepared.catalog)
+    document = monitoring(evaluations, by, prepared.evaluated_period())
+    return MonitorReport(prepared, tuple(periods), tuple(evaluations), document, last, last.exit_code)
 
 
 @dataclass(frozen=True)
@@ -404,11 +465,11 @@ class ExplainReport:
 
 def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mapping: StrPath | None = None,
             period_text: str | None = None, office: str | None = None,
-            progress: Progress | None = None) -> ExplainReport | Stopped:
+            progress: Progress | None = None, alone: bool = False) -> ExplainReport | Stopped:
     """`kinerja explain`: one indicator step by step; exit 1 when it (IKU or not) has no capaian."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean
 
-    prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress)
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress, alone)
     if isinstance(prepared, Stopped):
         return prepared
     catalog = prepared.catalog
@@ -442,7 +503,7 @@ class AuditOutcome:
 
 def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapping: StrPath | None = None,
           period_text: str | None = None, office: str | None = None, locale: str = "id",
-          progress: Progress | None = None) -> AuditOutcome | Stopped:
+          progress: Progress | None = None, alone: bool = False) -> AuditOutcome | Stopped:
     """`kinerja audit`: every published figure against the recomputed one; exit 1 when
     unexplained differences remain or the published file has findings."""
     from kinerja_dsl.diagnostics import with_sources
@@ -450,7 +511,7 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
     from .reports.audit import audit as audited
     from .readers.published import figure_findings, load_published
 
-    prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress)
+    prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress, alone)
     if isinstance(prepared, Stopped):
         return prepared
     read = load_published(published)
@@ -501,7 +562,7 @@ class DiffOutcome:
 
 
 def diff(old_paths: Iterable[StrPath], new_paths: Iterable[StrPath], data_path: StrPath | None = None,
-         period_text: str | None = None, locale: str = "id") -> DiffOutcome | Stopped:
+         period_text: str | None = None, locale: str = "id", alone: bool = False) -> DiffOutcome | Stopped:
     """`kinerja diff`: changes between two catalogs, each loaded once; with data, every item before
     and after on it. The data is read once and checked against both catalogs: a field only one
     declares is what a planner has after a revision, an error only when neither knows it."""
@@ -517,7 +578,7 @@ def diff(old_paths: Iterable[StrPath], new_paths: Iterable[StrPath], data_path: 
     report = DiffReport(old=list(old.files), new=list(new.files), changes=changes)
     if data_path is None:
         return DiffOutcome(report)
-    prepared = prepare(new, data_path, None, period_text, also=(old,))
+    prepared = prepare(new, data_path, None, period_text, also=(old,), alone=alone)
     if not prepared.ok:
         return prepared.stopped()
     before, after = evaluate(prepared.under(old), locale), evaluate(prepared, locale)
@@ -550,11 +611,15 @@ def kamus(paths: Iterable[StrPath], locale: str = "id", out: StrPath | None = No
 
 
 def template(paths: Iterable[StrPath], period_text: str, out: StrPath, each_office: bool = False,
-             locale: str = "id") -> TableReport | Stopped:
-    """`kinerja template`: an empty realisation file to fill in, one row per (period, office, field)."""
+             locale: str = "id", by: By | None = None) -> TableReport | Stopped:
+    """`kinerja template`: an empty realisation file to fill in, one row per (period, office, field).
+    The period is literal (`2024-TW3` is the quarter's own rows, as data files label them); `by`
+    (quarter, semester, month): one row per such period alone of the period, and of the earlier
+    periods `eval --by` reads, so that the filled file evaluates by that step."""
     from kinerja_dsl.diagnostics import Diagnostic
 
     from .periods import Period, PeriodError
+    from .reports.monitor import SeasonError, season
     from .reports.tables import template_table
 
     loaded = load_catalog(paths)
@@ -565,13 +630,24 @@ def template(paths: Iterable[StrPath], period_text: str, out: StrPath, each_offi
     except PeriodError:
         return Stopped.by([Diagnostic.for_file("--period", code="D003", message=f"`{period_text}` is not a period",
                                                hint=PERIOD_HINT)])
+    evaluated = None
+    if by:
+        parts = period.parts(by)
+        if len(parts) < 2:
+            return Stopped.usage(f"kinerja template: --by {by} does not divide `{period.label}` "
+                                 f"({period.title('en')}) into two or more periods: give a longer --period "
+                                 f"(e.g. {period.year}) or a shorter --by")
+        try:  # the cumulative periods `eval --by` reads (from January), else the parts themselves
+            evaluated = season(period, by)
+        except SeasonError:
+            evaluated = parts
     suffix = Path(out).suffix
     if suffix.lower() not in TEMPLATE_SUFFIXES:
         return Stopped.usage(f"kinerja template: --out must end in .xlsx or .csv, not `{suffix or Path(out).name}`")
     refused = names_an_input("template", out, loaded.inputs())
     if refused:
         return Stopped.usage(refused)
-    table = template_table(loaded.compiled(), period, each_office=each_office)
+    table = template_table(loaded.compiled(), period, each_office=each_office, by=by, evaluated=evaluated)
     # a CSV template declares its notation, so the filled file reads back unambiguously
     return TableReport(table, loaded, preamble=f"# locale: {locale}\r\n")
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from kinerja_dsl.diagnostics import Diagnostic
 
-    from .application import Stopped, Unfinished
+    from .application import MonitorReport, Stopped, Unfinished
     from .reports.tables import Table
 
     Callback = Callable[[int, int], None]   # progress(done, total)
@@ -41,6 +41,7 @@ examples:
   kinerja validate-pk indicators/banten-2024/pk-2024-bab2.kin --catalog indicators/banten-2024
   kinerja diff indicators/banten-2024/catalog.kin indicators/banten-2024-revisi --data indicators/banten-2024/realisasi.toml
   kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
+  kinerja template indicators/sumsel-2024 --period 2024 --by quarter --out realisasi.xlsx
   kinerja kamus indicators/sumsel-2024
 
 exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomplete or error), 2 syntax errors,
@@ -79,13 +80,14 @@ def _console(file: TextIO | None = None) -> Console:
     return Console(file=file, highlight=False, soft_wrap=False)
 
 
-def _say_unfinished(command: str, unfinished: Unfinished) -> int:
-    """Name on stderr the results without a capaian (they are printed as usual); their exit code."""
+def _say_unfinished(command: str, unfinished: Unfinished, when: str = "") -> int:
+    """Name on stderr the results without a capaian (they are printed as usual), `when`: in which
+    period; their exit code."""
     if unfinished.results:
         listed = ", ".join(f"{r.id} ({r.status})" for r in unfinished.results)
         count = len(unfinished.results)
         plural = "s" if count != 1 and unfinished.noun != "IKU" else ""
-        print(f"kinerja {command}: {count} {unfinished.noun}{plural} without a capaian: {listed}; exit 1",
+        print(f"kinerja {command}: {count} {unfinished.noun}{plural} without a capaian{when}: {listed}; exit 1",
               file=sys.stderr)
     return unfinished.exit_code
 
@@ -159,9 +161,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return _eval_each_office(args)
     with _bars(args.data) as (reading, _):
         report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale,
-                                      args.out, reading=reading)
+                                      args.out, reading=reading, alone=args.alone, by=args.by)
     if isinstance(report, application.Stopped):
         return _stopped(report)
+    if isinstance(report, application.MonitorReport):
+        return _eval_monitor(args, report)
     assert isinstance(report, application.EvalReport)
     ev = report.evaluation
     code = _say_unfinished("eval", report.unfinished)
@@ -181,6 +185,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return code
 
 
+def _eval_monitor(args: argparse.Namespace, report: MonitorReport) -> int:
+    """`eval --by`: the season's cumulative periods side by side: the LKjIP tables with a column
+    group per period to --out (.xlsx, .csv, .md), JSON (--json, .json), else the terminal view
+    (or its text at 80 columns in a .txt). Exit code of the last period of the view."""
+    from pathlib import Path
+
+    from .application import TABLE_SUFFIXES
+
+    last = report.monitoring.periods[-1]
+    code = _say_unfinished("eval", report.unfinished, f" in {last.title}")
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if suffix in TABLE_SUFFIXES:
+        return _write_tables(report.tables(), args.out, args.locale) or code
+    if args.json or suffix == ".json":
+        _show(args.out, report.monitoring.model_dump_json(indent=2) + "\n")
+    else:
+        from .rendering.render import render_monitoring
+
+        _show(args.out, draw=lambda console: render_monitoring(report.monitoring, console))
+    return code
+
+
 def _eval_each_office(args: argparse.Namespace) -> int:
     """`eval --each-office`: every office through the columnar path, with a progress bar on a
     terminal (nothing in a pipe); rows to --out (.jsonl, .xlsx, .csv, .md) or --json as JSON lines,
@@ -191,7 +217,8 @@ def _eval_each_office(args: argparse.Namespace) -> int:
 
     with _bars(args.data, evaluating=True) as (reading, evaluating):
         report = application.run_eval(args.paths, args.data, args.mapping, args.period, args.unit, args.locale,
-                                      args.out, each_office=True, progress=evaluating, reading=reading)
+                                      args.out, each_office=True, progress=evaluating, reading=reading,
+                                      alone=args.alone, by=args.by)
     if isinstance(report, application.Stopped):
         return _stopped(report)
     assert isinstance(report, application.EachOffice)
@@ -272,7 +299,7 @@ def _bars(data: str, evaluating: bool = False) -> Iterator[tuple[Callback | None
 def cmd_template(args: argparse.Namespace) -> int:
     from . import application
 
-    report = application.template(args.paths, args.period, args.out, args.each_office, args.locale)
+    report = application.template(args.paths, args.period, args.out, args.each_office, args.locale, args.by)
     if isinstance(report, application.Stopped):
         return _stopped(report)
     return _write_tables([report.table], args.out, args.locale, preamble=report.preamble)
@@ -283,7 +310,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     with _bars(args.data) as (reading, _):
         report = application.explain(args.paths, args.data, args.indicator, args.mapping, args.period, args.unit,
-                                     reading)
+                                     reading, alone=args.alone)
     if isinstance(report, application.Stopped):
         return _stopped(report)
     if args.json:
@@ -303,7 +330,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     with _bars(args.data) as (reading, _):
         outcome = application.audit(args.paths, args.data, args.published, args.mapping, args.period, args.unit,
-                                    args.locale, reading)
+                                    args.locale, reading, alone=args.alone)
     if isinstance(outcome, application.Stopped):
         return _stopped(outcome)
     if args.json:
@@ -339,7 +366,7 @@ def cmd_validate_pk(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from . import application
 
-    outcome = application.diff([args.old], [args.new], args.data, args.period, args.locale)
+    outcome = application.diff([args.old], [args.new], args.data, args.period, args.locale, alone=args.alone)
     if isinstance(outcome, application.Stopped):
         return _stopped(outcome)
     if args.json:
@@ -383,11 +410,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+PERIOD_HELP = ("2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12, read from January as a report reads it: "
+               "2024-TW3 is s.d. TW III, January to September (2024-sd-TW3 says so too); with --alone the "
+               "period by itself (default: the latest year in the data)")
+ALONE_HELP = "read --period by itself, not from January: --period 2024-TW3 --alone is July to September"
+
+
+def _period_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", metavar="P", help=PERIOD_HELP)
+    p.add_argument("--alone", action="store_true", help=ALONE_HELP)
+
+
 def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs=1, metavar="PATH", help="catalog file or folder")
     p.add_argument("--data", required=True, metavar="FILE", help="realisation data (.toml, .csv or .xlsx)")
-    p.add_argument("--period", metavar="P", help="2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12 "
-                   "(default: the latest year in the data)")
+    _period_arguments(p)
     p.add_argument("--unit", metavar="U", help="evaluate every indicator at this office instead of its owner")
     p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation (default id: 102,84)")
     p.add_argument("--json", action="store_true", help="JSON output (exact decimals as strings)")
@@ -432,6 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--each-office", action="store_true",
                    help="evaluate every office of the catalog at once (the columnar path; needs the `bulk` extra, "
                    "numpy): one row per office and indicator, and each office's sasaran and overall capaian")
+    p.add_argument("--by", choices=("quarter", "semester", "month"),
+                   help="monitoring: each cumulative quarter (semester, month) of --period side by side, as the "
+                   "reports read them: for 2024 by quarter TW I, s.d. TW II, s.d. TW III and the year; for "
+                   "2024-TW3 up to s.d. TW III. Target, realisasi, capaian, predikat and status per indicator, the "
+                   "sasaran and overall per period; exit 1 when an IKU has no capaian in the last one; "
+                   "not with --each-office")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("explain", help="show one indicator's computation step by step",
@@ -477,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("old", metavar="OLD", help="the catalog before (file or folder)")
     p.add_argument("new", metavar="NEW", help="the catalog after")
     p.add_argument("--data", metavar="FILE", help="realisation data to evaluate under both")
-    p.add_argument("--period", metavar="P", help="period to evaluate (default: the latest year in the data)")
+    _period_arguments(p)
     p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation")
     p.add_argument("--json", action="store_true", help="JSON output")
     p.set_defaults(func=cmd_diff, unit=None)
@@ -488,7 +531,12 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example: kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs=1, metavar="CATALOG", help="catalog file or folder")
-    p.add_argument("--period", required=True, metavar="P", help="2024, 2024-TW1 … TW4, 2024-S1/S2, 2024-01 … 12")
+    p.add_argument("--period", required=True, metavar="P", help="the period whose own values the rows hold, as "
+                   "data files label them: 2024, 2024-TW1 … TW4 (2024-TW3 is July to September), 2024-S1/S2, "
+                   "2024-01 … 12")
+    p.add_argument("--by", choices=("quarter", "semester", "month"),
+                   help="one row per quarter (semester, month) of --period instead, and the earlier ones prev() "
+                   "and prev_period() read: fill it in and run `eval --by` with the same --period")
     p.add_argument("--out", required=True, metavar="FILE", help="the template: .xlsx (excel extra) or .csv")
     p.add_argument("--each-office", action="store_true",
                    help="rows also for every office below an indicator's office (data collected per unit)")

@@ -29,11 +29,12 @@ indicator {id} "{label}" {{
 """
 
 
-def run(write, catalog: str, data: str, period: str = "2024"):
-    """The pipeline `kinerja eval` runs (load, prepare, evaluate): results by id per level."""
+def run(write, catalog: str, data: str, period: str = "2024", alone: bool = False):
+    """The pipeline `kinerja eval` runs (load, prepare, evaluate): results by id per level.
+    `period` is read as `--period` reads it (2024-TW2: January to June), `alone` as `--alone`."""
     loaded = load_catalog([write("catalog.kin", catalog)])
     assert loaded.ok, [d.render() for d in loaded.diagnostics]
-    prepared = prepare(loaded, write("realisasi.toml", data), period_text=period)
+    prepared = prepare(loaded, write("realisasi.toml", data), period_text=period, alone=alone)
     assert [d.render() for d in prepared.diagnostics] == []
     ev = evaluate(prepared)
     return ({r.id: r for r in ev.indicators}, {s.id: s for s in ev.sasaran}, {o.id: o for o in ev.offices},
@@ -397,7 +398,8 @@ def test_quarterly_data_rolls_up_by_the_declared_rule(write):
     assert results["S.a"].realisasi == D(45) / D(60) * 100
     results, _, _, _ = run(write, catalog, data, "2024-sd-TW2")  # January to June, against the TW2 target
     assert results["S.a"].realisasi == D("62.5") and results["S.a"].target == D(45)
-    results, _, _, _ = run(write, catalog, data, "2024-TW2")  # the quarter alone: TW2's target is up to TW2
+    assert run(write, catalog, data, "2024-TW2")[0]["S.a"].realisasi == D("62.5")  # --period 2024-TW2: the same
+    results, _, _, _ = run(write, catalog, data, "2024-TW2", alone=True)  # the quarter alone: TW2's target is up to TW2
     assert results["S.a"].realisasi == D(75) and results["S.a"].status == "no_target"
     assert results["S.a"].reason == ("no target for 2024-TW2: targets for TW2 2024, read as period_targets cumulative "
                                      "(default); target_fallback none (default)")

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from .narrate import node_text, step_text
 from ..numbers import format_number, localized, shown
+from ..periods import Period, PeriodError
 from ..evaluation.results import AggregateResult, Evaluation, IndicatorResult
 
 if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
@@ -27,10 +28,19 @@ if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
     from ..evaluation.columnar import BulkResult
     from ..reports.audit import AuditReport
     from ..reports.diff import DiffReport
+    from ..reports.monitor import IndicatorCell, MeanCell, Monitoring
     from ..reports.tables import Table as KamusTable
 
 _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
                  "incomplete": "yellow", "empty": "dim"}
+
+
+def period_title(label: str, locale: str) -> str:
+    """A period label as a report names it: `2024-sd-TW3` -> `s.d. TW III 2024` (`to Q3 2024`)."""
+    try:
+        return Period.parse(label).title(locale)
+    except PeriodError:
+        return label
 
 
 def display(value: Decimal | None, locale: str, digits: int | None = None) -> str:
@@ -108,32 +118,39 @@ def _blocks(title: str, columns: list[tuple[str, str]], rows: list[list], width:
     grid.add_column(overflow="fold", width=body_width)
     for n, row in enumerate(rows):
         parts: list = []
-        line = Text()
-        for k, (header, kind) in enumerate(columns):
-            cell = row[k] if isinstance(row[k], Text) else Text(str(row[k]))
-            if k in lead:
-                continue
-            if k == first:
-                parts.append(cell)
-                continue
-            pair = Text.assemble((f"{header} ", "dim"), _one_line(cell))
-            if kind in _TEXT or (line.plain and cell_len(line.plain) + 3 + cell_len(pair.plain) > body_width):
-                if line.plain:
-                    parts.append(line)
-                line = Text()
-            if kind in _TEXT:
-                parts.append(pair)
-            elif cell_len(pair.plain) > body_width:  # the value on a line of its own, not wrapped
-                parts += [Text(header, style="dim"), _one_line(cell)]
-            else:
-                line = line + Text("   ") + pair if line.plain else pair
-        if line.plain:
-            parts.append(line)
+        if first is not None:
+            parts.append(row[first] if isinstance(row[first], Text) else Text(str(row[first])))
+        parts += _packed(columns, row, {*lead, first}, body_width)
         if n:
             grid.add_row(*([""] if lead else []), "")
         grid.add_row(*([Text(" ").join(_one_line(row[k]) for k in lead)] if lead else []), Group(*parts))
     note = Text(f"(one block per row: the table needs {needed} columns, this terminal has {width})", style="dim")
     return Group(Text(title), note, Text(""), grid, Text(""))
+
+
+def _packed(columns: list[tuple[str, str]], row: list, skip: set[int | None], width: int) -> list[Text]:
+    """A row's cells as `Header value` pairs (those not in `skip`): figures packed into lines of
+    at most `width`, never split inside a pair; a text column (`name`, `wrap`) on a line of its own."""
+    parts: list[Text] = []
+    line = Text()
+    for k, (header, kind) in enumerate(columns):
+        if k in skip:
+            continue
+        cell = row[k] if isinstance(row[k], Text) else Text(str(row[k]))
+        pair = Text.assemble((f"{header} ", "dim"), _one_line(cell))
+        if kind in _TEXT or (line.plain and cell_len(line.plain) + 3 + cell_len(pair.plain) > width):
+            if line.plain:
+                parts.append(line)
+            line = Text()
+        if kind in _TEXT:
+            parts.append(pair)
+        elif cell_len(pair.plain) > width:  # the value on a line of its own, not wrapped
+            parts += [Text(header, style="dim"), _one_line(cell)]
+        else:
+            line = line + Text("   ") + pair if line.plain else pair
+    if line.plain:
+        parts.append(line)
+    return parts
 
 
 def _name(cell: object, width: int) -> Text:
@@ -190,18 +207,23 @@ def aggregate_table(title: str, first: str, rows: list[AggregateResult], locale:
          f"{len(r.items)}/{len(r.items) + len(r.excluded)}"] for r in rows], width)
 
 
+def _policy_line(policy: Mapping[str, str]) -> Text:
+    said = "; ".join(f"{k} {v.split(' (', 1)[0]}" for k, v in policy.items())
+    return Text(f"Policy: {said} (where each is declared: --json or explain)", style="dim")
+
+
 def render_evaluation(ev: Evaluation, console: Console) -> None:
-    console.print(Text(f"Catalog: {', '.join(ev.catalog)}   Data: {ev.data}   Periode: {ev.period}"
+    when = period_title(ev.period, ev.locale)
+    console.print(Text(f"Catalog: {', '.join(ev.catalog)}   Data: {ev.data}   Periode: {when}"
                        + (f"   Satker: {ev.office}" if ev.office else "")))
-    policy = "; ".join(f"{k} {v.split(' (', 1)[0]}" for k, v in ev.policy.items())
-    console.print(Text(f"Policy: {policy} (where each is declared: --json or explain)", style="dim"))
+    console.print(_policy_line(ev.policy))
     numbered = list(enumerate(ev.indicators, start=1))
     main = [(n, r) for n, r in numbered if r.sasaran]
     other = [(n, r) for n, r in numbered if not r.sasaran]
     if main:
-        console.print(indicator_table(ev, main, f"Capaian Kinerja {ev.period}", console.width))
+        console.print(indicator_table(ev, main, f"Capaian Kinerja {when}", console.width))
     if other:
-        console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {ev.period}",
+        console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {when}",
                                       console.width))
     notes = [r for r in ev.indicators if r.status in ("missing", "incomplete", "error") or (r.status == "nihil" and r.reason)]
     for r in notes:
@@ -220,7 +242,7 @@ def render_evaluation(ev: Evaluation, console: Console) -> None:
 
 def render_explanation(r: IndicatorResult, console: Console, locale: str) -> None:
     console.print(Text(f"{r.id} ", style="bold") + Text(r.label))
-    console.print(Text(f"  periode {r.period}, satuan {r.unit or '-'}, arah {r.direction}, "
+    console.print(Text(f"  periode {period_title(r.period, locale)}, satuan {r.unit or '-'}, arah {r.direction}, "
                        f"target {_target(r, locale)}"))
     for i, s in enumerate(r.steps, start=1):
         console.print(Text(f"  {i}. {s.step}: ", style="bold") + Text(step_text(s, locale)))
@@ -279,7 +301,7 @@ def render_diff(report: DiffReport, console: Console, locale: str) -> None:
                 return status or "absent"
             return display(value, locale, None) + (f" ({status})" if status not in ("ok", None) else "")
 
-        console.print(_table(f"Dampak pada capaian {report.period}", [
+        console.print(_table(f"Dampak pada capaian {period_title(report.period or '', locale)}", [
             ("Tingkat", "text"), ("Id", "wrap"), ("Lama", "number"), ("Baru", "number"), ("Selisih", "number")],
             [[x.level, Text(x.id if not x.old_id else f"{x.old_id} -> {x.id}"), side(x.old, x.old_status),
               side(x.new, x.new_status), display(x.delta, locale, None)] for x in report.effects if x.changed],
@@ -320,3 +342,172 @@ def render_each_office(result: BulkResult, finished: Mapping[str, tuple[int, int
     console.print(_table(f"Capaian per satker {period} ({len(offices)} satker)",
                          [("Satker", "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
                           ("Indikator", "number")], rows, console.width))
+
+
+# ---- the monitoring view (`eval --by`): the season's periods side by side ----------------------
+
+_INDICATOR_CELLS = [("Target", "number"), ("Realisasi", "number"), ("Capaian", "number"), ("Predikat", "text"),
+                    ("Status", "text")]
+_MEAN_CELLS = [("Capaian", "number"), ("Predikat", "text"), ("Status", "text"), ("Indikator", "number")]
+
+
+def _status_of(status: str, nihil: str | None = None) -> Text:
+    """A cell's status; a nihil result says its treatment on a second line, as in `eval`."""
+    text = Text(status, style=_STATUS_STYLE.get(status, ""))
+    if nihil and status == "nihil":
+        text += Text(f"\n{nihil}", style="dim")
+    return text
+
+
+def _indicator_cells(c: IndicatorCell, locale: str) -> list:
+    return [localized(c.target_text, locale) if c.target_text else "-", display(c.realisasi, locale),
+            display(c.capaian, locale, None), Text(c.predikat or "-"), _status_of(c.status, c.nihil)]
+
+
+def _mean_cells(c: MeanCell, locale: str) -> list:
+    return [display(c.capaian, locale, None), Text(c.predikat or "-"), _status_of(c.status),
+            f"{len(c.items)}/{len(c.items) + len(c.excluded)}"]
+
+
+class _Spanned:
+    """A table whose blank top edge (box.SIMPLE_HEAD) carries the titles of its column groups."""
+
+    def __init__(self, table: Table, line: Text):
+        self.table, self.line = table, line
+
+    def __rich_console__(self, console: Console, options):  # type: ignore[no-untyped-def]  # rich's protocol
+        from rich.segment import Segment
+
+        lines = console.render_lines(self.table, options, pad=False)
+        head = console.render_lines(self.line, options.update(no_wrap=True, overflow="ignore"), pad=False)[:1]
+        for line in head + lines[1:]:
+            yield from line
+            yield Segment.line()
+
+
+def _side_by_side(title: str, lead: list[tuple[str, str]], sub: list[tuple[str, str]], titles: list[str],
+                  rows: list[list], width: int) -> tuple[RenderableType | None, int]:
+    """The periods side by side: the `lead` columns, then the `sub` columns once per period under
+    the period's title. None (and the width needed) when it does not fit `width`."""
+    columns = lead + [column for _ in titles for column in sub]
+    widths, needed = _widths(columns, rows, width)
+    if widths is None:
+        return None, needed
+    spans = []
+    for g, name in enumerate(titles):  # a group is never narrower than its title: the last column gives
+        first = len(lead) + g * len(sub)
+        last = first + len(sub) - 1
+        span = sum(widths[first:last + 1]) + 3 * (len(sub) - 1)
+        if span < cell_len(name) + 2:
+            widths[last] += cell_len(name) + 2 - span
+        spans.append((first, last))
+    if sum(widths) + 3 * len(columns) - 1 > width:
+        return None, sum(widths) + 3 * len(columns) - 1
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for w, (header, kind) in zip(widths, columns):
+        if kind in _TEXT:
+            t.add_column(header, width=w, overflow="fold")
+        else:
+            t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
+    for row in rows:
+        t.add_row(*[_name(cell, w) if kind == "name" else cell for cell, w, (_, kind) in zip(row, widths, columns)])
+    starts = [1 + sum(widths[:k]) + 3 * k for k in range(len(columns))]  # the edge, then width + 3 per column
+    line = Text(" " * (starts[-1] + widths[-1] + 1))
+    for name, (first, last) in zip(titles, spans):
+        begin, end = starts[first], starts[last] + widths[last]
+        fill = end - begin - cell_len(name) - 2
+        left = fill // 2
+        line = line[:begin] + Text("─" * left + " ", style="dim") + Text(name, style="bold") + Text(
+            " " + "─" * (fill - left), style="dim") + line[end:]
+    return Group(Text(title, style="italic"), _Spanned(t, line)), needed
+
+
+def _per_period(title: str, noun: str, lead: list[tuple[str, str]], sub: list[tuple[str, str]],
+                titles: list[str], rows: list[list], width: int, needed: int) -> RenderableType:
+    """The periods one under another, for a terminal narrower than the side-by-side table: one block
+    per row (its number beside it, its id and whole label, then one line per period under a header
+    of the `sub` columns); narrower still, each period's figures as `Header value` pairs. No
+    figure is cut or left out."""
+    numbers = [k for k, (_, kind) in enumerate(lead) if kind not in _TEXT]
+    named = next(k for k, (_, kind) in enumerate(lead) if kind in _TEXT)
+    lead_width = max([cell_len(_one_line(row[k]).plain) for row in rows for k in numbers] or [0])
+    body_width = max(1, width - (lead_width + 1 if numbers else 0))
+    columns = [("Periode", "text"), *sub]
+    lines = [[Text(name, style="bold"), *row[len(lead) + g * len(sub):len(lead) + (g + 1) * len(sub)]]
+             for row in rows for g, name in enumerate(titles)]
+    natural = [max([cell_len(header)] + [cell_len(part) for line in lines for part in _plain_lines(line[k])])
+               for k, (header, _) in enumerate(columns)]
+    fits = sum(natural) + 2 * (len(columns) - 1) <= body_width
+    grid = Table.grid(padding=(0, 1) if numbers else 0)
+    if numbers:
+        grid.add_column(justify="right", no_wrap=True, width=lead_width)
+    grid.add_column(overflow="fold", max_width=body_width)
+    for n, row in enumerate(rows):
+        parts: list[RenderableType] = [row[named] if isinstance(row[named], Text) else Text(str(row[named]))]
+        mine = lines[n * len(titles):(n + 1) * len(titles)]
+        if fits:
+            t = Table(box=None, pad_edge=False, padding=(0, 1), show_header=True, header_style="dim")
+            for w, (header, kind) in zip(natural, columns):
+                t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
+            for line in mine:
+                t.add_row(*line)
+            parts.append(t)
+        else:
+            for line in mine:
+                parts.append(line[0])
+                parts += [Text("  ") + pair for pair in _packed(columns, line, {0}, max(1, body_width - 2))]
+        if n:
+            grid.add_row(*([""] if numbers else []), "")
+        grid.add_row(*([Text(" ").join(_one_line(row[k]) for k in numbers)] if numbers else []), Group(*parts))
+    how = "one line per period" if fits else "its figures per period"
+    note = Text(f"(one block per {noun}, {how}: side by side the periods need {needed} columns, this terminal "
+                f"has {width})", style="dim")
+    return Group(Text(title, style="italic"), note, Text(""), grid, Text(""))
+
+
+def _periods_table(title: str, noun: str, lead: list[tuple[str, str]], sub: list[tuple[str, str]],
+                   titles: list[str], rows: list[list], width: int) -> RenderableType:
+    """Side by side when that fits `width`, else one block per row (see `_per_period`)."""
+    wide, needed = _side_by_side(title, lead, sub, titles, rows, width)
+    return wide if wide is not None else _per_period(title, noun, lead, sub, titles, rows, width, needed)
+
+
+def render_monitoring(m: Monitoring, console: Console) -> None:
+    """`eval --by` on a terminal: per indicator (numbered and split as `eval` shows them) its target,
+    realisasi, capaian, predikat and status in each period of the view; then the sasaran, satker and
+    overall capaian per period; then what is missing, incomplete or in error, per period."""
+    from ..reports.monitor import view_title
+
+    locale, width = m.locale, console.width
+    when = view_title(m)
+    titles = [p.title for p in m.periods]
+    console.print(Text(f"Catalog: {', '.join(m.catalog)}   Data: {m.data}   Periode: {when}"
+                       + (f"   Satker: {m.office}" if m.office else "")))
+    console.print(Text("Kumulatif: " + ", ".join(titles), style="dim"))
+    console.print(_policy_line(m.policy))
+    lead = [("No", "number"), ("Indikator", "name")]
+    numbered = list(enumerate(m.indicators, start=1))
+    for rows, title in (([(n, r) for n, r in numbered if r.sasaran], f"Capaian Kinerja {when}"),
+                        ([(n, r) for n, r in numbered if not r.sasaran],
+                         f"Indikator lain (anggaran, tanpa sasaran) {when}")):
+        if rows:
+            console.print(_periods_table(title, "indicator", lead, _INDICATOR_CELLS, titles, [
+                [str(n), _two_lines(r.id + (f" ({r.unit})" if r.unit else ""), r.label),
+                 *[x for c in r.cells for x in _indicator_cells(c, locale)]] for n, r in rows], width))
+    for r in m.indicators:
+        for p, c in zip(m.periods, r.cells):
+            if c.status != "ok" and c.reason:
+                console.print(Text(f"  {r.id} {p.title}: ", style="bold") + Text(f"{c.status} — {c.reason}"))
+    means = [("Capaian per Sasaran", "sasaran", "Sasaran", m.sasaran), ("Capaian per Satker", "satker", "Satker",
+                                                                       m.offices)]
+    for title, noun, first, found in means:
+        if found:
+            console.print(_periods_table(title, noun, [(first, "name")], _MEAN_CELLS, titles, [
+                [_two_lines(a.id, a.label), *[x for c in a.cells for x in _mean_cells(c, locale)]] for a in found],
+                width))
+    if m.overall is not None:
+        o = m.overall
+        console.print(_periods_table("Capaian keseluruhan", "row", [("Tingkat", "name")], _MEAN_CELLS, titles, [
+            [_two_lines("Keseluruhan", o.method), *[x for c in o.cells for x in _mean_cells(c, locale)]]], width))
+    for d in m.diagnostics:
+        console.print(Text(f"{d['file']}:{d['line']}: {d['severity']}[{d['code']}]: {d['message']}"))

@@ -19,7 +19,7 @@ from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
 from kinerja_dsl.vocabulary import FieldKind
 
 from ..numbers import format_number, localized, shown
-from ..periods import Period
+from ..periods import Kind, Period, PeriodError
 from ..evaluation.results import Evaluation, IndicatorResult, Op
 
 if TYPE_CHECKING:  # the bulk result's type only: reading it needs no numpy here
@@ -78,12 +78,23 @@ def budget_lines(ev: Evaluation, catalog: Catalog) -> list[IndicatorResult]:
     return out
 
 
-def lkjip_tables(ev: Evaluation, catalog: Catalog) -> list[Table]:
-    """Indikator, Sasaran, Keseluruhan and Anggaran, as the LKjIP prints them."""
+def period_title(label: str, locale: str = "id") -> str:
+    """A period label as a report names it (`2024-sd-TW3` -> `s.d. TW III 2024`); a text that is
+    no period label is shown as it is."""
+    try:
+        return Period.parse(label).title(locale)
+    except PeriodError:
+        return label
+
+
+def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> list[Table]:
+    """Indikator, Sasaran, Keseluruhan and Anggaran, as the LKjIP prints them; titled with the
+    period as a report names it (`s.d. TW III 2024`), or `when`."""
+    when = when or period_title(ev.period, ev.locale)
     sasaran = {s.id: s for s in ev.sasaran}
     budget = budget_lines(ev, catalog)
     budget_ids = {r.id for r in budget}
-    indikator = Table("Indikator", f"Capaian Kinerja {ev.period}",
+    indikator = Table("Indikator", f"Capaian Kinerja {when}",
                       ["No", "Kode", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi", "Capaian",
                        "Predikat", "Status", "Keterangan"])
     # the PK indicators first, then the other indicators without a sasaran (budget scores)
@@ -93,19 +104,19 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog) -> list[Table]:
         label = sasaran[r.sasaran].label if r.sasaran in sasaran else (r.sasaran or "")
         indikator.rows.append([n, r.id, label, r.label, r.unit, _target(r), _number(r.realisasi),
                                _number(r.capaian), r.predikat, _status(r), r.reason])
-    per_sasaran = Table("Sasaran", f"Capaian per Sasaran {ev.period}",
+    per_sasaran = Table("Sasaran", f"Capaian per Sasaran {when}",
                         ["No", "Kode", "Sasaran", "Capaian", "Predikat", "Status", "Indikator"])
     for n, s in enumerate(ev.sasaran, start=1):
         per_sasaran.rows.append([n, s.id, s.label, _number(s.capaian), s.predikat, s.status,
                                  f"{len(s.items)}/{len(s.items) + len(s.excluded)}"])
-    overall = Table("Keseluruhan", f"Capaian per Satker dan keseluruhan {ev.period}",
+    overall = Table("Keseluruhan", f"Capaian per Satker dan keseluruhan {when}",
                     ["Tingkat", "Kode", "Uraian", "Capaian", "Predikat", "Status", "Metode"])
     for o in ev.offices:
         overall.rows.append(["Satker", o.id, o.label, _number(o.capaian), o.predikat, o.status, o.method])
     if ev.overall is not None:
         o = ev.overall
         overall.rows.append(["Keseluruhan", "", o.label, _number(o.capaian), o.predikat, o.status, o.method])
-    anggaran = Table("Anggaran", f"Realisasi anggaran {ev.period}",
+    anggaran = Table("Anggaran", f"Realisasi anggaran {when}",
                      ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Sasaran", "Capaian", "Efisiensi"],
                      amounts=frozenset({"Pagu", "Realisasi"}))
     for n, r in enumerate(budget, start=1):
@@ -193,8 +204,9 @@ def kamus_table(catalog: Catalog, locale: str = "id") -> Table:
 
 # ---- the data template -----------------------------------------------------------------
 
+# a report's words for a view or a template by quarter, semester or month
+BY_WORDS = {"quarter": "per triwulan", "semester": "per semester", "month": "per bulan"}
 TEMPLATE_COLUMNS = ["Periode", "Satker", "Nama satker", "Variabel", "Uraian", "Jenis", "Dipakai oleh", "Nilai"]
-_PREV = re.compile(r"\bprev\(\s*([A-Za-z_]\w*)\s*(?:,\s*(\d+)\s*)?\)")
 
 
 def _below(catalog: Catalog, office: str) -> list[str]:
@@ -206,25 +218,48 @@ def _below(catalog: Catalog, office: str) -> list[str]:
     return out
 
 
-def template_table(catalog: Catalog, period: Period, each_office: bool = False) -> Table:
+def _needed(period: Period, reads: list[tuple[str, int]]) -> list[Period]:
+    """The periods an evaluation of `period` reads a field in: the period itself, and for each
+    earlier read (`prev`, N: the same period in the N years before; `prev_period`, N: the N
+    periods of its kind before it)."""
+    out = [period]
+    for function, count in reads:
+        out += period.years_before(count) if function == "prev" else period.previous(count)
+    return out
+
+
+def template_table(catalog: Catalog, period: Period, each_office: bool = False, by: Kind | None = None,
+                   evaluated: list[Period] | None = None) -> Table:
     """One row per (period, office, field) the catalog needs, Nilai empty to fill in.
 
+    Without `by`, the rows are for `period` as given (a data file's `2024-TW3` is the quarter's
+    own values). With `by`, they are for each `by` period alone that makes the periods
+    `evaluated` (the cumulative periods `eval --by` reads; default `period`) and the earlier
+    periods they read: what filling the file and running `eval --by` needs.
+
     A field is listed at the office of each indicator that uses it (the whole catalog when
-    the indicator names none); `prev(field, N)` adds the N earlier periods; `each_office`
-    adds every office below, for data collected per unit (the engine rolls them up)."""
+    the indicator names none); `prev(field, N)` adds the same period in the N years before and
+    `prev_period(field, N)` the N periods before (the indicator's `earlier` reads);
+    `each_office` adds every office below, for data collected per unit (the engine rolls them up)."""
     needs: dict[tuple[Period, str, str], list[str]] = {}
+    evaluated = evaluated or [period]
     for ind in catalog.indicators.values():
         offices = [ind.office or ""] + (_below(catalog, ind.office) if each_office and ind.office else [])
-        earlier: dict[str, int] = {}
-        for text in ind.formulas.values():
-            for name, count in _PREV.findall(text):
-                earlier[name] = max(earlier.get(name, 0), int(count or 1))
+        reads: dict[str, list[tuple[str, int]]] = {}
+        for name, function, count in ind.earlier:
+            reads.setdefault(name, []).append((function, count))
         for name in ind.fields:
-            periods = [period] + period.previous(earlier.get(name, 0))
+            periods: list[Period] = []
+            for when in evaluated:
+                for p in _needed(when, reads.get(name, [])):
+                    periods += p.parts(by) if by is not None else [p]
             for p in periods:
                 for office in offices:
-                    needs.setdefault((p, office, name), []).append(ind.id)
-    table = Table("Realisasi", f"Realisasi {period.label}: isi kolom Nilai", list(TEMPLATE_COLUMNS))
+                    used_by = needs.setdefault((p, office, name), [])
+                    if ind.id not in used_by:
+                        used_by.append(ind.id)
+    shown = f"{period.label} {BY_WORDS[by]}" if by is not None else period.label
+    table = Table("Realisasi", f"Realisasi {shown}: isi kolom Nilai", list(TEMPLATE_COLUMNS))
     order = {o: n for n, o in enumerate([""] + list(catalog.offices))}
     for (p, office, name), used_by in sorted(needs.items(), key=lambda kv: (-kv[0][0].year, kv[0][0],
                                                                           order.get(kv[0][1], 0), kv[0][2])):
