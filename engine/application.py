@@ -6,8 +6,8 @@ One pipeline, used by every command and by the tests:
     prepare(loaded, data, mapping, period_text, office)      -> Prepared    (the data read once)
     evaluate(prepared, locale)                               -> Evaluation  (engine/evaluation/results.py)
 
-and one function per command (check, fmt, run_eval, explain, audit, validate_pk, diff, kamus,
-template, codes, schema) returning a typed report that carries its exit code, or `Stopped`
+and one function per command (check, fmt, run_eval (with `--by`: monitor), explain, audit,
+validate_pk, diff, kamus, template, codes, schema) returning a typed report that carries its exit code, or `Stopped`
 (what to tell the user and the exit code) when the command could not go on. Nothing here
 parses arguments or prints: cli.py does both, and renders the reports (rich, JSON, files).
 
