@@ -411,8 +411,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 PERIOD_HELP = ("2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12, read from January as a report reads it: "
-               "2024-TW3 is s.d. TW III, January to September (2024-sd-TW3 says so too); with --alone the "
-               "period by itself (default: the latest year in the data)")
+               "2024-TW3 is s.d. TW III, January to September (2024-sd-TW3 is that either way); with --alone "
+               "the period by itself (default: the latest year in the data)")
 ALONE_HELP = "read --period by itself, not from January: --period 2024-TW3 --alone is July to September"
 
 
@@ -465,7 +465,9 @@ def build_parser() -> argparse.ArgumentParser:
     _eval_arguments(p)
     p.add_argument("--out", metavar="FILE", help="write the result to FILE: JSON (.json), the LKjIP tables "
                    "(.xlsx, .csv, .md), else the text tables (.txt); never an input file. With --each-office: "
-                   "JSON lines (.jsonl), the rows of every office (.xlsx, .csv, .md) or the table of offices (.txt)")
+                   "JSON lines (.jsonl), the rows of every office (.xlsx, .csv, .md) or the table of offices (.txt). "
+                   "With --by: its JSON document (.json), the LKjIP tables with a column group per period "
+                   "(.xlsx, .csv, .md) or the text view (.txt)")
     p.add_argument("--each-office", action="store_true",
                    help="evaluate every office of the catalog at once (the columnar path; needs the `bulk` extra, "
                    "numpy): one row per office and indicator, and each office's sasaran and overall capaian")
@@ -535,8 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "data files label them: 2024, 2024-TW1 … TW4 (2024-TW3 is July to September), 2024-S1/S2, "
                    "2024-01 … 12")
     p.add_argument("--by", choices=("quarter", "semester", "month"),
-                   help="one row per quarter (semester, month) of --period instead, and the earlier ones prev() "
-                   "and prev_period() read: fill it in and run `eval --by` with the same --period")
+                   help="one row per quarter (semester, month) alone of --period instead, and of the earlier "
+                   "periods prev() and prev_period() read, to fill in for `eval --by`: --period 2024 --by quarter "
+                   "gives 2024-TW1 … TW4, --period 2024-sd-TW3 --by quarter TW1 … TW3")
     p.add_argument("--out", required=True, metavar="FILE", help="the template: .xlsx (excel extra) or .csv")
     p.add_argument("--each-office", action="store_true",
                    help="rows also for every office below an indicator's office (data collected per unit)")

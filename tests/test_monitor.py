@@ -470,7 +470,7 @@ def test_the_help_says_how_periods_are_read(kinerja):
     assert "--by {quarter,semester,month}" in said and "TW I, s.d. TW II, s.d. TW III and the year" in said
     _, out, _ = kinerja("template", "--help")
     said = " ".join(out.split())
-    assert "2024-TW3 is July to September" in said and "run `eval --by` with the same --period" in said
+    assert "2024-TW3 is July to September" in said and "to fill in for `eval --by`: --period 2024 --by quarter" in said
 
 
 # ---- template --by --------------------------------------------------------------------------
@@ -549,6 +549,11 @@ def test_template_by_usage_errors(files, kinerja):
                    "give a longer --period (e.g. 2024) or a shorter --by\n")
     code, _, _ = kinerja("template", cat, "--period", "2024", "--by", "week", "--out", "t.csv")
     assert code == 4
+    # up to s.d. TW III by quarter: the three quarters `eval --period 2024-TW3 --by quarter` reads
+    code, _, _ = kinerja("template", cat, "--period", "2024-sd-TW3", "--by", "quarter", "--out", "t.csv")
+    with open("t.csv", encoding="utf-8-sig") as f:
+        assert sorted({line.split(";")[0] for line in f.read().splitlines()[2:]}) == [
+            "2024-TW1", "2024-TW2", "2024-TW3"]
     # a quarter by month: its own three months (the rows stay literal)
     code, _, _ = kinerja("template", cat, "--period", "2024-TW2", "--by", "month", "--out", "t.csv")
     with open("t.csv", encoding="utf-8-sig") as f:
