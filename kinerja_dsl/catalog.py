@@ -257,6 +257,7 @@ class Indicator:
     references: tuple[str, ...] = ()
     # (field, function, count) of every read of an earlier period: ("pnbp", "prev", 1) is last year's pnbp
     earlier: tuple[tuple[str, str, int], ...] = ()
+    additive: bool = False  # a value of fields under + and − only: it adds up over periods as they do
     reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
     budget_of: str | None = None  # the sasaran whose budget absorption this indicator is (LKjIP budget table)
     file: str = ""
@@ -337,12 +338,12 @@ class Catalog:
 
     def period_rule(self, ind: Indicator) -> Rollup:
         """How an indicator's periods make a longer one, which decides how its period targets add
-        up: the declared `rollup`, or under `by_kind` `sum` for a value whose fields are all
-        summed (a count of cases), `average` for the rest (ratios, indices, scores, a realisasi
-        given directly)."""
+        up: the declared `rollup`, or under `by_kind` `sum` for a value that adds its summed fields
+        (a count of cases: `value selesai`), `average` for the rest (ratios, growth rates, indices,
+        scores, a realisasi given directly)."""
         declared = ind.policy.rollup.value
         if declared != Rollup.BY_KIND:
             return declared
-        if ind.kind == "value" and ind.fields and all(self.field_rule(f) == Rollup.SUM for f in ind.fields):
+        if ind.additive and ind.fields and all(self.field_rule(f) == Rollup.SUM for f in ind.fields):
             return Rollup.SUM
         return Rollup.AVERAGE

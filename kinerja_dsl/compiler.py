@@ -96,6 +96,21 @@ def _multiply(left: Fn, right: Fn, text: str) -> Fn:
 _BINARY: dict[str, Callable[[Fn, Fn, str], Fn]] = {"+": _add, "-": _subtract, "*": _multiply, "/": _divide}
 
 
+def _additive(expr: ast.Expr, fields: Collection[str]) -> bool:
+    """Whether a value adds up over periods as its fields do: fields and numbers under + and −,
+    or times a number (`selesai + tunggakan`, `2 * a`); a ratio, a growth rate (`prev`), a call
+    or another indicator is not."""
+    for node in walk(expr):
+        if isinstance(node, ast.Name) and node.id not in fields:
+            return False
+        if isinstance(node, ast.Binary) and node.op not in "+-" and not (
+                node.op == "*" and (isinstance(node.left, ast.Number) or isinstance(node.right, ast.Number))):
+            return False
+        if not isinstance(node, (ast.Name, ast.Number, ast.Binary, ast.Negate)):
+            return False
+    return True
+
+
 EARLIER = ("prev", "prev_period")  # the functions that read a field of earlier periods
 
 
@@ -303,6 +318,7 @@ def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
     nodes = [node for e in exprs for node in walk(e)]
     fields = sorted({n.id for n in nodes if isinstance(n, ast.Name) and n.id in model.fields}
                     | {c.name_arg(0) for c in nodes if isinstance(c, ast.Call) and c.function in EARLIER})
+    additive = val is not None and _additive(val.expr, model.fields)
     earlier = tuple(sorted({(c.name_arg(0), c.function, int(c.number_arg(1)) if len(c.args) == 2 else 1)
                             for c in nodes if isinstance(c, ast.Call) and c.function in EARLIER}))
     rng = ind.range
@@ -322,7 +338,7 @@ def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
         predikat_of="realisasi" if bands is not None and len(bands.args) == 2 and bands.arg(1).text == "realisasi"
         else "capaian",
         metadata={k: _text(settings.get(k)) for k in METADATA_KEYS if k in settings},
-        formulas=formulas, fields=tuple(fields), earlier=earlier,
+        formulas=formulas, fields=tuple(fields), earlier=earlier, additive=additive,
         references=tuple(dict.fromkeys(n.id for n in model.referenced_indicators(ind))),
         reads_means=tuple(dict.fromkeys(n.id for n in model.referenced_means(ind))),
         budget_of=_text(settings.get("budget_of")) or None,

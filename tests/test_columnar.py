@@ -347,6 +347,7 @@ def test_boundaries_decided_exactly(tmp_path, monkeypatch, chunk):
 
 PLAIN = '''
 policy {{
+  period_targets per_period  # each month's target is its own: the months are evaluated alone
   cap none
   nihil {nihil}
   round {round}

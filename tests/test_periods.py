@@ -304,3 +304,43 @@ def test_prev_reads_the_same_period_a_year_earlier_and_prev_period_the_one_befor
     assert said("M") == ["prev(pnbp, 2) = 70: mean of 2023-TW3 (80), 2022-TW3 (60)"]
     missing = {x.id: x for x in evaluate_period(loaded.catalog, data, Period.parse("2024-TW2")).indicators}
     assert (missing["G"].status, missing["G"].reason) == ("missing", "no value for `pnbp (2023-TW2)` in 2024-TW2")
+
+
+def test_only_a_value_that_adds_its_summed_fields_adds_its_periods_up(write):
+    """The period rule decides how period targets add up: `value selesai` (and sums of summed
+    fields) is a sum; a ratio, a growth rate, a score or another indicator's realisasi is not."""
+    loaded = load_catalog([write("c.kin", CATALOG.format(policy="", a="", b="", c="") + GROWTH + """\
+indicator T "Total" {
+  unit "perkara"
+  value selesai + 2 * masuk - 1
+  direction higher
+}
+indicator R "Ulang" {
+  unit "perkara"
+  value C
+  direction higher
+}
+""")])
+    cat = loaded.catalog
+    assert cat is not None, [d.render() for d in loaded.diagnostics]
+    rules = {i: str(cat.period_rule(cat.indicators[i])) for i in ("A", "B", "C", "S", "G", "Q", "M", "T", "R")}
+    assert rules == {"A": "average", "B": "average", "C": "sum", "S": "average", "G": "average", "Q": "average",
+                     "M": "average", "T": "sum", "R": "average"}
+
+
+def test_an_indicator_built_on_an_incomplete_one_is_incomplete_too(write):
+    catalog = CATALOG.format(policy="", a="", b="", c="") + """\
+indicator R "Dari C" {
+  office kanwil
+  unit "perkara"
+  value C
+  direction higher
+}
+"""
+    loaded = load_catalog([write("c.kin", catalog)])
+    assert loaded.catalog is not None
+    data = load_data(write("d.toml", QUARTERS.replace('["2024-TW2".kanwil]\nselesai = 20\n', '["2024-TW2".kanwil]\n')))
+    r = {x.id: x for x in evaluate_period(loaded.catalog, data.value, Period.parse("2024-sd-TW3")).indicators}
+    assert r["C"].status == r["R"].status == "incomplete"
+    assert r["R"].reason == ("indicator `C` is incomplete: `selesai` for 2024-sd-TW3: 2024-TW2 missing "
+                             "(given: 2024-TW1, 2024-TW3)")

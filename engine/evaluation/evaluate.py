@@ -30,7 +30,20 @@ ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
 
 class _Unavailable(Exception):
-    """A referenced indicator or an earlier period has no value."""
+    """A referenced indicator or mean has no value: `missing`, or `incomplete` when it is."""
+
+    def __init__(self, reason: str, status: Status = Status.MISSING):
+        super().__init__(reason)
+        self.status = status
+
+
+def _lacks(what: str, found: Any) -> _Unavailable:
+    """A referenced result without the value asked: its own status carries over when it is incomplete."""
+    if found is None:
+        return _Unavailable(f"{what} has no value")
+    incomplete = found.status == Status.INCOMPLETE
+    return _Unavailable(f"{what} is {found.status}" + (f": {found.reason}" if found.reason else ""),
+                        Status.INCOMPLETE if incomplete else Status.MISSING)
 
 
 class _Refused(Exception):
@@ -69,7 +82,7 @@ class _Env:
         """The exact capaian of a sasaran, an office or `overall` (computed before this indicator)."""
         a = self._means.get(ident)
         if a is None or a.capaian_exact is None:
-            raise _Unavailable(f"`{ident}` has no capaian" + (f" ({a.status})" if a is not None else ""))
+            raise _lacks(f"the mean `{ident}`", a)
         return a.capaian_exact
 
     def not_reported(self, name: str) -> list[str]:
@@ -113,13 +126,13 @@ class _Env:
     def ref(self, indicator_id: str) -> Decimal:
         r = self._results.get(indicator_id)
         if r is None or r.realisasi is None:
-            raise _Unavailable(f"indicator `{indicator_id}` has no realisasi")
+            raise _lacks(f"indicator `{indicator_id}`", r)
         return r.realisasi
 
     def capaian(self, indicator_id: str) -> Decimal:
         r = self._results.get(indicator_id)
         if r is None or r.capaian_exact is None:
-            raise _Unavailable(f"indicator `{indicator_id}` has no capaian")
+            raise _lacks(f"indicator `{indicator_id}`", r)
         return r.capaian_exact
 
 
@@ -366,7 +379,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     except _Gapped as partly:
         return gapped(partly.name, partly.period, partly.gaps)
     except _Unavailable as why:
-        return result(Status.MISSING, reason=str(why))
+        return result(why.status, reason=str(why))
     except (UndefinedValue, _Refused) as why:
         return result(Status.ERROR, reason=str(why))
     except ArithmeticError as why:  # overflow and the like from extreme data
