@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -375,7 +375,7 @@ class _Spanned:
     def __init__(self, table: Table, line: Text):
         self.table, self.line = table, line
 
-    def __rich_console__(self, console: Console, options):  # type: ignore[no-untyped-def]  # rich's protocol
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
         lines = console.render_lines(self.table, options, pad=False)
