@@ -31,6 +31,7 @@ EPILOG = """\
 examples:
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --json
+  kinerja eval indicators/banten-2024 --data indicators/banten-2024/realisasi-triwulan.toml --by quarter
   kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN2.jdihn
   kinerja check indicators/sumsel-2024
   kinerja check --json catalog.kin
