@@ -344,3 +344,23 @@ indicator R "Dari C" {
     assert r["C"].status == r["R"].status == "incomplete"
     assert r["R"].reason == ("indicator `C` is incomplete: `selesai` for 2024-sd-TW3: 2024-TW2 missing "
                              "(given: 2024-TW1, 2024-TW3)")
+
+
+def test_a_period_takes_the_target_written_for_any_period_with_the_same_months(write):
+    """S1 is s.d. TW2 and s.d. B06: under `cumulative` it takes the TW2 target; s.d. B03 is TW1."""
+    loaded = load_catalog([write("c.kin", CATALOG.format(policy="", a="", b="", c=CUMULATIVE_TARGETS))])
+    assert loaded.catalog is not None
+    data = load_data(write("d.toml", QUARTERS)).value
+    at = lambda label: {x.id: x for x in evaluate_period(loaded.catalog, data, Period.parse(label)).indicators}["C"]  # noqa: E731
+    s1 = at("2024-S1")
+    assert (s1.target, s1.realisasi, step_text(s1.steps[0])) == (D(50), D(30), "target 2024-S1 = 50, declared for 2024-sd-TW2")
+    assert at("2024-sd-03").target == D(25)
+    s2 = at("2024-S2")  # the second half alone: the year's 100 less s.d. TW2's 50
+    assert (s2.target, step_text(s2.steps[0])) == (D(50), "target 2024-S2 = 50: cumulative 2024 (100) − 2024-sd-TW2 (50)")
+
+
+def test_per_period_targets_of_the_parts_add_up_to_a_longer_period_alone(write):
+    targets = "  period_targets per_period\n  target 2024 TW1 = 20\n  target 2024 TW2 = 30\n"
+    r = evaluate(write, QUARTERS, "2024-S1", c=targets)
+    assert (r["C"].target, step_text(r["C"].steps[0])) == (
+        D(50), "target 2024-S1 = 50: sum of the period targets 2024-TW1 (20), 2024-TW2 (30)")

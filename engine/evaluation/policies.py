@@ -16,7 +16,7 @@ from kinerja_dsl.catalog import Catalog, Declared, Indicator, Policy, TargetSpec
 from kinerja_dsl.vocabulary import PeriodTargets, Rollup, TargetFallback
 
 from ..numbers import plain
-from ..periods import Period
+from ..periods import GRANULARITIES, Period
 from .results import CapaianCase
 
 
@@ -96,29 +96,50 @@ class PeriodTarget(NamedTuple):
 
 
 def declared_target(ind: Indicator, period: Period) -> TargetSpec | None:
-    """The target written for the period as the indicator's `period_targets` reads it: the annual
-    one for a year; under `cumulative` a TW3 target is the target of s.d. TW3, under `per_period`
-    of TW3 alone (a period that starts in January, TW1 or S1, is both)."""
+    """The target written for the period as the indicator's `period_targets` reads it (see _written_for)."""
+    found = _written_for(ind, period)
+    return found[1] if found is not None else None
+
+
+def _written_for(ind: Indicator, period: Period) -> tuple[str, TargetSpec] | None:
+    """(the period the target was written for, the target): the annual one for a year; under
+    `cumulative` a TW3 target is the target of s.d. TW3, and a period from January takes the one
+    written for any period ending with it (S1 = s.d. TW2 = s.d. B06, own kind first); under
+    `per_period` a TW3 target is TW3 alone's (a period that starts in January, TW1 or S1, is both)."""
     if period.kind == "year":
-        return ind.targets.get((period.year, None))
-    spec = ind.targets.get((period.year, period.suffix))
-    if spec is None:
-        return None
-    from_january = period.months().start == 1
+        spec = ind.targets.get((period.year, None))
+        return (period.label, spec) if spec is not None else None
     if ind.policy.period_targets.value == PeriodTargets.CUMULATIVE:
-        return spec if period.cumulative or from_january else None
-    return spec if not period.cumulative else None
+        months = period.months()
+        return _up_to(ind, period.year, months[-1], period.kind) if months.start == 1 else None
+    spec = ind.targets.get((period.year, period.suffix))
+    return (period.label, spec) if spec is not None and not period.cumulative else None
+
+
+def _up_to(ind: Indicator, year: int, end: int, kind: str = "quarter") -> tuple[str, TargetSpec] | None:
+    """The cumulative target written for January up to month `end`: the annual one for December,
+    else a TW, S or B target ending that month (`kind` first)."""
+    if end == 12 and (year, None) in ind.targets:
+        return str(year), ind.targets[(year, None)]
+    for each in sorted(GRANULARITIES, key=lambda k: k != kind):
+        size = Period(year, each, 1).size
+        if end % size == 0:
+            ending = Period(year, each, end // size)
+            spec = ind.targets.get((year, ending.suffix))
+            if spec is not None:
+                return ending.up_to().label if end < 12 else f"{year}-{ending.suffix}", spec
+    return None
 
 
 def target_for(catalog: Catalog, ind: Indicator, period: Period) -> PeriodTarget:
     """The period's target: declared for it; else built from the declared ones where the period
     rule makes that arithmetic (`sum`: per-period targets add up, cumulative ones subtract);
     else the declared fallback; else none. Never a guess: each case says what it read."""
-    spec = declared_target(ind, period)
+    found = _written_for(ind, period)
     convention = ind.policy.period_targets
-    if spec is not None:
+    if found is not None:
         rule = convention.origin if period.kind != "year" else None
-        return PeriodTarget(spec, "declared", ((period.label, spec.text),), rule)
+        return PeriodTarget(found[1], "declared", ((found[0], found[1].text),), rule)
     if period.kind != "year" and catalog.period_rule(ind) == Rollup.SUM:
         built = _from_parts(ind, period, convention.value)
         if built is not None:
@@ -133,26 +154,26 @@ def target_for(catalog: Catalog, ind: Indicator, period: Period) -> PeriodTarget
 
 def _from_parts(ind: Indicator, period: Period,
                 convention: PeriodTargets) -> tuple[str, Decimal, tuple[tuple[str, str], ...]] | None:
-    """A sum's target from its declared period targets: per-period ones added up to s.d. TW3,
-    or cumulative ones (s.d. TW3 − s.d. TW2) for TW3 alone. None when one is missing or a range."""
-    def exact(p: Period) -> TargetSpec | None:
-        spec = ind.targets.get((p.year, p.suffix))
-        return spec if spec is not None and not spec.is_range else None
-
-    if convention == PeriodTargets.PER_PERIOD and period.cumulative:
-        parts = period.parts(period.kind)
-        specs = [exact(p) for p in parts]
-        if parts and all(s is not None for s in specs):
-            found = [s for s in specs if s is not None]
-            return ("summed", sum((s.low for s in found), Decimal(0)),
-                    tuple((p.label, s.text) for p, s in zip(parts, found)))
-    if convention == PeriodTargets.CUMULATIVE and not period.cumulative and period.months().start != 1:
-        before = period.alone().previous(1)[0].up_to()
-        up_to, earlier = exact(period), exact(before)
-        if up_to is not None and earlier is not None:
-            return ("difference", up_to.low - earlier.low,
-                    ((period.up_to().label, up_to.text), (before.label, earlier.text)))
-    return None
+    """A sum's target from its declared period targets: per-period ones of the parts that make
+    the period added up (s.d. TW3 = TW1 + TW2 + TW3; S1 = TW1 + TW2), or cumulative ones
+    subtracted for a period alone (TW3 = s.d. TW3 − s.d. TW2). None when one is missing or a range."""
+    if convention == PeriodTargets.PER_PERIOD:
+        for kind in sorted(GRANULARITIES, key=lambda k: k != period.kind):
+            parts = period.parts(kind)
+            specs = [ind.targets.get((p.year, p.suffix)) for p in parts]
+            found = [s for s in specs if s is not None and not s.is_range]
+            if len(parts) > 1 and len(found) == len(parts):
+                return ("summed", sum((s.low for s in found), Decimal(0)),
+                        tuple((p.label, s.text) for p, s in zip(parts, found)))
+        return None
+    months = period.months()
+    if months.start == 1:
+        return None
+    up_to, before = _up_to(ind, period.year, months[-1], period.kind), _up_to(ind, period.year, months.start - 1,
+                                                                               period.kind)
+    if up_to is None or before is None or up_to[1].is_range or before[1].is_range:
+        return None
+    return ("difference", up_to[1].low - before[1].low, ((up_to[0], up_to[1].text), (before[0], before[1].text)))
 
 
 def limit(value: Decimal, cap: Decimal | None, floor: Decimal | None) -> tuple[Decimal, str | None]:

@@ -115,7 +115,8 @@ def _target(f: dict, step: Step, n: Callable[[Decimal | None], str]) -> str:
     """Which target a period's evaluation used, and from which declared ones."""
     how, shown = f["how"], f["text"] if step.value is None and f["text"] else n(step.value)
     if how == "declared":
-        return f"target {f['period']} = {shown}, declared"
+        written = f["parts"][0][0] if f["parts"] else f["period"]
+        return f"target {f['period']} = {shown}, declared" + (f" for {written}" if written != f["period"] else "")
     if how == "summed":
         return (f"target {f['period']} = {shown}: sum of the period targets "
                 + ", ".join(f"{label} ({text})" for label, text in f["parts"]))
