@@ -171,6 +171,13 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: 
     widths, needed = _widths(columns, rows, width)
     if widths is None:
         return _blocks(title, columns, rows, width, needed)
+    return _rich_table(columns, widths, rows, title)
+
+
+def _rich_table(columns: list[tuple[str, str]], widths: list[int], rows: list[list],
+                title: str | None = None) -> Table:
+    """The rich table of columns at their widths: numbers right-aligned and never wrapped, text
+    folded, names shortened to fit (`_name`)."""
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for w, (header, kind) in zip(widths, columns):
         if kind in _TEXT:
@@ -178,8 +185,7 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[list], width: 
         else:
             t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
     for row in rows:
-        t.add_row(*[_name(cell, w) if kind == "name" else cell
-                    for cell, w, (_, kind) in zip(row, widths, columns)])
+        t.add_row(*[_name(cell, w) if kind == "name" else cell for cell, w, (_, kind) in zip(row, widths, columns)])
     return t
 
 
@@ -403,14 +409,7 @@ def _side_by_side(title: str, lead: list[tuple[str, str]], sub: list[tuple[str, 
         spans.append((first, last))
     if sum(widths) + 3 * len(columns) - 1 > width:
         return None, sum(widths) + 3 * len(columns) - 1
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for w, (header, kind) in zip(widths, columns):
-        if kind in _TEXT:
-            t.add_column(header, width=w, overflow="fold")
-        else:
-            t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
-    for row in rows:
-        t.add_row(*[_name(cell, w) if kind == "name" else cell for cell, w, (_, kind) in zip(row, widths, columns)])
+    t = _rich_table(columns, widths, rows)
     starts = [1 + sum(widths[:k]) + 3 * k for k in range(len(columns))]  # the edge, then width + 3 per column
     line = Text(" " * (starts[-1] + widths[-1] + 1))
     for name, (first, last) in zip(titles, spans):
