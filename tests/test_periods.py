@@ -164,7 +164,7 @@ def test_a_cumulative_period_rolls_each_field_up_by_its_kind(write):
         "masuk = 80: 2024-sd-TW3 (months 1–9): sum of 2024-TW1 (20), 2024-TW2 (20), 2024-TW3 (40)",
         "selesai = 60: 2024-sd-TW3 (months 1–9): sum of 2024-TW1 (10), 2024-TW2 (20), 2024-TW3 (30)"]
     assert [step_text(s) for s in r["S"].steps if s.step == "data"][1] == \
-        "pagu = 1000: 2024-sd-TW3 (months 1–9): last of 2024-TW1, 2024-TW2, 2024-TW3: 2024-TW3"
+        "pagu = 1000: 2024-sd-TW3 (months 1–9): last of 2024-TW1, 2024-TW2, 2024-TW3: 2024-TW3 (1000)"
 
 
 def test_the_quarter_alone_is_not_the_cumulative_period(write):

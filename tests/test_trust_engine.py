@@ -135,7 +135,7 @@ def test_average_weighs_each_part_by_its_months_and_last_needs_the_end(write):
     cat = _catalog(write, RATIO.replace("count", "score"), "last")
     r = _one(cat, _data(write, '["2024-TW2".kanwil]\na = 40\nb = 100\n["2024-TW4".kanwil]\na = 70\nb = 100\n'))
     assert r.status == "ok" and r.realisasi == D(70)  # the value at the end of the year; TW1, TW3 not needed
-    assert step_text(r.steps[0]) == "a = 70: last of 2024-TW2, 2024-TW4: 2024-TW4"
+    assert step_text(r.steps[0]) == "a = 70: last of 2024-TW2, 2024-TW4: 2024-TW4 (70)"
     r = _one(cat, _data(write, '["2024-TW1".kanwil]\na = 40\nb = 100\n["2024-TW3".kanwil]\na = 70\nb = 100\n'))
     assert r.status == "incomplete"
     assert r.reason == "`a` for 2024: 2024-TW4 missing (given: 2024-TW1, 2024-TW3)"

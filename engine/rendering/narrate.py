@@ -20,7 +20,7 @@ def rollup_text(how: OfficeRollup | PeriodRollup, locale: str = "en") -> str:
     if isinstance(how, PeriodRollup):
         labels = [label for label, _ in how.pieces]
         first, last = how.months
-        said = f"last of {', '.join(labels)}: {labels[-1]}" if how.rule == "last" else \
+        said = f"last of {', '.join(labels)}: {labels[-1]} ({n(how.pieces[-1][1])})" if how.rule == "last" else \
             f"{how.rule} of " + ", ".join(f"{label} ({n(v)})" for label, v in how.pieces)
         return f"{how.period} (months {first}–{last}): {said}" if how.period else said
     if how.summed:
