@@ -659,8 +659,9 @@ def codes() -> str:
     return catalogue_markdown()
 
 
-def schema() -> dict[str, object]:
-    """`kinerja schema`: the JSON Schema of `kinerja eval --json`."""
+def schema(monitoring: bool = False) -> dict[str, object]:
+    """`kinerja schema`: the JSON Schema of `kinerja eval --json` (`--by`: of the monitoring view)."""
     from .evaluation.results import Evaluation
+    from .reports import monitor
 
-    return Evaluation.model_json_schema(mode="serialization")
+    return (monitor.Monitoring if monitoring else Evaluation).model_json_schema(mode="serialization")

@@ -407,7 +407,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     from . import application
 
-    print(json.dumps(application.schema(), indent=2, sort_keys=True))
+    print(json.dumps(application.schema(monitoring=args.by), indent=2, sort_keys=True))
     return 0
 
 
@@ -562,6 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_codes)
 
     p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
+    p.add_argument("--by", action="store_true", help="the schema of the monitoring view, `kinerja eval --by … --json`")
     p.set_defaults(func=cmd_schema)
     return parser
 

@@ -335,6 +335,10 @@ def test_by_quarter_as_json(files, kinerja):
                               "predikat": "Baik", "status": "ok", "items": ["S1.selesai"], "excluded": {}}
     assert [c["capaian"] for c in doc["overall"]["cells"]] == ["95.11", "100.67", "100.43"]
     assert [o["id"] for o in doc["offices"]] == ["kanwil"] and doc["diagnostics"] == []
+    code, schema_text, _ = kinerja("schema", "--by")  # the document validates against its published schema
+    from kinerja_dsl.engine.reports.monitor import Monitoring
+    assert code == 0 and json.loads(schema_text)["title"] == "Monitoring"
+    Monitoring.model_validate_json(out)
     # --out x.json writes the same document
     code, _, err = kinerja("eval", cat, "--data", data, "--period", "2024-TW3", "--by", "quarter", "--out", "m.json")
     with open("m.json", encoding="utf-8") as f:
