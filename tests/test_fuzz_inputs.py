@@ -38,6 +38,7 @@ import shutil
 import signal
 import stat
 import tempfile
+import tempfile
 import threading
 import time
 import tomllib
@@ -286,7 +287,7 @@ def _role(name: str) -> str:
 
 def _normalise(message: str) -> str:
     message = re.sub(r"\s+", " ", message)
-    message = re.sub(r"/tmp/\S+", "PATH", message)
+    message = re.sub(re.escape(tempfile.gettempdir()) + r"\S+", "PATH", message)
     message = re.sub(r"'[^']{20,}'", "'…'", message)
     message = re.sub(r"\d+", "N", message)
     return message.strip()[:90]
