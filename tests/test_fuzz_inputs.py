@@ -38,7 +38,6 @@ import shutil
 import signal
 import stat
 import tempfile
-import tempfile
 import threading
 import time
 import tomllib
