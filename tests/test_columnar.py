@@ -414,3 +414,97 @@ def test_plain_ratios_equal_the_exact_evaluator(tmp_path_factory, monkeypatch, n
     cols = DataColumns.from_arrays(periods, offices, {"n": n, "d": d}, places={"n": places[0], "d": places[1]},
                                    present=present)
     assert_same(catalog, cols.exact_data(), periods, offices, evaluate_offices(catalog, cols))
+
+
+# ---- the exact arithmetic: rationals in int64 and the bound of the engine's rounding ---------------
+
+def _num(p, q, b=0):
+    return columnar.Num(np.array([p], dtype=np.int64), np.array([q], dtype=np.int64), np.array([b], dtype=np.int64))
+
+
+def _rounding(mode, places):
+    from kinerja_dsl.catalog import Rounding
+    return Rounding(vocabulary.RoundMode(mode), places)
+
+
+# where a float is the input itself, not a result: Excel stores a typed number as a binary double
+# (its shortest repr is what Excel shows) and a date as a serial number; diff's rename heuristic
+# scores the similarity of two definitions (no figure of a report)
+FLOAT_ALLOWED = {("engine/readers/spreadsheet.py", "double = float(t)"),
+                 ("engine/readers/spreadsheet.py", "return from_excel(float(number), self.epoch, "
+                                                   "timedelta=style in wb.durations)"),
+                 ("engine/readers/spreadsheet.py", "return int(raw) if isinstance(raw, float) and raw.is_integer() "
+                                                   "else raw"),
+                 ("engine/reports/diff.py", "def _similarity(a: Indicator, b: Indicator) -> float:")}
+
+
+def test_no_float_in_product_code():
+    """Results stay Decimal (or exact integers) end to end: no `float` in the language or the engine,
+    but for the few places where a float is the input itself (FLOAT_ALLOWED)."""
+    import io
+    import tokenize
+    found = []
+    for folder in (ROOT / "engine", ROOT / "kinerja_dsl"):
+        for path in sorted(folder.rglob("*.py")):
+            where = path.relative_to(ROOT).as_posix()
+            for tok in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline):
+                if tok.type == tokenize.NAME and tok.string in ("float", "float64", "float32", "float_"):
+                    if (where, tok.line.strip()) not in FLOAT_ALLOWED:
+                        found.append(f"{where}:{tok.start[0]}: {tok.line.strip()}")
+    assert found == []
+
+
+def test_a_half_the_engine_holds_exactly_is_rounded_up_and_one_it_approximates_goes_exact():
+    rounding = _rounding("half_up", 2)
+    k, ok = columnar.round_decide(_num(82345, 1000), rounding)        # 82.345 exactly: 82.35
+    assert (k.tolist(), ok.tolist()) == ([8235], [True])
+    k, ok = columnar.round_decide(_num(-82345, 1000), rounding)       # away from zero: −82.35
+    assert (k.tolist(), ok.tolist()) == ([-8235], [True])
+    _, ok = columnar.round_decide(_num(82345, 1000, b=1), rounding)   # the engine's value may be either side
+    assert ok.tolist() == [False]
+    k, ok = columnar.round_decide(_num(100, 3, b=1000), rounding)     # 33.333…: far from every half
+    assert (k.tolist(), ok.tolist()) == ([3333], [True])
+
+
+def test_truncation_on_a_step_is_decided_only_when_the_engine_holds_the_value():
+    rounding = _rounding("truncate", 1)
+    assert columnar.round_decide(_num(3998, 100), rounding)[0].tolist() == [399]  # 39.98 -> 39.9
+    k, ok = columnar.round_decide(_num(40, 1), rounding)
+    assert (k.tolist(), ok.tolist()) == ([400], [True])
+    assert columnar.round_decide(_num(40, 1, b=1), rounding)[1].tolist() == [False]  # 39.999…9 or 40
+
+
+def test_a_weight_of_one_third_is_one_third_with_the_bound_of_its_34_digits():
+    from decimal import localcontext
+    with localcontext() as ctx:
+        ctx.prec = 34
+        third = Decimal(1) / Decimal(3)
+    x = columnar.const(third, 1)
+    assert (x.p.tolist(), x.q.tolist()) == ([1], [3]) and 0 < x.b[0] <= 2
+    assert columnar.const(Decimal("0.25"), 1).b.tolist() == [0]  # held exactly
+
+
+def test_a_product_beyond_int64_is_not_known_and_decides_nothing():
+    big = _num(2 ** 40, 1)
+    x = columnar.mul(big, big)
+    assert x.b.tolist() == [columnar.BAD]
+    assert columnar.round_decide(x, _rounding("half_up", 2))[1].tolist() == [False]
+    assert columnar.zero_test(x) == (np.array([False]), np.array([False]))
+
+
+def test_a_division_the_engine_rounds_carries_a_bound_and_one_it_holds_does_not():
+    every = np.array([True])
+    assert columnar.div(_num(1, 1), _num(4, 1), every).b.tolist() == [0]   # 0.25
+    third = columnar.div(_num(1, 1), _num(3, 1), every)                     # 0.333…3 in 34 digits
+    assert (third.p.tolist(), third.q.tolist()) == ([1], [3]) and third.b[0] > 0
+    back = columnar.mul(third, _num(3, 1))                                 # exactly 1, the engine 0.999…9
+    assert back.p[0] == back.q[0] and back.b[0] > 0
+    assert columnar.round_decide(back, _rounding("truncate", 0))[1].tolist() == [False]
+
+
+def test_a_means_item_is_cut_to_the_grid_with_the_cut_in_its_bound():
+    x = columnar.on_grid(_num(1, 3))
+    assert (x.p.tolist(), x.q.tolist()) == ([333_333_333_333], [10 ** 12])
+    assert x.b.tolist() == [columnar._GRID_UNITS]
+    kept = columnar.on_grid(_num(7, 4))  # 1.75: on the grid already, exact
+    assert (kept.p.tolist(), kept.q.tolist(), kept.b.tolist()) == ([7], [4], [0])

@@ -7,15 +7,14 @@ cannot decide with certainty to that evaluator. It never approximates silently:
 * Data are columns: one int64 fixed-point array per field (value = mantissa × 10^-places),
   with a `present` mask. `DataColumns.from_dataset` converts a `Dataset`;
   `DataColumns.from_arrays` builds them directly (no Decimal per cell).
-* Values are computed in float64 together with a rigorous absolute error bound per element
-  (a bound of 0 means the float is exactly the true value and the engine's 34-digit decimal
-  holds it exactly too — checked with error-free transformations and a digit count). The bound
-  covers the float rounding *and* the engine's own 34-digit rounding, so a decision (a zero
-  test, the range check, stabilize's R = T, a rounding step, a band of a realisasi, a mean's
-  rounding) is taken here only when the whole interval value ± bound lies on one side of the
-  boundary. Otherwise the row goes to the exact evaluator (row mask). Cap, floor and an index
-  group's cap are min/max: they move the value by no more than the bound, so they need no
-  decision of their own.
+* Values are exact rationals p / q in int64 (no float anywhere), together with a bound on how far
+  the engine's 34-digit decimal may lie from them (0: the engine holds the value exactly). A
+  decision (a zero test, the range check, stabilize's R = T, a rounding step, a band of a
+  realisasi, a mean's rounding) is taken on the exact value; it is the engine's whenever the value
+  is not on the boundary (the rational grid of int64 values is far coarser than the engine's 34
+  digits, checked per row against the bound) or is on it exactly as the engine holds it. Otherwise,
+  and where a value does not fit in int64, the row goes to the exact evaluator (row mask). Cap,
+  floor and an index group's cap are exact min/max and keep the bound.
 * Rounded capaian are exact integers (units of 10^-places) once the rounding is decided, so the
   predikat is an integer comparison with the band bounds.
 * What this module does not compute goes to the exact evaluator up front, by inspecting the
@@ -58,7 +57,6 @@ if TYPE_CHECKING:
     from .evaluate import Evaluated
     from .results import AggregateResult, IndicatorResult
 
-F64 = npt.NDArray[np.float64]   # values and bounds
 I64 = npt.NDArray[np.int64]     # mantissas, rounded values (units of 10^-places)
 I16 = npt.NDArray[np.int16]     # band indices
 I8 = npt.NDArray[np.int8]       # status codes
@@ -162,197 +160,304 @@ def rule(value: object) -> Rule | None:
         return None
 
 
-# ---- floating point with a bound ---------------------------------------------------------------
+# ---- exact rationals with a bound on the engine's rounding ----------------------------------------
+#
+# A value is a rational p / q (int64, q > 0, reduced): the exact value of the formula over the data,
+# or of a mean's items on a grid of 10^-12, and b, a bound on how far the engine's 34-digit
+# decimal may lie from it: |engine − p/q| ≤ b × 2^-80 (one step of the engine adds its rounding,
+# at most 10^-33 × |r| < 2^-109 × |r|). b = 0: the engine holds p/q exactly (every step
+# representable in 34 digits). A decision against a boundary c = pc / qc is taken when
+# |p/q − c| = dn / (q × qc) > b × 2^-80, checked on bit lengths; on the boundary itself only when
+# b = 0. For a value the formula gives exactly, dn ≥ 1 already decides while b × q × qc < 2^80:
+# the rational grid of int64 values is far coarser than the engine's 34 digits. A result that does
+# not fit (|p| or q above 2^61) has b = BAD: no decision, the row goes to the exact evaluator.
+# No float is involved: every value, bound and decision is an integer computation.
 
-U = 2.0 ** -53            # unit roundoff of float64
-ENGINE_U = 5e-34          # the engine's 34-digit decimal
-STEP = 2 * U + 2 * ENGINE_U  # what one operation adds to the bound, relative to its result
-SPLIT = 134217729.0       # 2^27 + 1 (Veltkamp)
-BIG = 2.0 ** 52           # larger values are not rounded here (int64 and exactness tests)
-LOG10_2, LOG10_5 = 0.30102999566398120, 0.69897000433601886
+SAFE = 2 ** 61            # |p|, q and every product kept at most this (sums of two stay in int64)
+BAD = 2 ** 60             # b at or above: the value is not known here
+EPS_BITS = 80             # b counts units of 2^-80
+ROUNDING_SHIFT = 29       # one rounding of the engine, ≤ 2^-109 × |r|, is ≤ (|r| >> 29) + 1 units
+REPRESENTABLE = 10 ** 15  # p/q with q | 10^15 and |p| < 2^61 < 10^19 has at most 34 digits
+_POW2 = np.array([2 ** i for i in range(63)], dtype=np.int64)
 
 
 class Num(NamedTuple):
-    """Values and their error bounds (0: exact, as the engine holds it)."""
+    """Exact values p / q and the bound b of the engine's distance from them (0: exact)."""
 
-    v: F64
-    e: F64
+    p: I64
+    q: I64
+    b: I64
 
-
-def _split(a: F64) -> tuple[F64, F64]:
-    c = SPLIT * a
-    hi = c - (c - a)
-    return hi, a - hi
-
-
-def _two_product_error(a: F64, b: F64, p: F64) -> F64:
-    """The exact a × b − p (p = fl(a × b)), for finite values far from overflow."""
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    return ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    def at(self, index: object) -> Num:
+        """The same rows or columns of the three arrays."""
+        return Num(self.p[index], self.q[index], self.b[index])  # type: ignore[call-overload]  # any numpy index
 
 
-def _two_sum_error(a: F64, b: F64, s: F64) -> F64:
-    bb = s - a
-    return (a - (s - bb)) + (b - bb)
+def _bits(a: I64) -> I64:
+    """Bit length of non-negative integers (0 for 0)."""
+    return np.searchsorted(_POW2, a, side="right").astype(np.int64)
 
 
-def _decimal_ok(x: F64) -> Mask:
-    """Whether an exact float64 needs at most 33 significant decimal digits (so the engine's
-    34-digit decimal holds it exactly)."""
-    mant, ex = np.frexp(x)
-    m = (mant * 2.0 ** 53).astype(np.int64)
-    low = m & -m
-    tz = np.frexp(low.astype(np.float64))[1] - 1
-    tz = np.where(m == 0, 0, tz)
-    e2 = ex - 53 + tz
-    odd = np.abs(m >> np.maximum(tz, 0)).astype(np.float64)
-    digits = np.log10(np.maximum(odd, 1.0)) + np.where(e2 < 0, -e2 * LOG10_5, e2 * LOG10_2) + 1
-    return (digits <= 33) | (x == 0)
+def _fits(a: I64 | np.int64, b: I64 | np.int64) -> Mask:
+    """Whether a × b ≤ SAFE, for non-negative a, b ≤ SAFE."""
+    return a <= SAFE // np.maximum(b, 1)
 
 
-def _exact_where(candidate: Mask, x: F64) -> Mask:
-    """candidate & _decimal_ok(x), computing the digit count only where it is a candidate."""
-    if not candidate.any():
-        return candidate
-    out = np.zeros(candidate.shape, dtype=bool)
-    out[candidate] = _decimal_ok(x[candidate])
-    return out
+def _ceil_abs(p: I64, q: I64) -> I64:
+    return (np.abs(p) + q - 1) // q
 
 
-def _finite(x: F64) -> Mask:
-    return np.isfinite(x) & (np.abs(x) < 1e290)
+def _pick(mask: Mask, x: Num, y: Num) -> Num:
+    """x where mask, else y."""
+    return Num(np.where(mask, x.p, y.p), np.where(mask, x.q, y.q), np.where(mask, x.b, y.b))
+
+
+def whole(n: npt.ArrayLike, shape: Shape) -> Num:
+    """Integers, exactly."""
+    p = np.broadcast_to(np.asarray(n, dtype=np.int64), shape).copy()
+    return Num(p, np.ones(p.shape, dtype=np.int64), np.zeros(p.shape, dtype=np.int64))
+
+
+BIG_Q, BIG_P = 2 ** 40, 2 ** 52  # a q or p above these is reduced (a mean's grid, 10^12, stays as is)
+
+
+def _reduce(p: I64, q: I64, where: Mask) -> None:
+    """Divide p and q by their gcd in place, on the rows given only (np.gcd is the slowest step)."""
+    at = np.nonzero(where)
+    if len(at[0]):
+        g = np.gcd(p[at], q[at])
+        p[at] //= g
+        q[at] //= g
+
+
+def _result(p: I64, q: I64, ok: Mask, exact_in: Mask, inexact: I64) -> Num:
+    """A computed p / q, reduced where it is large or might be representable; its bound 0 where the
+    inputs were exact and p/q is representable, else `inexact` (the inputs' bounds carried) plus
+    this step's own rounding."""
+    ok = ok & (q > 0)
+    p, q = np.where(ok, p, 0), np.where(ok, q, 1)
+    _reduce(p, q, ok & ((np.abs(p) > BIG_P) | (q > BIG_Q) | (exact_in & (REPRESENTABLE % q != 0))))
+    ok &= (np.abs(p) <= SAFE) & (q <= SAFE)
+    exact = exact_in & (REPRESENTABLE % q == 0)
+    b = np.where(exact, 0, np.minimum(inexact, BAD) + (_ceil_abs(p, q) >> ROUNDING_SHIFT) + 1)
+    return Num(np.where(ok, p, 0), np.where(ok, q, 1), np.where(ok, np.minimum(b, BAD), BAD))
+
+
+def _fraction(c: Decimal) -> tuple[int, int] | None:
+    f = Fraction(c)
+    return (f.numerator, f.denominator) if abs(f.numerator) <= SAFE and f.denominator <= SAFE else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _near(c: Decimal) -> tuple[int, int, int]:
+    """(p, q, b) of a decimal the engine holds: exactly (b = 0) when it fits, else the nearest
+    fraction with a small denominator and the bound of its distance (a weight 1/3 that the engine
+    holds as 0.333…3 in 34 digits is 1/3 with b = 1); (0, 1, BAD) when none is near enough."""
+    exact = _fraction(c)
+    if exact is not None:
+        return exact[0], exact[1], 0
+    f = Fraction(c)
+    for limit in (2 ** 10, 2 ** 20, 2 ** 30, 2 ** 40):
+        near = f.limit_denominator(limit)
+        if abs(near.numerator) > SAFE:
+            break
+        gap = abs(f - near) * 2 ** EPS_BITS
+        b = gap.numerator // gap.denominator + 1
+        if b <= 2 ** 8:
+            return near.numerator, near.denominator, b
+    return 0, 1, BAD
 
 
 def const(c: Decimal, shape: Shape) -> Num:
-    v = float(c)
-    exact = Fraction(v) == Fraction(c)
-    return Num(np.full(shape, v), np.full(shape, 0.0 if exact else abs(v) * U))
+    """A declared number, or a value of the engine, with its bound."""
+    p, q, b = _near(c)
+    return Num(np.full(shape, p, dtype=np.int64), np.full(shape, q, dtype=np.int64),
+               np.full(shape, b, dtype=np.int64))
 
 
-def add(a: Num, b: Num, sign: float = 1.0) -> Num:
-    bv = b.v * sign
-    s = a.v + bv
-    exact = (a.e == 0) & (b.e == 0)
-    if _TRACK[0] and exact.any():
-        exact = _exact_where(exact & (_two_sum_error(a.v, bv, s) == 0), s)
-    else:
-        exact = np.zeros(s.shape, dtype=bool)
-    e = (a.e + b.e) * (1 + 4 * U) + STEP * np.abs(s)
-    return Num(s, np.where(exact, 0.0, e))
+def _known(x: Num) -> Mask:
+    return x.b < BAD
+
+
+def _exactly(x: Num, n: int) -> Mask:
+    """Where x is the integer n as the engine holds it."""
+    return (x.b == 0) & (x.p == n) & (x.q == 1)
+
+
+def add(a: Num, b: Num, sign: int = 1) -> Num:
+    known = _known(a) & _known(b)
+    same = a.q == b.q
+    # the same denominator: add the numerators; else cross-multiply where it fits, and on the rows
+    # where it does not, over the lcm of the denominators
+    ok = same | (_fits(np.abs(a.p), b.q) & _fits(np.abs(b.p), a.q) & _fits(a.q, b.q))
+    p = np.where(same, a.p + sign * b.p, a.p * b.q + sign * (b.p * a.q))  # each term ≤ SAFE where ok
+    q = np.where(same, a.q, a.q * b.q)
+    hard = np.nonzero(~ok & known)
+    if len(hard[0]):
+        ap, aq, bp, bq = a.p[hard], a.q[hard], b.p[hard], b.q[hard]
+        g = np.gcd(aq, bq)
+        qa, qb = aq // g, bq // g
+        fits = _fits(np.abs(ap), qb) & _fits(np.abs(bp), qa) & _fits(aq, qb)
+        p[hard], q[hard], ok[hard] = ap * qb + sign * (bp * qa), aq * qb, fits
+    out = _result(p, q, ok & known, (a.b == 0) & (b.b == 0), a.b + b.b)
+    # x ± 0 is x, as the engine holds it (no rounding of its own)
+    out = _pick(_exactly(b, 0), a, out)
+    return _pick(_exactly(a, 0) & (b.b < BAD), Num(sign * b.p, b.q, b.b), out)
 
 
 def mul(a: Num, b: Num) -> Num:
-    p = a.v * b.v
-    exact = (a.e == 0) & (b.e == 0)
-    if _TRACK[0] and exact.any():
-        exact = _exact_where(exact & (_two_product_error(a.v, b.v, p) == 0), p)
-    else:
-        exact = np.zeros(p.shape, dtype=bool)
-    e = (np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e) * (1 + 4 * U) + STEP * np.abs(p)
-    return Num(p, np.where(exact, 0.0, e))
+    out = _product(a, b)
+    # 0 × x is 0 and 1 × x is x, as the engine holds them (no rounding of their own)
+    out = _pick(_exactly(a, 1), b, _pick(_exactly(b, 1), a, out))
+    return _pick(_exactly(a, 0) | _exactly(b, 0), whole(0, out.p.shape), out)
+
+
+def _product(a: Num, b: Num) -> Num:
+    """a × b, one rounding of the engine where the inputs are exact and the product is not representable."""
+    known = _known(a) & _known(b)
+    ok = _fits(np.abs(a.p), np.abs(b.p)) & _fits(a.q, b.q)
+    p, q = a.p * b.p, a.q * b.q
+    hard = np.nonzero(~ok & known)
+    if len(hard[0]):  # reduce across first: a.p with b.q, b.p with a.q
+        ap, aq, bp, bq = a.p[hard], a.q[hard], b.p[hard], b.q[hard]
+        g1, g2 = np.gcd(ap, bq), np.gcd(bp, aq)
+        g1, g2 = np.where(g1 == 0, 1, g1), np.where(g2 == 0, 1, g2)
+        p1, q2, p2, q1 = ap // g1, bq // g1, bp // g2, aq // g2
+        p[hard], q[hard], ok[hard] = p1 * p2, q1 * q2, _fits(np.abs(p1), np.abs(p2)) & _fits(q1, q2)
+    ca, cb = _ceil_abs(a.p, a.q), _ceil_abs(b.p, b.q)
+    # |x1 δ2 + x2 δ1 + δ1 δ2| ≤ EPS (|x1| b2 + |x2| b1 + 1) while b1 × b2 < 2^80
+    small = (a.b == 0) | (b.b == 0) | ((a.b <= 2 ** 40) & (b.b <= 2 ** 40))  # b1 × b2 ≤ 2^80
+    carried = np.where(_fits(ca, b.b) & _fits(cb, a.b) & small,
+                       np.minimum(ca * b.b, BAD) + np.minimum(cb * a.b, BAD) + 1, BAD)
+    return _result(p, q, ok & known, (a.b == 0) & (b.b == 0), carried)
 
 
 def div(a: Num, b: Num, usable: Mask) -> Num:
-    """a / b where `usable` (b decided non-zero); other rows give 0."""
-    bv = np.where(usable, b.v, 1.0)
-    q = np.where(usable, a.v / bv, 0.0)
-    exact = (a.e == 0) & (b.e == 0)
-    if not _TRACK[0]:
-        exact = np.zeros(q.shape, dtype=bool)
-    elif exact.any():
-        exact &= q * bv == a.v  # necessary; the error-free product decides on these only
-        if exact.any():
-            qs, bs = q[exact], bv[exact]
-            sub = (_two_product_error(qs, bs, qs * bs) == 0) & _decimal_ok(qs)
-            exact = exact.copy()
-            exact[exact] = sub
-    room = np.maximum(np.abs(bv) - b.e, np.abs(bv) * 0.5)
-    e = (np.abs(a.v) * b.e + np.abs(bv) * a.e) / (np.abs(bv) * room) * (1 + 8 * U) + STEP * np.abs(q)
-    return Num(q, np.where(exact | ~usable, 0.0, e))
+    """a / b where `usable` (b decided non-zero); other rows give an exact 0."""
+    one = whole(1, b.p.shape)
+    d = _pick(usable, b, one)
+    sign = np.where(d.p < 0, -1, 1)
+    r = _product(a, Num(sign * d.q, np.abs(d.p), np.zeros(d.p.shape, dtype=np.int64)))  # the quotient's value
+    # |x̃1 / x̃2 − x1 / x2| ≤ 2 EPS (b1 + |r| b2) / |x2| while b2 EPS ≤ |x2| / 2
+    t = np.minimum(a.b + np.where(_fits(_ceil_abs(r.p, r.q), d.b), _ceil_abs(r.p, r.q) * d.b, BAD), BAD)
+    near = _bits(d.b) + _bits(d.q) + 2 > EPS_BITS + _bits(np.abs(d.p))
+    scaled = np.where(_fits(2 * t, d.q), (2 * t * d.q + np.abs(d.p) - 1) // np.abs(d.p), BAD)
+    exact_in = (a.b == 0) & (d.b == 0)
+    b_new = np.where(exact_in, r.b, np.where(near, BAD, np.minimum(scaled, BAD) + r.b))
+    out = Num(r.p, r.q, np.where(_known(r) & _known(d), np.minimum(b_new, BAD), BAD))
+    out = _pick(_exactly(a, 0), whole(0, out.p.shape), out)  # 0 / x is 0 exactly
+    return _pick(usable, out, whole(0, b.p.shape))
 
 
-def _margin(x: Num) -> F64:
-    """How close to a boundary a value may be and still be decided: twice its bound."""
-    return 2 * x.e + 8 * U * np.abs(x.v) + 1e-300
+def _decides(x: Num, dn: I64, boundary_bits: int) -> Mask:
+    """Whether the engine's value is on the same side of a boundary of denominator < 2^boundary_bits
+    as p/q, which lies dn / (q × boundary's denominator) from it: b × 2^-80 < that distance."""
+    # b < 2^20 and q < 2^(59 − boundary bits): b × q × qc < 2^79, any distance decides; else by bit lengths
+    cheap = (x.b < 2 ** 20) & (x.q < 2 ** max(0, 59 - boundary_bits))
+    far = (dn != 0) & cheap
+    rest = np.nonzero((dn != 0) & ~cheap & _known(x) & (x.b != 0))
+    if len(rest[0]):
+        far[rest] = (_bits(x.b[rest]) + _bits(x.q[rest]) + boundary_bits < EPS_BITS + _bits(dn[rest]))
+    return (x.b == 0) | (_known(x) & far)
 
 
 def zero_test(x: Num) -> tuple[Mask, Mask]:
     """(is zero, is not zero): both False where undecided."""
-    exact = x.e == 0
-    zero = exact & (x.v == 0)
-    nonzero = (exact & (x.v != 0)) | (np.abs(x.v) > _margin(x))
+    exact = x.b == 0
+    zero = exact & (x.p == 0)
+    # |x| ≥ 2^(bits(|p|) − 1) / q > b EPS
+    nonzero = (x.p != 0) & _decides(x, np.abs(x.p), 0)
     return zero, nonzero
+
+
+def _difference(x: Num, c: Decimal) -> tuple[I64, Mask, int]:
+    """(p × cq − cp × q, computed, bits of cq): the exact sign and distance of p/q from c."""
+    f = _fraction(c)
+    if f is None:
+        return np.zeros(x.p.shape, dtype=np.int64), np.zeros(x.p.shape, dtype=bool), 0
+    cp, cq = f
+    ok = _fits(np.abs(x.p), np.int64(cq)) & _fits(np.int64(abs(cp)), x.q)
+    return np.where(ok, x.p * cq - cp * x.q, 0), ok, cq.bit_length()
+
+
+def _side(x: Num, c: Decimal) -> tuple[I64, Mask]:
+    """(sign of p/q − c, computed): exact, whatever the bound."""
+    diff, ok, _ = _difference(x, c)
+    return np.sign(diff), ok
 
 
 def compare(x: Num, c: Decimal) -> tuple[Mask, Mask, Mask]:
     """(x < c, x == c, x > c) for a decimal constant; all False where undecided."""
-    fc = float(c)
-    c_exact = Fraction(fc) == Fraction(c)
-    m = _margin(x) + 8 * U * abs(fc)
-    below = x.v < fc - m
-    above = x.v > fc + m
-    if c_exact:
-        ex = x.e == 0
-        below |= ex & (x.v < fc)
-        above |= ex & (x.v > fc)
-        equal = ex & (x.v == fc)
-    else:
-        # an exact x equal to fl(c) is not c, and its side is unknown here: undecided
-        ex = (x.e == 0) & (x.v != fc)
-        below |= ex & (x.v < fc)
-        above |= ex & (x.v > fc)
-        equal = np.zeros_like(below)
-    return below, equal, above
+    diff, ok, cq_bits = _difference(x, c)
+    s = np.sign(diff)
+    decided = ok & ((x.b == 0) | _decides(x, np.abs(diff), cq_bits))
+    return decided & (s < 0), decided & (s == 0), decided & (s > 0)
 
 
 def round_decide(x: Num, rounding: Rounding) -> tuple[I64, Mask]:
     """(k, ok): x rounded as declared is k × 10^-places where ok."""
-    p = rounding.places
-    scale = 10.0 ** p
-    a = np.abs(x.v)
-    y = a * scale
-    ok_size = (y < BIG) & (p <= 15)
-    half_up = rounding.mode == RoundMode.HALF_UP
-    k = np.floor(y + 0.5) if half_up else np.floor(y)
-    # the boundaries around k, as values: (k ± 0.5) or k, k + 1 steps of 10^-p
-    if half_up:
-        lo, hi = (k - 0.5) / scale, (k + 0.5) / scale
-    else:
-        lo, hi = k / scale, (k + 1) / scale
-    m = _margin(x) + 8 * U * a + 1e-300
-    ok = ok_size & (a - lo > m) & (hi - a > m)
-    # exact values on a boundary: a × 10^p (× 2 for halves) computed exactly
-    exact = (x.e == 0) & ok_size & ~ok
-    if _TRACK[0] and exact.any():
-        f = 2 * scale if half_up else scale
-        ae = a[exact]
-        hi_p = ae * f
-        lo_p = _two_product_error(ae, np.full_like(ae, f), hi_p)
-        on = (lo_p == 0) & (hi_p == np.floor(hi_p)) & (hi_p < BIG)
-        if half_up:
-            on &= np.fmod(hi_p, 2.0) == 1.0
-            k_on = (hi_p + 1) / 2
-        else:
-            k_on = hi_p
-        k = k.copy()
-        sub_k = k[exact]
-        sub_k[on] = k_on[on]
-        k[exact] = sub_k
-        sub_ok = ok[exact]
-        sub_ok[on] = True
-        ok[exact] = sub_ok
-    k = np.where(ok, k, 0.0) * np.sign(x.v)
-    return k.astype(np.int64), ok
+    places = rounding.places
+    if places > 18:
+        return np.zeros(x.p.shape, dtype=np.int64), np.zeros(x.p.shape, dtype=bool)
+    f = 10 ** places
+    a = np.abs(x.p)
+    ok = _fits(a, np.int64(f)) & _known(x)
+    y = np.where(ok, a * f, 0)
+    if rounding.mode == RoundMode.HALF_UP:  # floor(y/q + 1/2); the boundaries are the halves
+        num, den, bits = 2 * y + x.q, 2 * x.q, (2 * f).bit_length()
+    else:  # toward zero; the boundaries are the steps
+        num, den, bits = y, x.q, f.bit_length()
+    k, rem = num // den, num % den
+    ok &= _decides(x, np.minimum(rem, den - rem), bits)  # the nearer of the boundaries around
+    return np.where(ok, k, 0) * np.sign(x.p), ok
+
+
+GRID = 10 ** 12            # a mean's items are summed on this grid: a common denominator
+_GRID_UNITS = 2 ** EPS_BITS // GRID + 1  # one step of the grid, in units of the bound
+
+
+def on_grid(x: Num) -> Num:
+    """x with its value cut toward zero to a multiple of 10^-12 where its denominator does not
+    divide 10^12 (the cut added to the bound): sums of many ratios keep a small denominator."""
+    off = GRID % x.q != 0
+    if not off.any():
+        return x
+    a = np.abs(x.p)
+    q = x.q
+    ok = (q <= 2 ** 40) & (a // q <= SAFE // GRID)
+    qs = np.where(ok, q, 1)
+    whole_part, rest = a // qs, a % qs
+    high, rest = (rest * 10 ** 6) // qs, (rest * 10 ** 6) % qs  # rest < 2^40: no overflow
+    low = (rest * 10 ** 6) // qs
+    m = whole_part * GRID + high * 10 ** 6 + low
+    cut = Num(np.sign(x.p) * m, np.full(m.shape, GRID, dtype=np.int64),
+              np.where(ok, np.minimum(x.b + _GRID_UNITS, BAD), BAD))
+    return _pick(off, cut, x)
 
 
 def from_k(k: I64, places: int) -> Num:
-    """Rounded values k × 10^-places as floats with their bound."""
-    v = k / 10.0 ** places
-    f = k.astype(np.float64)
-    exact = (_two_product_error(v, np.full_like(v, 10.0 ** places), v * 10.0 ** places) == 0) & \
-        (v * 10.0 ** places == f) & (np.abs(f) < BIG) & (places <= 22)
-    return Num(v, np.where(exact, 0.0, STEP * np.abs(v)))
+    """Rounded values k × 10^-places, exact."""
+    k = np.asarray(k, dtype=np.int64)
+    if places > 18:
+        return Num(np.zeros(k.shape, dtype=np.int64), np.ones(k.shape, dtype=np.int64), np.full(k.shape, BAD))
+    q = np.full(k.shape, 10 ** places, dtype=np.int64)
+    g = np.gcd(k, q)
+    known = np.abs(k) <= SAFE  # at most 19 digits: the engine holds it exactly
+    return Num(np.where(known, k // g, 0), np.where(known, q // g, 1), np.where(known, 0, BAD))
+
+
+def from_decimal(x: Decimal) -> tuple[int, int, int]:
+    """(p, q, b) of a value the engine computed."""
+    return _near(x)
+
+
+def decimal_of(p: int, q: int) -> Decimal:
+    """The decimal of an exact p/q (representable), in the shortest form."""
+    if q == 1:
+        return Decimal(p).normalize()
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return Decimal(p) / Decimal(q)
 
 
 def _int_bounds(c: Decimal, places: int) -> tuple[int, int]:
@@ -390,13 +495,13 @@ def _classify(bands: BandSet, k: I64, places: int) -> I16:
 
 
 def classify_num(bands: BandSet, x: Num) -> tuple[I16, Mask]:
-    """(band index, ok) of float values with a bound; ok False where a band bound is within reach."""
-    out = np.full(x.v.shape, -1, dtype=np.int16)
-    ok = np.ones(x.v.shape, dtype=bool)
+    """(band index, ok) of values with a bound; ok False where a band bound is within the engine's reach."""
+    out = np.full(x.p.shape, -1, dtype=np.int16)
+    ok = np.ones(x.p.shape, dtype=bool)
     decided_inside = []
     for band in bands.bands:
-        inside = np.ones(x.v.shape, dtype=bool)
-        unsure = np.zeros(x.v.shape, dtype=bool)
+        inside = np.ones(x.p.shape, dtype=bool)
+        unsure = np.zeros(x.p.shape, dtype=bool)
         if band.low is not None:
             below, equal, above = compare(x, band.low)
             inside &= (above | equal) if band.low_closed else above
@@ -623,9 +728,9 @@ class DataColumns:
         self.given = dict(given or {})  # indicator id -> rows where its realisasi (or a part) is given
         self._dataset = dataset
         self._wide = dict(wide or {})
-        # floats of the fields (by name) and targets of the batches (by indicator ids), made once
+        # values of the fields (by name) and targets of the batches (by indicator ids), made once
         self.cache: dict[str, tuple[Num, Mask]] = {}
-        self.target_cache: dict[tuple[str, ...], tuple[F64, F64, Mask]] = {}
+        self.target_cache: dict[tuple[str, ...], tuple[Num, Mask]] = {}
 
     @staticmethod
     def from_arrays(periods: Iterable[Period], offices: Iterable[str], values: Mapping[str, npt.ArrayLike],
@@ -690,29 +795,26 @@ class DataColumns:
             fields[name] = FieldColumn(m, places, ok)
         return DataColumns(periods, offices, fields, data, given, wide)
 
-    def floats(self, name: str) -> tuple[Num, Mask]:
-        """(values with their bound, present) of a field; an absent field is missing everywhere."""
+    def values(self, name: str) -> tuple[Num, Mask]:
+        """(exact values, present) of a field; an absent field is missing everywhere."""
         found = self.cache.get(name)
         if found is None:
-            found = self.cache[name] = self._floats(name)
+            found = self.cache[name] = self._values(name)
         return found
 
-    def _floats(self, name: str) -> tuple[Num, Mask]:
+    def _values(self, name: str) -> tuple[Num, Mask]:
         col = self.fields.get(name)
         if col is None:
-            z = np.zeros(self.rows)
-            return Num(z, z.copy()), np.zeros(self.rows, dtype=bool)
+            z = np.zeros(self.rows, dtype=np.int64)
+            return Num(z, z + 1, z.copy()), np.zeros(self.rows, dtype=bool)
         m = col.mantissa
-        f = m.astype(np.float64)
-        if col.places:
-            v = f / 10.0 ** col.places
-            exact = (np.abs(m) <= 2 ** 53) & (m % (5 ** col.places) == 0) if col.places <= 27 else np.zeros(
-                m.shape, dtype=bool)
-            exact &= col.places <= 22
-        else:
-            v = f
-            exact = np.abs(m) <= 2 ** 53
-        return Num(v, np.where(exact, 0.0, 2 * U * np.abs(v))), col.present
+        if col.places > 18:  # 10^places beyond int64: the exact evaluator reads them
+            z = np.zeros(self.rows, dtype=np.int64)
+            return Num(z, z + 1, z + BAD), np.zeros(self.rows, dtype=bool)
+        q = np.full(m.shape, 10 ** col.places, dtype=np.int64)
+        g = np.gcd(m, q)
+        fits = np.abs(m) <= SAFE
+        return Num(np.where(fits, m // g, 0), np.where(fits, q // g, 1), np.where(fits, 0, BAD)), col.present & fits
 
     def exact_data(self) -> Dataset:
         """The data as the exact evaluator reads them."""
@@ -809,22 +911,19 @@ class _Batch:
     def fields(self, names: list[str]) -> tuple[Num, Mask]:
         if self.pairs is not None:  # (row, indicator) pairs: each reads its own indicator's field
             rows, which = self.pairs
-            v, e, ok = np.empty(len(rows)), np.empty(len(rows)), np.empty(len(rows), dtype=bool)
+            n = len(rows)
+            p, q, b = np.zeros(n, dtype=np.int64), np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+            ok = np.zeros(n, dtype=bool)
             for j, name in enumerate(names):
                 mine = which == j
                 if mine.any():
-                    x, present = self.cols.floats(name)
-                    v[mine], e[mine], ok[mine] = x.v[rows[mine]], x.e[rows[mine]], present[rows[mine]]
-            return Num(v[:, None], e[:, None]), ok[:, None]
-        vs: list[F64] = []
-        es: list[F64] = []
-        ps: list[Mask] = []
-        for name in names:
-            x, present = self.cols.floats(name)
-            vs.append(x.v[self.span])
-            es.append(x.e[self.span])
-            ps.append(present[self.span])
-        return Num(np.stack(vs, axis=1), np.stack(es, axis=1)), np.stack(ps, axis=1)
+                    x, present = self.cols.values(name)
+                    at = rows[mine]
+                    p[mine], q[mine], b[mine], ok[mine] = x.p[at], x.q[at], x.b[at], present[at]
+            return Num(p[:, None], q[:, None], b[:, None]), ok[:, None]
+        parts = [self.cols.values(name) for name in names]
+        return (Num(*(np.stack([x[i][self.span] for x, _ in parts], axis=1) for i in range(3))),
+                np.stack([present[self.span] for _, present in parts], axis=1))
 
     def rows_of(self, matrix: npt.NDArray[T]) -> npt.NDArray[T]:
         """A (rows, indicators) matrix at the batch's rows."""
@@ -880,13 +979,13 @@ def _expr(trees: list[Term], batch: _Batch, rows: _Rows) -> Num:
         return x
     if kind == "neg":
         x = _expr([t.args[0] for t in trees], batch, rows)
-        return Num(-x.v, x.e)
+        return Num(-x.p, x.q, x.b)
     left = _expr([t.args[0] for t in trees], batch, rows)
     right = _expr([t.args[1] for t in trees], batch, rows)
     if kind == "+":
         return add(left, right)
     if kind == "-":
-        return add(left, right, -1.0)
+        return add(left, right, -1)
     if kind == "*":
         return mul(left, right)
     return _divide(left, right, rows)
@@ -923,12 +1022,12 @@ def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, 
         x = _round(x, node.round, rows, ~inner.nihil)
         included = np.ones(shape, dtype=bool)
         if treatment == Nihil.ACHIEVED:
-            x = Num(np.where(hit, 1.0, x.v), np.where(hit, 0.0, x.e))
+            x = _pick(hit, whole(1, shape), x)
         elif treatment == Nihil.ZERO:
-            x = Num(np.where(hit, 0.0, x.v), np.where(hit, 0.0, x.e))
+            x = _pick(hit, whole(0, shape), x)
         elif treatment == Nihil.EXCLUDED:
             included = ~hit
-            x = Num(np.where(hit, 0.0, x.v), np.where(hit, 0.0, x.e))
+            x = _pick(hit, whole(0, shape), x)
         else:
             rows.exact |= hit
         return x, included
@@ -938,31 +1037,28 @@ def _node(nodes: list[CompositeNode], batch: _Batch, rows: _Rows) -> tuple[Num, 
         count += inc
     any_in = count > 0
     every = count == len(parts)
-    zero = Num(np.zeros(shape), np.zeros(shape))
+    zero = whole(0, shape)
     if node.combine == Combine.MEAN:
         total = zero
         for x, inc in parts:
-            total = add(total, Num(np.where(inc, x.v, 0.0), np.where(inc, x.e, 0.0)))
-        n = np.maximum(count, 1).astype(np.float64)
-        raw = div(total, Num(n, np.zeros(shape)), any_in)
+            total = add(total, _pick(inc, x, zero))
+        raw = div(total, whole(np.maximum(count, 1), shape), any_in)
     else:
         total, weights = zero, zero
         for (x, inc), child in zip(parts, node.children):
             assert child.weight is not None  # why_not_columnar: a weighted sum's children all have one
             w = const(child.weight, shape)
-            term = mul(w, x)
-            total = add(total, Num(np.where(inc, term.v, 0.0), np.where(inc, term.e, 0.0)))
-            weights = add(weights, Num(np.where(inc, w.v, 0.0), np.where(inc, w.e, 0.0)))
+            total = add(total, _pick(inc, mul(w, x), zero))
+            weights = add(weights, _pick(inc, w, zero))
         w_zero, w_nonzero = zero_test(weights)
         partial = any_in & ~every
         rows.exact |= partial & ~w_nonzero  # the engine would divide by a zero total weight
-        shared = div(total, weights, partial & w_nonzero)
-        raw = Num(np.where(partial, shared.v, total.v), np.where(partial, shared.e, total.e))
+        raw = _pick(partial, div(total, weights, partial & w_nonzero), total)
     value = mul(raw, const(node.scale, shape)) if node.scale != 1 else raw
     if node.cap is not None:
         value = _cap(value, node.cap, None)
     value = _round(value, node.round, rows, any_in)
-    return Num(np.where(any_in, value.v, 0.0), np.where(any_in, value.e, 0.0)), any_in
+    return _pick(any_in, value, zero), any_in
 
 
 def _index(ind: Indicator) -> CompositeNode:
@@ -971,19 +1067,20 @@ def _index(ind: Indicator) -> CompositeNode:
 
 
 def _cap(x: Num, cap: Decimal | None, floor: Decimal | None) -> Num:
-    """policies.limit: value > cap -> cap, else value < floor -> floor (1-Lipschitz when cap >= floor)."""
-    v, e = x.v, x.e
-    for bound, take in ((cap, np.greater), (floor, np.less)):
+    """policies.limit: value > cap -> cap, else value < floor -> floor. The exact min (max) keeps the
+    bound: the engine's min of its own value lies as near (the limit is 1-Lipschitz when cap >= floor);
+    the limit's own exactness only where the side is decided."""
+    for bound, take in ((cap, 1), (floor, -1)):
         if bound is None:
             continue
-        c = const(bound, v.shape)
-        below, equal, above = compare(Num(v, e), bound)
-        sure = (above if take is np.greater else below)
-        stay = (below | equal) if take is np.greater else (above | equal)
-        unsure = ~(sure | stay)
-        v = np.where(sure, c.v, np.where(unsure, np.minimum(v, c.v) if take is np.greater else np.maximum(v, c.v), v))
-        e = np.where(sure, c.e, np.where(unsure, e + c.e, e))
-    return Num(v, e)
+        side, computed = _side(x, bound)
+        below, _, above = compare(x, bound)
+        sure = above if take == 1 else below
+        c = const(bound, x.p.shape)
+        limited = Num(c.p, c.q, np.where(sure, c.b, np.maximum(x.b, c.b)))
+        x = _pick(side == take, limited, x)
+        x = x._replace(b=np.where(computed, x.b, BAD))
+    return x
 
 
 class IndicatorColumns(NamedTuple):
@@ -999,36 +1096,21 @@ class IndicatorColumns(NamedTuple):
     predikat: I16           # band index, -1: none
 
     def column(self, j: int) -> IndicatorColumns:
+        column = (slice(None), j)
         return IndicatorColumns(self.status[:, j], self.excluded[:, j], self.capaian_k[:, j], self.places,
-                                Num(self.capaian.v[:, j], self.capaian.e[:, j]),
-                                Num(self.realisasi.v[:, j], self.realisasi.e[:, j]),
+                                self.capaian.at(column), self.realisasi.at(column),
                                 None if self.realisasi_k is None else self.realisasi_k[:, j], self.predikat[:, j])
 
 
-_TRACK = [True]  # whether the arithmetic tracks exactness (error-free transformations); see evaluate_batch
-
-
 def evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns,
-                   pairs: Pairs | None = None, track: bool = True,
-                   span: slice | None = None) -> IndicatorColumns:
+                   pairs: Pairs | None = None, span: slice | None = None) -> IndicatorColumns:
     """Indicators of one batch_key over every row, as (rows, indicators) arrays, or over the (row,
-    indicator) pairs given, as (pairs, 1) arrays.
-    With track=False the arithmetic keeps bounds but does not look for exact results: faster, and
-    the rows it leaves undecided are evaluated again with track=True."""
-    _TRACK[0] = track
-    try:
-        return _evaluate_batch(inds, catalog, cols, pairs, span)
-    finally:
-        _TRACK[0] = True
-
-
-def _evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns, pairs: Pairs | None,
-                    span: slice | None) -> IndicatorColumns:
+    indicator) pairs given, as (pairs, 1) arrays."""
     batch = _Batch(inds, cols, pairs, span)
     shape = batch.shape
     rows = _Rows(shape)
-    target_v, target_e, no_target = _targets(inds, cols)
-    target = Num(batch.periods_of(target_v), batch.periods_of(target_e))
+    target_all, no_target = _targets(inds, cols)
+    target = Num(*(batch.periods_of(a) for a in target_all))
     rows.exact |= batch.periods_of(no_target)
     for j, one in enumerate(inds):  # the realisasi given: exact
         given = cols.given.get(one.id)
@@ -1042,24 +1124,25 @@ def _evaluate_batch(inds: list[Indicator], catalog: Catalog, cols: DataColumns, 
     return _evaluate_rows(inds, catalog, batch, rows, target, everywhere)
 
 
-def _targets(inds: list[Indicator], cols: DataColumns) -> tuple[F64, F64, Mask]:
-    """(value, bound, none) of each indicator's target per period: (periods, indicators) arrays, made once."""
+def _targets(inds: list[Indicator], cols: DataColumns) -> tuple[Num, Mask]:
+    """(value, none) of each indicator's target per period: (periods, indicators) arrays, made once."""
     key = tuple(i.id for i in inds)
     found = cols.target_cache.get(key)
     if found is not None:
         return found
     shape = (len(cols.periods), len(inds))
-    target_v, target_e, no_target = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
+    target = whole(1, shape)
+    no_target = np.zeros(shape, dtype=bool)
     for j, one in enumerate(inds):
         for i, period in enumerate(cols.periods):
             spec = declared_target(one, period)
             t = spec.low if spec is not None and not spec.is_range and spec.low else None
-            if t is None:  # no target for the period, a range or 0: exact
+            near = _near(t) if t is not None else None
+            if near is None or near[2] >= BAD:  # no target for the period, a range, 0, or beyond int64: exact
                 no_target[i, j] = True
             else:
-                c = const(t, 1)
-                target_v[i, j], target_e[i, j] = c.v[0], c.e[0]
-    found = cols.target_cache[key] = (target_v, target_e, no_target)
+                target.p[i, j], target.q[i, j], target.b[i, j] = near
+    found = cols.target_cache[key] = (target, no_target)
     return found
 
 
@@ -1091,10 +1174,9 @@ def _evaluate_rows(inds: list[Indicator], catalog: Catalog, batch: _Batch, rows:
     if treatment == Nihil.EXCLUDED:
         excluded = nihil
     elif treatment == Nihil.ACHIEVED:
-        s = const(ind.scale, shape)
-        realisasi = Num(np.where(nihil, s.v, realisasi.v), np.where(nihil, s.e, realisasi.e))
+        realisasi = _pick(nihil, const(ind.scale, shape), realisasi)
     elif treatment == Nihil.ZERO:
-        realisasi = Num(np.where(nihil, 0.0, realisasi.v), np.where(nihil, 0.0, realisasi.e))
+        realisasi = _pick(nihil, whole(0, shape), realisasi)
     else:
         rows.exact |= nihil
 
@@ -1122,23 +1204,22 @@ def _evaluate_rows(inds: list[Indicator], catalog: Catalog, batch: _Batch, rows:
             rows.exact |= ~r_nonzero & ~excluded
             value = mul(div(t, r, r_nonzero), hundred)
         else:
-            value = mul(div(add(mul(const(Decimal(2), shape), t), r, -1.0), t, everywhere), hundred)
+            value = mul(div(add(mul(whole(2, shape), t), r, -1), t, everywhere), hundred)
     else:  # stabilize
-        diff = add(r, t, -1.0)
+        diff = add(r, t, -1)
         same, d_nonzero = zero_test(diff)
-        below = d_nonzero & (diff.v < 0)
-        above = d_nonzero & (diff.v > 0)
+        below = d_nonzero & (diff.p < 0)
+        above = d_nonzero & (diff.p > 0)
         rows.exact |= ~(same | below | above) & ~excluded
         low_side = mul(div(r, t, everywhere), hundred)
-        high_side = mul(div(add(mul(const(Decimal(2), shape), t), r, -1.0), t, everywhere), hundred)
-        value = Num(np.where(same, 100.0, np.where(below, low_side.v, high_side.v)),
-                    np.where(same, 0.0, np.where(below, low_side.e, high_side.e)))
+        high_side = mul(div(add(mul(whole(2, shape), t), r, -1), t, everywhere), hundred)
+        value = _pick(same, hundred, _pick(below, low_side, high_side))
     if treatment == Nihil.ZERO:
-        value = Num(np.where(nihil, 0.0, value.v), np.where(nihil, 0.0, value.e))
+        value = _pick(nihil, whole(0, shape), value)
     value = _cap(value, p.cap.value, p.floor.value)
     live = ~excluded
     k, ok = round_decide(value, p.round.value)
-    rows.exact |= (~ok | ~_finite(value.v)) & live
+    rows.exact |= ~ok & live
     bands = p.bands.value
     if ind.predikat_of == "capaian":
         predikat = classify_k(bands, k, p.round.value.places)
@@ -1161,25 +1242,18 @@ FAST_CHUNK = 16  # × CHUNK: rows of one column at once on the plain-ratio path 
 # ---- the plain ratio, fused ---------------------------------------------------------------------
 #
 # A ratio of two fields `n / d × scale`, direction higher, against one target, no cap or floor, no
-# realisasi rounding, the predikat on the capaian: most indicators of a national roll-up. Computed
-# per indicator on whole 1-D columns in a few passes, with a fixed relative error bound instead of
-# a bound per operation:
-#
-#   R = fl(fl(nf / df) × S')          S' = scale × 10^(places of d − places of n)
-#   y = fl(R × K)                     K = 100 × 10^p / T   (y: the capaian in units of 10^-p)
-#
-# with nf, df the exact floats of the mantissas (|m| < 2^53) and S', K rounded once each. Five
-# float64 roundings bound |y − y*| by (1 + u)^5 − 1 < 5.0001 u of the true y*; the engine's
-# 34-digit value (four roundings of 5e-34) is within 2.1e-33 of it; so |y − engine| < 6 u |y|:
-# EPS_Y = 8 u leaves room. Likewise R (three float, two engine roundings): EPS_R = 6 u, and the
-# capaian C = y / 10^p: EPS_C = 10 u. A rounding is decided only where y lies farther than
-# EPS_Y |y| from every boundary, the range only where R lies farther than EPS_R |R| from its bounds
-# (n = 0 and n = d give R = 0 and R = S' exactly, in floats and in the engine: decided exactly).
-# Every other row (a boundary within reach, 0/0 but under `nihil excluded`, x/0, a missing value,
-# no target, a wide mantissa) goes to the general kernel above, which tracks exactness, and from
-# there to the exact evaluator when it cannot decide either.
-
-EPS_R, EPS_Y, EPS_C = 6 * U, 8 * U, 10 * U
+# realisasi rounding, the predikat on the capaian: most indicators of a national roll-up.
+# Computed per indicator on whole 1-D columns in a few integer passes. With n, d the mantissas and
+# per period the exact factor A / B = scale × 10^(places of d − places of n) × 100 × 10^p / T,
+# the capaian in units of 10^-p is y = (n × A) / (d × B) = N / D exactly, rounded by one integer
+# division. The engine reaches y through four 34-digit roundings: |ŷ − y| < 2^-106 × |y|, while a
+# y that is not on a boundary lies at least 1 / (2D) from every one; so where (k + 1) × D < 2^105
+# the engine rounds y as the integers do. The range compares R = (n / d) × S' with its bounds by
+# cross-multiplication, decided likewise where R is not on a bound (on one: only R = 0 and R = S',
+# which the engine holds exactly). A y on a boundary (a half under half_up, a step under
+# truncate), 0/0 but under `nihil excluded`, x/0, a missing value, no target and a product beyond
+# 2^61 go to the general kernel above, which tracks exactness, and from there to the exact
+# evaluator when it cannot decide either.
 
 
 class _Ratio(NamedTuple):
@@ -1203,9 +1277,10 @@ def _plain_ratio(ind: Indicator) -> _Ratio | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _k_factor(target: Decimal, places: int) -> float:
-    """100 × 10^places / target, rounded once."""
-    return float(Fraction(100) * Fraction(10) ** places / Fraction(target))
+def _factor(s_prime: Fraction, target: Decimal, places: int) -> tuple[int, int]:
+    """(A, B): S' × 100 × 10^places / target, reduced."""
+    f = s_prime * 100 * Fraction(10) ** places / Fraction(target)
+    return f.numerator, f.denominator
 
 
 @functools.lru_cache(maxsize=64)
@@ -1225,90 +1300,83 @@ def _band_table(bands: BandSet, places: int) -> tuple[I64, I16]:
     return ordered, classify_k(bands, probes, places)
 
 
-def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, status: I8, excluded: Mask,
-                         capaian_k: I64, predikat: I16, cap_v: F64, cap_e: F64) -> None:
-    """One plain-ratio indicator over every row, into the arrays given (status S_EXACT: not decided)."""
+def _plain_ratio_columns(ind: Indicator, ratio: _Ratio, cols: DataColumns, out: IndicatorColumns) -> None:
+    """One plain-ratio indicator over every row, into the arrays of `out` (status S_EXACT: not decided)."""
     n_col, d_col = cols.fields.get(ratio.numerator), cols.fields.get(ratio.denominator)
-    status[:] = S_EXACT
+    out.status[:] = S_EXACT
     if n_col is None or d_col is None:
         return
     p = ind.policy
     rounding = p.round.value
     places = rounding.places
     n_off = len(cols.offices)
-    shift = Fraction(10) ** (d_col.places - n_col.places)
-    s_prime = Fraction(ind.scale) * shift
-    sf = float(s_prime)
-    # per period: K = 100 × 10^p / T, or no target (the general path: exact)
-    ks = np.zeros(len(cols.periods))
+    s_prime = Fraction(ind.scale) * Fraction(10) ** (d_col.places - n_col.places)
+    # per period: (A, B), or no target (the general path: exact)
+    a_per, b_per = np.zeros(len(cols.periods), dtype=np.int64), np.ones(len(cols.periods), dtype=np.int64)
     usable = np.zeros(len(cols.periods), dtype=bool)
     for i, period in enumerate(cols.periods):
         spec = declared_target(ind, period)
         t = spec.low if spec is not None and not spec.is_range and spec.low else None
         if t is not None:
-            ks[i] = _k_factor(t, places)
-            usable[i] = True
+            a, b = _factor(s_prime, t, places)
+            if a <= SAFE and b <= SAFE:
+                a_per[i], b_per[i], usable[i] = a, b, True
     if not usable.any():
         return
-    k_row = np.repeat(ks, n_off)
     ok_row = np.repeat(usable, n_off)
     if ind.id in cols.given:
         ok_row &= ~cols.given[ind.id]
-    rng = ind.range
-    zero_in = one_in = True
-    if rng is not None:
-        low, high = rng
-        zero_in = low <= 0 <= high
-        one_in = Fraction(low) <= s_prime <= Fraction(high)
-        # lo_f, hi_f within u of the bounds: inside the margin EPS_R |R| near them
-        lo_f, hi_f = float(low), float(high)
     half_up = rounding.mode == RoundMode.HALF_UP
     excluded_nihil = p.nihil.value == Nihil.EXCLUDED
-    inv_scale = 10.0 ** -places
+    f = 10 ** places
+    bounds = [] if ind.range is None else [(Fraction(c), side) for c, side in zip(ind.range, (1, -1))]
     step = CHUNK * FAST_CHUNK
     for start in range(0, cols.rows, step):
         sl = slice(start, min(cols.rows, start + step))
+        periods = np.arange(sl.start, sl.stop) // n_off
+        a_row, b_row = a_per[periods], b_per[periods]
         mn, md = n_col.mantissa[sl], d_col.mantissa[sl]
-        nf, df = mn.astype(np.float64), md.astype(np.float64)
         live = n_col.present[sl] & d_col.present[sl] & ok_row[sl]
-        live &= (np.abs(nf) < 2.0 ** 53) & (np.abs(df) < 2.0 ** 53)  # |m| < 2^53: nf, df exact
-        d_zero = md == 0
-        n_zero = mn == 0
-        r = nf / df
-        r *= sf
-        y = r * k_row[sl]
-        a = np.abs(y)
+        an, ad = np.abs(mn), np.abs(md)
+        fits = live & (md != 0) & (an <= SAFE) & (ad <= SAFE) & _fits(an, a_row) & _fits(ad, b_row)
+        big_n = np.where(fits, an * a_row, 0)
+        big_d = np.where(fits, ad * b_row, 1)
         if half_up:
-            k = np.floor(a + 0.5)
-            room = 0.5 - np.abs(a - k)
+            num, den = 2 * big_n + big_d, 2 * big_d
         else:
-            k = np.floor(a)
-            room = np.minimum(a - k, k + 1 - a)
-        decided = live & ~d_zero & (room > EPS_Y * a + 1e-300) & (a < BIG)
-        if rng is not None:
-            m_r = EPS_R * np.abs(r) + 1e-300
-            inside = (r - lo_f > m_r) & (hi_f - r > m_r)
-            same = (mn == md) if n_col.places == d_col.places else np.zeros(mn.shape, dtype=bool)
-            if zero_in or one_in:
-                inside = np.where(n_zero, zero_in, np.where(same, one_in, inside))
-            else:
-                inside &= ~n_zero & ~same
-            decided &= inside
-        np.copysign(k, y, out=k)
-        kk = np.where(decided, k, 0.0).astype(np.int64)
-        capaian_k[sl] = kk
-        predikat[sl] = _classify(p.bands.value, kk, places)
+            num, den = big_n, big_d
+        k, rem = num // den, num % den
+        decided = fits & ((rem != 0) | (big_n == 0)) & (k < 2 ** 44 - 1)  # (k + 1) × D < 2^44 × 2^61
+        sign = np.sign(mn) * np.sign(md)
+        for c, inward in bounds:  # R − c = (n × Sn × cq − cp × d × Sd) / (d × Sd × cq)
+            k1 = s_prime.numerator * c.denominator
+            k2 = s_prime.denominator * abs(c.numerator)
+            if k1 > SAFE or k2 > SAFE:
+                decided[:] = False
+                break
+            ok = _fits(an, np.int64(k1)) & _fits(ad, np.int64(k2))
+            diff = np.where(ok, np.sign(mn * k1 - (1 if c >= 0 else -1) * (md * k2)) * np.sign(md), 0)
+            held = (mn == 0) | ((mn == md) & (n_col.places == d_col.places))  # R = 0 or S': exact
+            decided &= ok & ((diff != 0) | held) & ((diff == 0) | (diff == inward))
+        kk = np.where(decided, k * sign, 0)
+        out.capaian_k[sl] = kk
+        out.predikat[sl] = _classify(p.bands.value, kk, places)
         st = np.where(decided, S_OK, S_EXACT).astype(np.int8)
         if excluded_nihil:
-            nihil = live & d_zero & n_zero
+            nihil = live & (md == 0) & (mn == 0)
             st[nihil] = S_NIHIL
-            excluded[sl] = nihil
+            out.excluded[sl] = nihil
         else:
-            excluded[sl] = False
-        status[sl] = st
-        c = y * inv_scale
-        cap_v[sl] = c
-        cap_e[sl] = EPS_C * np.abs(c) + 1e-300
+            out.excluded[sl] = False
+        out.status[sl] = st
+        # the capaian before rounding, N / (D × 10^p), for the means: within 4 roundings of the engine's
+        top, bottom = big_n.copy(), big_d.copy()
+        _reduce(top, bottom, decided & ~_fits(bottom, np.int64(f)))  # only where D × 10^p would not fit
+        keep = decided & _fits(bottom, np.int64(f))
+        value_p, value_q = np.where(keep, sign * top, 0), np.where(keep, bottom * f, 1)
+        out.capaian.p[sl], out.capaian.q[sl] = value_p, value_q
+        out.capaian.b[sl] = np.where(keep, np.minimum((_ceil_abs(value_p, value_q) >> (ROUNDING_SHIFT - 3)) + 5, BAD),
+                                     BAD)
 
 
 def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Catalog,
@@ -1317,22 +1385,22 @@ def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Cat
     exactness) on the rows it left undecided."""
     n = cols.rows
     out: list[IndicatorColumns] = []
-    # the realisasi of a plain ratio is not kept: a bound above 0 everywhere (no value known exactly
-    # here), so BulkResult shows the exact evaluator's, as for any ratio not exact in float64; no memory
-    not_kept = Num(np.broadcast_to(np.float64(0.0), (n,)), np.broadcast_to(np.float64(1.0), (n,)))
+    # the realisasi of a plain ratio is not kept: unknown here everywhere, so BulkResult shows the
+    # exact evaluator's, as for any realisasi not exact in 34 digits; no memory
+    zeros = np.broadcast_to(np.int64(0), (n,))
+    not_kept = Num(zeros, np.broadcast_to(np.int64(1), (n,)), np.broadcast_to(np.int64(BAD), (n,)))
     for ind in inds:
         out.append(IndicatorColumns(np.empty(n, dtype=np.int8), np.empty(n, dtype=bool),
                                     np.empty(n, dtype=np.int64), ind.policy.round.value.places,
-                                    Num(np.empty(n), np.empty(n)), not_kept, None, np.empty(n, dtype=np.int16)))
+                                    Num(np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64),
+                                        np.empty(n, dtype=np.int64)), not_kept, None,
+                                    np.empty(n, dtype=np.int16)))
 
     def work(j: int) -> None:
-        c = out[j]
-        with np.errstate(all="ignore"):  # per thread
-            _plain_ratio_columns(inds[j], ratios[j], cols, c.status, c.excluded, c.capaian_k, c.predikat,
-                                 c.capaian.v, c.capaian.e)
+        _plain_ratio_columns(inds[j], ratios[j], cols, out[j])
 
-    # numpy releases the GIL in its loops: on long columns two threads take 0.70 of the time (6M
-    # evaluations); on short ones (12,000 rows) the interpreter's turns cost more than they save
+    # numpy releases the GIL in its loops: on long columns two threads share the work; on short
+    # ones (12,000 rows) the interpreter's turns cost more than they save
     if THREADS > 1 and len(inds) > 1 and n >= THREAD_ROWS:
         with ThreadPoolExecutor(THREADS) as pool:
             list(pool.map(work, range(len(inds))))
@@ -1350,7 +1418,7 @@ def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Cat
         for start in range(0, len(rows), CHUNK * FAST_CHUNK):
             sl = slice(start, start + CHUNK * FAST_CHUNK)
             r, w = rows[sl], which[sl]
-            part = evaluate_batch(inds, catalog, cols, (r, w), track=True)
+            part = evaluate_batch(inds, catalog, cols, (r, w))
             for j in np.unique(w).tolist():
                 mine = w == j
                 at, c = r[mine], out[j]
@@ -1358,7 +1426,8 @@ def _plain_ratio_batch(inds: list[Indicator], ratios: list[_Ratio], catalog: Cat
                 c.excluded[at] = part.excluded[mine, 0]
                 c.capaian_k[at] = part.capaian_k[mine, 0]
                 c.predikat[at] = part.predikat[mine, 0]
-                c.capaian.v[at], c.capaian.e[at] = part.capaian.v[mine, 0], part.capaian.e[mine, 0]
+                c.capaian.p[at], c.capaian.q[at], c.capaian.b[at] = (
+                    part.capaian.p[mine, 0], part.capaian.q[mine, 0], part.capaian.b[mine, 0])
     return out
 
 
@@ -1368,26 +1437,11 @@ def _concat(parts: list[IndicatorColumns]) -> IndicatorColumns:
     cat = np.concatenate
     return IndicatorColumns(cat([p.status for p in parts]), cat([p.excluded for p in parts]),
                             cat([p.capaian_k for p in parts]), parts[0].places,
-                            Num(cat([p.capaian.v for p in parts]), cat([p.capaian.e for p in parts])),
-                            Num(cat([p.realisasi.v for p in parts]), cat([p.realisasi.e for p in parts])),
+                            Num(*(cat([p.capaian[i] for p in parts]) for i in range(3))),
+                            Num(*(cat([p.realisasi[i] for p in parts]) for i in range(3))),
                             None if parts[0].realisasi_k is None else cat([p.realisasi_k for p in parts
                                                                              if p.realisasi_k is not None]),
                             cat([p.predikat for p in parts]))
-
-
-def _merge(whole: IndicatorColumns, part: IndicatorColumns, pairs: Pairs) -> IndicatorColumns:
-    """The (row, indicator) pairs of `whole` replaced by `part` (evaluated again on those pairs)."""
-    def put(a: npt.NDArray[T], b: npt.NDArray[T]) -> npt.NDArray[T]:
-        a = a.copy()
-        a[pairs] = b[:, 0]
-        return a
-    return IndicatorColumns(put(whole.status, part.status), put(whole.excluded, part.excluded),
-                            put(whole.capaian_k, part.capaian_k), whole.places,
-                            Num(put(whole.capaian.v, part.capaian.v), put(whole.capaian.e, part.capaian.e)),
-                            Num(put(whole.realisasi.v, part.realisasi.v), put(whole.realisasi.e, part.realisasi.e)),
-                            None if whole.realisasi_k is None or part.realisasi_k is None
-                            else put(whole.realisasi_k, part.realisasi_k),
-                            put(whole.predikat, part.predikat))
 
 
 # ---- results ------------------------------------------------------------------------------------
@@ -1425,8 +1479,7 @@ class _Items(NamedTuple):
 
     ids: list[str]
     has: Mask              # a capaian
-    value: F64             # capaian, float
-    bound: F64
+    value: Num             # capaian, exact, with the engine's bound
     status: I8             # of a mean: 0 ok, 1 incomplete, 2 empty (0 for an indicator)
     # an indicator's rounded capaian where it is also the rounding of a mean of it alone (the same
     # rounding as the means', decided on this path), and where that holds
@@ -1439,12 +1492,11 @@ class _Level(NamedTuple):
 
     ids: list[str]
     has: Mask              # (rows, items) a capaian
-    value: F64             # capaian, float
-    bound: F64
+    value: Num             # capaian, exact, with the engine's bound
     status: I8             # 0 ok, 1 incomplete, 2 empty
     k: I64                 # rounded × 10^places
     predikat: I16
-    weight: F64            # what each holds, for a weighted mean above (an office's)
+    weight: Num            # what each holds, for a weighted mean above (an office's)
     exact: Mask            # (rows, items) undecided: the whole (period, office) goes exact
 
 
@@ -1489,7 +1541,7 @@ class BulkResult:
 
     def indicator(self, row: int, ident: str, realisasi: bool = True) -> IndicatorRow:
         """One row; realisasi=False leaves the realisasi out (None) where it would need the exact
-        evaluator (a realisasi that is not exact in float64: most ratios)."""
+        evaluator (a realisasi the engine holds rounded to 34 digits: most ratios)."""
         period, office = self._where(row)
         exact = self._exact_indicator(row, ident)
         if exact is not None:
@@ -1516,14 +1568,14 @@ class BulkResult:
         return found
 
     def _realisasi(self, row: int, ind: Indicator, c: IndicatorColumns) -> Decimal | None:
-        """The exact realisasi: a decided rounding or an exact float as is; otherwise the exact
-        evaluator for that (period, office), once."""
+        """The exact realisasi: a decided rounding or a value the engine holds exactly, as is; otherwise
+        the exact evaluator for that (period, office), once."""
         if c.excluded[row]:
             return None
         if c.realisasi_k is not None:
             return Decimal(int(c.realisasi_k[row])).scaleb(-ind.policy.round_realisasi.value.places)
-        if c.realisasi.e[row] == 0:
-            return _exact_decimal(float(c.realisasi.v[row]))
+        if c.realisasi.b[row] == 0:
+            return decimal_of(int(c.realisasi.p[row]), int(c.realisasi.q[row]))
         found = self._realisasi_cache.get(row)
         if found is None:  # the exact evaluator, once for the (period, office), on its part of the tree
             period, office = self._where(row)
@@ -1594,12 +1646,6 @@ class BulkResult:
                     yield i * n + j
 
 
-def _exact_decimal(x: float) -> Decimal:
-    """The decimal of an exact float (its bound is 0: it has at most 33 digits), in the shortest form."""
-    d = Decimal(x)
-    return d.normalize() if d == d.to_integral_value() else d
-
-
 def _evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: str) -> Evaluated:
     from .evaluate import evaluate_period
     return evaluate_period(catalog, data, period, office)
@@ -1607,119 +1653,89 @@ def _evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: st
 
 # ---- means ------------------------------------------------------------------------------------
 
+def _padded(a: npt.NDArray[T], fill: int) -> npt.NDArray[T]:
+    """(rows, items) with one more column that is never used, filled with `fill`."""
+    return np.concatenate([a, np.full((a.shape[0], 1), fill, dtype=a.dtype)], axis=1)
+
+
 def _mean_level(catalog: Catalog, agg: Aggregation, items: _Items | _Level, item_ids: list[str],
-                groups: list[tuple[str, list[int]]], weights: Sequence[Decimal | None] | tuple[F64, F64],
-                item_status_nihil: Mask | None, rounding: Rounding, bands: BandSet, rows: int,
-                at_once: bool = True) -> _Level:
+                groups: list[tuple[str, list[int]]], weights: Sequence[Decimal | None] | Num,
+                item_status_nihil: Mask | None, rounding: Rounding, bands: BandSet, rows: int) -> _Level:
     """aggregate._mean for every row and every group at once: groups = (mean id, indices of its items).
-    The sums run in the engine's order, position by position across the groups, each step with
-    its exactness and bound (a plain mean is summed at once first: at_once). `weights`: a Decimal
-    per item, or (values, bounds) arrays per row."""
+    The sums run in the engine's order, position by position across the groups, each step exact with
+    the bound of the engine's roundings. `weights`: a Decimal per item, or values per row and item."""
     g_n = len(groups)
     width = max((len(idx) for _, idx in groups), default=0)
     m = items.has.shape[1]
-    pad = m  # a column that is never used
-    quiet_in = item_status_nihil if item_status_nihil is not None else (items.status == 2)
-    full = all(len(idx) == width for _, idx in groups)
-    if full:  # no padding needed
-        has_in, v_in, e_in, st_in = items.has, items.value, items.bound, items.status
-    else:
-        has_in = np.concatenate([items.has, np.zeros((rows, 1), dtype=bool)], axis=1)
-        v_in = np.concatenate([items.value, np.zeros((rows, 1))], axis=1)
-        e_in = np.concatenate([items.bound, np.zeros((rows, 1))], axis=1)
-        st_in = np.concatenate([items.status, np.zeros((rows, 1), dtype=np.int8)], axis=1)
-        quiet_in = np.concatenate([quiet_in, np.ones((rows, 1), dtype=bool)], axis=1)
+    pad = m  # the padding column
+    quiet = item_status_nihil if item_status_nihil is not None else (items.status == 2)
+    has_in, st_in, quiet_in = _padded(items.has, 0), _padded(items.status, 0), _padded(quiet, 1)
+    v_in = Num(_padded(items.value.p, 0), _padded(items.value.q, 1), _padded(items.value.b, 0))
     weighted = agg.method == AggregateMethod.WEIGHTED
+    w_in = None
     if weighted:
-        if isinstance(weights, tuple):
-            w_v = np.concatenate([weights[0], np.zeros((rows, 1))], axis=1) if not full else weights[0]
-            w_e = np.concatenate([weights[1], np.zeros((rows, 1))], axis=1) if not full else weights[1]
+        if isinstance(weights, Num):
+            w_in = Num(_padded(weights.p, 0), _padded(weights.q, 1), _padded(weights.b, 0))
         else:
-            cs = [const(w or Decimal(0), 1) for w in weights]
-            w_v = np.array([c.v[0] for c in cs] + [0.0])[None, :]
-            w_e = np.array([c.e[0] for c in cs] + [0.0])[None, :]
+            cs = [const(w or Decimal(0), 1) for w in weights] + [whole(0, 1)]
+            w_in = Num(*(np.array([c[i][0] for c in cs], dtype=np.int64)[None, :] for i in range(3)))
     positions = np.full((g_n, width), pad, dtype=np.intp)
     for g, (_, idx) in enumerate(groups):
         positions[g, :len(idx)] = idx
     single = width == 1 and not weighted  # a mean of one item is the item (0 + x and x / 1 are exact)
-    if at_once and not weighted and not single and rows:
-        # the plain mean, summed at once: Σ v in any order, with a bound for every order (of the float
-        # sum and of the engine's 34-digit sum) — rows it cannot round are summed again in the engine's
-        # order, position by position, with exactness tracked (below, on those rows only)
-        h3 = has_in[:, positions]
-        used = h3.sum(axis=2)
-        broken = ((~h3 & ~quiet_in[:, positions]) | (h3 & (st_in[:, positions] == 1))).any(axis=2)
-        v3 = np.where(h3, v_in[:, positions], 0.0)
-        sum_e = np.where(h3, e_in[:, positions], 0.0).sum(axis=2)
-        grow = 2 * width * U  # ≥ γ(width − 1) of float64 and the engine's (width − 1) roundings of 5e-34
-        total = Num(v3.sum(axis=2), sum_e * (1 + 2 * grow) + grow * np.abs(v3).sum(axis=2))
-        ok = used > 0
-        x = div(total, Num(used.astype(np.float64), np.zeros((rows, g_n))), ok)
-        k, sure = round_decide(x, rounding)
-        redo = np.nonzero((ok & ~sure).any(axis=1))[0]
-        if len(redo):
-            sub = _mean_level(catalog, agg, _Items(items.ids, has_in[redo], v_in[redo], e_in[redo], st_in[redo]),
-                              item_ids, groups, weights, quiet_in[redo], rounding, bands, len(redo), at_once=False)
-            x = Num(x.v.copy(), x.e.copy())
-            x.v[redo], x.e[redo], k[redo], sure[redo] = sub.value, sub.bound, sub.k, ~sub.exact
-        status = np.where((used == 0) & ~broken, 2, np.where(broken, 1, 0)).astype(np.int8)
-        return _Level([g[0] for g in groups], ok, x.v, x.e, status, k, _classify(bands, k, rounding.places),
-                      used.astype(np.float64), ok & ~sure)
-    zero = np.zeros((rows, g_n))
-    total, weight_sum = Num(zero, zero), Num(zero, zero)
-    used = np.zeros((rows, g_n), dtype=np.int64)
-    broken = np.zeros((rows, g_n), dtype=bool)
+    if not single:  # sums over a common denominator
+        v_in = on_grid(v_in)
+    shape = (rows, g_n)
+    zero = whole(0, shape)
+    total, weight_sum = zero, zero
+    used = np.zeros(shape, dtype=np.int64)
+    broken = np.zeros(shape, dtype=bool)
     for j in range(width):
         col = positions[:, j]
-        if single:
-            h = has_in[:, col]
-            used += h
-            broken |= (~h & ~quiet_in[:, col]) | (h & (st_in[:, col] == 1))
-            total = Num(np.where(h, v_in[:, col], 0.0), np.where(h, e_in[:, col], 0.0))
-            continue
         h = has_in[:, col]
         used += h
         # an item without a capaian: incomplete unless a nihil (excluded) indicator or an empty mean
         broken |= (~h & ~quiet_in[:, col]) | (h & (st_in[:, col] == 1))
-        x = Num(np.where(h, v_in[:, col], 0.0), np.where(h, e_in[:, col], 0.0))
-        if weighted:
-            wv = np.broadcast_to(w_v[:, col], h.shape)
-            we = np.broadcast_to(w_e[:, col], h.shape)
-            wx = Num(np.where(h, wv, 0.0), np.where(h, we, 0.0))
+        x = _pick(h, v_in.at((slice(None), col)), zero)
+        if single:
+            total = x
+            continue
+        if w_in is not None:
+            wx = _pick(h, Num(*(np.broadcast_to(a[:, col], shape) for a in w_in)), zero)
             x = mul(wx, x)
             weight_sum = add(weight_sum, wx)
         total = add(total, x)
-    undecided = np.zeros((rows, g_n), dtype=bool)
+    undecided = np.zeros(shape, dtype=bool)
     if weighted:
         w_zero, ok = zero_test(weight_sum)
         undecided |= (used > 0) & ~(w_zero | ok)
         ok &= used > 0
         divisor = weight_sum
-        hold = np.where(ok, weight_sum.v, 0.0)
+        hold = _pick(ok, weight_sum, zero)
     else:
         ok = used > 0
-        divisor = Num(used.astype(np.float64), np.zeros((rows, g_n)))
-        hold = used.astype(np.float64)
+        divisor = whole(used, shape)
+        hold = divisor
     x = total if single else div(total, divisor, ok)
     if single and isinstance(items, _Items) and items.k is not None and items.k_ok is not None:
         # a mean of one item is the item: its rounding is the indicator's, where that is the means' own
         col = positions[:, 0]
-        k = np.zeros((rows, g_n), dtype=np.int64)
-        known = np.zeros((rows, g_n), dtype=bool)
+        k = np.zeros(shape, dtype=np.int64)
+        known = np.zeros(shape, dtype=bool)
         inside = col < m
         k[:, inside] = items.k[:, col[inside]]
         known[:, inside] = items.k_ok[:, col[inside]]
         need = ok & ~known
-        sure = np.ones((rows, g_n), dtype=bool)
+        sure = np.ones(shape, dtype=bool)
         if need.any():
-            k_need, sure_need = round_decide(Num(x.v[need], x.e[need]), rounding)
+            k_need, sure_need = round_decide(x.at(need), rounding)
             k[need], sure[need] = k_need, sure_need
     else:
         k, sure = round_decide(x, rounding)
     undecided |= ok & ~sure
     no_items = used == 0
     status = np.where(no_items & ~broken, 2, np.where(broken | (weighted & ~ok & ~no_items), 1, 0)).astype(np.int8)
-    return _Level([g[0] for g in groups], ok, x.v, x.e, status, k, _classify(bands, k, rounding.places), hold,
+    return _Level([g[0] for g in groups], ok, x, status, k, _classify(bands, k, rounding.places), hold,
                   undecided)
 
 
@@ -1773,14 +1789,7 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
             parts = []
             for start in range(0, n, CHUNK):  # rows in chunks: the temporaries stay small
                 span = slice(start, min(n, start + CHUNK))
-                # first without looking for exact results; the rows left undecided again, looking
-                c = evaluate_batch(inds, catalog, cols, track=False, span=span)
-                rows_again, which_again = np.nonzero(c.status == S_EXACT)
-                again = (rows_again, which_again)
-                if len(rows_again):
-                    pairs = (rows_again + start, which_again)
-                    c = _merge(c, evaluate_batch(inds, catalog, cols, pairs, track=True), again)
-                parts.append(c)
+                parts.append(evaluate_batch(inds, catalog, cols, span=span))
             c = _concat(parts)
             for j, ind in enumerate(inds):
                 columns[ind.id] = c.column(j)
@@ -1839,7 +1848,7 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
     step()
     levels: dict[str, MeanColumns] = {}
     if means_reason is None:
-        cols.cache.clear()  # the floats of the fields and the targets are not needed any more
+        cols.cache.clear()  # the values of the fields and the targets are not needed any more
         cols.target_cache.clear()
         levels, undecided = _means_in_chunks(catalog, first, columns, exact_rows, exact_means, n)
         for row in np.nonzero(undecided)[0].tolist():
@@ -1895,7 +1904,7 @@ def _rows_like(a: npt.NDArray[T], n: int) -> npt.NDArray[T]:
 
 def _rows_slice(c: IndicatorColumns, span: slice) -> IndicatorColumns:
     return IndicatorColumns(c.status[span], c.excluded[span], c.capaian_k[span], c.places,
-                            Num(c.capaian.v[span], c.capaian.e[span]), Num(c.realisasi.v[span], c.realisasi.e[span]),
+                            c.capaian.at(span), c.realisasi.at(span),
                             None if c.realisasi_k is None else c.realisasi_k[span], c.predikat[span])
 
 
@@ -1928,8 +1937,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     bands = catalog.policy.bands.value
     m = len(first)
     has = np.zeros((n, m), dtype=bool)
-    val = np.zeros((n, m))
-    bnd = np.zeros((n, m))
+    val = whole(0, (n, m))
     nihil = np.zeros((n, m), dtype=bool)
     own_k = np.zeros((n, m), dtype=np.int64)
     own_ok = np.zeros((n, m), dtype=bool)
@@ -1940,19 +1948,17 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
             if catalog.indicators[ident].policy.round.value == rounding:
                 own_k[:, j], own_ok[:, j] = c.capaian_k, live
             has[:, j] = live
-            val[:, j] = np.where(live, c.capaian.v, 0.0)
-            bnd[:, j] = np.where(live, c.capaian.e, 0.0)
+            for mine, theirs, fill in zip(val, c.capaian, (0, 1, 0)):
+                mine[:, j] = np.where(live, theirs, fill)
             nihil[:, j] = c.excluded
-    rounded_values: F64 | None = None
-    rounded_bounds = np.zeros((0, m))
+    rounded: Num | None = None
     if any(a.rounded for a in aggs.values()):
-        rounded_values = np.zeros((n, m))
-        rounded_bounds = np.zeros((n, m))
+        rounded = whole(0, (n, m))
         for j, ident in enumerate(first):
             c = columns.get(ident)
             if c is not None:
-                x = from_k(c.capaian_k, c.places)
-                rounded_values[:, j], rounded_bounds[:, j] = x.v, x.e
+                for mine, theirs in zip(rounded, from_k(c.capaian_k, c.places)):
+                    mine[:, j] = theirs
     # (row, item) -> (capaian before rounding, shown, status) of the exact evaluator
     exact_items: dict[tuple[int, int], tuple[Decimal | None, Decimal | None, str]] = {}
     index = {ident: j for j, ident in enumerate(first)}
@@ -1971,20 +1977,20 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
 
     def _item_level(use_rounded: bool) -> tuple[_Items, Mask]:
         copy = bool(exact_items)
-        h, v, e = (has.copy(), val.copy(), bnd.copy()) if copy else (has, val, bnd)
-        if use_rounded and rounded_values is not None:
-            v, e = np.where(has, rounded_values, 0.0), np.where(has, rounded_bounds, 0.0)
+        h = has.copy() if copy else has
+        v = Num(*(a.copy() for a in val)) if copy else val
+        if use_rounded and rounded is not None:
+            v = _pick(has, rounded, whole(0, (n, m)))
         quiet = nihil.copy() if copy else nihil
         for (row, j), (exact, shown, st) in exact_items.items():
             x = shown if use_rounded else exact
             h[row, j] = x is not None
             quiet[row, j] = x is None and st == "nihil"
-            if x is not None:
-                fx = float(x)
-                v[row, j], e[row, j] = fx, 2 * U * abs(fx) + 1e-300
+            if x is not None:  # the engine's own value: exact
+                v.p[row, j], v.q[row, j], v.b[row, j] = from_decimal(x)
         # columns not computed here (not columnar) are all in exact_items
         zeros = np.zeros((n, m), dtype=np.int8)
-        return _Items(list(first), h, v, e, zeros, own_k, own_ok), quiet
+        return _Items(list(first), h, v, zeros, own_k, own_ok), quiet
 
     ind_weights = [catalog.indicators[i].weight for i in first]
     # sasaran
@@ -2005,8 +2011,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     def mean_items(level: _Level, use_rounded: bool) -> _Level:
         if not use_rounded:
             return level
-        x = from_k(level.k, rounding.places)
-        return level._replace(value=np.where(level.has, x.v, 0.0), bound=np.where(level.has, x.e, 0.0))
+        return level._replace(value=_pick(level.has, from_k(level.k, rounding.places), whole(0, level.k.shape)))
 
     # offices
     office_agg = aggs["office"]
@@ -2038,26 +2043,22 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
         holds = [(g[1], "indicators") for g in office_groups]
         src_has = items_o.has
     # what each office's mean holds, for a weighted overall: its used items' weights, or their number
-    hold_v = np.zeros((n, len(office_groups)))
-    hold_e = np.zeros((n, len(office_groups)))
+    hold = whole(0, (n, len(office_groups)))
     for g, (idx, _) in enumerate(holds):
         if office_agg.method == AggregateMethod.WEIGHTED:
-            acc = Num(np.zeros(n), np.zeros(n))
+            acc = whole(0, n)
             for j in idx:
-                wj = const(office_weight_decimals[j] or Decimal(0), n)
-                used = src_has[:, j]
-                acc = add(acc, Num(np.where(used, wj.v, 0.0), np.where(used, wj.e, 0.0)))
-            hold_v[:, g] = np.where(offices.has[:, g], acc.v, 0.0)
-            hold_e[:, g] = np.where(offices.has[:, g], acc.e, 0.0)
+                acc = add(acc, _pick(src_has[:, j], const(office_weight_decimals[j] or Decimal(0), n), whole(0, n)))
         else:
-            hold_v[:, g] = np.where(offices.has[:, g], src_has[:, idx].sum(axis=1), 0.0)
-    hold = (hold_v, hold_e)
+            acc = whole(src_has[:, idx].sum(axis=1), n)
+        for mine, theirs, fill in zip(hold, acc, (0, 1, 0)):
+            mine[:, g] = np.where(offices.has[:, g], theirs, fill)
     # (an office whose weighted mean has no weight holds its items' weights: 0)
     if office_groups:
         out["office"] = offices
     # overall
     overall_agg = aggs["overall"]
-    w: Sequence[Decimal | None] | tuple[F64, F64]
+    w: Sequence[Decimal | None] | Num
     quiet_all: Mask | None
     if overall_agg.source == AggregateSource.SASARAN:
         src, groups = mean_items(sasaran, overall_agg.rounded), [("overall", list(range(len(sas_groups))))]
@@ -2084,9 +2085,7 @@ def _set_mean(level: _Level, row: int, j: int, a: AggregateResult, rounding: Rou
     level.exact[row, j] = False  # decided by the engine
     if a.capaian_exact is not None:
         assert a.capaian is not None  # a mean with a value shows it rounded
-        x = float(a.capaian_exact)
-        level.value[row, j] = x
-        level.bound[row, j] = 2 * U * abs(x) + 1e-300
+        level.value.p[row, j], level.value.q[row, j], level.value.b[row, j] = from_decimal(a.capaian_exact)
         k = int(a.capaian.scaleb(rounding.places))
         if abs(k) < 2 ** 62:
             level.k[row, j] = k
