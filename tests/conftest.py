@@ -12,6 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The suite reads English unless a test says otherwise: most tests pin exact English texts; the
+    Indonesian default is tested where it is the point (test_messages.py, `indonesian` below)."""
+    monkeypatch.setenv("KINERJA_LANG", "en")
+
+
+@pytest.fixture
+def indonesian(monkeypatch):
+    """The default a user gets: no $KINERJA_LANG, no --lang."""
+    monkeypatch.delenv("KINERJA_LANG", raising=False)
+
+
 @pytest.fixture
 def kinerja(capsys):
     """Run `kinerja ARGS…`; returns (exit code, stdout, stderr)."""
