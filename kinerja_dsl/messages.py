@@ -11,7 +11,7 @@ catalog of the current language, so the sentences live in catalogs, not in if/el
 
 Catalogs: `kinerja_dsl/locale/<lang>/LC_MESSAGES/<domain>.po`, one domain per part of the product
 (`diagnostics` for the language and data findings, `engine` for evaluation texts, tables and
-help, `report` for the LKjIP document), compiled to `.mo` beside it (`python -m
+help, `report` for the LKjIP document's content, `document` for its formats' own words), compiled to `.mo` beside it (`python -m
 kinerja_dsl.messages compile`, which needs babel: the `test` extra). At run time only the
 standard library's gettext reads the `.mo` files. English is the source language: it needs no
 catalog, and a message missing from a catalog falls back to its English text (a test forbids
@@ -31,7 +31,7 @@ from pathlib import Path
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 LANGUAGE_ENV = "KINERJA_LANG"
-DOMAINS = ("diagnostics", "engine", "report")
+DOMAINS = ("diagnostics", "engine", "report", "document")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANGUAGE = "en"  # the language the messages are written in
 
