@@ -7,7 +7,7 @@ One pipeline, used by every command and by the tests:
     evaluate(prepared, locale)                               -> Evaluation  (engine/evaluation/results.py)
 
 and one function per command (check, fmt, run_eval (with `--by`: monitor), explain, audit,
-validate_pk, diff, kamus, template, codes, schema) returning a typed report that carries its exit code, or `Stopped`
+validate_pk, diff, kamus, template, report, codes, schema) returning a typed report that carries its exit code, or `Stopped`
 (what to tell the user and the exit code) when the command could not go on. Nothing here
 parses arguments or prints: cli.py does both, and renders the reports (rich, JSON, files).
 
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from kinerja_dsl.messages import N_, language, t
 
 from .rendering.outputs import TABLE_SUFFIXES, Input, OutputError, names_an_input, wrong_format, write_atomic
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from .evaluation.results import Evaluation, IndicatorResult
     from .reports.monitor import By, Monitoring
     from .reports.tables import Table
+    from .reports.blocks import Document
 
     Progress = Callable[[int, int], None]   # progress(done, total): how far a long run is
 
@@ -45,8 +48,8 @@ EXIT_USAGE = 4
 EVAL_SUFFIXES = (".json", ".txt") + TABLE_SUFFIXES
 EACH_OFFICE_SUFFIXES = (".jsonl", ".txt") + TABLE_SUFFIXES  # one object per line: rows of every office
 TEMPLATE_SUFFIXES = (".xlsx", ".csv")
-PERIOD_HINT = ("use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12 (read from January: "
-               "2024-TW3 is s.d. TW III; with --alone the quarter itself), or 2024-sd-TW3")
+PERIOD_HINT = N_("use 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2 or 2024-01 … 2024-12 (read from January: "
+                 "2024-TW3 is s.d. TW III; with --alone the quarter itself), or 2024-sd-TW3")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class LoadedCatalog:
         return self.catalog
 
     def inputs(self) -> list[Input]:
-        return [Input("a catalog file", f) for f in self.files]
+        return [Input(t("a catalog file"), f) for f in self.files]
 
 
 def load_catalog(paths: Iterable[StrPath]) -> LoadedCatalog:
@@ -183,15 +186,16 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
         try:
             period = read_period(period_text, alone)
         except PeriodError:
-            problems.append(Diagnostic.for_file("--period", code="D003", message=f"`{period_text}` is not a period",
-                                                hint=PERIOD_HINT))
+            problems.append(Diagnostic.for_file("--period", code="D003", message=t(
+                "`{period}` is not a period", period=period_text), hint=t(PERIOD_HINT)))
     else:
         years = sorted({p.year for p in data.periods()})
         period = Period.parse(str(years[-1])) if years else None
         if period is None and not problems:
-            problems.append(Diagnostic.for_file(data.file, code="E004", message="the data file has no values"))
+            problems.append(Diagnostic.for_file(data.file, code="E004", message=t("the data file has no values")))
     if office and office not in catalog.offices:
-        problems.append(Diagnostic.for_file("--unit", code="D002", message=f"unknown office `{office}`",
+        problems.append(Diagnostic.for_file("--unit", code="D002", message=t("unknown office `{office}`",
+                                                                              office=office),
                                             hint=did_you_mean(office, catalog.offices)))
     inputs = [*loaded.inputs(), Input("--data", data_path)]
     if mapping is not None:
@@ -415,13 +419,13 @@ def run_eval(paths: Iterable[StrPath], data_path: StrPath, mapping: StrPath | No
     instead of from January. `reading` follows a workbook's rows being read, `progress` the
     offices being evaluated."""
     if each_office and office:
-        return Stopped.usage("kinerja eval: --each-office evaluates every office; --unit names one: give one of them")
+        return Stopped.usage(t("kinerja eval: --each-office evaluates every office; --unit names one: give one of them"))
     if each_office and by:
-        return Stopped.usage("kinerja eval: --by shows one office's periods side by side and --each-office every "
-                             "office in one period: give one of them")
+        return Stopped.usage(t("kinerja eval: --by shows one office's periods side by side and --each-office every "
+                               "office in one period: give one of them"))
     if each_office and not _has_numpy():
-        return Stopped.usage("kinerja eval: --each-office needs numpy, the `bulk` extra: "
-                             "pip install 'kinerja-dsl[bulk]' (or -e '.[bulk]' in a clone)")
+        return Stopped.usage(t("kinerja eval: --each-office needs numpy, the `bulk` extra: "
+                               "pip install 'kinerja-dsl[bulk]' (or -e '.[bulk]' in a clone)"))
     prepared = prepare_paths(paths, data_path, mapping, period_text, office, reading, alone)
     if isinstance(prepared, Stopped):
         return prepared
@@ -474,7 +478,8 @@ def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mappin
         return prepared
     catalog = prepared.catalog
     if indicator not in catalog.indicators:
-        return Stopped(1, (Diagnostic.for_file("INDICATOR", code="E101", message=f"unknown indicator `{indicator}`",
+        return Stopped(1, (Diagnostic.for_file("INDICATOR", code="E101", message=t("unknown indicator `{indicator}`",
+                                                                                   indicator=indicator),
                                                hint=did_you_mean(indicator, catalog.indicators)),))
     result = explain_indicator(prepared, indicator)
     left = Unfinished((result,) if result.status not in ("ok", "nihil") else ())
@@ -505,11 +510,14 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
           period_text: str | None = None, office: str | None = None, locale: str = "id",
           progress: Progress | None = None, alone: bool = False) -> AuditOutcome | Stopped:
     """`kinerja audit`: every published figure against the recomputed one; exit 1 when
-    unexplained differences remain or the published file has findings."""
+    unexplained differences remain or the published file has findings. A figure of another year
+    than the one evaluated (its `year`, else the file's) is checked against that year, evaluated
+    on the same data, unless --period names the one period to audit."""
     from kinerja_dsl.diagnostics import with_sources
 
-    from .reports.audit import audit as audited
-    from .readers.published import figure_findings, load_published
+    from .periods import Period
+    from .reports.audit import audit as audited, combined
+    from .readers.published import Figure, figure_findings, load_published
 
     prepared = prepare_paths(paths, data_path, mapping, period_text, office, progress, alone)
     if isinstance(prepared, Stopped):
@@ -520,8 +528,17 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
         problems = problems + figure_findings(figures, prepared.catalog, str(published))
     if any(d.is_error for d in problems):  # figure_findings names the file as given (`./published.toml`)
         return Stopped.by(with_sources(problems, read.sources(str(published))))
+    main = prepared.evaluated_period()
+    by_period: dict[Period, list[Figure]] = {}
+    for f in figures:  # a figure of the period audited; of another year, each year's own (not with --period)
+        if f.year is None or f.year == main.year:
+            by_period.setdefault(main, []).append(f)
+        elif period_text is None:
+            by_period.setdefault(Period.year_of(f.year), []).append(f)
     ev = evaluate(prepared, locale)
-    report = audited(ev, figures, prepared.catalog, str(published))
+    reports = [audited(ev if period == main else evaluate(replace(prepared, period=period), locale), group,
+                       prepared.catalog, str(published)) for period, group in sorted(by_period.items())]
+    report = combined(reports) if reports else audited(ev, [], prepared.catalog, str(published))
     return AuditOutcome(ev, report, 1 if report.counts.get("unexplained") else 0)
 
 
@@ -628,28 +645,86 @@ def template(paths: Iterable[StrPath], period_text: str, out: StrPath, each_offi
     try:
         period = Period.parse(period_text)
     except PeriodError:
-        return Stopped.by([Diagnostic.for_file("--period", code="D003", message=f"`{period_text}` is not a period",
-                                               hint=PERIOD_HINT)])
+        return Stopped.by([Diagnostic.for_file("--period", code="D003", message=t(
+            "`{period}` is not a period", period=period_text), hint=t(PERIOD_HINT))])
     evaluated = None
     if by:
         parts = period.parts(by)
         if len(parts) < 2:
-            return Stopped.usage(f"kinerja template: --by {by} does not divide `{period.label}` "
-                                 f"({period.title('en')}) into two or more periods: give a longer --period "
-                                 f"(e.g. {period.year}) or a shorter --by")
+            return Stopped.usage(t("kinerja template: --by {by} does not divide `{period}` ({title}) into two or "
+                                   "more periods: give a longer --period (e.g. {year}) or a shorter --by", by=by,
+                                   period=period.label, title=period.title(language()), year=period.year))
         try:  # the cumulative periods `eval --by` reads (from January), else the parts themselves
             evaluated = season(period, by)
         except SeasonError:
             evaluated = parts
     suffix = Path(out).suffix
     if suffix.lower() not in TEMPLATE_SUFFIXES:
-        return Stopped.usage(f"kinerja template: --out must end in .xlsx or .csv, not `{suffix or Path(out).name}`")
+        return Stopped.usage(t("kinerja template: --out must end in .xlsx or .csv, not `{given}`",
+                               given=suffix or Path(out).name))
     refused = names_an_input("template", out, loaded.inputs())
     if refused:
         return Stopped.usage(refused)
     table = template_table(loaded.compiled(), period, each_office=each_office, by=by, evaluated=evaluated)
     # a CSV template declares its notation, so the filled file reads back unambiguously
     return TableReport(table, loaded, preamble=f"# locale: {locale}\r\n")
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """`kinerja report`: chapter III of the LKjIP as a document, to be written by its format
+    (rendering/document.py). Exit 1 as `eval`: an IKU without a capaian (the document still says so)."""
+
+    prepared: Prepared
+    document: Document
+    unfinished: Unfinished
+    exit_code: int
+
+
+def report(paths: Iterable[StrPath], data_path: StrPath, out: StrPath, mapping: StrPath | None = None,
+           period_text: str | None = None, alone: bool = False, locale: str | None = None) -> ReportOutcome | Stopped:
+    """`kinerja report`: the report period (default the latest year in the data) evaluated, and every
+    earlier year the data holds (each as a whole year), and the report year's quarters when the data
+    has them; chapter III built from them (reports/lkjip.py). `out` is checked first (its format,
+    the `report` extra it needs, not an input); writing it is the caller's."""
+    import importlib.util
+
+    from .periods import Period
+    from .rendering.document import EXTRA_CHARTS, EXTRA_DOCX, SUFFIXES, MissingExtra
+    from .reports.lkjip import ChapterInput, chapter_three, declared_references
+    from .reports.monitor import SeasonError, season
+
+    refused = wrong_format("report", out, SUFFIXES)
+    if refused:
+        return Stopped.usage(refused)
+    extra = (EXTRA_CHARTS if importlib.util.find_spec("matplotlib") is None
+             else EXTRA_DOCX if Path(out).suffix.lower() == ".docx" and importlib.util.find_spec("docx") is None
+             else None)
+    if extra is not None:
+        return Stopped.by([MissingExtra(extra).diagnostic()])
+    prepared = prepare_paths(paths, data_path, mapping, period_text, None, None, alone)
+    if isinstance(prepared, Stopped):
+        return prepared
+    refused = names_an_input("report", out, list(prepared.inputs))
+    if refused:
+        return Stopped.usage(refused)
+    locale = locale or language()
+    period = prepared.evaluated_period()
+    catalog = prepared.catalog
+    ev = evaluate(prepared, locale)
+    years = sorted({p.year for p in prepared.data.periods() if p.year < period.year})
+    earlier = tuple(evaluate(replace(prepared, period=Period.year_of(y)), locale) for y in years)
+    view = None
+    if any(p.year == period.year and p.kind in ("quarter", "month") for p in prepared.data.periods()):
+        try:
+            view = monitor(prepared, season(period, "quarter"), "quarter", locale)
+        except SeasonError:  # a period alone, or shorter than two quarters: no season to show
+            view = None
+    given = ChapterInput(catalog, ev, earlier, view.monitoring if view else None,
+                         view.evaluations if view else (), tuple(declared_references(catalog)),
+                         tuple(prepared.loaded.files), str(data_path))
+    left = unfinished(ev, catalog)
+    return ReportOutcome(prepared, chapter_three(given), left, left.exit_code)
 
 
 def codes() -> str:

@@ -9,8 +9,12 @@ exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextvars
+import re
 import sys
 from contextlib import contextmanager
+
+from kinerja_dsl.messages import LANGUAGE_ENV, LANGUAGES, N_, language, t, tn, use_language
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
 if TYPE_CHECKING:
@@ -27,11 +31,11 @@ if TYPE_CHECKING:
 
     Callback = Callable[[int, int], None]   # progress(done, total)
 
-EPILOG = """\
-examples:
+EXAMPLES = """\
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --json
   kinerja eval indicators/banten-2024 --data indicators/banten-2024/realisasi-triwulan.toml --by quarter
+  kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --lang en
   kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN2.jdihn
   kinerja check indicators/sumsel-2024
   kinerja check --json catalog.kin
@@ -44,13 +48,108 @@ examples:
   kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
   kinerja template indicators/sumsel-2024 --period 2024 --by quarter --out realisasi.xlsx
   kinerja kamus indicators/sumsel-2024
-
-exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomplete or error), 2 syntax errors,
-  3 file errors (missing, unreadable, not UTF-8, not a regular file), 4 usage (also --out naming an input)
 """
+EXIT_CODES = N_("exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomplete or error), "
+                "2 syntax errors,\n  3 file errors (missing, unreadable, not UTF-8, not a regular file), 4 usage "
+                "(also --out naming an input)")
+LANGUAGE_RULE = N_("language: --lang id|en chooses the words (default: ${env}, else id); numbers are written "
+                   "in the notation of the language (102,84 or 102.84) unless --locale gives another")
+
+
+def epilog() -> str:
+    """The main help's closing text: examples (commands as typed), exit codes, the language rule."""
+    return (t("examples:") + "\n" + EXAMPLES + "\n" + t(EXIT_CODES) + "\n\n"
+            + t(LANGUAGE_RULE, env=LANGUAGE_ENV) + "\n")
 
 
 EXIT_INTERNAL = 70
+
+
+# ---- the language: --lang on every command, argparse's own words from our catalog -----------
+
+LANG_HELP = N_("the language of the words: id (Indonesian) or en (English); default ${env}, else id")
+
+# argparse's error messages (Python 3.11+), as its English templates, and our message for each: argparse
+# builds them with the process-wide gettext, so they are recognised and said again in the run's language
+_ARGPARSE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (?P<names>.+)", N_("the following arguments are required: {names}")),
+    (r"unrecognized arguments: (?P<names>.+)", N_("unrecognized arguments: {names}")),
+    (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", N_("invalid choice: {value} (choose from {choices})")),
+    (r"expected one argument", N_("expected one argument")),
+    (r"expected at most one argument", N_("expected at most one argument")),
+    (r"expected at least one argument", N_("expected at least one argument")),
+    (r"expected (?P<n>\d+) arguments?", N_("expected {n} arguments")),
+    (r"invalid (?P<type>\S+) value: (?P<value>.+)", N_("invalid {type} value: {value}")),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", N_("ambiguous option: {option} could match {matches}")),
+    (r"not allowed with argument (?P<other>.+)", N_("not allowed with argument {other}")),
+    (r"ignored explicit argument (?P<value>.+)", N_("ignored explicit argument {value}")),
+    (r"one of the arguments (?P<names>.+) is required", N_("one of the arguments {names} is required")),
+)
+
+
+def _argparse_message(message: str) -> str:
+    """An argparse error message in the run's language (unchanged when it is not one we know)."""
+    argument = re.fullmatch(r"argument (?P<argument>.+?): (?P<message>.+)", message, re.DOTALL)
+    if argument:
+        return t("argument {argument}: {message}", argument=argument["argument"],
+                 message=_argparse_message(argument["message"]))
+    for pattern, said in _ARGPARSE_ERRORS:
+        found = re.fullmatch(pattern, message, re.DOTALL)
+        if found:
+            return t(said, **found.groupdict())
+    return message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's layout (descriptions and epilogs as written), its `usage:` in the run's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else t("usage: "))
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words (section titles, -h, errors) come from the catalogs, per
+    parser and per call: nothing process-wide is changed, so runs in one process never mix languages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["formatter_class"] = _Formatter
+        adds_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = t("positional arguments")
+        self._optionals.title = t("options")
+        if adds_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=t("show this help message and exit"))
+
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        self.print_usage(sys.stderr)
+        self.exit(2, t("{prog}: error: {message}", prog=self.prog, message=_argparse_message(message)) + "\n")
+
+
+def _add_language(p: argparse.ArgumentParser) -> None:
+    """`--lang id|en` on a (sub)command: the words of its output, its help and its errors. main()
+    reads it before the parser is built (so the help is in that language); here it is declared."""
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t(LANG_HELP, env=LANGUAGE_ENV))
+
+
+def _add_locale(p: argparse.ArgumentParser, help: str) -> None:
+    """`--locale id|en`: number notation; when not given, the language's (`--lang`)."""
+    p.add_argument("--locale", choices=("id", "en"), default=None, help=help)
+
+
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """The language `--lang X` (or `--lang=X`) asks for, read before parsing: the help and argparse's
+    errors are built in it. None when not given or not a language (the parser then says so)."""
+    asked = None
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and k + 1 < len(argv):
+            asked = argv[k + 1]
+        elif arg.startswith("--lang="):
+            asked = arg.split("=", 1)[1]
+    return asked if asked in LANGUAGES else None
 
 
 # ---- rendering: what the user sees of the application layer's reports -----------------------
@@ -62,7 +161,8 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], out: TextIO | None = N
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if diagnostics:
-        print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}", file=out)
+        print(t("{errors}, {warnings}", errors=tn("{n} error", "{n} errors", errors),
+                warnings=tn("{n} warning", "{n} warnings", warnings)), file=out)
 
 
 def _stopped(stop: Stopped) -> int:
@@ -85,11 +185,14 @@ def _say_unfinished(command: str, unfinished: Unfinished, when: str = "") -> int
     """Name on stderr the results without a capaian (they are printed as usual), `when`: in which
     period; their exit code."""
     if unfinished.results:
-        listed = ", ".join(f"{r.id} ({r.status})" for r in unfinished.results)
+        from .words import status_word
+
+        listed = ", ".join(f"{r.id} ({status_word(r.status)})" for r in unfinished.results)
         count = len(unfinished.results)
-        plural = "s" if count != 1 and unfinished.noun != "IKU" else ""
-        print(f"kinerja {command}: {count} {unfinished.noun}{plural} without a capaian{when}: {listed}; exit 1",
-              file=sys.stderr)
+        said = (tn("{n} IKU without a capaian", "{n} IKU without a capaian", count) if unfinished.noun == "IKU"
+                else tn("{n} indicator without a capaian", "{n} indicators without a capaian", count))
+        print(t("kinerja {command}: {said}{when}: {listed}; exit 1", command=command, said=said, when=when,
+                listed=listed), file=sys.stderr)
     return unfinished.exit_code
 
 
@@ -105,7 +208,7 @@ def _write_tables(tables: list[Table], out: str, locale: str, preamble: str = ""
 
         _print_diagnostics([problem], sys.stderr)
         return exit_code([problem])
-    print(f"wrote {out}", file=sys.stderr)
+    print(t("wrote {file}", file=out), file=sys.stderr)
     return 0
 
 
@@ -132,8 +235,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     _print_diagnostics(loaded.diagnostics)
     if loaded.catalog is not None:
         cat = loaded.catalog
-        print(f"ok: {len(loaded.files)} file{'s' if len(loaded.files) != 1 else ''}, "
-              f"{len(cat.indicators)} indicators, {len(cat.sasaran)} sasaran")
+        print(t("ok: {files}, {indicators}, {sasaran}", files=tn("{n} file", "{n} files", len(loaded.files)),
+                indicators=tn("{n} indicator", "{n} indicators", len(cat.indicators)),
+                sasaran=tn("{n} sasaran", "{n} sasaran", len(cat.sasaran))))
     return report.exit_code
 
 
@@ -141,15 +245,19 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     from . import application
 
     def said(path: Path, utf16: bool) -> None:  # as each file is written: whatever stops the run, those are listed
-        note = (" (written as UTF-8: it was UTF-16)" if not args.check else " (it would be written as UTF-8: it is UTF-16)"
-                ) if utf16 else ""
-        print(f"{'would reformat' if args.check else 'reformatted'} {path}{note}")
+        if args.check:
+            print(t("would reformat {file} (it would be written as UTF-8: it is UTF-16)", file=path) if utf16
+                  else t("would reformat {file}", file=path))
+        else:
+            print(t("reformatted {file} (written as UTF-8: it was UTF-16)", file=path) if utf16
+                  else t("reformatted {file}", file=path))
 
     report = application.fmt(args.paths, check_only=args.check, said=said)
     _print_diagnostics(report.diagnostics, sys.stdout)
     if report.stopped is not None:
-        done = ", ".join(map(str, report.changed)) if report.changed else "none"
-        print(f"fmt stopped at {report.stopped}; files already rewritten: {done}; the files after it were not changed")
+        done = ", ".join(map(str, report.changed)) if report.changed else t("none")
+        print(t("fmt stopped at {file}; files already rewritten: {done}; the files after it were not changed",
+                file=report.stopped, done=done))
     return report.exit_code
 
 
@@ -195,7 +303,7 @@ def _eval_monitor(args: argparse.Namespace, report: MonitorReport) -> int:
     from .application import TABLE_SUFFIXES
 
     last = report.monitoring.periods[-1]
-    code = _say_unfinished("eval", report.unfinished, f" in {last.title}")
+    code = _say_unfinished("eval", report.unfinished, t(" in {period}", period=last.title))
     suffix = Path(args.out).suffix.lower() if args.out else ""
     if suffix in TABLE_SUFFIXES:
         return _write_tables(report.tables(), args.out, args.locale) or code
@@ -224,8 +332,9 @@ def _eval_each_office(args: argparse.Namespace) -> int:
         return _stopped(report)
     assert isinstance(report, application.EachOffice)
     if report.unfinished:
-        print(f"kinerja eval: {report.unfinished} {report.noun} rows (office × indicator) without a capaian; "
-              "exit 1", file=sys.stderr)
+        print(t("kinerja eval: {rows} (office × indicator) without a capaian; exit 1",
+                rows=tn("{n} IKU row", "{n} IKU rows", report.unfinished) if report.noun == "IKU"
+                else tn("{n} indicator row", "{n} indicator rows", report.unfinished)), file=sys.stderr)
     suffix = Path(args.out).suffix.lower() if args.out else ""
     if suffix in application.TABLE_SUFFIXES:
         from .reports.tables import each_office_tables
@@ -265,7 +374,7 @@ def _show(out: str | None, text: str | None = None, draw: Callable[[Console], No
         from .rendering.outputs import write_atomic
 
         write_atomic(Path(out), text)
-        print(f"wrote {out}", file=sys.stderr)
+        print(t("wrote {file}", file=out), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -293,8 +402,8 @@ def _bars(data: str, evaluating: bool = False) -> Iterator[tuple[Callback | None
         return advanced
 
     with bars:
-        yield (follow(f"Membaca {data}") if workbook else None,
-               follow("Menghitung per satker") if evaluating else None)
+        yield (follow(t("Reading {file}", file=data)) if workbook else None,
+               follow(t("Computing per satker")) if evaluating else None)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -360,7 +469,9 @@ def cmd_validate_pk(args: argparse.Namespace) -> int:
         return report.exit_code
     _print_diagnostics(report.diagnostics)
     if doc is not None and not any(d.is_error for d in report.diagnostics):
-        print(f"ok: {len(doc.entries)} targets for {doc.year} checked against {len(report.catalog.indicators)} indicators")
+        print(t("ok: {targets} for {year} checked against {indicators}",
+                targets=tn("{n} target", "{n} targets", len(doc.entries)), year=doc.year,
+                indicators=tn("{n} indicator", "{n} indicators", len(report.catalog.indicators))))
     return report.exit_code
 
 
@@ -395,6 +506,29 @@ def cmd_kamus(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """`kinerja report`: chapter III of the LKjIP written as HTML, Word or Markdown (with its charts)."""
+    from pathlib import Path
+
+    from . import application
+    from .rendering.document import MissingExtra, UnknownFormat, write
+
+    with _bars(args.data) as (reading, _):
+        report = application.report(args.paths, args.data, args.out, args.mapping, args.period, args.alone,
+                                    args.locale)
+    if isinstance(report, application.Stopped):
+        return _stopped(report)
+    code = _say_unfinished("report", report.unfinished)
+    try:
+        write(report.document, Path(args.out))
+    except UnknownFormat as why:
+        return _stopped(application.Stopped.usage(f"kinerja report: {why}"))
+    except MissingExtra as why:
+        return _stopped(application.Stopped.by([why.diagnostic()]))
+    print(t("wrote {file}", file=args.out), file=sys.stderr)
+    return code
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     from . import application
 
@@ -411,170 +545,217 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-PERIOD_HELP = ("2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12, read from January as a report reads it: "
-               "2024-TW3 is s.d. TW III, January to September (2024-sd-TW3 is that either way); with --alone "
-               "the period by itself (default: the latest year in the data)")
-ALONE_HELP = "read --period by itself, not from January: --period 2024-TW3 --alone is July to September"
+PERIOD_HELP = N_("2024, 2024-TW1 … TW4, 2024-S1, 2024-S2, 2024-01 … 12, read from January as a report reads it: "
+                 "2024-TW3 is s.d. TW III, January to September (2024-sd-TW3 is that either way); with --alone "
+                 "the period by itself (default: the latest year in the data)")
+ALONE_HELP = N_("read --period by itself, not from January: --period 2024-TW3 --alone is July to September")
+NUMBERS_HELP = N_("number notation: id 102,84 or en 102.84 (default: that of --lang)")
 
 
 def _period_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--period", metavar="P", help=PERIOD_HELP)
-    p.add_argument("--alone", action="store_true", help=ALONE_HELP)
+    p.add_argument("--period", metavar="P", help=t(PERIOD_HELP))
+    p.add_argument("--alone", action="store_true", help=t(ALONE_HELP))
 
 
 def _eval_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs=1, metavar="PATH", help="catalog file or folder")
-    p.add_argument("--data", required=True, metavar="FILE", help="realisation data (.toml, .csv or .xlsx)")
+    p.add_argument("paths", nargs=1, metavar="PATH", help=t("catalog file or folder"))
+    p.add_argument("--data", required=True, metavar="FILE", help=t("realisation data (.toml, .csv or .xlsx)"))
     _period_arguments(p)
-    p.add_argument("--unit", metavar="U", help="evaluate every indicator at this office instead of its owner")
-    p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation (default id: 102,84)")
-    p.add_argument("--json", action="store_true", help="JSON output (exact decimals as strings)")
-    p.add_argument("--mapping", metavar="TOML", help="where the values stand in an .xlsx data file "
-                   "(default: sheet Realisasi, columns Periode, Satker, Variabel, Nilai as `kinerja template` writes)")
+    p.add_argument("--unit", metavar="U", help=t("evaluate every indicator at this office instead of its owner"))
+    _add_locale(p, t(NUMBERS_HELP))
+    _add_language(p)
+    p.add_argument("--json", action="store_true", help=t("JSON output (exact decimals as strings)"))
+    p.add_argument("--mapping", metavar="TOML", help=t(
+        "where the values stand in an .xlsx data file (default: sheet Realisasi, columns Periode, Satker, "
+        "Variabel, Nilai as `kinerja template` writes)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every command's arguments, help and errors in the run's language (set before it is built)."""
     from kinerja_dsl import __version__
 
-    parser = argparse.ArgumentParser(
-        prog="kinerja", description="Check, format and evaluate performance indicator catalogs (SAKIP / LKjIP).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"kinerja {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = _Parser(prog="kinerja", description=t(
+        "Check, format and evaluate performance indicator catalogs (SAKIP / LKjIP)."), epilog=epilog())
+    parser.add_argument("--version", action="version", version=f"kinerja {__version__}",
+                        help=t("show the version and exit"))
+    _add_language(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("commands"))
 
-    p = sub.add_parser("check", help="parse and check catalogs, report every finding",
-                       description="Parse and check catalog files; report every finding with file:line:col.",
-                       epilog="example: kinerja check indicators/sumsel-2024", formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="catalog files (.kin) or folders of them")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--strict", action="store_true", help="warnings count as findings (exit 1)")
+    p = sub.add_parser("check", help=t("parse and check catalogs, report every finding"),
+                       description=t("Parse and check catalog files; report every finding with file:line:col."),
+                       epilog=t("example: {command}", command="kinerja check indicators/sumsel-2024"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help=t("catalog files (.kin) or folders of them"))
+    p.add_argument("--json", action="store_true", help=t("machine-readable output"))
+    p.add_argument("--strict", action="store_true", help=t("warnings count as findings (exit 1)"))
+    _add_language(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("fmt", help="rewrite catalogs in canonical form (comments kept)",
-                       description="Rewrite catalog files in canonical form: English keywords, two-space indent.",
-                       epilog="example: kinerja fmt --check indicators/", formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="catalog files (.kin) or folders of them")
-    p.add_argument("--check", action="store_true", help="change nothing; exit 1 when a file would be reformatted")
+    p = sub.add_parser("fmt", help=t("rewrite catalogs in canonical form (comments kept)"),
+                       description=t("Rewrite catalog files in canonical form: English keywords, two-space indent."),
+                       epilog=t("example: {command}", command="kinerja fmt --check indicators/"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help=t("catalog files (.kin) or folders of them"))
+    p.add_argument("--check", action="store_true", help=t("change nothing; exit 1 when a file would be reformatted"))
+    _add_language(p)
     p.set_defaults(func=cmd_fmt)
 
-    p = sub.add_parser("eval", help="evaluate a catalog on realisation data",
-                       description="Evaluate every indicator, sasaran, office and the overall capaian.\n"
-                       "It exits 1 when an IKU (every indicator, when the catalog marks none) is missing,\n"
-                       "incomplete or error: the results are still printed, and those named on stderr.",
-                       epilog="example: kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("eval", help=t("evaluate a catalog on realisation data"),
+                       description=t("Evaluate every indicator, sasaran, office and the overall capaian.\n"
+                                     "It exits 1 when an IKU (every indicator, when the catalog marks none) is "
+                                     "missing,\nincomplete or error: the results are still printed, and those "
+                                     "named on stderr."),
+                       epilog=t("example: {command}", command="kinerja eval indicators/sumsel-2024 --data "
+                                "indicators/sumsel-2024/realisasi.toml"))
     _eval_arguments(p)
-    p.add_argument("--out", metavar="FILE", help="write the result to FILE: JSON (.json), the LKjIP tables "
-                   "(.xlsx, .csv, .md), else the text tables (.txt); never an input file. With --each-office: "
-                   "JSON lines (.jsonl), the rows of every office (.xlsx, .csv, .md) or the table of offices (.txt). "
-                   "With --by: its JSON document (.json), the LKjIP tables with a column group per period "
-                   "(.xlsx, .csv, .md) or the text view (.txt)")
-    p.add_argument("--each-office", action="store_true",
-                   help="evaluate every office of the catalog at once (the columnar path; needs the `bulk` extra, "
-                   "numpy): one row per office and indicator, and each office's sasaran and overall capaian")
-    p.add_argument("--by", choices=("quarter", "semester", "month"),
-                   help="monitoring: each cumulative quarter (semester, month) of --period side by side, as the "
-                   "reports read them: for 2024 by quarter TW I, s.d. TW II, s.d. TW III and the year; for "
-                   "2024-TW3 up to s.d. TW III. Target, realisasi, capaian, predikat and status per indicator, the "
-                   "sasaran and overall per period; exit 1 when an IKU has no capaian in the last one; "
-                   "not with --each-office")
+    p.add_argument("--out", metavar="FILE", help=t(
+        "write the result to FILE: JSON (.json), the LKjIP tables (.xlsx, .csv, .md), else the text tables "
+        "(.txt); never an input file. With --each-office: JSON lines (.jsonl), the rows of every office "
+        "(.xlsx, .csv, .md) or the table of offices (.txt). With --by: its JSON document (.json), the LKjIP "
+        "tables with a column group per period (.xlsx, .csv, .md) or the text view (.txt)"))
+    p.add_argument("--each-office", action="store_true", help=t(
+        "evaluate every office of the catalog at once (the columnar path; needs the `bulk` extra, numpy): one "
+        "row per office and indicator, and each office's sasaran and overall capaian"))
+    p.add_argument("--by", choices=("quarter", "semester", "month"), help=t(
+        "monitoring: each cumulative quarter (semester, month) of --period side by side, as the reports read "
+        "them: for 2024 by quarter TW I, s.d. TW II, s.d. TW III and the year; for 2024-TW3 up to s.d. TW III. "
+        "Target, realisasi, capaian, predikat and status per indicator, the sasaran and overall per period; "
+        "exit 1 when an IKU has no capaian in the last one; not with --each-office"))
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("explain", help="show one indicator's computation step by step",
-                       description="Each step with the numbers substituted and the rule that applied.\n"
-                       "It exits 1 when the indicator is missing, incomplete or error (the steps are still printed).",
-                       epilog="example: kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml PAS.iph",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("explain", help=t("show one indicator's computation step by step"),
+                       description=t("Each step with the numbers substituted and the rule that applied.\n"
+                                     "It exits 1 when the indicator is missing, incomplete or error (the steps "
+                                     "are still printed)."),
+                       epilog=t("example: {command}", command="kinerja explain indicators/sumsel-2024 --data "
+                                "indicators/sumsel-2024/realisasi.toml PAS.iph"))
     _eval_arguments(p)
-    p.add_argument("indicator", metavar="INDICATOR", help="indicator id")
+    p.add_argument("indicator", metavar="INDICATOR", help=t("indicator id"))
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("audit", help="compare a published LKjIP table with the recomputed one",
-                       description="Every printed figure against the recomputed value; each difference classified "
-                       "(truncation, rounding, cap, floor, formula, copy, unexplained). Exit 1 when unexplained remain.",
-                       epilog="example: kinerja audit indicators/banten-2024 --data indicators/banten-2024/realisasi.toml "
-                       "--published indicators/banten-2024/published.toml",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("audit", help=t("compare a published LKjIP table with the recomputed one"),
+                       description=t("Every printed figure against the recomputed value; each difference "
+                                     "classified (truncation, rounding, cap, floor, formula, copy, unexplained). "
+                                     "Exit 1 when unexplained remain."),
+                       epilog=t("example: {command}", command="kinerja audit indicators/banten-2024 --data "
+                                "indicators/banten-2024/realisasi.toml --published "
+                                "indicators/banten-2024/published.toml"))
     _eval_arguments(p)
-    p.add_argument("--published", required=True, metavar="FILE", help="the printed figures (published.toml)")
-    p.add_argument("--all", action="store_true", help="list reproduced figures too")
+    p.add_argument("--published", required=True, metavar="FILE", help=t("the printed figures (published.toml)"))
+    p.add_argument("--all", action="store_true", help=t("list reproduced figures too"))
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("validate-pk", help="check a Perjanjian Kinerja before it is signed",
-                       description="Check a PK (an `agreement` in a .kin file, or TOML/CSV/XLSX) against the catalog: "
-                       "unknown indicators, missing IKU, wrong scale, weaker than the Renstra, TW targets, duplicates.",
-                       epilog="example: kinerja validate-pk indicators/banten-2024/pk-2024-bab2.kin --catalog indicators/banten-2024/catalog.kin",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("pk", metavar="PK_FILE", help="the PK: .kin with an agreement, .toml, .csv or .xlsx")
-    p.add_argument("--catalog", required=True, nargs="+", metavar="PATH", help="the catalog it must follow")
-    p.add_argument("--mapping", metavar="TOML", help="where the columns stand in an .xlsx PK "
-                   "(default: sheet PK, else the first; columns indicator, target, period, year)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--strict", action="store_true", help="warnings count as findings (exit 1)")
+    p = sub.add_parser("validate-pk", help=t("check a Perjanjian Kinerja before it is signed"),
+                       description=t("Check a PK (an `agreement` in a .kin file, or TOML/CSV/XLSX) against the "
+                                     "catalog: unknown indicators, missing IKU, wrong scale, weaker than the "
+                                     "Renstra, TW targets, duplicates."),
+                       epilog=t("example: {command}", command="kinerja validate-pk indicators/banten-2024/"
+                                "pk-2024-bab2.kin --catalog indicators/banten-2024/catalog.kin"))
+    p.add_argument("pk", metavar="PK_FILE", help=t("the PK: .kin with an agreement, .toml, .csv or .xlsx"))
+    p.add_argument("--catalog", required=True, nargs="+", metavar="PATH", help=t("the catalog it must follow"))
+    p.add_argument("--mapping", metavar="TOML", help=t(
+        "where the columns stand in an .xlsx PK (default: sheet PK, else the first; columns indicator, target, "
+        "period, year)"))
+    p.add_argument("--json", action="store_true", help=t("machine-readable output"))
+    p.add_argument("--strict", action="store_true", help=t("warnings count as findings (exit 1)"))
+    _add_language(p)
     p.set_defaults(func=cmd_validate_pk)
 
-    p = sub.add_parser("diff", help="what changed between two catalogs, and its effect on capaian",
-                       description="Indicators added, removed, renamed and changed (formula, direction, scale, unit, "
-                       "nihil, weights, targets, policies). With --data, the capaian change per indicator, sasaran "
-                       "and overall on the same realisation data.",
-                       epilog="example: kinerja diff indicators/banten-2024/catalog.kin indicators/banten-2024-revisi "
-                       "--data indicators/banten-2024/realisasi.toml",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("old", metavar="OLD", help="the catalog before (file or folder)")
-    p.add_argument("new", metavar="NEW", help="the catalog after")
-    p.add_argument("--data", metavar="FILE", help="realisation data to evaluate under both")
+    p = sub.add_parser("diff", help=t("what changed between two catalogs, and its effect on capaian"),
+                       description=t("Indicators added, removed, renamed and changed (formula, direction, scale, "
+                                     "unit, nihil, weights, targets, policies). With --data, the capaian change "
+                                     "per indicator, sasaran and overall on the same realisation data."),
+                       epilog=t("example: {command}", command="kinerja diff indicators/banten-2024/catalog.kin "
+                                "indicators/banten-2024-revisi --data indicators/banten-2024/realisasi.toml"))
+    p.add_argument("old", metavar="OLD", help=t("the catalog before (file or folder)"))
+    p.add_argument("new", metavar="NEW", help=t("the catalog after"))
+    p.add_argument("--data", metavar="FILE", help=t("realisation data to evaluate under both"))
     _period_arguments(p)
-    p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation")
-    p.add_argument("--json", action="store_true", help="JSON output")
+    _add_locale(p, t(NUMBERS_HELP))
+    _add_language(p)
+    p.add_argument("--json", action="store_true", help=t("JSON output"))
     p.set_defaults(func=cmd_diff, unit=None)
 
-    p = sub.add_parser("template", help="an empty realisation workbook to fill in, one row per office and field",
-                       description="Write an empty data file: one row per (period, office, field) the catalog needs, "
-                       "with the indicators that use it; fill column Nilai and pass the file to --data.",
-                       epilog="example: kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs=1, metavar="CATALOG", help="catalog file or folder")
-    p.add_argument("--period", required=True, metavar="P", help="the period whose own values the rows hold, as "
-                   "data files label them: 2024, 2024-TW1 … TW4 (2024-TW3 is July to September), 2024-S1/S2, "
-                   "2024-01 … 12")
-    p.add_argument("--by", choices=("quarter", "semester", "month"),
-                   help="one row per quarter (semester, month) alone of --period instead, and of the earlier "
-                   "periods prev() and prev_period() read, to fill in for `eval --by`: --period 2024 --by quarter "
-                   "gives 2024-TW1 … TW4, --period 2024-sd-TW3 --by quarter TW1 … TW3")
-    p.add_argument("--out", required=True, metavar="FILE", help="the template: .xlsx (excel extra) or .csv")
-    p.add_argument("--each-office", action="store_true",
-                   help="rows also for every office below an indicator's office (data collected per unit)")
-    p.add_argument("--locale", choices=("id", "en"), default="id", help="CSV notation (default id: 1.234,56)")
+    p = sub.add_parser("template", help=t("an empty realisation workbook to fill in, one row per office and field"),
+                       description=t("Write an empty data file: one row per (period, office, field) the catalog "
+                                     "needs, with the indicators that use it; fill column Nilai and pass the file "
+                                     "to --data."),
+                       epilog=t("example: {command}", command="kinerja template indicators/sumsel-2024 --period "
+                                "2024 --out realisasi.xlsx"))
+    p.add_argument("paths", nargs=1, metavar="CATALOG", help=t("catalog file or folder"))
+    p.add_argument("--period", required=True, metavar="P", help=t(
+        "the period whose own values the rows hold, as data files label them: 2024, 2024-TW1 … TW4 (2024-TW3 "
+        "is July to September), 2024-S1/S2, 2024-01 … 12"))
+    p.add_argument("--by", choices=("quarter", "semester", "month"), help=t(
+        "one row per quarter (semester, month) alone of --period instead, and of the earlier periods prev() "
+        "and prev_period() read, to fill in for `eval --by`: --period 2024 --by quarter gives 2024-TW1 … TW4, "
+        "--period 2024-sd-TW3 --by quarter TW1 … TW3"))
+    p.add_argument("--out", required=True, metavar="FILE", help=t("the template: .xlsx (excel extra) or .csv"))
+    p.add_argument("--each-office", action="store_true", help=t(
+        "rows also for every office below an indicator's office (data collected per unit)"))
+    _add_locale(p, t("CSV notation: id 1.234,56 or en 1,234.56 (default: that of --lang)"))
+    _add_language(p)
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("kamus", help="the indicator dictionary (kamus indikator / manual IKU) of a catalog",
-                       description="Every indicator as a kamus indikator states it: name, sasaran, IKU, unit, "
-                       "formula, direction, nihil rule, targets, Renstra, definition, data source, person "
-                       "responsible, frequency and notes.",
-                       epilog="example: kinerja kamus indicators/sumsel-2024 --out kamus.xlsx",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="catalog files or folders")
-    p.add_argument("--out", metavar="FILE", help="write it as .xlsx (excel extra), .csv or .md")
-    p.add_argument("--locale", choices=("id", "en"), default="id", help="number notation (default id: 12,5)")
+    p = sub.add_parser("kamus", help=t("the indicator dictionary (kamus indikator / manual IKU) of a catalog"),
+                       description=t("Every indicator as a kamus indikator states it: name, sasaran, IKU, unit, "
+                                     "formula, direction, nihil rule, targets, Renstra, definition, data source, "
+                                     "person responsible, frequency and notes."),
+                       epilog=t("example: {command}", command="kinerja kamus indicators/sumsel-2024 --out kamus.xlsx"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help=t("catalog files or folders"))
+    p.add_argument("--out", metavar="FILE", help=t("write it as .xlsx (excel extra), .csv or .md"))
+    _add_locale(p, t(NUMBERS_HELP))
+    _add_language(p)
     p.set_defaults(func=cmd_kamus)
 
-    p = sub.add_parser("codes", help="the diagnostic catalogue: every code, its meaning and its fix")
+    p = sub.add_parser("report", help=t("chapter III of the LKjIP (Akuntabilitas Kinerja) as HTML, Word or Markdown"),
+                       description=t("Chapter III of the LKjIP for --period (default: the latest year in the data): "
+                                     "target, realisasi, capaian and predikat per sasaran and indicator with one "
+                                     "overall figure, the comparison with every earlier year the data holds, the "
+                                     "Renstra target, the budget, every result that is not ok, and charts. It "
+                                     "exits 1 when an IKU has no capaian (the document is still written and says "
+                                     "so)."),
+                       epilog=t("example: {command}", command="kinerja report indicators/sumsel-2024 --data "
+                                "indicators/sumsel-2024/realisasi.toml --out lkjip.html"))
+    p.add_argument("paths", nargs=1, metavar="CATALOG", help=t("catalog file or folder"))
+    p.add_argument("--data", required=True, metavar="FILE", help=t("realisation data (.toml, .csv or .xlsx)"))
+    _period_arguments(p)
+    p.add_argument("--out", required=True, metavar="FILE", help=t(
+        "the document: .html (one self-contained file), .docx (Word) or .md (with its charts as PNG files in a "
+        "folder beside it); needs the report extra (matplotlib, python-docx); never an input file"))
+    p.add_argument("--mapping", metavar="TOML", help=t("where the values stand in an .xlsx data file"))
+    _add_locale(p, t(NUMBERS_HELP))
+    _add_language(p)
+    p.set_defaults(func=cmd_report, unit=None)
+
+    p = sub.add_parser("codes", help=t("the diagnostic catalogue: every code, its meaning and its fix"),
+                       description=t("The diagnostic catalogue: every code, its meaning and its fix."))
+    _add_language(p)
     p.set_defaults(func=cmd_codes)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of `kinerja eval --json`")
-    p.add_argument("--by", action="store_true", help="the schema of the monitoring view, `kinerja eval --by … --json`")
+    p = sub.add_parser("schema", help=t("print the JSON Schema of `kinerja eval --json`"),
+                       description=t("The JSON Schema of `kinerja eval --json`."))
+    p.add_argument("--by", action="store_true", help=t("the schema of the monitoring view, `kinerja eval --by … --json`"))
+    _add_language(p)
     p.set_defaults(func=cmd_schema)
     return parser
 
 
-
 def main(argv: list[str] | None = None) -> int:
+    """The `kinerja` command. The language (`--lang`, else $KINERJA_LANG, else id) is set for this
+    call only: the run happens in a copy of the caller's context, so nothing leaks to the next call."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    return contextvars.copy_context().run(_run, given)
+
+
+def _run(argv: list[str]) -> int:
+    use_language(_language_asked(argv))
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors; ours is 4
         code = exc.code if isinstance(exc.code, int) else 0
         return 0 if code == 0 else 4
+    if hasattr(args, "locale") and args.locale is None:  # numbers follow the words unless --locale says
+        args.locale = "en" if language() == "en" else "id"
     command: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if command is None:
         parser.print_help()
@@ -582,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return command(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(t("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
@@ -595,8 +776,8 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.diagnostic().render(), file=sys.stderr)
             return EXIT_IO
         # a bug of ours: say so plainly, never a traceback
-        print(f"kinerja: internal error ({type(exc).__name__}: {exc}); please report this with the input that caused it",
-              file=sys.stderr)
+        print(t("kinerja: internal error ({kind}: {error}); please report this with the input that caused it",
+                kind=type(exc).__name__, error=exc), file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from kinerja_dsl.catalog import quantized
 
 from kinerja_dsl.catalog import out_of_range
+from kinerja_dsl.messages import t
 
 LOCALES = ("id", "en")
 _SEPARATORS = {"id": (".", ","), "en": (",", ".")}  # (thousands, decimal)
@@ -30,7 +31,9 @@ class NotationError(ValueError):
 
 def abbreviated(text: str, width: int = 40) -> str:
     """A value as a message quotes it: a 5000-digit number is shown by its ends."""
-    return text if len(text) <= width else f"{text[:24]}…{text[-8:]} ({len(text):,} characters)"
+    if len(text) <= width:
+        return text
+    return t("{start}…{end} ({n} characters)", start=text[:24], end=text[-8:], n=format(len(text), ","))
 
 
 def exact(value: Decimal, text: str | None = None) -> Decimal:
@@ -41,7 +44,7 @@ def exact(value: Decimal, text: str | None = None) -> Decimal:
     if why is not None:
         shown = abbreviated(text if text is not None else str(value))
         raise NotationError(f"`{shown}` {why}", code="D012",
-                            hint="correct the value; a blank cell (or no key) means missing")
+                            hint=t("correct the value; a blank cell (or no key) means missing"))
     return value
 
 
@@ -62,11 +65,11 @@ def parse_number(text: str, locale: str | None = None) -> Decimal:
         s = s[1:]
     if any(ch.isspace() for ch in s):
         joined = "".join(s.split())
-        raise NotationError(f"`{abbreviated(raw)}` has a space inside the number",
-                            hint=f"write one number without spaces (`{abbreviated(joined)}`); "
-                                 "two numbers go in two cells")
+        raise NotationError(t("`{text}` has a space inside the number", text=abbreviated(raw)),
+                            hint=t("write one number without spaces (`{joined}`); two numbers go in two cells",
+                                   joined=abbreviated(joined)))
     if not s or not re.fullmatch(r"[0-9.,]+", s) or not s[0].isdigit() or not s[-1].isdigit():
-        raise NotationError(f"`{abbreviated(raw)}` is not a number")
+        raise NotationError(t("`{text}` is not a number", text=abbreviated(raw)))
     if locale is None:
         has_dot, has_comma = "." in s, ","in s
         if has_dot and has_comma:
@@ -77,27 +80,30 @@ def parse_number(text: str, locale: str | None = None) -> Decimal:
             if len(parts) > 2:
                 locale = "id" if sep == "." else "en"
             elif len(parts[1]) == 3:
-                raise NotationError(f"`{abbreviated(raw)}` is ambiguous: {abbreviated(parts[0] + parts[1])} if `{sep}` "
-                                    f"groups thousands, {abbreviated(parts[0] + '.' + parts[1])} if it marks decimals",
-                                    hint='declare the notation: locale = "id" (1.234,56) or "en" (1,234.56)')
+                raise NotationError(t("`{text}` is ambiguous: {grouped} if `{sep}` groups thousands, {decimal} if it "
+                                      "marks decimals", text=abbreviated(raw), grouped=abbreviated(parts[0] + parts[1]),
+                                      sep=sep, decimal=abbreviated(parts[0] + "." + parts[1])),
+                                    hint=t('declare the notation: locale = "id" (1.234,56) or "en" (1,234.56)'))
             else:
                 locale = "id" if sep == "," else "en"
         else:
             locale = "en"
     if locale not in _SEPARATORS:
-        raise NotationError(f"unknown notation `{locale}`", hint='use "id" (1.234,56) or "en" (1,234.56)')
+        raise NotationError(t("unknown notation `{locale}`", locale=locale),
+                            hint=t('use "id" (1.234,56) or "en" (1,234.56)'))
     thousands, decimal = _SEPARATORS[locale]
     whole, _, fraction = s.partition(decimal)
     if decimal in fraction or thousands in fraction:
-        raise NotationError(f"`{abbreviated(raw)}` is not a number in {locale} notation",
-                            hint="id: 1.234,56 — en: 1,234.56")
+        raise NotationError(t("`{text}` is not a number in {locale} notation", text=abbreviated(raw), locale=locale),
+                            hint=t("id: 1.234,56 — en: 1,234.56"))
     if thousands in whole and not _grouped(whole, thousands):
-        raise NotationError(f"`{abbreviated(raw)}` is not a number in {locale} notation",
-                            hint=f"in {locale} notation `{thousands}` groups thousands and `{decimal}` marks decimals")
+        raise NotationError(t("`{text}` is not a number in {locale} notation", text=abbreviated(raw), locale=locale),
+                            hint=t("in {locale} notation `{thousands}` groups thousands and `{decimal}` marks decimals",
+                                   locale=locale, thousands=thousands, decimal=decimal))
     try:
         value = Decimal(whole.replace(thousands, "") + ("." + fraction if fraction else ""))
     except InvalidOperation:  # pragma: no cover - the regex above admits only digits
-        raise NotationError(f"`{abbreviated(raw)}` is not a number")
+        raise NotationError(t("`{text}` is not a number", text=abbreviated(raw)))
     return exact(-value if negative else value, raw.strip())
 
 

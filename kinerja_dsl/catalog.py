@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Generic, Literal, Protocol, TypeVar
 
+from .messages import N_, t
 from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind,
                          LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode, TargetFallback,
                          Unreported)
@@ -66,7 +67,7 @@ def quantized(x: Decimal, quantum: Decimal, mode: str | None = None) -> Decimal:
 def out_of_range(x: Decimal) -> str | None:
     """Why an input number cannot be used exactly (not finite, too large, too fine), or None."""
     if not x.is_finite():
-        return "is not a finite number"
+        return t("is not a finite number")
     if x.is_zero():
         return None
     # the exact tuple, not normalize() (which rounds to the context's precision); trailing zeros
@@ -77,13 +78,27 @@ def out_of_range(x: Decimal) -> str | None:
     exponent += len(digits) - significant
     integer_digits = significant + exponent
     if integer_digits > MAX_INTEGER_DIGITS:
-        return f"has {integer_digits} digits before the decimal point; at most {MAX_INTEGER_DIGITS} are kept exactly"
+        return t("has {n} digits before the decimal point; at most {most} are kept exactly", n=integer_digits,
+                 most=MAX_INTEGER_DIGITS)
     if -exponent > MAX_DECIMAL_PLACES:
-        return f"has {-exponent} decimal places; at most {MAX_DECIMAL_PLACES} are kept exactly"
+        return t("has {n} decimal places; at most {most} are kept exactly", n=-exponent, most=MAX_DECIMAL_PLACES)
     return None
 
 
 T = TypeVar("T", covariant=True)
+
+# the blocks a policy value is declared in, as an origin names them (`indicator at f.kin:7`)
+_ORIGIN_BLOCKS = {"policy": N_("policy"), "indicator": N_("indicator"), "index": N_("index")}
+
+
+def origin_text(origin: str) -> str:
+    """An origin ("default", "indicator at f.kin:7") in the reader's language; the stored origin stays English."""
+    if origin == "default":
+        return t("default")
+    block, at, place = origin.partition(" at ")
+    if at and block in _ORIGIN_BLOCKS:
+        return t("{block} at {place}", block=t(_ORIGIN_BLOCKS[block]), place=place)
+    return origin
 
 
 @dataclass(frozen=True)

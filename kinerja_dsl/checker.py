@@ -15,8 +15,9 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from . import ast, period_targets
-from .catalog import out_of_range
+from .catalog import MAX_INTEGER_DIGITS, out_of_range
 from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
+from .messages import N_, t, tn
 from .model import OVERALL, CheckedModel, SymbolTable, mean_read
 from .setting_checks import check_setting, shortened
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS, AggregateLevel,
@@ -56,6 +57,16 @@ def _settings_in(model: SymbolTable) -> Iterator[tuple[str, ast.Setting]]:
                 yield "agreement", item
 
 
+# where a setting stands, as a sentence names it ("unknown setting `x` in an index")
+_CONTEXT_NAMES = {"index": N_("an index"), "group": N_("a group"), "component": N_("a component"),
+                  "indicator": N_("an indicator"), "agreement": N_("an agreement"), "policy": N_("a policy"),
+                  "sasaran": N_("a sasaran")}
+
+# the kinds of declaration, as a sentence names them ("field `a` is declared twice")
+_KIND_NAMES = {"indicator": N_("indicator"), "sasaran": N_("sasaran"), "field": N_("field"),
+               "office": N_("office"), "bands": N_("bands")}
+
+
 class KnownSettings(Rule):
     """Every setting key is allowed where it stands, with valid values (E115, E111)."""
 
@@ -63,13 +74,14 @@ class KnownSettings(Rule):
         for context, s in _settings_in(model):
             allowed = CONTEXT_KEYS[context]
             if s.key not in allowed:
-                where = {"index": "an index", "group": "a group", "component": "a component",
-                         "indicator": "an indicator", "agreement": "an agreement"}.get(context, f"a {context}")
+                where = t(_CONTEXT_NAMES[context]) if context in _CONTEXT_NAMES else f"a {context}"
+                keys = ", ".join(allowed)
                 hint = did_you_mean(s.key_text, allowed)
                 if hint is None and s.key in SETTING_KEYS:
-                    hint = f"`{s.key}` belongs elsewhere; {where} takes: " + ", ".join(allowed)
-                yield Diagnostic.at_span(s.key_span, code="E115", message=f"unknown setting `{s.key_text}` in {where}",
-                                         hint=hint or f"{where} takes: " + ", ".join(allowed))
+                    hint = t("`{key}` belongs elsewhere; {where} takes: {keys}", key=s.key, where=where, keys=keys)
+                yield Diagnostic.at_span(s.key_span, code="E115",
+                                         message=t("unknown setting `{key}` in {where}", key=s.key_text, where=where),
+                                         hint=hint or t("{where} takes: {keys}", where=where, keys=keys))
                 continue
             yield from check_setting(s)
 
@@ -95,8 +107,9 @@ class RepeatedSettings(Rule):
                     key, shown = ("index",), "`index`"
                 if key in seen:
                     yield Diagnostic.at_span(s.span, code="E114",
-                                             message=f"{shown} is stated twice in indicator `{ind.id}`",
-                                             hint=f"the first is at line {seen[key].line}; keep one")
+                                             message=t("{what} is stated twice in indicator `{id}`", what=shown,
+                                                       id=ind.id),
+                                             hint=t("the first is at line {line}; keep one", line=seen[key].line))
                 else:
                     seen[key] = s.span
         for block in model.policy_blocks:
@@ -106,8 +119,8 @@ class RepeatedSettings(Rule):
                     else (setting.key,)
                 if key in seen:
                     yield Diagnostic.at_span(setting.span, code="E114",
-                                             message=f"`{setting.key}` is stated twice in this policy",
-                                             hint=f"the first is at line {seen[key].line}; keep one")
+                                             message=t("`{key}` is stated twice in this policy", key=setting.key),
+                                             hint=t("the first is at line {line}; keep one", line=seen[key].line))
                 seen.setdefault(key, setting.span)
 
 
@@ -116,9 +129,11 @@ class Duplicates(Rule):
 
     def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         for kind, ident, first, second in model.duplicates:
-            where = f"line {first.line}" if first.file == second.file else f"{first.file}:{first.line}"
-            yield Diagnostic.at_span(second, code="E102", message=f"{kind} `{ident}` is declared twice",
-                                     hint=f"first declared at {where}; rename one or remove it")
+            where = t("line {line}", line=first.line) if first.file == second.file else f"{first.file}:{first.line}"
+            kind_name = t(_KIND_NAMES[kind]) if kind in _KIND_NAMES else kind
+            yield Diagnostic.at_span(second, code="E102",
+                                     message=t("{kind} `{id}` is declared twice", kind=kind_name, id=ident),
+                                     hint=t("first declared at {where}; rename one or remove it", where=where))
 
 
 class KnownNames(Rule):
@@ -137,28 +152,31 @@ class KnownNames(Rule):
                 yield from self._reference(model, s)
         for office in model.offices.values():
             if office.parent is not None and office.parent not in model.offices:
-                yield Diagnostic.at_span(office.parent_span, code="E101", message=f"unknown office `{office.parent}`",
+                yield Diagnostic.at_span(office.parent_span, code="E101",
+                                         message=t("unknown office `{name}`", name=office.parent),
                                          hint=did_you_mean(office.parent, model.offices))
         for s in model.policy.values():
             yield from self._reference(model, s)
         for f in model.fields.values():
             if f.kind is not None and ast.enum_value(FieldKind, f.kind) is None:
-                yield Diagnostic.at_span(f.kind_span, code="E111", message=f"`{f.kind}` is not a kind of field",
+                yield Diagnostic.at_span(f.kind_span, code="E111",
+                                         message=t("`{kind}` is not a kind of field", kind=f.kind),
                                          hint=did_you_mean(f.kind, allowed_values("field_kind"))
-                                         or "use one of: " + ", ".join(allowed_values("field_kind")))
+                                         or t("use one of: {names}", names=", ".join(allowed_values("field_kind"))))
             if f.rollup is not None and ast.enum_value(Rollup, f.rollup) in (None, Rollup.BY_KIND):
                 rules = [r for r in allowed_values("rollup") if r != Rollup.BY_KIND]
                 yield Diagnostic.at_span(f.rollup_span, code="E111",
-                                         message=f"`{f.rollup}` is not a roll-up rule of a field",
-                                         hint=did_you_mean(f.rollup, rules) or "use one of: " + ", ".join(rules)
-                                         + " (a field without one follows its kind: counts and amounts sum, "
-                                           "other kinds average)")
+                                         message=t("`{rule}` is not a roll-up rule of a field", rule=f.rollup),
+                                         hint=did_you_mean(f.rollup, rules)
+                                         or t("use one of: {names} (a field without one follows its kind: counts "
+                                              "and amounts sum, other kinds average)", names=", ".join(rules)))
         for agr in model.agreements:
             for item in agr.body:
                 if isinstance(item, ast.Setting):
                     yield from self._reference(model, item)
                 elif item.indicator not in model.indicators:
-                    yield Diagnostic.at_span(item.span, code="E101", message=f"unknown indicator `{item.indicator}`",
+                    yield Diagnostic.at_span(item.span, code="E101",
+                                             message=t("unknown indicator `{name}`", name=item.indicator),
                                              hint=did_you_mean(item.indicator, model.indicators))
 
     @staticmethod
@@ -170,25 +188,30 @@ class KnownNames(Rule):
         if s.key == "bands":
             if name in BAND_PRESET_NAMES or name in model.bandsets:
                 return
-            yield Diagnostic.at_span(s.args[0].span, code="E101", message=f"unknown band set `{name}`",
+            yield Diagnostic.at_span(s.args[0].span, code="E101", message=t("unknown band set `{name}`", name=name),
                                      hint=did_you_mean(name, list(model.bandsets) + list(BAND_PRESET_NAMES))
-                                     or "declare it with `bands " + name + " { … }` or use "
-                                     + ", ".join(BAND_PRESET_NAMES))
+                                     or t("declare it with `{declaration}` or use {names}",
+                                          declaration="bands " + name + " { … }",
+                                          names=", ".join(BAND_PRESET_NAMES)))
             return
         table: dict[str, ast.Office] | dict[str, ast.Sasaran] = model.offices if s.key == "office" else model.sasaran
         kind = "office" if s.key == "office" else "sasaran"
         if name not in table:
-            yield Diagnostic.at_span(s.args[0].span, code="E101", message=f"unknown {kind} `{name}`",
-                                     hint=did_you_mean(name, table) or f"declare it with `{kind} {name} \"…\"`")
+            message = t("unknown office `{name}`", name=name) if kind == "office" \
+                else t("unknown sasaran `{name}`", name=name)
+            yield Diagnostic.at_span(s.args[0].span, code="E101", message=message,
+                                     hint=did_you_mean(name, table)
+                                     or t("declare it with `{declaration}`", declaration=f"{kind} {name} \"…\""))
 
     @staticmethod
     def _expression(expr: ast.Expr, values: set[str], model: SymbolTable) -> Iterator[Diagnostic]:
         means = {id(arg) for arg in map(mean_read, walk(expr)) if arg is not None and model.is_mean(arg.id)}
         for node in walk(expr):
             if isinstance(node, ast.Name) and node.id not in values and id(node) not in means:
-                yield Diagnostic.at_span(node.span, code="E101", message=f"unknown name `{node.id}`",
+                yield Diagnostic.at_span(node.span, code="E101", message=t("unknown name `{name}`", name=node.id),
                                          hint=did_you_mean(node.id, values)
-                                         or f"declare the data field with `field {node.id} \"…\" count`")
+                                         or t("declare the data field with `{declaration}`",
+                                              declaration=f"field {node.id} \"…\" count"))
             elif isinstance(node, ast.Call):
                 yield from _call(node, model)
 
@@ -197,39 +220,48 @@ def _call(node: ast.Call, model: SymbolTable) -> Iterator[Diagnostic]:
     """A function that exists, with the arguments it takes (E101, E116)."""
     arity = FUNCTIONS.get(node.function)
     if arity is None:
-        yield Diagnostic.at_span(node.span, code="E101", message=f"unknown function `{node.function}`",
-                                 hint=did_you_mean(node.function, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS))
+        yield Diagnostic.at_span(node.span, code="E101", message=t("unknown function `{name}`", name=node.function),
+                                 hint=did_you_mean(node.function, FUNCTIONS)
+                                 or t("functions: {names}", names=", ".join(FUNCTIONS)))
         return
     low, high = arity
     found = len(node.args)
     first = node.args[0] if node.args else None
     if found < low or (high is not None and found > high):
-        want = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
-        yield Diagnostic.at_span(node.span, code="E116",
-                                 message=f"`{node.function}` takes {want} argument{'s' if want != '1' else ''}, "
-                                         f"found {found}")
+        if low == high:
+            message = tn("`{function}` takes {n} argument, found {found}",
+                         "`{function}` takes {n} arguments, found {found}", low, function=node.function, found=found)
+        elif high is None:
+            message = t("`{function}` takes at least {low} arguments, found {found}", function=node.function,
+                        low=low, found=found)
+        else:
+            message = t("`{function}` takes {low} to {high} arguments, found {found}", function=node.function,
+                        low=low, high=high, found=found)
+        yield Diagnostic.at_span(node.span, code="E116", message=message)
     elif node.function == "capaian" and first is not None and not (
             isinstance(first, ast.Name) and (first.id in model.indicators or model.is_mean(first.id))):
         known = list(model.indicators) + list(model.sasaran) + list(model.offices) + [OVERALL]
         name = first.id if isinstance(first, ast.Name) else ""
         yield Diagnostic.at_span(first.span, code="E116",
-                                 message="`capaian` takes the id of an indicator, a sasaran or an office, or `overall`",
+                                 message=t("`capaian` takes the id of an indicator, a sasaran or an office, "
+                                           "or `overall`"),
                                  hint=did_you_mean(name, known) if name and did_you_mean(name, known)
-                                 else "e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`")
+                                 else t("e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`"))
     elif node.function in EARLIER and first is not None:
         if not isinstance(first, ast.Name) or first.id not in model.fields:
-            yield Diagnostic.at_span(first.span, code="E116", hint=EARLIER[node.function][1],
-                                     message=f"`{node.function}` takes the name of a data field")
+            yield Diagnostic.at_span(first.span, code="E116", hint=t(EARLIER[node.function][1]),
+                                     message=t("`{function}` takes the name of a data field",
+                                               function=node.function))
         if found == 2:
             yield from _prev_count(node.function, node.args[1])
 
 
 # The functions that read earlier periods: (most periods back, the example a hint gives).
 EARLIER = {
-    "prev": (10, "e.g. `prev(pnbp)`, the same period a year earlier, or `prev(pnbp, 3)` for the mean of "
-                 "the same period in the 3 years before"),
-    "prev_period": (120, "e.g. `prev_period(pnbp)`, the period just before (TW2 for TW3), or "
-                         "`prev_period(pnbp, 4)` for the mean of the 4 periods before"),
+    "prev": (10, N_("e.g. `prev(pnbp)`, the same period a year earlier, or `prev(pnbp, 3)` for the mean of "
+                    "the same period in the 3 years before")),
+    "prev_period": (120, N_("e.g. `prev_period(pnbp)`, the period just before (TW2 for TW3), or "
+                            "`prev_period(pnbp, 4)` for the mean of the 4 periods before")),
 }
 
 
@@ -237,15 +269,16 @@ def _prev_count(function: str, arg: ast.Expr) -> Iterator[Diagnostic]:
     """`prev(x, N)` reads N earlier years (1 to 10), `prev_period(x, N)` N earlier periods of
     the same kind (1 to 120, ten years of months) (E116)."""
     most, example = EARLIER[function]
-    unit = "years" if function == "prev" else "periods"
+    years = function == "prev"
     if not (isinstance(arg, ast.Number) and arg.value == arg.value.to_integral_value()):
-        yield Diagnostic.at_span(arg.span, code="E116",
-                                 message=f"the second argument of `{function}` is a whole number of {unit}",
-                                 hint=example)
+        message = t("the second argument of `{function}` is a whole number of years", function=function) if years \
+            else t("the second argument of `{function}` is a whole number of periods", function=function)
+        yield Diagnostic.at_span(arg.span, code="E116", message=message, hint=t(example))
     elif not 1 <= arg.value <= most:
-        yield Diagnostic.at_span(arg.span, code="E116",
-                                 message=f"`{function}` reads 1 to {most} earlier {unit}, not {shortened(arg.text)}",
-                                 hint=example)
+        values = {"function": function, "most": most, "found": shortened(arg.text)}
+        message = t("`{function}` reads 1 to {most} earlier years, not {found}", **values) if years \
+            else t("`{function}` reads 1 to {most} earlier periods, not {found}", **values)
+        yield Diagnostic.at_span(arg.span, code="E116", message=message, hint=t(example))
 
 
 class Formulas(Rule):
@@ -258,20 +291,20 @@ class Formulas(Rule):
             where = ind.id_span or ind.span
             if num and not den:
                 yield Diagnostic.at_span(num.span, code="E113",
-                                         message=f"indicator `{ind.id}` has a numerator but no denominator",
-                                         hint="add `denominator …`, or write `value …` for a single expression")
+                                         message=t("indicator `{id}` has a numerator but no denominator", id=ind.id),
+                                         hint=t("add `denominator …`, or write `value …` for a single expression"))
             elif den and not num:
                 yield Diagnostic.at_span(den.span, code="E113",
-                                         message=f"indicator `{ind.id}` has a denominator but no numerator",
-                                         hint="add `numerator …`")
+                                         message=t("indicator `{id}` has a denominator but no numerator", id=ind.id),
+                                         hint=t("add `numerator …`"))
             formulas = [x for x in (num or den, val, idx) if x]
             if not formulas:
-                yield Diagnostic.at_span(where, code="E113", message=f"indicator `{ind.id}` has no formula",
-                                         hint="give `numerator` and `denominator`, a `value`, or an `index` block")
+                yield Diagnostic.at_span(where, code="E113", message=t("indicator `{id}` has no formula", id=ind.id),
+                                         hint=t("give `numerator` and `denominator`, a `value`, or an `index` block"))
             elif len(formulas) > 1:
                 yield Diagnostic.at_span(formulas[1].span, code="E113",
-                                         message=f"indicator `{ind.id}` has more than one formula",
-                                         hint="use either numerator/denominator, value, or index")
+                                         message=t("indicator `{id}` has more than one formula", id=ind.id),
+                                         hint=t("use either numerator/denominator, value, or index"))
 
 
 class RequiredMetadata(Rule):
@@ -281,21 +314,22 @@ class RequiredMetadata(Rule):
         for ind in model.indicators.values():
             where = ind.id_span or ind.span
             if ind.setting("direction") is None:
-                yield Diagnostic.at_span(where, code="E103", message=f"indicator `{ind.id}` has no direction",
-                                         hint="add `direction higher` (or lower, stabilize)")
+                yield Diagnostic.at_span(where, code="E103", message=t("indicator `{id}` has no direction", id=ind.id),
+                                         hint=t("add `direction higher` (or lower, stabilize)"))
             if ind.setting("unit") is None:
-                yield Diagnostic.at_span(where, code="E104", message=f"indicator `{ind.id}` has no unit",
-                                         hint='add `unit "%"` (or indeks, orang, dokumen, …)')
+                yield Diagnostic.at_span(where, code="E104", message=t("indicator `{id}` has no unit", id=ind.id),
+                                         hint=t('add `unit "%"` (or indeks, orang, dokumen, …)'))
 
 
 def _calendar(target: ast.Target) -> Iterator[Diagnostic]:
     """A target's year has four digits and its period is one the calendar knows (E117)."""
     if not (target.year_text.isdigit() and len(target.year_text) == 4):
-        yield Diagnostic.at_span(target.span, code="E117", message=f"`{shortened(target.year_text)}` is not a year",
-                                 hint="write the year with four digits, e.g. `target 2024 = 90`")
+        yield Diagnostic.at_span(target.span, code="E117",
+                                 message=t("`{year}` is not a year", year=shortened(target.year_text)),
+                                 hint=t("write the year with four digits, e.g. `target 2024 = 90`"))
     if target.period is not None and target.period not in PERIOD_LABELS:
-        yield Diagnostic.at_span(target.span, code="E117", message=f"unknown period `{target.period}`",
-                                 hint=did_you_mean(target.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
+        yield Diagnostic.at_span(target.span, code="E117", message=t("unknown period `{period}`", period=target.period),
+                                 hint=did_you_mean(target.period, PERIOD_LABELS) or t("use TW1–TW4, S1–S2 or B01–B12"))
 
 
 def _group_targets(nodes: Iterable[ast.Group | ast.Component]) -> Iterator[ast.Target]:
@@ -315,38 +349,43 @@ class TargetsInRange(Rule):
             unit = ind.setting("unit")
             unit_text = unit.args[0].text if unit is not None and unit.args else None
             if unit_text is not None and unit_text.strip().lower() not in ("%", "persen", "percent"):
-                for t in ind.targets:
-                    if t.value.low_text.endswith("%") or (t.value.high_text or "").endswith("%"):
-                        yield Diagnostic.at_span(t.value.span, code="W119",
-                                                 message=f"target {t.value} of `{ind.id}` is written as a percentage, "
-                                                         f"but the indicator is measured in {unit_text}",
+                for t_ in ind.targets:
+                    if t_.value.low_text.endswith("%") or (t_.value.high_text or "").endswith("%"):
+                        yield Diagnostic.at_span(t_.value.span, code="W119",
+                                                 message=t("target {target} of `{id}` is written as a percentage, "
+                                                           "but the indicator is measured in {unit}",
+                                                           target=t_.value, id=ind.id, unit=unit_text),
                                                  severity=Severity.WARNING,
-                                                 hint=f"write the target in {unit_text} (an index on 0..4: 3.6), "
-                                                      "or declare `unit \"%\"`")
+                                                 hint=t("write the target in {unit} (an index on 0..4: 3.6), "
+                                                        "or declare `unit \"%\"`", unit=unit_text))
             rng = ind.range
             if rng is not None and rng.low > rng.high:
                 yield Diagnostic.at_span(rng.span, code="E105",
-                                         message=f"range {rng.low_text} .. {rng.high_text} is empty",
-                                         hint="write the lower bound first")
+                                         message=t("range {low} .. {high} is empty", low=rng.low_text,
+                                                   high=rng.high_text),
+                                         hint=t("write the lower bound first"))
                 rng = None
-            for t in _group_targets(ind.index.children if ind.index is not None else ()):
-                yield from _calendar(t)
-            for t in ind.targets:
-                yield from _calendar(t)
-                v = t.value
+            for group_target in _group_targets(ind.index.children if ind.index is not None else ()):
+                yield from _calendar(group_target)
+            for target in ind.targets:
+                yield from _calendar(target)
+                v = target.value
                 if v.high is not None and v.low > v.high:
-                    yield Diagnostic.at_span(v.span, code="E105", message=f"target range {v} is empty",
-                                             hint="write the lower bound first")
+                    yield Diagnostic.at_span(v.span, code="E105", message=t("target range {target} is empty", target=v),
+                                             hint=t("write the lower bound first"))
                 if rng is None:
                     continue
                 for bound, text in ((v.low, v.low_text), (v.high, v.high_text)):
                     if bound is not None and not rng.low <= bound <= rng.high:
-                        kind = "renstra target" if t.renstra else "target"
-                        yield Diagnostic.at_span(v.span, code="E105",
-                                                 message=f"{kind} {text} for {t.year} is outside the range "
-                                                         f"{rng.low_text} .. {rng.high_text} of `{ind.id}`",
-                                                 hint="check the scale: a percentage is written 90, an index on a "
-                                                      "0..4 scale 3.6")
+                        values = {"value": text, "year": target.year, "low": rng.low_text, "high": rng.high_text,
+                                  "id": ind.id}
+                        message = t("renstra target {value} for {year} is outside the range {low} .. {high} "
+                                    "of `{id}`", **values) if target.renstra \
+                            else t("target {value} for {year} is outside the range {low} .. {high} of `{id}`",
+                                   **values)
+                        yield Diagnostic.at_span(v.span, code="E105", message=message,
+                                                 hint=t("check the scale: a percentage is written 90, an index on a "
+                                                        "0..4 scale 3.6"))
                         break
 
 
@@ -372,10 +411,10 @@ class Weights(Rule):
         for ind in model.indicators.values():
             if ind.index is None:
                 continue
-            yield from self._group(ind.index, f"index of `{ind.id}`")
+            yield from self._group(ind.index, t("index of `{id}`", id=ind.id))
             for node in index_nodes(ind.index):
                 if isinstance(node, ast.Group):
-                    yield from self._group(node, f"group `{node.id}`")
+                    yield from self._group(node, t("group `{id}`", id=node.id))
         if self._sasaran_weighted(model):
             yield from self._sasaran_weights(model)
 
@@ -398,18 +437,18 @@ class Weights(Rule):
             missing = [i for i, w in weights if w is None]
             for i in missing:
                 yield Diagnostic.at_span(i.id_span, code="E106",
-                                         message=f"indicator `{i.id}` has no weight but sasaran `{sid}` is "
-                                                 "aggregated weighted",
-                                         hint="add `weight …%`")
+                                         message=t("indicator `{id}` has no weight but sasaran `{sasaran}` is "
+                                                   "aggregated weighted", id=i.id, sasaran=sid),
+                                         hint=t("add `weight …%`"))
             values = [w.args[0] for _, w in weights if w is not None and len(w.args) == 1 and w.args[0].is_number]
             if not missing and not any(a.divides_by_zero for a in values):
                 total = ast.weight_total(a.number for a in values)
                 if total != 1:
                     declared = model.sasaran.get(sid)
                     yield Diagnostic.at_span(declared.span if declared else indicators[0].span, code="E106",
-                                             message=f"indicator weights of sasaran `{sid}` sum to "
-                                                     f"{ast.percent_text(total)}, not 100%",
-                                             hint="adjust the weights or aggregate with `mean`")
+                                             message=t("indicator weights of sasaran `{sasaran}` sum to {total}, "
+                                                       "not 100%", sasaran=sid, total=ast.percent_text(total)),
+                                             hint=t("adjust the weights or aggregate with `mean`"))
 
     @staticmethod
     def _group(node: ast.Index | ast.Group, what: str) -> Iterator[Diagnostic]:
@@ -419,8 +458,9 @@ class Weights(Rule):
         for child in node.children:
             weight = _weight(child.options)
             if weight is None:
-                yield Diagnostic.at_span(child.span, code="E106", message=f"`{child.id}` in the {what} has no weight",
-                                         hint="add `weight …%` or combine the group with `combine mean`")
+                yield Diagnostic.at_span(child.span, code="E106",
+                                         message=t("`{id}` in the {what} has no weight", id=child.id, what=what),
+                                         hint=t("add `weight …%` or combine the group with `combine mean`"))
                 return
             if weight.divides_by_zero:  # E119 says so; its sum means nothing
                 return
@@ -428,8 +468,9 @@ class Weights(Rule):
         total = ast.weight_total(weights)
         if node.children and total != 1:
             yield Diagnostic.at_span(node.span, code="E106",
-                                     message=f"weights in the {what} sum to {ast.percent_text(total)}, not 100%",
-                                     hint="write thirds and sixths as fractions, e.g. `weight 1/6`")
+                                     message=t("weights in the {what} sum to {total}, not 100%", what=what,
+                                               total=ast.percent_text(total)),
+                                     hint=t("write thirds and sixths as fractions, e.g. `weight 1/6`"))
 
 
 class _Interval(NamedTuple):
@@ -454,10 +495,11 @@ def _interval(band: ast.Band) -> _Interval | Diagnostic:
             high, high_closed = bound.value, bound.op == "<="
     if doubled:
         return Diagnostic.at_span(band.span, code="E108",
-                                  message=f"band \"{band.label}\" has two lower or two upper bounds",
-                                  hint="write one lower and one upper bound, e.g. `>= 76 and < 91`")
+                                  message=t("band \"{label}\" has two lower or two upper bounds", label=band.label),
+                                  hint=t("write one lower and one upper bound, e.g. `>= 76 and < 91`"))
     if low is not None and high is not None and (low > high or (low == high and not (low_closed and high_closed))):
-        return Diagnostic.at_span(band.span, code="E108", message=f"band \"{band.label}\" contains no value")
+        return Diagnostic.at_span(band.span, code="E108",
+                                  message=t("band \"{label}\" contains no value", label=band.label))
     return _Interval(band, low, low_closed, high, high_closed)
 
 
@@ -484,28 +526,36 @@ class BandCoverage(Rule):
         first = intervals[0]
         if first.low is not None:
             yield Diagnostic.at_span(first.band.span, code="E107",
-                                     message=f"band set `{bs.id}` has no band for values "
-                                             f"{'below' if first.low_closed else 'up to'} {first.low:f}",
-                                     hint=f"make the lowest band `< {first.low:f}` or add one")
+                                     message=t("band set `{id}` has no band for values below {value}", id=bs.id,
+                                               value=f"{first.low:f}") if first.low_closed
+                                     else t("band set `{id}` has no band for values up to {value}", id=bs.id,
+                                            value=f"{first.low:f}"),
+                                     hint=t("make the lowest band `< {value}` or add one", value=f"{first.low:f}"))
         for below, above in zip(intervals, intervals[1:], strict=False):
             a, b = below.band, above.band
             if below.high is None or above.low is None:
-                yield Diagnostic.at_span(b.span, code="E108", message=f"bands \"{a.label}\" and \"{b.label}\" overlap")
+                yield Diagnostic.at_span(b.span, code="E108",
+                                         message=t("bands \"{first}\" and \"{second}\" overlap", first=a.label,
+                                                   second=b.label))
             elif above.low < below.high or (above.low == below.high and below.high_closed and above.low_closed):
                 yield Diagnostic.at_span(b.span, code="E108",
-                                         message=f"bands \"{a.label}\" and \"{b.label}\" overlap at {above.low:f}",
-                                         hint="bands are half-open: `>= 76 and < 91`, then `>= 91`")
+                                         message=t("bands \"{first}\" and \"{second}\" overlap at {value}",
+                                                   first=a.label, second=b.label, value=f"{above.low:f}"),
+                                         hint=t("bands are half-open: `>= 76 and < 91`, then `>= 91`"))
             elif above.low > below.high or (not below.high_closed and not above.low_closed):
                 gap = f"{below.high:f}" if above.low == below.high else f"{below.high:f} .. {above.low:f}"
                 yield Diagnostic.at_span(b.span, code="E107",
-                                         message=f"band set `{bs.id}` leaves a gap at {gap} between \"{a.label}\" "
-                                                 f"and \"{b.label}\"",
-                                         hint=f"start \"{b.label}\" where \"{a.label}\" ends, e.g. `>= {below.high:f}`")
+                                         message=t("band set `{id}` leaves a gap at {gap} between \"{first}\" "
+                                                   "and \"{second}\"", id=bs.id, gap=gap, first=a.label,
+                                                   second=b.label),
+                                         hint=t("start \"{second}\" where \"{first}\" ends, e.g. `>= {value}`",
+                                                first=a.label, second=b.label, value=f"{below.high:f}"))
         last = intervals[-1]
         if last.high is not None:
             yield Diagnostic.at_span(last.band.span, code="E107",
-                                     message=f"band set `{bs.id}` has no band for values above {last.high:f}",
-                                     hint="make the highest band open-ended, e.g. `>= 91`")
+                                     message=t("band set `{id}` has no band for values above {value}", id=bs.id,
+                                               value=f"{last.high:f}"),
+                                     hint=t("make the highest band open-ended, e.g. `>= 91`"))
 
 
 class NoCycles(Rule):
@@ -536,9 +586,9 @@ class NoCycles(Rule):
                     if key not in reported:
                         reported.add(key)
                         yield Diagnostic.at_span(ref.span, code="E109",
-                                                 message="circular reference: " + " -> ".join(cycle),
-                                                 hint="an indicator cannot depend on itself, directly or through "
-                                                      "others")
+                                                 message=t("circular reference: {cycle}", cycle=" -> ".join(cycle)),
+                                                 hint=t("an indicator cannot depend on itself, directly or through "
+                                                        "others"))
                 elif not state.get(ref.id):
                     state[ref.id] = visiting
                     path.append(ref.id)
@@ -567,11 +617,12 @@ class MeansReadAfterwards(Rule):
                         stack.append(other)
             if found is not None:
                 yield Diagnostic.at_span(sasaran.span, code="E118",
-                                         message=f"`{ind.id}` counts in sasaran `{_first_word(sasaran)}` but reads the "
-                                                 f"mean `capaian({found.id})`, which is computed from the sasaran's "
-                                                 "indicators",
-                                         hint="an indicator that reads a mean (a budget efficiency, say) has no "
-                                              "sasaran")
+                                         message=t("`{id}` counts in sasaran `{sasaran}` but reads the mean "
+                                                   "`capaian({mean})`, which is computed from the sasaran's "
+                                                   "indicators", id=ind.id, sasaran=_first_word(sasaran),
+                                                   mean=found.id),
+                                         hint=t("an indicator that reads a mean (a budget efficiency, say) has no "
+                                                "sasaran"))
 
 
 def _first_word(setting: ast.Setting) -> str:
@@ -590,11 +641,11 @@ class NihilRisk(Rule):
             den = ind.formula("denominator")
             if den is not None and not (isinstance(den.expr, ast.Number) and den.expr.value != 0):
                 yield Diagnostic.at_span(den.span, code="W110",
-                                         message=f"the denominator of `{ind.id}` can be 0 and no nihil rule is "
-                                                 "declared",
+                                         message=t("the denominator of `{id}` can be 0 and no nihil rule is "
+                                                   "declared", id=ind.id),
                                          severity=Severity.WARNING,
-                                         hint="add `nihil achieved` (or excluded, zero, error) to the indicator or "
-                                              "the policy")
+                                         hint=t("add `nihil achieved` (or excluded, zero, error) to the indicator or "
+                                                "the policy"))
 
 
 _ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}
@@ -650,24 +701,26 @@ class ConstantDivisions(Rule):
         for _, s in _settings_in(model):
             for a in s.args:
                 if a.divides_by_zero:
-                    yield Diagnostic.at_span(a.span, code="E119", message=f"`{a.text}` divides by zero",
-                                             hint="write the number you mean; a fraction's denominator is never 0")
+                    yield Diagnostic.at_span(a.span, code="E119",
+                                             message=t("`{number}` divides by zero", number=a.text),
+                                             hint=t("write the number you mean; a fraction's denominator is never 0"))
         for ind in model.indicators.values():
             for expr in indicator_exprs(ind):
                 values = _constants(expr)
                 for node in walk(expr):
                     if isinstance(node, ast.Binary) and node.op == "/" and values.get(id(node.right)) == 0:
-                        yield Diagnostic.at_span(node.right.span, code="E119", message="this divisor is always 0",
-                                                 hint="divide by a data field or an indicator, or write the number "
-                                                      "you mean")
+                        yield Diagnostic.at_span(node.right.span, code="E119", message=t("this divisor is always 0"),
+                                                 hint=t("divide by a data field or an indicator, or write the number "
+                                                        "you mean"))
 
 
 # C0 and C1 control characters and DEL; a tab is whitespace a label may hold, and a text
 # never holds a line break (the grammar ends it there)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*')  # as the grammar's STRING and COMMENT
-_CONTROL_NAMES = {"\x00": "a NUL character", "\x0b": "a vertical tab", "\x0c": "a form feed",
-                  "\x1b": "an escape character", "\x7f": "a delete character", "\x85": "a next-line character"}
+_CONTROL_NAMES = {"\x00": N_("a NUL character"), "\x0b": N_("a vertical tab"), "\x0c": N_("a form feed"),
+                  "\x1b": N_("an escape character"), "\x7f": N_("a delete character"),
+                  "\x85": N_("a next-line character")}
 
 
 def _visible(line: str) -> str:
@@ -693,14 +746,15 @@ class ControlCharacters(Rule):
                         continue
                     for char in _CONTROL.finditer(token.group()):
                         column = token.start() + char.start() + 1
-                        what = _CONTROL_NAMES.get(char.group(), "a control character")
+                        what = t(_CONTROL_NAMES.get(char.group(), N_("a control character")))
                         yield Diagnostic(code="E120", severity=Severity.ERROR,
-                                         message=f"this text holds {what} (U+{ord(char.group()):04X}), which tables "
-                                                 "and spreadsheets cannot show",
+                                         message=t("this text holds {what} ({codepoint}), which tables and "
+                                                   "spreadsheets cannot show", what=what,
+                                                   codepoint=f"U+{ord(char.group()):04X}"),
                                          file=f.path, line=number, column=column, end_column=column + 1,
                                          source_line=_visible(line.rstrip("\r")),
-                                         hint="delete it; a line break pasted from Word into a label is written "
-                                              "as a space")
+                                         hint=t("delete it; a line break pasted from Word into a label is written "
+                                                "as a space"))
 
 
 class NumbersInRange(Rule):
@@ -711,10 +765,11 @@ class NumbersInRange(Rule):
         for span, text, value in self._numbers(model):
             why = out_of_range(value)
             if why is not None:
-                yield Diagnostic.at_span(span, code="E121", message=f"the number `{shortened(text)}` {why}",
-                                         hint="write the number in the indicator's unit (rupiah in full is fine up "
-                                              "to 18 digits)" if "before" in why
-                                         else "round it to 18 decimal places or fewer")
+                yield Diagnostic.at_span(span, code="E121",
+                                         message=t("the number `{number}` {why}", number=shortened(text), why=why),
+                                         hint=t("write the number in the indicator's unit (rupiah in full is fine up "
+                                                "to 18 digits)") if _integer_part_too_long(value)
+                                         else t("round it to 18 decimal places or fewer"))
 
     @staticmethod
     def _numbers(model: SymbolTable) -> Iterator[tuple[Span, str, Decimal]]:
@@ -735,8 +790,8 @@ class NumbersInRange(Rule):
                 yield ind.range.span, ind.range.low_text, ind.range.low
                 yield ind.range.span, ind.range.high_text, ind.range.high
             groups = _group_targets(ind.index.children) if ind.index is not None else ()
-            for t in (*ind.targets, *groups):
-                yield from _target_numbers(t.value)
+            for target in (*ind.targets, *groups):
+                yield from _target_numbers(target.value)
         for agr in model.agreements:
             for item in agr.body:
                 if isinstance(item, ast.PkTarget):
@@ -745,6 +800,11 @@ class NumbersInRange(Rule):
             for band in bs.bands:
                 for b in band.bounds:
                     yield b.span, b.text, b.value
+
+
+def _integer_part_too_long(value: Decimal) -> bool:
+    """Whether a number has more digits before the point than are kept (the E121 hint differs)."""
+    return value.is_finite() and not value.is_zero() and value.adjusted() >= MAX_INTEGER_DIGITS
 
 
 def _target_numbers(v: ast.TargetValue) -> Iterator[tuple[Span, str, Decimal]]:

@@ -20,6 +20,7 @@ from .ast import expression, walk
 from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, BandInterval, BandSet, Catalog,
                       CompositeNode, Declared, Env, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
                       Sasaran, TargetSpec, UndefinedValue)
+from .messages import t
 from .model import CheckedModel
 from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind, Iku,
                          LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode, TargetFallback,
@@ -76,7 +77,7 @@ def _divide(left: Fn, right: Fn, text: str) -> Fn:
         if not denominator:
             if not numerator:
                 raise NihilCase(text)
-            raise UndefinedValue(f"division by zero in `{text}`")
+            raise UndefinedValue(t("division by zero in `{expression}`", expression=text))
         return numerator / denominator
     return divide
 

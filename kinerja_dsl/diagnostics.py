@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from .messages import t
+
 
 class Severity(StrEnum):
     """How bad a finding is. Equal to its word, which is what is rendered (`error[E101]`)."""
@@ -112,10 +114,11 @@ class Diagnostic:
                 width = max(1, min(width, SHOWN_LINE - (column - 1) + (1 if start else 0)))
             out.append(f" {gutter} | {text}")
             out.append(f" {pad} | {' ' * (column - 1)}{'^' * width}")
+        note_word, hint_word = t("note"), t("hint")  # the head above stays English: tools parse it
         for note in self.notes:
-            out.append(f"  = note: {note}")
+            out.append(f"  = {note_word}: {note}")
         if self.hint:
-            out.append(f"  = hint: {self.hint}")
+            out.append(f"  = {hint_word}: {self.hint}")
         return "\n".join(out)
 
     def to_json(self) -> dict[str, str | int | None]:
@@ -198,7 +201,7 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     best = suggest(word, candidates)
-    return f"did you mean `{best}`?" if best else None
+    return t("did you mean `{name}`?", name=best) if best else None
 
 
 def exit_code(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:

@@ -26,6 +26,7 @@ from .catalog import Catalog
 from .checker import approve, check
 from .compiler import compile_model
 from .diagnostics import Diagnostic, Severity, Sources, with_sources
+from .messages import N_, t
 from .model import SymbolTable, build_symbol_table
 from .parser import parse
 
@@ -38,7 +39,7 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # before UTF-16: FF FE 00 00 starts like FF FE
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-_SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)"
+_SAVE_AS_UTF8 = N_("save the file as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)")
 
 
 class CatalogError(Exception):
@@ -67,9 +68,10 @@ def _position(text: AnyStr, index: int, newline: AnyStr) -> tuple[int, int]:
     return text.count(newline, 0, index) + 1, index - line_start + 1
 
 
-def _not_utf8(file: str, what: str, line: int = 0, column: int = 0, hint: str = _SAVE_AS_UTF8) -> Diagnostic:
-    return Diagnostic(code="E005", severity=Severity.ERROR, message=f"the file is not UTF-8 text ({what})", file=file,
-                      line=line, column=column, end_column=column + 1 if column else 0, hint=hint)
+def _not_utf8(file: str, what: str, line: int = 0, column: int = 0, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code="E005", severity=Severity.ERROR, message=t("the file is not UTF-8 text ({what})", what=what),
+                      file=file, line=line, column=column, end_column=column + 1 if column else 0,
+                      hint=hint or t(_SAVE_AS_UTF8))
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
@@ -77,7 +79,7 @@ def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
     A NUL character never stands in text: it means UTF-16 or UTF-32 without a BOM (or a
     binary file), which must be refused rather than parsed into nonsense syntax errors."""
     if data.startswith(_UTF32_BOMS):
-        return None, _not_utf8(file, "it is UTF-32")
+        return None, _not_utf8(file, t("it is UTF-32"))
     text = None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
@@ -89,56 +91,63 @@ def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
             line, column = _position(data, err.start, b"\n")
-            return None, _not_utf8(file, f"byte 0x{data[err.start]:02x}", line, column)
+            return None, _not_utf8(file, t("byte {byte}", byte=f"0x{data[err.start]:02x}"), line, column)
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _position(text, nul, "\n")
-        return None, _not_utf8(file, "a NUL character", line, column,
-                               hint="the file may be UTF-16 or UTF-32 without a byte-order mark, or not text; "
-                                    + _SAVE_AS_UTF8)
+        return None, _not_utf8(file, t("a NUL character"), line, column,
+                               hint=t("the file may be UTF-16 or UTF-32 without a byte-order mark, or not text; "
+                                      "{advice}", advice=t(_SAVE_AS_UTF8)))
     return text, None
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return t("is a FIFO (named pipe), not a regular file")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return t("is a character device, not a regular file")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return t("is a block device, not a regular file")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
+        return t("is a socket, not a regular file")
+    return t("is not a file, not a regular file")
 
 
 def _not_regular(file: str, mode: int) -> Diagnostic:
     if stat.S_ISDIR(mode):
-        return Diagnostic.for_file(file, code="E006", message="is a directory, expected a file")
-    return Diagnostic.for_file(file, code="E010", message=f"is {_kind(mode)}, not a regular file",
-                               hint="name the catalog, data or PK file itself")
+        return Diagnostic.for_file(file, code="E006", message=t("is a directory, expected a file"))
+    return Diagnostic.for_file(file, code="E010", message=_kind(mode),
+                               hint=t("name the catalog, data or PK file itself"))
 
 
 def path_problem(file: str, err: OSError | ValueError) -> Diagnostic:
     """Why a path cannot be read, as a diagnostic: a symlink loop is E010, the rest E006."""
     if isinstance(err, ValueError):  # os functions refuse a NUL inside a path
-        return Diagnostic.for_file(file, code="E006", message="the path holds a NUL character")
+        return Diagnostic.for_file(file, code="E006", message=t("the path holds a NUL character"))
     number = err.errno
     if number == errno.ELOOP:
-        return Diagnostic.for_file(file, code="E010", message="is a symlink loop (too many levels of symbolic links)",
-                                   hint="point the link at the file itself")
+        return Diagnostic.for_file(file, code="E010",
+                                   message=t("is a symlink loop (too many levels of symbolic links)"),
+                                   hint=t("point the link at the file itself"))
     if number == errno.ENXIO:  # a socket, or a device without its driver
-        return Diagnostic.for_file(file, code="E010", message="is not a regular file",
-                                   hint="name the catalog, data or PK file itself")
-    reason = {errno.ENOENT: "no such file", errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-              errno.ENAMETOOLONG: "the file name is too long", errno.EISDIR: "is a directory, expected a file",
-              errno.ENOTDIR: "no such file (a part of the path is not a folder)"}.get(number) if number else None
-    return Diagnostic.for_file(file, code="E006", message=reason or f"cannot read the file: {err.strerror or err}")
+        return Diagnostic.for_file(file, code="E010", message=t("is not a regular file"),
+                                   hint=t("name the catalog, data or PK file itself"))
+    reason = _REASONS.get(number) if number else None
+    return Diagnostic.for_file(file, code="E006", message=t(reason) if reason
+                               else t("cannot read the file: {reason}", reason=err.strerror or err))
+
+
+_REASONS = {errno.ENOENT: N_("no such file"), errno.EACCES: N_("permission denied"),
+            errno.EPERM: N_("permission denied"), errno.ENAMETOOLONG: N_("the file name is too long"),
+            errno.EISDIR: N_("is a directory, expected a file"),
+            errno.ENOTDIR: N_("no such file (a part of the path is not a folder)")}
 
 
 def _too_large(file: str, limit: int, size: int | None) -> Diagnostic:
-    message = (f"the file is {size:,} bytes; the limit is {limit:,}" if size is not None
-               else f"the file holds more than {limit:,} bytes, the limit")
-    hint = "split the catalog into several files joined with `include`" if file.lower().endswith(SUFFIX) else None
+    message = (t("the file is {size} bytes; the limit is {limit}", size=f"{size:,}", limit=f"{limit:,}")
+               if size is not None else t("the file holds more than {limit} bytes, the limit", limit=f"{limit:,}"))
+    hint = t("split the catalog into several files joined with `include`") if file.lower().endswith(SUFFIX) \
+        else None
     return Diagnostic.for_file(file, code="E011", message=message, hint=hint)
 
 
@@ -219,16 +228,17 @@ def expand(paths: Iterable[PathLike], recursive: bool = False) -> tuple[list[Pat
             found = _catalog_files(p, recursive, problems) if is_dir else [p]
         except (OSError, ValueError) as err:
             problem = path_problem(str(p), err)
-            if problem.message == "no such file":
-                problem = Diagnostic.for_file(str(p), code="E006", message="no such file or directory")
+            if isinstance(err, OSError) and err.errno == errno.ENOENT:
+                problem = Diagnostic.for_file(str(p), code="E006", message=t("no such file or directory"))
             diagnostics.append(problem)
             continue
         diagnostics.extend(problems)
         files.extend(found)
         if not found and not problems:
             diagnostics.append(Diagnostic.for_file(str(p), code="E007",
-                                                   message=f"no catalog files (*{SUFFIX}) in this directory",
-                                                   hint="point at a folder under indicators/, or at a .kin file"))
+                                                   message=t("no catalog files ({pattern}) in this directory",
+                                                             pattern=f"*{SUFFIX}"),
+                                                   hint=t("point at a folder under indicators/, or at a .kin file")))
     return files, diagnostics
 
 
@@ -253,14 +263,15 @@ class _Reader:
         the catalog named on the command line once its symlinks are resolved."""
         raw = include.path
         if PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).anchor:
-            reason = "is an absolute path"
+            message = t("`{path}` is an absolute path", path=raw)
         elif not _real(including.parent / raw).is_relative_to(root):
-            reason = f"leaves the folder `{root_shown}` of the catalog named on the command line"
+            message = t("`{path}` leaves the folder `{folder}` of the catalog named on the command line", path=raw,
+                        folder=root_shown)
         else:
             return including.parent / raw
-        self.diagnostics.append(Diagnostic.at_span(include.span, code="E009", message=f"`{raw}` {reason}",
-                                                   hint="keep shared catalogs inside the catalog's folder (a subfolder "
-                                                        "is fine) and include them by a relative path"))
+        self.diagnostics.append(Diagnostic.at_span(include.span, code="E009", message=message,
+                                                   hint=t("keep shared catalogs inside the catalog's folder (a "
+                                                          "subfolder is fine) and include them by a relative path")))
         return None
 
     def read(self, path: Path, stack: tuple[Path, ...], include: ast.Include | None, base: bool,
@@ -269,24 +280,27 @@ class _Reader:
         where = include.span if include is not None else None  # a file named on the command line: the whole file
         if resolved in stack:
             chain = " -> ".join(p.name for p in stack[stack.index(resolved):] + (resolved,))
-            self.diagnostics.append(Diagnostic.at_span(where, code="E112", message=f"include cycle: {chain}",
-                                                       hint="a catalog cannot include itself, directly or through "
-                                                            "others"))
+            self.diagnostics.append(Diagnostic.at_span(where, code="E112",
+                                                       message=t("include cycle: {chain}", chain=chain),
+                                                       hint=t("a catalog cannot include itself, directly or through "
+                                                              "others")))
             return
         if resolved in self.done:
             return
         if len(stack) > MAX_INCLUDE_DEPTH:
             self.diagnostics.append(Diagnostic.at_span(where, code="E008",
-                                                       message=f"includes nest deeper than {MAX_INCLUDE_DEPTH} files"))
+                                                       message=t("includes nest deeper than {n} files",
+                                                                 n=MAX_INCLUDE_DEPTH)))
             return
         shown = str(path)
         # an include reads the resolved file the confinement check saw, not a link swapped in since
         text, problem = read_text(resolved if include is not None else path, shown=shown)
         if text is None:
             if problem is not None and include is not None:
-                hint = "paths are relative to the including file" if problem.code == "E006" else problem.hint
+                hint = t("paths are relative to the including file") if problem.code == "E006" else problem.hint
                 problem = Diagnostic.at_span(include.span, code=problem.code,
-                                             message=f"cannot include `{include.path}`: {problem.message}", hint=hint)
+                                             message=t("cannot include `{path}`: {reason}", path=include.path,
+                                                       reason=problem.message), hint=hint)
             if problem is not None:
                 self.diagnostics.append(problem)
             return

@@ -11,8 +11,9 @@ catalog of the current language, so the sentences live in catalogs, not in if/el
 
 Catalogs: `kinerja_dsl/locale/<lang>/LC_MESSAGES/<domain>.po`, one domain per part of the product
 (`diagnostics` for the language and data findings, `engine` for evaluation texts, tables and
-help, `report` for the LKjIP document's content, `document` for its formats' own words), compiled to `.mo` beside it (`python -m
-kinerja_dsl.messages compile`, which needs babel: the `test` extra). At run time only the
+help, `report` for the LKjIP document's content, `document` for its formats' own words),
+compiled to `.mo` beside it (`python -m kinerja_dsl.messages compile`, which needs babel: the
+`test` extra). At run time only the
 standard library's gettext reads the `.mo` files. English is the source language: it needs no
 catalog, and a message missing from a catalog falls back to its English text (a test forbids
 that for shipped messages: tests/test_messages.py).
@@ -86,7 +87,10 @@ def tn(singular: str, plural: str, n: int, lang: str | None = None, /, **values:
 
 
 def _compile() -> int:
-    """Compile every `.po` under locale/ to its `.mo` (deterministic bytes), for `python -m kinerja_dsl.messages compile`."""
+    """Compile every `.po` under locale/ to its `.mo` (deterministic bytes).
+
+    Run as `python -m kinerja_dsl.messages compile` after editing a catalog.
+    """
     from babel.messages.mofile import write_mo  # the test extra; never imported at run time
     from babel.messages.pofile import read_po
 

@@ -38,6 +38,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast
 from .diagnostics import Diagnostic, Severity, did_you_mean, source_lines
+from .messages import N_, t
 from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key, canonical_keyword
 
 # What a grammar rule's callback receives: its tokens and the AST nodes of its sub-rules, in the
@@ -392,8 +393,8 @@ class AstBuilder(Transformer):
 # ---- error reporting ------------------------------------------------------------------
 
 _DISPLAY = {
-    "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "STRING": "a quoted text",
-    "_NL": "a new line", "$END": "the end of the file", "DOTDOT": "`..`", "EQEQ": "`==`",
+    "NAME": N_("a name"), "NUMBER": N_("a number"), "PERCENT": N_("a percentage"), "STRING": N_("a quoted text"),
+    "_NL": N_("a new line"), "$END": N_("the end of the file"), "DOTDOT": "`..`", "EQEQ": "`==`",
     "NE": "`!=`", "GE": "`>=`", "LE": "`<=`", "GT": "`>`", "LT": "`<`", "EQUAL": "`=`",
     "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`", "LPAR": "`(`", "RPAR": "`)`",
     "LBRACE": "`{`", "RBRACE": "`}`", "COMMA": "`,`",
@@ -407,7 +408,9 @@ _DECLARATION_START = re.compile(
 
 
 def display(terminal: str) -> str:
-    return _DISPLAY.get(terminal, terminal.lower())
+    """How a terminal is named to a person: a word in their language, or the token itself in backticks."""
+    shown = _DISPLAY.get(terminal, terminal.lower())
+    return shown if shown.startswith("`") else t(shown)
 
 
 def _expected(names: Iterable[str]) -> str:
@@ -436,36 +439,37 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, file: str) -> Diagnostic
         char = text[pos] if pos < len(text) else ""
         hint = None
         if char == "," and pos and text[pos - 1].isdigit():
-            hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
+            hint = t("numbers in a catalog use a dot as the decimal mark, e.g. `3.6`")
         elif char in "'\u201c\u201d\u2018\u2019":
-            hint = 'quote texts with straight double quotes: "…"'
+            hint = t('quote texts with straight double quotes: "…"')
         elif char in "\u00d7\u00f7\u2212":
-            hint = "write arithmetic with * / - (not × ÷ −)"
-        return Diagnostic(code="E003", severity=Severity.ERROR, message=f"unexpected character `{char}`", file=file,
-                          line=err.line, column=err.column, end_column=err.column + 1,
-                          hint=hint or (f"expected {_expected(err.allowed)}" if err.allowed else None))
+            hint = t("write arithmetic with * / - (not × ÷ −)")
+        return Diagnostic(code="E003", severity=Severity.ERROR, message=t("unexpected character `{char}`", char=char),
+                          file=file, line=err.line, column=err.column, end_column=err.column + 1,
+                          hint=hint or (t("expected {names}", names=_expected(err.allowed)) if err.allowed else None))
     if isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END"):
         line = max(1, len(lines))
         column = len(lines[-1]) + 1 if lines else 1
         opened = text.count("{") - text.count("}")
-        hint = "a `{` is not closed by a `}`" if opened > 0 else f"expected {_expected(err.expected)}"
-        return Diagnostic(code="E002", severity=Severity.ERROR, message="unexpected end of file", file=file,
+        hint = t("a `{open}` is not closed by a `{close}`", open="{", close="}") if opened > 0 \
+            else t("expected {names}", names=_expected(err.expected))
+        return Diagnostic(code="E002", severity=Severity.ERROR, message=t("unexpected end of file"), file=file,
                           line=line, column=column, end_column=column + 1, hint=hint)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     line_text = lines[tok.line - 1] if 0 < tok.line <= len(lines) else ""
-    message = "unexpected end of line" if tok.type == "_NL" else f"unexpected `{tok}`"
+    message = t("unexpected end of line") if tok.type == "_NL" else t("unexpected `{token}`", token=tok)
     hint = _statement_hint(line_text)
     if hint is None:
         previous = err.token_history[-1] if err.token_history else None
         if tok.type == "COMMA" and previous is not None and previous.type == "NUMBER":
-            hint = "numbers in a catalog use a dot as the decimal mark, e.g. `3.6`"
+            hint = t("numbers in a catalog use a dot as the decimal mark, e.g. `3.6`")
         elif tok.type == "RBRACE" and "_NL" in err.expected:
-            hint = "put the closing `}` on a line of its own"
+            hint = t("put the closing `{close}` on a line of its own", close="}")
         elif tok.type == "NAME" and err.expected and all(e in ("_NL", "AND") for e in err.expected):
-            hint = "one statement per line"
+            hint = t("one statement per line")
         else:
-            hint = f"expected {_expected(err.expected)}"
+            hint = t("expected {names}", names=_expected(err.expected))
     width = max(1, (tok.end_column or tok.column + 1) - tok.column) if tok.type != "_NL" else 1
     column = tok.column if tok.type != "_NL" else len(line_text) + 1
     return Diagnostic(code="E001", severity=Severity.ERROR, message=message, file=file, line=tok.line,
@@ -512,20 +516,22 @@ def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagno
                     diagnostics.append(_syntax_diagnostic(err, padded, file))
                 except VisitError as err:  # a transformer callback failed: still a syntax problem
                     diagnostics.append(Diagnostic(code="E001", severity=Severity.ERROR,
-                                                  message=f"cannot read this declaration: {err.orig_exc}",
+                                                  message=t("cannot read this declaration: {error}",
+                                                            error=err.orig_exc),
                                                   file=file, line=offset + 1, column=1, end_column=2))
         except RecursionError:
             diagnostics.append(Diagnostic(code="E008", severity=Severity.ERROR,
-                                          message="the file nests too deeply to read", file=file, line=1,
+                                          message=t("the file nests too deeply to read"), file=file, line=1,
                                           column=1, end_column=2,
-                                          hint="split long expressions into several indicators or fields"))
+                                          hint=t("split long expressions into several indicators or fields")))
             declarations = []
     finally:
         _file.reset(token_file)
         _comments.reset(token_comments)
     if not text.strip() or (not declarations and not diagnostics and not _has_code(text)):
-        diagnostics.append(Diagnostic(code="E004", severity=Severity.ERROR, message="the file has no declarations",
-                                      file=file, hint="a catalog declares `indicator`, `sasaran`, `policy`, … blocks"))
+        diagnostics.append(Diagnostic(code="E004", severity=Severity.ERROR, message=t("the file has no declarations"),
+                                      file=file,
+                                      hint=t("a catalog declares `indicator`, `sasaran`, `policy`, … blocks")))
     for decl in declarations:
         if isinstance(decl, ast.Indicator):
             for expr in ast.indicator_exprs(decl):
@@ -540,13 +546,13 @@ def _too_deep(expr: ast.Expr, file: str) -> Diagnostic | None:
     """E008 for an expression nested too deeply, or chaining more operations than the stack holds."""
     depth, height = ast.nesting(expr)
     if depth > MAX_EXPRESSION_DEPTH:
-        message = f"expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"
+        message = t("expression nests deeper than {n} levels", n=MAX_EXPRESSION_DEPTH)
     elif height > MAX_EXPRESSION_HEIGHT:
-        message = f"expression has more than {MAX_EXPRESSION_HEIGHT} operations in a row"
+        message = t("expression has more than {n} operations in a row", n=MAX_EXPRESSION_HEIGHT)
     else:
         return None
     return Diagnostic(code="E008", severity=Severity.ERROR, message=message, file=file, line=expr.span.line,
-                      column=expr.span.column, end_column=0, hint="split it into data fields or several indicators")
+                      column=expr.span.column, end_column=0, hint=t("split it into data fields or several indicators"))
 
 
 def _has_code(text: str) -> bool:

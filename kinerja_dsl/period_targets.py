@@ -31,9 +31,10 @@ from itertools import pairwise
 from typing import Generic, NamedTuple, TypeVar
 
 from . import ast
-from .catalog import Catalog, Indicator, TargetSpec
+from .catalog import Catalog, Indicator, TargetSpec, origin_text
 from .compiler import compile_model
 from .diagnostics import Diagnostic, Severity, Span
+from .messages import N_, t
 from .model import CheckedModel, SymbolTable
 from .vocabulary import Direction, PeriodTargets, Rollup, TargetFallback
 
@@ -47,15 +48,15 @@ _CENT = Decimal("0.01")
 
 class Granularity(NamedTuple):
     labels: tuple[str, ...]  # in time order; the last one ends the year
-    shown: str               # "TW targets", "monthly targets"
+    shown: str               # "TW targets", "monthly targets" (messages: t() them where shown)
     unit: str                # one period: "quarter"
     units: str               # several: "quarters"
 
 
 GRANULARITIES = (
-    Granularity(tuple(f"TW{i}" for i in range(1, 5)), "TW", "quarter", "quarters"),
-    Granularity(("S1", "S2"), "semester", "semester", "semesters"),
-    Granularity(tuple(f"B{m:02d}" for m in range(1, 13)), "monthly", "month", "months"),
+    Granularity(tuple(f"TW{i}" for i in range(1, 5)), N_("TW"), N_("quarter"), N_("quarters")),
+    Granularity(("S1", "S2"), N_("semester"), N_("semester"), N_("semesters")),
+    Granularity(tuple(f"B{m:02d}" for m in range(1, 13)), N_("monthly"), N_("month"), N_("months")),
 )
 
 
@@ -89,17 +90,19 @@ def _sum(values: Iterable[Decimal]) -> Decimal:
 def convention(ind: Indicator) -> str:
     """`period_targets cumulative (default)`: how the indicator's period targets are read, and where that is said."""
     declared = ind.policy.period_targets
-    return f"period_targets {declared.value} ({declared.origin})"
+    return f"period_targets {declared.value} ({origin_text(declared.origin)})"
 
 
 def rollup_said(catalog: Catalog, ind: Indicator) -> str:
     """The period rule and the declaration it comes from: `rollup sum (indicator at f.kin:7)`, or
     under by_kind what the fields make of it."""
     declared = ind.policy.rollup
+    origin = origin_text(declared.origin)
     if declared.value != Rollup.BY_KIND:
-        return f"rollup {declared.value} ({declared.origin})"
-    made = "its fields summed" if catalog.period_rule(ind) == Rollup.SUM else "averaged"
-    return f"rollup by_kind ({declared.origin}): {made}"
+        return f"rollup {declared.value} ({origin})"
+    if catalog.period_rule(ind) == Rollup.SUM:
+        return t("rollup by_kind ({origin}): its fields summed", origin=origin)
+    return t("rollup by_kind ({origin}): averaged", origin=origin)
 
 
 def _example(g: Granularity, annual: TargetSpec | None) -> str:
@@ -110,7 +113,7 @@ def _example(g: Granularity, annual: TargetSpec | None) -> str:
              for k in range(1, n + 1)]
     steps[-1] = _number(year)
     shown = ", ".join(steps) if n <= 4 else f"{steps[0]}, {steps[1]}, …, {steps[-1]}"
-    return f"{shown} for a year of {_number(year)}"
+    return t("{steps} for a year of {year}", steps=shown, year=_number(year))
 
 
 def findings(catalog: Catalog, ind: Indicator, year: int | None, annual: TargetSpec | None,
@@ -133,57 +136,68 @@ def _granularity(catalog: Catalog, ind: Indicator, year: int | None, annual: Tar
                  g: Granularity, parts: Sequence[_Part[L]]) -> Iterator[Finding[L]]:
     rule = catalog.period_rule(ind)
     said = convention(ind)
-    of = f"`{ind.id}`" + (f" for {year}" if year is not None else "")
+    of = t("`{id}` for {year}", id=ind.id, year=year) if year is not None else f"`{ind.id}`"
+    shown, unit, units = t(g.shown), t(g.unit), t(g.units)
     single = [p for p in parts if not p.spec.is_range]
     total = annual if annual is not None and not annual.is_range else None
     last = single[-1] if single and single[-1].label == g.labels[-1] else None
     if ind.policy.period_targets.value == PeriodTargets.CUMULATIVE:
         if rule == Rollup.SUM or ind.direction == Direction.HIGHER:
-            what = ("the total up to its " + g.unit + ": " + _example(g, annual) if rule == Rollup.SUM
-                    else f"the target up to its {g.unit}, which a `higher` indicator does not lower")
+            what = (t("the total up to its {unit}: {example}", unit=unit, example=_example(g, annual))
+                    if rule == Rollup.SUM
+                    else t("the target up to its {unit}, which a `higher` indicator does not lower", unit=unit))
             for before, after in pairwise(single):
                 if after.spec.low < before.spec.low:
-                    yield Finding(after.at, f"cumulative {g.shown} targets of {of} decrease ({before.label} "
-                                            f"{before.spec.text} then {after.label} {after.spec.text}); {said}",
-                                  f"with period_targets cumulative each target is {what}; declare "
-                                  f"`period_targets per_period` if these are the {g.units}' own targets")
+                    yield Finding(after.at,
+                                  t("cumulative {shown} targets of {of} decrease ({before} then {after}); {said}",
+                                    shown=shown, of=of, before=f"{before.label} {before.spec.text}",
+                                    after=f"{after.label} {after.spec.text}", said=said),
+                                  t("with period_targets cumulative each target is {what}; declare "
+                                    "`period_targets per_period` if these are the {units}' own targets",
+                                    what=what, units=units))
         if last is not None and total is not None and last.spec.low != total.low:
-            yield Finding(last.at, f"cumulative {g.shown} target {last.label} of {of} is {last.spec.text}, not the "
-                                   f"annual {total.text}; {said}",
-                          f"with period_targets cumulative the {last.label} target is the target up to the end of "
-                          "the year: the annual one")
+            yield Finding(last.at,
+                          t("cumulative {shown} target {label} of {of} is {value}, not the annual {annual}; {said}",
+                            shown=shown, label=last.label, of=of, value=last.spec.text, annual=total.text,
+                            said=said),
+                          t("with period_targets cumulative the {label} target is the target up to the end of "
+                            "the year: the annual one", label=last.label))
         return
     complete = len(single) == len(g.labels)
     if rule == Rollup.SUM:
         if complete and total is not None:
             summed = _sum(p.spec.low for p in single)
             if summed != total.low:
-                yield Finding(single[-1].at, f"{g.shown} targets of {of} sum to {_number(summed)}, not the annual "
-                                             f"{total.text}; {said}",
-                              f"with period_targets per_period each target is its {g.unit}'s own, and the "
-                              f"{g.units} add up to the year ({rollup_said(catalog, ind)}); declare "
-                              f"`period_targets cumulative` if each is the total up to its {g.unit} "
-                              f"({_example(g, annual)})")
+                yield Finding(single[-1].at,
+                              t("{shown} targets of {of} sum to {sum}, not the annual {annual}; {said}",
+                                shown=shown, of=of, sum=_number(summed), annual=total.text, said=said),
+                              t("with period_targets per_period each target is its {unit}'s own, and the "
+                                "{units} add up to the year ({rollup}); declare `period_targets cumulative` if "
+                                "each is the total up to its {unit} ({example})", unit=unit, units=units,
+                                rollup=rollup_said(catalog, ind), example=_example(g, annual)))
     elif rule == Rollup.AVERAGE and ind.policy.rollup.value == Rollup.AVERAGE:
         if complete and total is not None:
             summed = _sum(p.spec.low for p in single)
             n = Decimal(len(single))
             if summed != _EXACT.multiply(total.low, n):
                 try:
-                    shown = _number(_WHOLE.divide(summed, n))
+                    mean = _number(_WHOLE.divide(summed, n))
                 except Inexact:  # a mean that does not end: 961 / 12
-                    shown = "about " + _number(_EXACT.quantize(_EXACT.divide(summed, n), _CENT))
-                yield Finding(single[-1].at, f"{g.shown} targets of {of} average {shown}, not the annual "
-                                             f"{total.text}; {said}",
-                              f"with {rollup_said(catalog, ind)} the year is the mean of its {g.units}' own "
-                              "targets")
+                    mean = t("about {value}", value=_number(_EXACT.quantize(_EXACT.divide(summed, n), _CENT)))
+                yield Finding(single[-1].at,
+                              t("{shown} targets of {of} average {mean}, not the annual {annual}; {said}",
+                                shown=shown, of=of, mean=mean, annual=total.text, said=said),
+                              t("with {rollup} the year is the mean of its {units}' own targets",
+                                rollup=rollup_said(catalog, ind), units=units))
     elif last is not None and total is not None and last.spec.low != total.low:
-        yield Finding(last.at, f"{g.shown} target {last.label} of {of} is {last.spec.text}, not the annual "
-                               f"{total.text}; {said}",
-                      f"with {rollup_said(catalog, ind)} the year's value is its last {g.unit}'s, so the "
-                      f"{last.label} target is the annual one" if rule == Rollup.LAST else
-                      f"with {rollup_said(catalog, ind)} each target is the level aimed at in its {g.unit}, and "
-                      f"the {last.label} one is the level the year ends at: the annual target")
+        values = {"rollup": rollup_said(catalog, ind), "unit": unit, "label": last.label}
+        yield Finding(last.at,
+                      t("{shown} target {label} of {of} is {value}, not the annual {annual}; {said}",
+                        shown=shown, label=last.label, of=of, value=last.spec.text, annual=total.text, said=said),
+                      t("with {rollup} the year's value is its last {unit}'s, so the {label} target is the annual "
+                        "one", **values) if rule == Rollup.LAST else
+                      t("with {rollup} each target is the level aimed at in its {unit}, and the {label} one is the "
+                        "level the year ends at: the annual target", **values))
 
 
 def fallback_finding(catalog: Catalog, ind: Indicator) -> tuple[str, str] | None:
@@ -194,11 +208,11 @@ def fallback_finding(catalog: Catalog, ind: Indicator) -> tuple[str, str] | None
     if fallback.value != TargetFallback.ANNUAL or catalog.period_rule(ind) != Rollup.SUM or not annual:
         return None
     year, spec = max(annual, key=lambda item: item[0])
-    return (f"`{ind.id}` adds its periods up ({rollup_said(catalog, ind)}), but target_fallback annual "
-            f"({fallback.origin}) compares each period without a target of its own with the whole year's target "
-            f"({spec.text} for {year})",
-            f"declare its period targets (`target {year} TW1 = …`, or per month or semester), or "
-            "`target_fallback none` on the indicator")
+    return (t("`{id}` adds its periods up ({rollup}), but target_fallback annual ({origin}) compares each period "
+              "without a target of its own with the whole year's target ({target} for {year})", id=ind.id,
+              rollup=rollup_said(catalog, ind), origin=origin_text(fallback.origin), target=spec.text, year=year),
+            t("declare its period targets (`target {year} TW1 = …`, or per month or semester), or "
+              "`target_fallback none` on the indicator", year=year))
 
 
 # ---- the catalog's side: `kinerja check` ---------------------------------------------------

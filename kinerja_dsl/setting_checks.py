@@ -11,6 +11,7 @@ from functools import partial
 
 from . import ast
 from .diagnostics import Diagnostic, did_you_mean
+from .messages import t
 from .vocabulary import RoundMode, allowed_values, canonical_value
 
 SettingCheck = Callable[[ast.Setting], Iterable[Diagnostic | None]]
@@ -30,9 +31,10 @@ def _enum(setting: ast.Setting, kind: str, arg: ast.Arg) -> Diagnostic | None:
     if arg.kind == "name" and canonical_value(kind, arg.text) is not None:
         return None
     values = allowed_values(kind)
-    return Diagnostic.at_span(arg.span, code="E111", message=f"`{arg.text}` is not a value of `{setting.key}`",
+    return Diagnostic.at_span(arg.span, code="E111",
+                              message=t("`{value}` is not a value of `{key}`", value=arg.text, key=setting.key),
                               hint=did_you_mean(arg.text, values)
-                              or "use one of: " + ", ".join(f"`{v}`" for v in values))
+                              or t("use one of: {names}", names=", ".join(f"`{v}`" for v in values)))
 
 
 def _enum_of(kind: str) -> ArgCheck:
@@ -48,30 +50,39 @@ def _number(setting: ast.Setting, arg: ast.Arg, *, none_ok: bool = False, positi
             return None
         value = arg.number
         if positive and value <= 0:
-            return Diagnostic.at_span(arg.span, code="E111", message=f"`{setting.key}` must be greater than 0")
+            return Diagnostic.at_span(arg.span, code="E111",
+                                      message=t("`{key}` must be greater than 0", key=setting.key))
         if integer and value != value.to_integral_value():
             return Diagnostic.at_span(arg.span, code="E111",
-                                      message=f"`{setting.key}` takes a whole number, not `{shortened(arg.text)}`")
+                                      message=t("`{key}` takes a whole number, not `{found}`", key=setting.key,
+                                                found=shortened(arg.text)))
         return None
-    expected = "a number or `none`" if none_ok else "a number"
-    return Diagnostic.at_span(arg.span, code="E111",
-                              message=f"`{setting.key}` takes {expected}, not `{shortened(arg.text)}`")
+    values = {"key": setting.key, "found": shortened(arg.text)}
+    message = t("`{key}` takes a number or `none`, not `{found}`", **values) if none_ok \
+        else t("`{key}` takes a number, not `{found}`", **values)
+    return Diagnostic.at_span(arg.span, code="E111", message=message)
 
 
 def _a_name(setting: ast.Setting, arg: ast.Arg) -> Diagnostic | None:
     if arg.kind == "name":
         return None
-    return Diagnostic.at_span(arg.span, code="E111", message=f"`{setting.key}` takes a name, not `{arg.text}`")
+    return Diagnostic.at_span(arg.span, code="E111",
+                              message=t("`{key}` takes a name, not `{found}`", key=setting.key, found=arg.text))
 
 
 def _arity(setting: ast.Setting, low: int, high: int) -> Diagnostic | None:
     found = len(setting.args)
     if low <= found <= high:
         return None
-    want = str(low) if low == high else f"{low} to {high}"
     span = setting.args[high].span if found > high else setting.span
-    return Diagnostic.at_span(span, code="E111",
-                              message=f"`{setting.key}` takes {want} value{'s' if high != 1 else ''}, found {found}")
+    if low != high:
+        message = t("`{key}` takes {low} to {high} values, found {found}", key=setting.key, low=low, high=high,
+                    found=found)
+    elif high == 1:
+        message = t("`{key}` takes 1 value, found {found}", key=setting.key, found=found)
+    else:
+        message = t("`{key}` takes {n} values, found {found}", key=setting.key, n=low, found=found)
+    return Diagnostic.at_span(span, code="E111", message=message)
 
 
 # ---- checks of one setting ----------------------------------------------------------
@@ -96,18 +107,20 @@ def _rounding(setting: ast.Setting) -> Iterable[Diagnostic | None]:
     if mode in (RoundMode.HALF_UP, RoundMode.TRUNCATE):
         if len(args) != 2:
             yield Diagnostic.at_span(setting.span, code="E111",
-                                     message=f"`{setting.key} {args[0].text}` needs the number of decimal places",
-                                     hint=f"e.g. `{setting.key} {args[0].text} 2`")
+                                     message=t("`{setting}` needs the number of decimal places",
+                                               setting=f"{setting.key} {args[0].text}"),
+                                     hint=t("e.g. `{example}`", example=f"{setting.key} {args[0].text} 2"))
             return
         problem = _number(setting, args[1], integer=True)
         if problem is None and not 0 <= args[1].number <= MAX_PLACES:
             problem = Diagnostic.at_span(args[1].span, code="E111",
-                                         message=f"`{setting.key}` rounds to 0 to {MAX_PLACES} decimal places, "
-                                                 f"not {shortened(args[1].text)}",
-                                         hint="reports print 0 to 3 decimals")
+                                         message=t("`{key}` rounds to 0 to {most} decimal places, not {found}",
+                                                   key=setting.key, most=MAX_PLACES, found=shortened(args[1].text)),
+                                         hint=t("reports print 0 to 3 decimals"))
         yield problem
     elif mode == RoundMode.NONE and len(args) == 2:
-        yield Diagnostic.at_span(args[1].span, code="E111", message=f"`{setting.key} none` takes no decimal places")
+        yield Diagnostic.at_span(args[1].span, code="E111",
+                                 message=t("`{setting}` takes no decimal places", setting=f"{setting.key} none"))
 
 
 def _aggregate(setting: ast.Setting) -> Iterable[Diagnostic | None]:
@@ -119,7 +132,8 @@ def _aggregate(setting: ast.Setting) -> Iterable[Diagnostic | None]:
         yield _enum(setting, "aggregate_method", args[1])
     rest = [a for a in args[2:] if a.text != "rounded"]
     if len(rest) > 1:
-        yield Diagnostic.at_span(rest[1].span, code="E111", message=f"`{rest[1].text}` is not a word of `aggregate`",
+        yield Diagnostic.at_span(rest[1].span, code="E111",
+                                 message=t("`{word}` is not a word of `aggregate`", word=rest[1].text),
                                  hint="aggregate LEVEL METHOD [SOURCE] [rounded]")
     elif rest:
         yield _enum(setting, "aggregate_source", rest[0])
@@ -131,11 +145,13 @@ def _bands(setting: ast.Setting) -> Iterable[Diagnostic | None]:
     yield _arity(setting, 1, 2)
     if args and args[0].kind != "name":
         yield Diagnostic.at_span(args[0].span, code="E111",
-                                 message=f"`bands` takes the name of a band set, not `{args[0].text}`",
-                                 hint="a preset (lkjip, ikpa, sakip) or a declared `bands NAME { … }`")
+                                 message=t("`bands` takes the name of a band set, not `{found}`", found=args[0].text),
+                                 hint=t("a preset (lkjip, ikpa, sakip) or a declared `{declaration}`",
+                                        declaration="bands NAME { … }"))
     if len(args) == 2 and args[1].text not in ("capaian", "realisasi"):
-        yield Diagnostic.at_span(args[1].span, code="E111", message=f"`{args[1].text}` is not what bands classify",
-                                 hint="write `bands NAME capaian` (default) or `bands NAME realisasi`")
+        yield Diagnostic.at_span(args[1].span, code="E111",
+                                 message=t("`{word}` is not what bands classify", word=args[1].text),
+                                 hint=t("write `bands NAME capaian` (default) or `bands NAME realisasi`"))
 
 
 def _iku(setting: ast.Setting) -> Iterable[Diagnostic | None]:
@@ -149,11 +165,11 @@ def _texts(setting: ast.Setting) -> Iterable[Diagnostic | None]:
     """One or more quoted texts (`definition "…"`, `first_party "Nama" "Jabatan"`)."""
     key = setting.key
     if not setting.args:
-        yield Diagnostic.at_span(setting.span, code="E111", message=f"`{key}` needs a quoted text")
+        yield Diagnostic.at_span(setting.span, code="E111", message=t("`{key}` needs a quoted text", key=key))
     for arg in setting.args:
         if arg.kind != "string":
-            yield Diagnostic.at_span(arg.span, code="E111", message=f"`{key}` takes quoted texts",
-                                     hint=f'write `{key} "{arg.text}"`')
+            yield Diagnostic.at_span(arg.span, code="E111", message=t("`{key}` takes quoted texts", key=key),
+                                     hint=t("write `{example}`", example=f'{key} "{arg.text}"'))
 
 
 def _pagu(setting: ast.Setting) -> Iterable[Diagnostic | None]:

@@ -435,7 +435,11 @@ FLOAT_ALLOWED = {("engine/readers/spreadsheet.py", "double = float(t)"),
                                                    "timedelta=style in wb.durations)"),
                  ("engine/readers/spreadsheet.py", "return int(raw) if isinstance(raw, float) and raw.is_integer() "
                                                    "else raw"),
-                 ("engine/reports/diff.py", "def _similarity(a: Indicator, b: Indicator) -> float:")}
+                 ("engine/reports/diff.py", "def _similarity(a: Indicator, b: Indicator) -> float:"),
+                 # a chart's pixel positions (a picture, not a result) and matplotlib's tick values
+                 ("engine/rendering/charts.py", "def pixel_positions(values: tuple[Decimal | None, ...]) -> list[float]:"),
+                 ("engine/rendering/charts.py", "return [float(GAP) if v is None else float(v) for v in values]"),
+                 ("engine/rendering/charts.py", "def text(x: float, _position: int) -> str:")}
 
 
 def test_no_float_in_product_code():

@@ -61,9 +61,9 @@ def test_each_office_writes_its_rows_as_tables_and_json_lines(kinerja, tmp_path)
     assert book["Indikator"].max_row == 1 + len(indicator_rows)
     kinerja("eval", SUMSEL, "--data", data, "--each-office", "--out", tmp_path / "all.csv")
     csv_text = (tmp_path / "all.csv").read_text(encoding="utf-8-sig")
-    assert "Periode;Satker;Kode;Indikator;Target;Realisasi;Capaian;Predikat;Status" in csv_text
+    assert "Period,Satker,Code,Indicator,Target,Realisasi,Capaian,Predikat,Status" in csv_text  # English: commas
     first = indicator_rows[0]
-    assert f"{first['period']};{first['office']};{first['indicator']};" in csv_text
+    assert f"{first['period']},{first['office']},{first['indicator']}," in csv_text
 
 
 def test_each_office_on_a_terminal_lists_every_office_and_no_progress_bar_in_a_pipe(kinerja):
@@ -134,7 +134,7 @@ def test_reading_a_workbook_reports_its_rows_to_a_progress_callback(write, tmp_p
     assert prepared.ok and seen and all(total == len(rows) for _, total in seen)
 
 
-def test_a_progress_bar_shows_on_a_terminal_only(write, tmp_path, kinerja, monkeypatch):
+def test_a_progress_bar_shows_on_a_terminal_only(write, tmp_path, kinerja, monkeypatch, indonesian):
     book = _workbook(tmp_path / "r.xlsx", [["2024", "kanwil", "a", 9], ["2024", "kanwil", "b", 10]])
     catalog = write("c.kin", RATIO)
     code, _, err = kinerja("eval", catalog, "--data", book)

@@ -422,7 +422,7 @@ def test_json_is_exact_stable_and_validates_against_the_schema(write, kinerja):
     assert schema["title"] == "Evaluation" and set(schema["required"]) >= {"indicators", "sasaran", "period"}
 
 
-def test_table_escapes_user_text_and_fits_80_columns(write, kinerja):
+def test_table_escapes_user_text_and_fits_80_columns(write, kinerja, indonesian):
     cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
         id="S.a", label="[IKU 1] [bold]", sasaran="S", num="n", den="d", target=70, extra=""))
     data = write("d.toml", '["2024"]\nn = 80\nd = 84\n')
@@ -440,7 +440,7 @@ def test_explain_shows_each_step_with_numbers(write, kinerja):
     cat = write("c.kin", "policy {\n  cap 120\n}\n" + fields("n", "d") + PERCENT.format(
         id="S.a", label="A", sasaran="S", num="n", den="d", target=25, extra="").replace("sasaran S\n", ""))
     data = write("d.toml", '["2024"]\nn = 36\nd = 36\n')
-    code, out, _ = kinerja("explain", cat, "--data", data, "S.a")
+    code, out, _ = kinerja("explain", cat, "--data", data, "S.a", "--locale", "id")
     assert code == 0
     for text in ("numerator: n = 36", "realisasi: 36 / 36 × 100 = 100", "R / T × 100 = 100 / 25 × 100 = 400",
                  "capped at 120", "half_up 2 : 120 -> 120,00", "rule: cap: policy at"):
@@ -577,7 +577,7 @@ def test_an_indicator_reads_the_mean_of_a_sasaran_an_office_and_overall(write, k
     assert by_id["S1.p"]["capaian"] == "112.50"
     assert D(by_id["ANG.efisiensi"]["realisasi"]) == D("25.5")    # 112,5 − 87
     assert D(by_id["ANG.kw"]["realisasi"]) == D("112.5")
-    code, out, _ = kinerja("explain", cat, "--data", write("d.toml", data), "ANG.efisiensi")
+    code, out, _ = kinerja("explain", cat, "--data", write("d.toml", data), "ANG.efisiensi", "--locale", "id")
     assert "capaian(S1) - ANG.serapan = 25,5" in out
 
 
@@ -628,9 +628,9 @@ def test_a_range_target_reads_in_the_reader_notation(write, kinerja):
     cat = write("c.kin", 'sasaran S "S"\n' + fields("n", "d") + PERCENT.format(
         id="S.a", label="A", sasaran="S", num="n", den="d", target="80.5 .. 90", extra=""))
     data = write("d.toml", '["2024"]\nn = 85\nd = 100\n')
-    _, out, _ = kinerja("eval", cat, "--data", data)
+    _, out, _ = kinerja("eval", cat, "--data", data, "--locale", "id")
     assert "80,5 .. 90" in out and ",," not in out
-    _, out, _ = kinerja("kamus", cat)
+    _, out, _ = kinerja("kamus", cat, "--locale", "id")
     assert "   Target: 2024: 80,5 .. 90" in out.splitlines()
 
 

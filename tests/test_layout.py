@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "engine"
 LAYERS = ("foundation", "readers", "evaluation", "reports", "rendering", "application", "cli")
-TOP = {"__init__": "foundation", "numbers": "foundation", "periods": "foundation", "application": "application",
+TOP = {"__init__": "foundation", "numbers": "foundation", "periods": "foundation", "words": "foundation",
+       "application": "application",
        "cli": "cli"}
 
 

@@ -113,16 +113,18 @@ def test_a_bare_quarter_reads_from_january_and_alone_reads_the_quarter(files, ki
     assert json.loads(out)["period"] == "2024"
 
 
-def test_the_outputs_name_the_period_read(files, kinerja, monkeypatch):
+def test_the_outputs_name_the_period_read(files, kinerja, monkeypatch, indonesian):
     cat, data = files
     monkeypatch.setenv("COLUMNS", "100")
     _, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-TW3")
-    assert out.startswith("Catalog: c.kin   Data: d.toml   Periode: s.d. TW III 2024\n")
+    assert out.startswith("Katalog: c.kin   Data: d.toml   Periode: s.d. TW III 2024\n")
     assert "Capaian Kinerja s.d. TW III 2024" in out
     _, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-TW3", "--alone")
-    assert out.startswith("Catalog: c.kin   Data: d.toml   Periode: TW III 2024\n")
+    assert out.startswith("Katalog: c.kin   Data: d.toml   Periode: TW III 2024\n")
     _, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-TW3", "--locale", "en")
-    assert "Periode: to Q3 2024" in out and "100.65" in out
+    assert "Periode: s.d. TW III 2024" in out and "100.65" in out  # --locale: the numbers only
+    _, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-TW3", "--lang", "en")
+    assert "Period: to Q3 2024" in out and "100.65" in out  # --lang: the words, and their notation
     _, out, _ = kinerja("explain", cat, "--data", data, "--period", "2024-TW3", "S1.selesai")
     assert "  periode s.d. TW III 2024, satuan %" in out and "capaian 100,65" in out
     _, out, _ = kinerja("explain", cat, "--data", data, "--period", "2024-TW3", "--alone", "S1.selesai")
@@ -148,81 +150,87 @@ def test_diff_reads_the_period_the_same_way(files, kinerja, write):
 # ---- eval --by: the monitoring view ------------------------------------------------------------
 
 AT_80 = """\
-Catalog: c.kin   Data: d.toml   Periode: 2024 per triwulan
+Katalog: c.kin   Data: d.toml   Periode: 2024 per triwulan
 Kumulatif: TW I 2024, s.d. TW II 2024, s.d. TW III 2024, 2024
-Policy: cap none; floor none; nihil excluded; lower_formula two_t_minus_r; round
-half_up 2; round_realisasi none; rollup by_kind; unreported excluded; bands
-lkjip; period_targets cumulative; target_fallback none; aggregate sasaran mean
-of indicators; aggregate office mean of indicators; aggregate overall mean of
-sasaran (where each is declared: --json or explain)
+Kebijakan: cap none; floor none; nihil excluded; lower_formula two_t_minus_r;
+round half_up 2; round_realisasi none; rollup by_kind; unreported excluded;
+bands lkjip; period_targets cumulative; target_fallback none; aggregate sasaran
+mean of indicators; aggregate office mean of indicators; aggregate overall mean
+of sasaran (tempat masing-masing dinyatakan: --json atau explain)
 Capaian Kinerja 2024 per triwulan
-(one block per indicator, one line per period: side by side the periods need 235
-columns, this terminal has 80)
+(satu blok per indikator, satu baris per periode: berdampingan, periode-periode
+memerlukan 243 kolom, terminal ini 80)
 
 1 S1.selesai (%)
   Persentase perkara yang diselesaikan tepat waktu
   Periode           Target  Realisasi  Capaian  Predikat     Status
-  TW I 2024             90       80,0    88,89  Baik         ok
-  s.d. TW II 2024       90      90,91   101,01  Sangat Baik  ok
-  s.d. TW III 2024      90      90,59   100,65  Sangat Baik  ok
-  2024                  90      92,73   103,03  Sangat Baik  ok
+  TW I 2024             90       80,0    88,89  Baik         tidak
+                                                             tercapai
+  s.d. TW II 2024       90      90,91   101,01  Sangat Baik  tercapai
+  s.d. TW III 2024      90      90,59   100,65  Sangat Baik  tercapai
+  2024                  90      92,73   103,03  Sangat Baik  tercapai
 
 2 S2.ikm (indeks)
   Indeks kepuasan masyarakat
   Periode           Target  Realisasi  Capaian  Predikat     Status
-  TW I 2024             75         76   101,33  Sangat Baik  ok
-  s.d. TW II 2024       77      77,25   100,32  Sangat Baik  ok
-  s.d. TW III 2024      78      78,17   100,21  Sangat Baik  ok
-  2024                  80     79,125    98,91  Sangat Baik  ok
+  TW I 2024             75         76   101,33  Sangat Baik  tercapai
+  s.d. TW II 2024       77      77,25   100,32  Sangat Baik  tercapai
+  s.d. TW III 2024      78      78,17   100,21  Sangat Baik  tercapai
+  2024                  80     79,125    98,91  Sangat Baik  tidak
+                                                             tercapai
 
 Capaian per Sasaran
-(one block per sasaran, one line per period: side by side the periods need 194
-columns, this terminal has 80)
+(satu blok per sasaran, satu baris per periode: berdampingan, periode-periode
+memerlukan 202 kolom, terminal ini 80)
 
 S1
 Meningkatnya penyelesaian perkara
-Periode           Capaian  Predikat     Status  Indikator
-TW I 2024           88,89  Baik         ok            1/1
-s.d. TW II 2024    101,01  Sangat Baik  ok            1/1
-s.d. TW III 2024   100,65  Sangat Baik  ok            1/1
-2024               103,03  Sangat Baik  ok            1/1
+Periode           Capaian  Predikat     Status    Indikator
+TW I 2024           88,89  Baik         tidak           1/1
+                                        tercapai
+s.d. TW II 2024    101,01  Sangat Baik  tercapai        1/1
+s.d. TW III 2024   100,65  Sangat Baik  tercapai        1/1
+2024               103,03  Sangat Baik  tercapai        1/1
 
 S2
 Meningkatnya kepuasan layanan
-Periode           Capaian  Predikat     Status  Indikator
-TW I 2024          101,33  Sangat Baik  ok            1/1
-s.d. TW II 2024    100,32  Sangat Baik  ok            1/1
-s.d. TW III 2024   100,21  Sangat Baik  ok            1/1
-2024                98,91  Sangat Baik  ok            1/1
+Periode           Capaian  Predikat     Status    Indikator
+TW I 2024          101,33  Sangat Baik  tercapai        1/1
+s.d. TW II 2024    100,32  Sangat Baik  tercapai        1/1
+s.d. TW III 2024   100,21  Sangat Baik  tercapai        1/1
+2024                98,91  Sangat Baik  tidak           1/1
+                                        tercapai
 
 Capaian per Satker
-(one block per satker, one line per period: side by side the periods need 194
-columns, this terminal has 80)
+(satu blok per satker, satu baris per periode: berdampingan, periode-periode
+memerlukan 202 kolom, terminal ini 80)
 
 kanwil
 Kantor Wilayah
-Periode           Capaian  Predikat     Status  Indikator
-TW I 2024           95,11  Sangat Baik  ok            2/2
-s.d. TW II 2024    100,67  Sangat Baik  ok            2/2
-s.d. TW III 2024   100,43  Sangat Baik  ok            2/2
-2024               100,97  Sangat Baik  ok            2/2
+Periode           Capaian  Predikat     Status    Indikator
+TW I 2024           95,11  Sangat Baik  tidak           2/2
+                                        tercapai
+s.d. TW II 2024    100,67  Sangat Baik  tercapai        2/2
+s.d. TW III 2024   100,43  Sangat Baik  tercapai        2/2
+2024               100,97  Sangat Baik  tercapai        2/2
 
 Capaian keseluruhan
-(one block per row, one line per period: side by side the periods need 194
-columns, this terminal has 80)
+(satu blok per baris, satu baris per periode: berdampingan, periode-periode
+memerlukan 202 kolom, terminal ini 80)
 
 Keseluruhan
-mean of sasaran (default)
-Periode           Capaian  Predikat     Status  Indikator
-TW I 2024           95,11  Sangat Baik  ok            2/2
-s.d. TW II 2024    100,67  Sangat Baik  ok            2/2
-s.d. TW III 2024   100,43  Sangat Baik  ok            2/2
-2024               100,97  Sangat Baik  ok            2/2
+rata-rata sasaran (bawaan)
+Periode           Capaian  Predikat     Status    Indikator
+TW I 2024           95,11  Sangat Baik  tidak           2/2
+                                        tercapai
+s.d. TW II 2024    100,67  Sangat Baik  tercapai        2/2
+s.d. TW III 2024   100,43  Sangat Baik  tercapai        2/2
+2024               100,97  Sangat Baik  tercapai        2/2
 
 """
 
 
-def test_by_quarter_at_80_columns(files, kinerja, monkeypatch):
+def test_by_quarter_at_80_columns(files, kinerja, monkeypatch, indonesian):
     """The periods do not fit side by side: one block per indicator (and mean), one line per
     period, every figure whole; the same text at 80 columns goes to --out .txt."""
     cat, data = files
@@ -233,32 +241,32 @@ def test_by_quarter_at_80_columns(files, kinerja, monkeypatch):
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
     code, _, err = kinerja("eval", cat, "--data", data, "--by", "quarter", "--out", "view.txt")
     with open("view.txt", encoding="utf-8") as f:
-        assert (code, err, _lines(f.read())) == (0, "wrote view.txt\n", AT_80)
+        assert (code, err, _lines(f.read())) == (0, "view.txt ditulis\n", AT_80)
 
 
 WIDE_INDICATORS = """\
 Capaian Kinerja 2024 per triwulan
-                                    ──────────────────── TW I 2024 ────────────────────   ───────────────── s.d. TW II 2024 ─────────────────   ──────────────── s.d. TW III 2024 ─────────────────   ────────────────────── 2024 ───────────────────────
- No   Indikator                     Target   Realisasi   Capaian   Predikat      Status   Target   Realisasi   Capaian   Predikat      Status   Target   Realisasi   Capaian   Predikat      Status   Target   Realisasi   Capaian   Predikat      Status
+                            ───────────────────── TW I 2024 ─────────────────────   ────────────────── s.d. TW II 2024 ──────────────────   ───────────────── s.d. TW III 2024 ──────────────────   ─────────────────────── 2024 ────────────────────────
+ No   Indikator             Target   Realisasi   Capaian   Predikat      Status     Target   Realisasi   Capaian   Predikat      Status     Target   Realisasi   Capaian   Predikat      Status     Target   Realisasi   Capaian   Predikat      Status
  ────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  1   S1.selesai (%)                    90        80,0     88,89   Baik          ok           90       90,91    101,01   Sangat Baik   ok           90       90,59    100,65   Sangat Baik   ok           90       92,73    103,03   Sangat Baik   ok
-      Persentase perkara yang di…
-  2   S2.ikm (indeks)                   75          76    101,33   Sangat Baik   ok           77       77,25    100,32   Sangat Baik   ok           78       78,17    100,21   Sangat Baik   ok           80      79,125     98,91   Sangat Baik   ok
-      Indeks kepuasan masyarakat
+  1   S1.selesai (%)            90        80,0     88,89   Baik          tidak          90       90,91    101,01   Sangat Baik   tercapai       90       90,59    100,65   Sangat Baik   tercapai       90       92,73    103,03   Sangat Baik   tercapai
+      Persentase perkara…                                                tercapai
+  2   S2.ikm (indeks)           75          76    101,33   Sangat Baik   tercapai       77       77,25    100,32   Sangat Baik   tercapai       78       78,17    100,21   Sangat Baik   tercapai       80      79,125     98,91   Sangat Baik   tidak
+      Indeks kepuasan ma…                                                                                                                                                                                                                        tercapai
 
 Capaian per Sasaran
-                                     ─────────────── TW I 2024 ────────────────   ──────────── s.d. TW II 2024 ─────────────   ──────────── s.d. TW III 2024 ────────────   ────────────────── 2024 ──────────────────
- Sasaran                             Capaian   Predikat      Status   Indikator   Capaian   Predikat      Status   Indikator   Capaian   Predikat      Status   Indikator   Capaian   Predikat      Status   Indikator
- ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
- S1                                    88,89   Baik          ok             1/1    101,01   Sangat Baik   ok             1/1    100,65   Sangat Baik   ok             1/1    103,03   Sangat Baik   ok             1/1
- Meningkatnya penyelesaian perkara
- S2                                   101,33   Sangat Baik   ok             1/1    100,32   Sangat Baik   ok             1/1    100,21   Sangat Baik   ok             1/1     98,91   Sangat Baik   ok             1/1
- Meningkatnya kepuasan layanan
+                                     ──────────────── TW I 2024 ─────────────────   ───────────── s.d. TW II 2024 ──────────────   ───────────── s.d. TW III 2024 ─────────────   ─────────────────── 2024 ───────────────────
+ Sasaran                             Capaian   Predikat      Status     Indikator   Capaian   Predikat      Status     Indikator   Capaian   Predikat      Status     Indikator   Capaian   Predikat      Status     Indikator
+ ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+ S1                                    88,89   Baik          tidak            1/1    101,01   Sangat Baik   tercapai         1/1    100,65   Sangat Baik   tercapai         1/1    103,03   Sangat Baik   tercapai         1/1
+ Meningkatnya penyelesaian perkara                           tercapai
+ S2                                   101,33   Sangat Baik   tercapai         1/1    100,32   Sangat Baik   tercapai         1/1    100,21   Sangat Baik   tercapai         1/1     98,91   Sangat Baik   tidak            1/1
+ Meningkatnya kepuasan layanan                                                                                                                                                                            tercapai
 
 """
 
 
-def test_by_quarter_side_by_side_on_a_wide_terminal(files, kinerja, monkeypatch):
+def test_by_quarter_side_by_side_on_a_wide_terminal(files, kinerja, monkeypatch, indonesian):
     """Wide enough, the periods stand side by side: one column group per period under its
     title, in the order of the season; the sasaran, satker and overall likewise."""
     cat, data = files
@@ -268,11 +276,11 @@ def test_by_quarter_side_by_side_on_a_wide_terminal(files, kinerja, monkeypatch)
     assert code == 0
     start = text.index("Capaian Kinerja")
     assert text[start:text.index("Capaian per Satker")] == WIDE_INDICATORS
-    assert "(one block per" not in text
+    assert "(satu blok per" not in text
     overall = text[text.index("Capaian keseluruhan"):].splitlines()
-    assert overall[4].split() == ["Keseluruhan", "95,11", "Sangat", "Baik", "ok", "2/2", "100,67", "Sangat", "Baik",
-                                  "ok", "2/2", "100,43", "Sangat", "Baik", "ok", "2/2", "100,97", "Sangat", "Baik",
-                                  "ok", "2/2"]
+    assert overall[4].split() == ["Keseluruhan", "95,11", "Sangat", "Baik", "tidak", "2/2", "100,67", "Sangat", "Baik",
+                                  "tercapai", "2/2", "100,43", "Sangat", "Baik", "tercapai", "2/2", "100,97", "Sangat",
+                                  "Baik", "tercapai", "2/2"]
     # each period's title stands over its own columns: between its Target and the next period's
     lines = text.splitlines()
     at = lines.index("Capaian Kinerja 2024 per triwulan")
@@ -282,7 +290,7 @@ def test_by_quarter_side_by_side_on_a_wide_terminal(files, kinerja, monkeypatch)
         assert targets[k] < titles.index(name) < targets[k + 1] - len(name), name
 
 
-def test_by_quarter_on_a_narrow_terminal_keeps_every_figure(files, kinerja, monkeypatch):
+def test_by_quarter_on_a_narrow_terminal_keeps_every_figure(files, kinerja, monkeypatch, indonesian):
     cat, data = files
     monkeypatch.setenv("COLUMNS", "40")
     code, out, _ = kinerja("eval", cat, "--data", data, "--by", "quarter")
@@ -294,22 +302,26 @@ def test_by_quarter_on_a_narrow_terminal_keeps_every_figure(files, kinerja, monk
   TW I 2024
     Target 90   Realisasi 80,0
     Capaian 88,89   Predikat Baik
-    Status ok
+    Status tidak tercapai
   s.d. TW II 2024
     Target 90   Realisasi 90,91
     Capaian 101,01
-    Predikat Sangat Baik   Status ok
+    Predikat Sangat Baik
+    Status tercapai
   s.d. TW III 2024
     Target 90   Realisasi 90,59
     Capaian 100,65
-    Predikat Sangat Baik   Status ok
+    Predikat Sangat Baik
+    Status tercapai
   2024
     Target 90   Realisasi 92,73
     Capaian 103,03
-    Predikat Sangat Baik   Status ok"""
+    Predikat Sangat Baik
+    Status tercapai"""
 
 
-def test_by_quarter_as_json(files, kinerja):
+
+def test_by_quarter_as_json(files, kinerja, indonesian):
     cat, data = files
     code, out, _ = kinerja("eval", cat, "--data", data, "--period", "2024-TW3", "--by", "quarter", "--json")
     doc = json.loads(out)
@@ -342,10 +354,10 @@ def test_by_quarter_as_json(files, kinerja):
     # --out x.json writes the same document
     code, _, err = kinerja("eval", cat, "--data", data, "--period", "2024-TW3", "--by", "quarter", "--out", "m.json")
     with open("m.json", encoding="utf-8") as f:
-        assert (code, err, f.read()) == (0, "wrote m.json\n", out)
+        assert (code, err, f.read()) == (0, "m.json ditulis\n", out)
 
 
-def test_by_month_lists_each_month_from_january(files, kinerja, write):
+def test_by_month_lists_each_month_from_january(files, kinerja, write, indonesian):
     cat, _ = files
     write("months.toml", "".join(f'["2024-{m:02d}".kanwil]\nselesai = {m}\nmasuk = 10\nskor = {70 + m}\n'
                                  for m in range(1, 4)))
@@ -361,38 +373,30 @@ def test_by_month_lists_each_month_from_january(files, kinerja, write):
 
 CSV_80 = """\
 \ufeffCapaian Kinerja s.d. TW II 2024 per triwulan
-No;Kode;Sasaran;Indikator;Satuan;Target TW I 2024;Realisasi TW I 2024;Capaian TW I 2024;Predikat TW I 2024;\
-Status TW I 2024;Target s.d. TW II 2024;Realisasi s.d. TW II 2024;Capaian s.d. TW II 2024;\
-Predikat s.d. TW II 2024;Status s.d. TW II 2024;Keterangan
-1;S1.selesai;Meningkatnya penyelesaian perkara;Persentase perkara yang diselesaikan tepat waktu;%;90;80,0;88,89;\
-Baik;ok;90;90,91;101,01;Sangat Baik;ok;
-2;S2.ikm;Meningkatnya kepuasan layanan;Indeks kepuasan masyarakat;indeks;75;76;101,33;Sangat Baik;ok;77;77,25;\
-100,32;Sangat Baik;ok;
+No;Kode;Sasaran;Indikator;Satuan;Target TW I 2024;Realisasi TW I 2024;Capaian TW I 2024;Predikat TW I 2024;Status TW I 2024;Target s.d. TW II 2024;Realisasi s.d. TW II 2024;Capaian s.d. TW II 2024;Predikat s.d. TW II 2024;Status s.d. TW II 2024;Keterangan
+1;S1.selesai;Meningkatnya penyelesaian perkara;Persentase perkara yang diselesaikan tepat waktu;%;90;80,0;88,89;Baik;tidak tercapai;90;90,91;101,01;Sangat Baik;tercapai;
+2;S2.ikm;Meningkatnya kepuasan layanan;Indeks kepuasan masyarakat;indeks;75;76;101,33;Sangat Baik;tercapai;77;77,25;100,32;Sangat Baik;tercapai;
 
 Capaian per Sasaran s.d. TW II 2024 per triwulan
-No;Kode;Sasaran;Capaian TW I 2024;Predikat TW I 2024;Status TW I 2024;Indikator TW I 2024;\
-Capaian s.d. TW II 2024;Predikat s.d. TW II 2024;Status s.d. TW II 2024;Indikator s.d. TW II 2024
-1;S1;Meningkatnya penyelesaian perkara;88,89;Baik;ok;1/1;101,01;Sangat Baik;ok;1/1
-2;S2;Meningkatnya kepuasan layanan;101,33;Sangat Baik;ok;1/1;100,32;Sangat Baik;ok;1/1
+No;Kode;Sasaran;Capaian TW I 2024;Predikat TW I 2024;Status TW I 2024;Indikator TW I 2024;Capaian s.d. TW II 2024;Predikat s.d. TW II 2024;Status s.d. TW II 2024;Indikator s.d. TW II 2024
+1;S1;Meningkatnya penyelesaian perkara;88,89;Baik;tidak tercapai;1/1;101,01;Sangat Baik;tercapai;1/1
+2;S2;Meningkatnya kepuasan layanan;101,33;Sangat Baik;tercapai;1/1;100,32;Sangat Baik;tercapai;1/1
 
 Capaian per Satker dan keseluruhan s.d. TW II 2024 per triwulan
-Tingkat;Kode;Uraian;Capaian TW I 2024;Predikat TW I 2024;Status TW I 2024;Capaian s.d. TW II 2024;\
-Predikat s.d. TW II 2024;Status s.d. TW II 2024;Metode
-Satker;kanwil;Kantor Wilayah;95,11;Sangat Baik;ok;100,67;Sangat Baik;ok;mean of indicators (default)
-Keseluruhan;;Capaian keseluruhan;95,11;Sangat Baik;ok;100,67;Sangat Baik;ok;mean of sasaran (default)
+Tingkat;Kode;Uraian;Capaian TW I 2024;Predikat TW I 2024;Status TW I 2024;Capaian s.d. TW II 2024;Predikat s.d. TW II 2024;Status s.d. TW II 2024;Metode
+Satker;kanwil;Kantor Wilayah;95,11;Sangat Baik;tidak tercapai;100,67;Sangat Baik;tercapai;rata-rata indikator (bawaan)
+Keseluruhan;;Capaian keseluruhan;95,11;Sangat Baik;tidak tercapai;100,67;Sangat Baik;tercapai;rata-rata sasaran (bawaan)
 
 Realisasi anggaran s.d. TW II 2024 per triwulan
-No;Kode;Uraian;Sasaran;Pagu TW I 2024;Realisasi TW I 2024;Serapan TW I 2024;Capaian TW I 2024;\
-Efisiensi TW I 2024;Pagu s.d. TW II 2024;Realisasi s.d. TW II 2024;Serapan s.d. TW II 2024;\
-Capaian s.d. TW II 2024;Efisiensi s.d. TW II 2024
+No;Kode;Uraian;Sasaran;Pagu TW I 2024;Realisasi TW I 2024;Serapan TW I 2024;Capaian TW I 2024;Efisiensi TW I 2024;Pagu s.d. TW II 2024;Realisasi s.d. TW II 2024;Serapan s.d. TW II 2024;Capaian s.d. TW II 2024;Efisiensi s.d. TW II 2024
 """
 
 
-def test_by_quarter_to_csv_and_markdown(files, kinerja):
+def test_by_quarter_to_csv_and_markdown(files, kinerja, indonesian):
     """The LKjIP tables as `eval --out` writes them, one column group per period."""
     cat, data = files
     code, _, err = kinerja("eval", cat, "--data", data, "--period", "2024-TW2", "--by", "quarter", "--out", "m.csv")
-    assert (code, err) == (0, "wrote m.csv\n")
+    assert (code, err) == (0, "m.csv ditulis\n")
     with open("m.csv", encoding="utf-8", newline="") as f:
         assert f.read().replace("\r\n", "\n") == CSV_80
     code, _, _ = kinerja("eval", cat, "--data", data, "--period", "2024-TW2", "--by", "quarter", "--out", "m.md")
@@ -406,11 +410,12 @@ def test_by_quarter_to_csv_and_markdown(files, kinerja):
         "Capaian s.d. TW II 2024 | Predikat s.d. TW II 2024 | Status s.d. TW II 2024 | Keterangan |\n"
         "|---:|---|---|---|---|---:|---:|---:|---|---|---:|---:|---:|---|---|---|\n"
         "| 1 | S1.selesai | Meningkatnya penyelesaian perkara | Persentase perkara yang diselesaikan tepat waktu | % | "
-        "90 | 80,0 | 88,89 | Baik | ok | 90 | 90,91 | 101,01 | Sangat Baik | ok | - |\n")
-    assert "| Keseluruhan | - | Capaian keseluruhan | 95,11 | Sangat Baik | ok | 100,67 | Sangat Baik | ok |" in text
+        "90 | 80,0 | 88,89 | Baik | tidak tercapai | 90 | 90,91 | 101,01 | Sangat Baik | tercapai | - |\n")
+    assert ("| Keseluruhan | - | Capaian keseluruhan | 95,11 | Sangat Baik | tidak tercapai | 100,67 | Sangat Baik | "
+            "tercapai |") in text
 
 
-def test_by_quarter_to_xlsx(files, kinerja):
+def test_by_quarter_to_xlsx(files, kinerja, indonesian):
     openpyxl = pytest.importorskip("openpyxl")
     cat, data = files
     code, _, _ = kinerja("eval", cat, "--data", data, "--by", "quarter", "--out", "m.xlsx")
@@ -426,11 +431,11 @@ def test_by_quarter_to_xlsx(files, kinerja):
     cell = book["Indikator"].cell(2, 18)
     assert (cell.data_type, cell.number_format) == ("n", "#,##0.00")
     overall = list(book["Keseluruhan"].iter_rows(values_only=True))[2]
-    assert overall[:6] == ("Keseluruhan", None, "Capaian keseluruhan", 95.11, "Sangat Baik", "ok")
+    assert overall[:6] == ("Keseluruhan", None, "Capaian keseluruhan", 95.11, "Sangat Baik", "tidak tercapai")
     assert book["Indikator"].freeze_panes == "A2"
 
 
-def test_the_exit_code_is_the_last_periods(kinerja, write, monkeypatch):
+def test_the_exit_code_is_the_last_periods(kinerja, write, monkeypatch, indonesian):
     """A quarter missing makes the later periods incomplete: the view still shows them, names
     why per period, and exits 1 when an IKU has no capaian in the last period of the view."""
     cat = write("c.kin", CATALOG)
@@ -439,10 +444,10 @@ def test_the_exit_code_is_the_last_periods(kinerja, write, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     code, out, err = kinerja("eval", "c.kin", "--data", "d.toml", "--by", "quarter")
     assert code == 1
-    assert err == "kinerja eval: 1 IKU without a capaian in 2024: S1.selesai (incomplete); exit 1\n"
-    assert "  s.d. TW III 2024      90          -        -  -            incomplete\n" in out
-    assert ("  S1.selesai s.d. TW III 2024: incomplete — `selesai` for 2024-sd-TW3: 2024-TW3 \nmissing "
-            "(given: 2024-TW1, 2024-TW2)\n") in out
+    assert err == "kinerja eval: 1 IKU tanpa capaian pada 2024: S1.selesai (data belum lengkap); kode keluar 1\n"
+    assert "  s.d. TW III 2024      90          -        -  -            data belum\n" in out
+    assert ("  S1.selesai s.d. TW III 2024: data belum lengkap — `selesai` untuk 2024-sd-TW3:\n2024-TW3 tidak ada "
+            "(yang ada: 2024-TW1, 2024-TW2)\n") in out
     code, _, err = kinerja("eval", "c.kin", "--data", "d.toml", "--period", "2024-S1", "--by", "quarter")
     assert (code, err) == (0, "")  # TW I and s.d. TW II are complete
 
@@ -479,11 +484,11 @@ def test_the_help_says_how_periods_are_read(kinerja):
 
 # ---- template --by --------------------------------------------------------------------------
 
-def test_template_by_quarter_fills_in_and_evaluates_by_quarter(files, kinerja):
+def test_template_by_quarter_fills_in_and_evaluates_by_quarter(files, kinerja, indonesian):
     """The template's rows are the quarters alone; filled in, `eval --by quarter` reads them."""
     cat, _ = files
     code, _, err = kinerja("template", cat, "--period", "2024", "--by", "quarter", "--out", "t.csv")
-    assert (code, err) == (0, "wrote t.csv\n")
+    assert (code, err) == (0, "t.csv ditulis\n")
     with open("t.csv", encoding="utf-8-sig", newline="") as f:
         preamble, text = f.read().split("\r\n", 1)
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -528,13 +533,13 @@ indicator G.naik "Kenaikan IKM" {
 
 def _template_rows(kinerja, *args) -> list[tuple[str, str]]:
     code, _, err = kinerja("template", "g.kin", *args, "--out", "g.csv")
-    assert (code, err) == (0, "wrote g.csv\n")
+    assert (code, err) == (0, "g.csv ditulis\n")
     with open("g.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(io.StringIO(f.read().split("\r\n", 1)[1]), delimiter=";"))
     return [(r[0], r[3]) for r in rows[1:]]
 
 
-def test_template_adds_the_periods_prev_and_prev_period_read(write, kinerja, monkeypatch):
+def test_template_adds_the_periods_prev_and_prev_period_read(write, kinerja, monkeypatch, indonesian):
     """prev() reads the same period a year earlier, prev_period() the period before (the
     indicator's `earlier` reads, no formula text parsed)."""
     monkeypatch.chdir(write("g.kin", GROWTH).parent)
@@ -545,12 +550,12 @@ def test_template_adds_the_periods_prev_and_prev_period_read(write, kinerja, mon
         (f"{year}-TW{q}", field) for year in (2024, 2023) for q in (1, 2, 3, 4) for field in ("ikm", "pnbp")]
 
 
-def test_template_by_usage_errors(files, kinerja):
+def test_template_by_usage_errors(files, kinerja, indonesian):
     cat, _ = files
     code, out, err = kinerja("template", cat, "--period", "2024-TW2", "--by", "quarter", "--out", "t.csv")
     assert (code, out) == (4, "")
-    assert err == ("kinerja template: --by quarter does not divide `2024-TW2` (Q2 2024) into two or more periods: "
-                   "give a longer --period (e.g. 2024) or a shorter --by\n")
+    assert err == ("kinerja template: --by quarter tidak membagi `2024-TW2` (TW II 2024) menjadi dua periode atau "
+                   "lebih: berikan --period yang lebih panjang (mis. 2024) atau --by yang lebih pendek\n")
     code, _, _ = kinerja("template", cat, "--period", "2024", "--by", "week", "--out", "t.csv")
     assert code == 4
     # up to s.d. TW III by quarter: the three quarters `eval --period 2024-TW3 --by quarter` reads

@@ -152,9 +152,9 @@ def test_sumsel_headline_figures():
     assert iph.realisasi.quantize(D("0.01")) == D("4.01")
 
 
-def test_readme_main_command_prints_the_real_table(kinerja):
+def test_readme_main_command_prints_the_real_table(kinerja, indonesian):
     folder = ROOT / "indicators" / "sumsel-2024"
     code, out, err = kinerja("eval", folder, "--data", folder / "realisasi.toml")
     assert code == 1, err  # IMI3.ilk, an IKU, has no value (two offices gave `-`): exit 1, the table still printed
-    assert err == "kinerja eval: 1 IKU without a capaian: IMI3.ilk (missing); exit 1\n"
+    assert err == "kinerja eval: 1 IKU tanpa capaian: IMI3.ilk (data tidak ada); kode keluar 1\n"
     assert "Capaian Kinerja 2024" in out and "400,00" in out and "-569,50" in out

@@ -91,10 +91,10 @@ def test_template_filled_with_sumsel_data_evaluates_like_the_toml(kinerja, tmp_p
             v = values[key]
             row[7].value = v if isinstance(v, (str, int)) else float(v)
             filled.add(key)
-    # only the growth history the catalog never reads (prev looks back one year) has no row
-    assert set(values) - filled == {("2022", "div_yankumham", "ki_permohonan"),
-                                    ("2021", "div_yankumham", "ki_permohonan"),
-                                    ("2020", "div_yankumham", "ki_permohonan")}
+    # a 2024 template holds 2024 and what 2024 reads of 2023 (prev looks back one year); the
+    # earlier years' realisasi (the report's multi-year tables) have no row in it
+    assert set(values) - filled == {k for k in values if k[0] != "2024"} - {
+        ("2023", "div_yankumham", "pnbp_ahu"), ("2023", "div_yankumham", "ki_permohonan")}
     wb.save(template)
     code, from_xlsx, err = kinerja("eval", SUMSEL, "--data", template, "--json")
     assert code == 1, err  # IMI3.ilk, an IKU, has no value in Sumsel's data: exit 1, the results still printed
@@ -105,7 +105,7 @@ def test_template_filled_with_sumsel_data_evaluates_like_the_toml(kinerja, tmp_p
     assert a["overall"]["capaian"] == "91.66"
 
 
-def test_template_rows_say_which_indicators_need_each_field(kinerja, tmp_path):
+def test_template_rows_say_which_indicators_need_each_field(kinerja, tmp_path, indonesian):
     out = tmp_path / "t.csv"
     code, _, _ = kinerja("template", SUMSEL, "--period", "2024", "--out", out)
     assert code == 0
@@ -118,9 +118,9 @@ def test_template_rows_say_which_indicators_need_each_field(kinerja, tmp_path):
     assert by_key[("2023", "div_yankumham", "pnbp_ahu")][6] == "AHU1.pnbp"  # prev(pnbp_ahu): last year too
     assert ("2024", "lapas_palembang", "ilk") not in by_key  # per-UPT rows only with --each-office
     code, _, err = kinerja("template", SUMSEL, "--period", "2024-TW5", "--out", out)
-    assert code == 1 and "error[D003]: `2024-TW5` is not a period" in err
+    assert code == 1 and "error[D003]: `2024-TW5` bukan periode" in err
     code, _, err = kinerja("template", SUMSEL, "--period", "2024", "--out", tmp_path / "t.ods")
-    assert code == 4 and "--out must end in .xlsx or .csv" in err
+    assert code == 4 and "--out harus berakhiran .xlsx atau .csv, bukan `.ods`" in err
 
 
 def test_mapping_sheet_per_quarter_merged_cells_percentages_and_cached_formulas(kinerja, write, tmp_path):
@@ -236,11 +236,11 @@ def _export(kinerja, write, tmp_path, name, *extra):
     book = workbook(tmp_path / "r.xlsx", GOOD)
     out = tmp_path / name
     code, _, err = kinerja("eval", cat, "--data", book, "--out", out, *extra)
-    assert code == 0 and f"wrote {out}" in err
+    assert code == 0 and f"{out} ditulis" in err
     return out
 
 
-def test_export_xlsx_numeric_cells_frozen_header_widths(kinerja, write, tmp_path):
+def test_export_xlsx_numeric_cells_frozen_header_widths(kinerja, write, tmp_path, indonesian):
     wb = load_workbook(_export(kinerja, write, tmp_path, "lkjip.xlsx"))
     assert wb.sheetnames == ["Indikator", "Sasaran", "Keseluruhan", "Anggaran"]
     ws = wb["Indikator"]
@@ -250,7 +250,7 @@ def test_export_xlsx_numeric_cells_frozen_header_widths(kinerja, write, tmp_path
     assert [c.value for c in row[:5]] == [1, "S1.p", "Penyelesaian perkara", "Persentase perkara selesai", "%"]
     assert [(c.data_type, Decimal(repr(c.value)), c.number_format) for c in row[5:8]] == [
         ("n", Decimal("90"), "#,##0"), ("n", Decimal("83.33"), "#,##0.00"), ("n", Decimal("92.59"), "#,##0.00")]
-    assert [c.value for c in row[8:10]] == ["Sangat Baik", "ok"]
+    assert [c.value for c in row[8:10]] == ["Sangat Baik", "tidak tercapai"]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["D"].width > ws.column_dimensions["A"].width >= 6
     budget = [c for c in wb["Anggaran"][2]]
     assert [c.value for c in wb["Anggaran"][1]] == ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Sasaran",
@@ -261,31 +261,31 @@ def test_export_xlsx_numeric_cells_frozen_header_widths(kinerja, write, tmp_path
     assert [c.value for c in wb["Keseluruhan"][3]][:4] == ["Keseluruhan", None, "Capaian keseluruhan", 92.59]
 
 
-def test_export_csv_opens_in_an_indonesian_excel(kinerja, write, tmp_path):
+def test_export_csv_opens_in_an_indonesian_excel(kinerja, write, tmp_path, indonesian):
     text = _export(kinerja, write, tmp_path, "lkjip.csv").read_bytes().decode("utf-8")
     assert text.startswith("\ufeffCapaian Kinerja 2024\r\nNo;Kode;Sasaran;Indikator;Satuan;Target;Realisasi;")
-    assert "1;S1.p;Penyelesaian perkara;Persentase perkara selesai;%;90;83,33;92,59;Sangat Baik;ok;\r\n" in text
+    assert "1;S1.p;Penyelesaian perkara;Persentase perkara selesai;%;90;83,33;92,59;Sangat Baik;tidak tercapai;\r\n" in text
     assert "1;BUDGET.S1.serapan;Serapan anggaran S1;25713209000;25476031831;99,08;S1;92,59;-6,49\r\n" in text
     text = _export(kinerja, write, tmp_path, "lkjip-en.csv", "--locale", "en").read_bytes().decode("utf-8-sig")
-    assert "1,S1.p,Penyelesaian perkara,Persentase perkara selesai,%,90,83.33,92.59,Sangat Baik,ok,\r\n" in text
+    assert "1,S1.p,Penyelesaian perkara,Persentase perkara selesai,%,90,83.33,92.59,Sangat Baik,tidak tercapai,\r\n" in text
 
 
-def test_export_markdown_pipe_tables(kinerja, write, tmp_path):
+def test_export_markdown_pipe_tables(kinerja, write, tmp_path, indonesian):
     text = _export(kinerja, write, tmp_path, "lkjip.md").read_text(encoding="utf-8")
     assert "## Capaian Kinerja 2024\n\n| No | Kode | Sasaran | Indikator | Satuan | Target | Realisasi | Capaian |" in text
-    assert "| 1 | S1.p | Penyelesaian perkara | Persentase perkara selesai | % | 90 | 83,33 | 92,59 | Sangat Baik | ok | - |" in text
+    assert "| 1 | S1.p | Penyelesaian perkara | Persentase perkara selesai | % | 90 | 83,33 | 92,59 | Sangat Baik | tidak tercapai | - |" in text
     assert "| 1 | BUDGET.S1.serapan | Serapan anggaran S1 | 25.713.209.000 | 25.476.031.831 | 99,08 | S1 | 92,59 | -6,49 |" in text
     text = _export(kinerja, write, tmp_path, "lkjip-en.md", "--locale", "en").read_text(encoding="utf-8")
     assert "| 25,713,209,000 | 25,476,031,831 | 99.08 | S1 | 92.59 | -6.49 |" in text
 
 
-def test_kamus_indikator_prints_and_exports_the_dictionary(kinerja, tmp_path):
+def test_kamus_indikator_prints_and_exports_the_dictionary(kinerja, tmp_path, indonesian):
     """DESIGN 4: the catalog is the indicator dictionary and can be printed as one."""
     code, out, _ = kinerja("kamus", SUMSEL)
     assert code == 0
     for line in ("1. SJ1.rb  Persentase Pelaksanaan Rencana Aksi Reformasi Birokrasi di lingkup ",
                  "   Rumus: ra_rb_kanwil_terlaksana / ra_rb_kanwil_total × 100",
-                 "   Target: 2024: 3,1", "   Arah: naik (semakin tinggi semakin baik)"):
+                 "   Target: 2024: 3,1", "   Arah: semakin tinggi semakin baik", "   Nihil: dianggap tercapai"):
         assert line in out.splitlines(), line
     assert "indeks dari 8 kelompok: tahanan 12,5%, basan 12,5%" in out
     code, _, _ = kinerja("kamus", SUMSEL, "--out", tmp_path / "kamus.xlsx")
@@ -296,4 +296,4 @@ def test_kamus_indikator_prints_and_exports_the_dictionary(kinerja, tmp_path):
     assert "Penanggung jawab" in header and ws.freeze_panes == "A2"
     assert ws.max_row == 1 + 61  # every indicator of the catalog
     code, _, err = kinerja("kamus", SUMSEL, "--out", tmp_path / "kamus.pdf")
-    assert code == 4 and "not `.pdf`" in err
+    assert code == 4 and "bukan `.pdf`" in err

@@ -360,12 +360,12 @@ def test_diff_without_the_new_data_shows_what_went_missing(write, kinerja, monke
     data = write("d.toml", '["2024".kanwil]\na = 40\nb = 50\n')
     code, out, err = kinerja("diff", old, new, "--data", data)
     assert code == 0, err
-    rows = [line.split() for line in out.split("Dampak pada capaian 2024", 1)[1].splitlines()
+    rows = [line.split() for line in out.split("Effect on capaian 2024", 1)[1].splitlines()
             if line.strip().startswith(("indicator", "sasaran", "overall"))]
     assert rows == [["indicator", "S.baru", "absent", "missing", "-"],
-                    ["sasaran", "S", "100,00", "100,00", "(incomplete)", "0,00"],
-                    ["overall", "overall", "100,00", "100,00", "(incomplete)", "0,00"]]
-    assert "1 unchanged (capaian and status)" in out  # S.r: 100,00 ok under both
+                    ["sasaran", "S", "100.00", "100.00", "(incomplete)", "0.00"],
+                    ["overall", "overall", "100.00", "100.00", "(incomplete)", "0.00"]]
+    assert "1 unchanged (capaian and status)" in out  # S.r: 100.00 ok under both
 
 
 def test_a_changed_formula_keeps_its_parentheses(write, kinerja):

@@ -572,7 +572,7 @@ def _formulas(book) -> list[str]:
         return [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
 
 
-def test_labels_that_look_like_formulas_stay_text_in_every_writer(write, kinerja, tmp_path):
+def test_labels_that_look_like_formulas_stay_text_in_every_writer(write, kinerja, tmp_path, indonesian):
     from openpyxl import load_workbook
 
     cat = write("catalog.kin", INJECTED)

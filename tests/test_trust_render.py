@@ -18,6 +18,7 @@ from conftest import ROOT
 from kinerja_dsl.engine.cli import main
 from kinerja_dsl.engine.numbers import localized
 from kinerja_dsl.engine.rendering.render import display
+from kinerja_dsl.engine.words import status_text
 
 SUMSEL = ROOT / "indicators" / "sumsel-2024"
 BANTEN = ROOT / "indicators" / "banten-2024"
@@ -46,8 +47,10 @@ def _segment(out: str, start: str, stop: str) -> str:
 
 @pytest.fixture
 def at_width(kinerja, monkeypatch):
-    """Run `kinerja` as on a terminal `width` columns wide."""
+    """Run `kinerja` as on a terminal `width` columns wide, in the default language (Indonesian,
+    whose status words, `tidak tercapai`, are the longest)."""
     def run(width: int, *args):
+        monkeypatch.delenv("KINERJA_LANG", raising=False)
         monkeypatch.setenv("COLUMNS", str(width))
         return kinerja(*args)
     return run
@@ -62,10 +65,17 @@ def sumsel_json():
 
 
 def _figures(r: dict) -> list[str]:
-    """What the terminal prints for an indicator: Target, Realisasi, Capaian, Predikat, Status."""
+    """What the terminal prints for an indicator: Target, Realisasi, Capaian, Predikat, and each
+    word of the Status (whose words may wrap inside the column)."""
     number = lambda v: display(Decimal(v) if v is not None else None, "id")
     target = localized(r["target_text"], "id") if r["target_text"] else "-"
-    return [target, number(r["realisasi"]), number(r["capaian"]), r["predikat"] or "-", r["status"]]
+    return [target, number(r["realisasi"]), number(r["capaian"]), r["predikat"] or "-", *_status_words(r)]
+
+
+def _status_words(r: dict) -> list[str]:
+    """The words of a result's status as the terminal prints it (`tidak`, `tercapai`)."""
+    capaian = Decimal(r["capaian"]) if r["capaian"] is not None else None
+    return status_text(r["status"], r.get("nihil"), capaian).replace("(", "").replace(")", "").split()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -91,10 +101,10 @@ def test_a_chosen_row_reads_the_same_at_every_width(width, at_width):
     report itself rather than from the JSON: every figure present and whole."""
     _, out, _ = at_width(width, "eval", SUMSEL, "--data", SUMSEL / "realisasi.toml")
     row = _segment(out, r"\s*11\s", r"\s*12\s")
-    for figure in ("11", "6", "-34,17", "-569,50", "Sangat Kurang", "ok"):
+    for figure in ("11", "6", "-34,17", "-569,50", "Sangat Kurang", "tidak", "tercapai"):
         assert _whole(figure, row), (width, figure, row)
-    if width < 77:  # too narrow for the table: the rows come as blocks, and it says so
-        assert f"(one block per row: the table needs 77 columns, this terminal has {width})" in " ".join(out.split())
+    if width < 79:  # too narrow for the table: the rows come as blocks, and it says so
+        assert f"(satu blok per baris: tabel memerlukan 79 kolom, terminal ini {width})" in " ".join(out.split())
         assert "Persentase peningkatan PNBP Ditjen AHU di Kantor Wilayah" in " ".join(row.split())
     else:
         assert "one block per row" not in out
@@ -115,7 +125,7 @@ def test_sasaran_and_satker_tables_keep_capaian_and_predikat(width, at_width, su
                                                                           if i != r["id"]))
             count = f"{len(r['items'])}/{len(r['items']) + len(r['excluded'])}"
             capaian = display(Decimal(r["capaian"]) if r["capaian"] is not None else None, "id")
-            for figure in (capaian, r["predikat"] or "-", r["status"], count):
+            for figure in (capaian, r["predikat"] or "-", *_status_words(r), count):
                 assert _whole(figure, row), (width, r["id"], figure, row)
 
 
@@ -125,7 +135,7 @@ def test_audit_keeps_printed_recomputed_and_class(width, at_width):
     _, out, _ = at_width(width, "audit", BANTEN, "--data", BANTEN / "realisasi.toml",
                          "--published", BANTEN / "published.toml")
     row = next(r for r in _segments(out, r"\s*804\s+PAS\.iph", r"\s*\d+\s|\S") if "capaian" in r)
-    for figure in ("804", "PAS.iph", "102,52%", "104,6111", "unexplained"):
+    for figure in ("804", "PAS.iph", "102,52%", "104,6111", "tak", "terjelaskan"):
         assert _whole(figure, row), (width, figure, row)
 
 
@@ -158,8 +168,8 @@ def test_diff_keeps_old_new_and_delta(width, at_width, write):
     for figure in ("target 2024", "80", "95"):
         assert _whole(figure, change), (width, figure, change)
     effects = out.split("Dampak pada capaian", 1)[1]
-    for level, ident in (("indicator", "S1.lulus"), ("sasaran", "S1"), ("overall", "overall")):
-        row = _segment(effects, rf"\s*{level}\s+{re.escape(ident)}", r"\s*(indicator|sasaran|overall)\s|\S")
+    for level, ident in (("indikator", "S1.lulus"), ("sasaran", "S1"), ("keseluruhan", "overall")):
+        row = _segment(effects, rf"\s*{level}\s+{re.escape(ident)}", r"\s*(indikator|sasaran|keseluruhan)\s|\S")
         for figure in ("112,50", "94,74", "-17,76"):
             assert _whole(figure, row), (width, level, figure, row)
 

@@ -16,6 +16,7 @@ from decimal import Decimal, localcontext
 from typing import Any, NamedTuple
 
 from kinerja_dsl.catalog import Catalog, CompositeNode, Fn, Indicator, NihilCase, UndefinedValue
+from kinerja_dsl.messages import t, tn
 from kinerja_dsl.vocabulary import Combine, Nihil
 
 from .aggregate import aggregate
@@ -293,12 +294,14 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
         parts overlap (D011); never a value built from what happens to be there."""
         conflicts = [g for g in gaps if g.kind == "conflict"]
         shown = conflicts or list(gaps)
-        where = "; ".join((f" at {g.office or 'the catalog'}" if g.office != env.office else "") + f": {g.text}"
-                          for g in shown[:3]) + ("; …" if len(shown) > 3 else "")
+        where = "; ".join((t(" at {office}", office=g.office or t("the catalog")) if g.office != env.office else "")
+                          + f": {g.text}" for g in shown[:3]) + ("; …" if len(shown) > 3 else "")
         if conflicts:
-            return result(Status.ERROR, missing=[name], reason=f"`{name}` for {when.label}{where}; the same field "
-                          "at two granularities that overlap would be counted twice (D011)")
-        return result(Status.INCOMPLETE, missing=[name], reason=f"`{name}` for {when.label}{where}")
+            return result(Status.ERROR, missing=[name], reason=t(
+                "`{field}` for {period}{where}; the same field at two granularities that overlap would be counted "
+                "twice (D011)", field=name, period=when.label, where=where))
+        return result(Status.INCOMPLETE, missing=[name], reason=t("`{field}` for {period}{where}", field=name,
+                                                                  period=when.label, where=where))
 
     def lacking(names: list[str]) -> IndicatorResult:
         """Fields without a value: partly reported (see gapped), or missing."""
@@ -307,10 +310,11 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
             if gaps:
                 return gapped(name, period, gaps)
         silent = env.not_reported(names[0])
-        why = f": {len(silent)} office{'s' if len(silent) != 1 else ''} gave `-` ({', '.join(silent[:3])}" \
-              f"{', …' if len(silent) > 3 else ''})" if silent else ""
+        why = tn(": {n} office gave `-` ({offices})", ": {n} offices gave `-` ({offices})", len(silent),
+                 offices=", ".join(silent[:3]) + (", …" if len(silent) > 3 else "")) if silent else ""
         listed = ", ".join(f"`{n}`" for n in names)
-        return result(Status.MISSING, reason=f"no value for {listed} in {period.label}{why}", missing=names)
+        return result(Status.MISSING, reason=t("no value for {fields} in {period}{why}", fields=listed,
+                                               period=period.label, why=why), missing=names)
 
     given = env.gap(ind.id) if ind.id not in env.values else None
     if given:  # the realisasi itself given for some sub-periods only
@@ -337,7 +341,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
                 record(Op.DENOMINATOR, d, formula=ind.formulas["denominator"])
             if not d:
                 if n:
-                    return result(Status.ERROR, reason=f"the denominator is 0 but the numerator is {brief(n)}")
+                    return result(Status.ERROR, reason=t("the denominator is 0 but the numerator is {value}",
+                                                                  value=brief(n)))
                 raise NihilCase(f"{brief(n)} / {brief(d)}")
             realisasi = n / d * ind.scale
             if record is not None:
@@ -366,11 +371,12 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
         if nihil == Nihil.EXCLUDED:
             if record is not None:
                 record(Op.NIHIL, None, rule, treatment=nihil, case=str(case))
-            return result(Status.NIHIL, reason="no cases (0/0); left out of every mean")
+            return result(Status.NIHIL, reason=t("no cases (0/0); left out of every mean"))
         if nihil == Nihil.ERROR:
             if record is not None:
                 record(Op.NIHIL, None, rule, treatment=nihil, case=str(case))
-            return result(Status.ERROR, reason="no cases (0/0) and the nihil rule is `error`: declare how nihil counts")
+            return result(Status.ERROR, reason=t("no cases (0/0) and the nihil rule is `error`: declare how nihil "
+                                                 "counts"))
         realisasi = ind.scale if nihil == Nihil.ACHIEVED else ZERO
         if record is not None:
             record(Op.NIHIL, realisasi, rule, treatment=nihil, case=str(case))
@@ -383,7 +389,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     except (UndefinedValue, _Refused) as why:
         return result(Status.ERROR, reason=str(why))
     except ArithmeticError as why:  # overflow and the like from extreme data
-        return result(Status.ERROR, reason=f"arithmetic error: {why}")
+        return result(Status.ERROR, reason=t("arithmetic error: {why}", why=why))
 
     if record is not None and env.reads:
         for function, name, read in env.reads:
@@ -439,16 +445,17 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
 def _no_target(ind: Indicator, period: Period) -> str:
     """Why a period has no target: what is declared, the convention and the fallback that apply."""
     if period.kind == "year":
-        return f"no target for {period.label}"
+        return t("no target for {period}", period=period.label)
     p = ind.policy
     written = sorted(s for y, s in ind.targets if y == period.year and s is not None)
-    has = f"targets for {', '.join(written)}" if written else "no period targets"
+    has = t("targets for {periods}", periods=", ".join(written)) if written else t("no period targets")
     annual = ind.targets.get((period.year, None))
     fallback = f"target_fallback {p.target_fallback.value} ({p.target_fallback.origin})"
     if p.target_fallback.value == "annual" and annual is None:
-        fallback += f", and no annual target for {period.year}"
-    return (f"no target for {period.label}: {has} {period.year}, read as period_targets "
-            f"{p.period_targets.value} ({p.period_targets.origin}); {fallback}")
+        fallback += t(", and no annual target for {year}", year=period.year)
+    return t("no target for {period}: {has} {year}, read as period_targets {rule} ({origin}); {fallback}",
+             period=period.label, has=has, year=period.year, rule=p.period_targets.value,
+             origin=p.period_targets.origin, fallback=fallback)
 
 
 def _with_references(catalog: Catalog, only: Iterable[str] | None) -> set[str] | None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from kinerja_dsl.catalog import Catalog
+from kinerja_dsl.messages import t
 from kinerja_dsl.vocabulary import FieldKind, Rollup
 
 from ..readers.data import ROOT, Dataset
@@ -105,8 +106,9 @@ class Resolver:
                 covered, overlap = _cover([(p, bits, c) for p, bits, c in cells if name in c])
             if direct and name in direct:
                 inner, v = pieces[0]
-                gaps[name] = (Gap("conflict", office, f"given for {period.label} ({direct[name].place}) and for "
-                                                      f"{inner.label} inside it ({v.place})"),)
+                gaps[name] = (Gap("conflict", office, t("given for {period} ({place}) and for {inner} inside it ({inner_place})",
+                                                    period=period.label, place=direct[name].place,
+                                                    inner=inner.label, inner_place=v.place)),)
                 del result[name]
                 continue
             value, gap = _over_periods(period, whole, pieces, self.rule(name, rollup), covered, overlap)
@@ -240,8 +242,9 @@ def _over_periods(period: Period, whole: int, pieces: list, rule: str, covered: 
             bits = _months(p)
             if seen & bits:
                 clash, first = next((q, w) for q, w in pieces if _months(q) & bits)
-                return None, ("conflict", f"given for {clash.label} ({first.place}) and for {p.label} "
-                                          f"inside it ({v.place})")
+                return None, ("conflict", t("given for {period} ({place}) and for {inner} inside it ({inner_place})",
+                                            period=clash.label, place=first.place, inner=p.label,
+                                            inner_place=v.place))
             seen |= bits
     mixed = pieces[0][0].kind != pieces[-1][0].kind
     ordered = sorted(pieces, key=lambda pv: pv[0].months().start) if mixed else pieces
@@ -256,7 +259,7 @@ def _over_periods(period: Period, whole: int, pieces: list, rule: str, covered: 
         if left:
             missing = ", ".join(p.label for p in Period.spanning(period.year, left, largest))
             given = ", ".join(p.label for p, _ in ordered)
-            return None, ("incomplete", f"{missing} missing (given: {given})")
+            return None, ("incomplete", t("{missing} missing (given: {given})", missing=missing, given=given))
     if rule == "sum":
         value = sum([v.value for _, v in ordered], ZERO)
     elif rule == "average":

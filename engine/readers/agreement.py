@@ -21,6 +21,7 @@ from kinerja_dsl.catalog import TargetSpec
 from kinerja_dsl.checker import SELF_CONTAINED, check
 from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, with_sources
 from kinerja_dsl.loader import PathLike
+from kinerja_dsl.messages import t
 from kinerja_dsl.model import build_symbol_table
 from kinerja_dsl.parser import parse
 
@@ -130,9 +131,10 @@ def _read_kin(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic]
         return None, diagnostics
     agreements = [d for d in parsed.declarations if isinstance(d, ast.Agreement)]
     if not agreements:
-        return None, [Diagnostic(code="P000", severity=Severity.ERROR, message="no `agreement` block in this file",
+        return None, [Diagnostic(code="P000", severity=Severity.ERROR, message=t("no `agreement` block in this file"),
                                  file=file,
-                                 hint='a PK file declares `agreement "PK 2024" { year 2024 … target ID = … }`')]
+                                 hint=t("a PK file declares `{example}`",
+                                        example='agreement "PK 2024" { year 2024 … target ID = … }'))]
     return _from_agreement(file, agreements[0]), []
 
 
@@ -175,10 +177,10 @@ def _read_toml(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic
     if data is None:
         return None, problems
     if not data.get("target"):
-        return None, [Diagnostic(code="P000", severity=Severity.ERROR, message="no [[target]] tables in this file",
+        return None, [Diagnostic(code="P000", severity=Severity.ERROR, message=t("no [[target]] tables in this file"),
                                  file=file,
-                                 hint='a TOML PK has [meta] year = 2024 and one [[target]] per target: '
-                                      'indicator = "SJ1.rb", target = 100')]
+                                 hint=t('a TOML PK has [meta] year = 2024 and one [[target]] per target: '
+                                        'indicator = "SJ1.rb", target = 100'))]
     pk = validated(PkToml, data, lines, file, (), problems)
     if pk is None:
         return None, problems
@@ -194,13 +196,14 @@ def _read_toml(file: str, text: str) -> tuple[PkDocument | None, list[Diagnostic
         line = lines.line("pagu", key)
         try:
             if not is_number_like(value):
-                raise NotationError(f"{abbreviated(repr(value))} is not an amount")
+                raise NotationError(t("{value} is not an amount", value=abbreviated(repr(value))))
             doc.pagu[key] = number_of(value, locale)[0]
         except NotationError as err:
             code = "D012" if err.code == "D012" else "P010"
-            problems.append(Diagnostic(code=code, severity=Severity.ERROR, message=f"the pagu of `{key}`: {err}",
+            problems.append(Diagnostic(code=code, severity=Severity.ERROR,
+                                       message=t("the pagu of `{key}`: {problem}", key=key, problem=err),
                                        file=file, line=line, column=1,
-                                       hint=err.hint if code == "D012" else "write an amount, e.g. 25713209000"))
+                                       hint=err.hint if code == "D012" else t("write an amount, e.g. 25713209000")))
     return doc, problems
 
 
@@ -235,9 +238,9 @@ def _year(doc: PkDocument, raw: object, line: int, problems: list[Diagnostic], c
     text = str(raw).strip()
     if not (len(text) == 4 and text.isascii() and text.isdigit()):  # '²' is a digit to isdigit, not to int
         shown = text if len(text) <= 12 else text[:10] + "…"
-        problems.append(Diagnostic(code="P011", severity=Severity.ERROR, message=f"`{shown}` is not a year",
+        problems.append(Diagnostic(code="P011", severity=Severity.ERROR, message=t("`{year}` is not a year", year=shown),
                                    file=cell or doc.file, line=line, column=1,
-                                   hint="write the year with four digits, e.g. 2024"))
+                                   hint=t("write the year with four digits, e.g. 2024")))
     elif doc.year is None:
         doc.year, doc.year_line = int(text), line
         doc.year_at = cell
@@ -248,13 +251,14 @@ def target_from_text(text: str, locale: str | None) -> TargetSpec:
     end is not above its high end; anything else is refused (P015), never cut to its first number."""
     parts = [p.strip() for p in str(text).replace("–", "..").split("..")]
     if len(parts) > 2 or (len(parts) == 2 and not all(parts)):
-        raise NotationError(f"`{abbreviated(text.strip())}` is not one range", code="P015",
-                            hint="write one number, or one range `LOW .. HIGH`")
+        raise NotationError(t("`{text}` is not one range", text=abbreviated(text.strip())), code="P015",
+                            hint=t("write one number, or one range `LOW .. HIGH`"))
     low = parse_number(parts[0], locale)
     high = parse_number(parts[1], locale) if len(parts) == 2 else None
     if high is not None and low > high:
-        raise NotationError(f"the range `{abbreviated(text.strip())}` is empty: its low end is above its high end",
-                            code="P015", hint=f"write `{parts[1]} .. {parts[0]}`")
+        raise NotationError(t("the range `{text}` is empty: its low end is above its high end",
+                              text=abbreviated(text.strip())),
+                            code="P015", hint=t("write `{example}`", example=f"{parts[1]} .. {parts[0]}"))
     return TargetSpec(low, high, str(text))
 
 
@@ -264,15 +268,16 @@ def _add(doc: PkDocument, indicator: str, period: str | None, raw: object, local
     file and line."""
     where = cell or doc.file
     if is_blank(raw):
-        problems.append(Diagnostic(code="P010", severity=Severity.ERROR, message=f"no target for `{indicator}`",
+        problems.append(Diagnostic(code="P010", severity=Severity.ERROR,
+                                   message=t("no target for `{indicator}`", indicator=indicator),
                                    file=where, line=line, column=1))
         return
     if not is_number_like(raw):
         problems.append(Diagnostic(code="P010", severity=Severity.ERROR,
-                                   message=f"the target of `{indicator}` is not a "
-                                   f"number: {abbreviated(repr(raw))}",
+                                   message=t("the target of `{indicator}` is not a number: {value}",
+                                             indicator=indicator, value=abbreviated(repr(raw))),
                                    file=where, line=line, column=1,
-                                   hint="write a number (90, 3.6) or a range (80 .. 90)"))
+                                   hint=t("write a number (90, 3.6) or a range (80 .. 90)")))
         return
     try:
         if isinstance(raw, str):
@@ -283,7 +288,8 @@ def _add(doc: PkDocument, indicator: str, period: str | None, raw: object, local
     except NotationError as err:
         code = "P010" if err.code == "D006" else err.code   # D012 out of range, P015 a malformed range
         hint = (_other_notation(str(raw), locale) if code == "P010" else None) or err.hint
-        problems.append(Diagnostic(code=code, severity=Severity.ERROR, message=f"the target of `{indicator}`: {err}",
+        problems.append(Diagnostic(code=code, severity=Severity.ERROR,
+                                   message=t("the target of `{indicator}`: {problem}", indicator=indicator, problem=err),
                                    file=where, line=line, column=1, hint=hint))
         return
     doc.entries.append(PkEntry(indicator, period, TargetSpec(target.low, target.high, target.text, line), line,
@@ -299,5 +305,6 @@ def _other_notation(raw: str, locale: str | None) -> str | None:
         value = parse_number(raw, other)
     except NotationError:
         return None
-    return f"`{raw.strip()}` is {format_number(value, other, grouping=False)} in {other} notation: " \
-           f"in {locale} notation write `{format_number(value, locale, grouping=False)}`"
+    return t("`{text}` is {value} in {other} notation: in {locale} notation write `{written}`", text=raw.strip(),
+             value=format_number(value, other, grouping=False), other=other, locale=locale,
+             written=format_number(value, locale, grouping=False))

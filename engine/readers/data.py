@@ -19,6 +19,7 @@ from typing import Optional
 
 from kinerja_dsl.catalog import Catalog, Field, Indicator, Office
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
+from kinerja_dsl.messages import N_, t
 from kinerja_dsl.loader import PathLike
 
 from .documents import (SPREADSHEET_SUFFIXES, Read, Schema, TableRow, TomlTable, header, is_blank, is_number_like,
@@ -40,7 +41,7 @@ class Value:
 
     @property
     def place(self) -> str:
-        return f"line {self.line}" if self.line else self.file
+        return t("line {line}", line=self.line) if self.line else self.file
 
 
 @dataclass
@@ -64,9 +65,10 @@ class Dataset:
         if key in cell:
             first = cell[key]
             out.append(Diagnostic(code="D004", severity=Severity.ERROR,
-                                  message=f"`{key}` is given twice for {office or 'the office'} in {period}",
+                                  message=t("`{key}` is given twice for {office} in {period}", key=key,
+                                            office=office or t("the office"), period=period),
                                   file=value.file, line=value.line, column=1,
-                                  hint=f"the first value is at {first.place}; keep one"))
+                                  hint=t("the first value is at {place}; keep one", place=first.place)))
             return
         cell[key] = value
 
@@ -82,8 +84,8 @@ class DataMeta(Schema):
     note: Optional[str] = None
 
 
-PERIOD_HINT = ("periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12 (the period alone), "
-               "or from January: 2024-sd-TW3 (s.d. TW III), 2024-sd-07")
+PERIOD_HINT = N_("periods are 2024, 2024-TW1 … 2024-TW4, 2024-S1, 2024-S2, 2024-01 … 2024-12 (the period alone), "
+                  "or from January: 2024-sd-TW3 (s.d. TW III), 2024-sd-07")  # t() where shown
 
 
 def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
@@ -107,14 +109,15 @@ def read_toml(path: Path, text: str) -> tuple[Dataset, list[Diagnostic]]:
             period = Period.parse(period_label)
         except PeriodError:
             out.append(Diagnostic(code="D003", severity=Severity.ERROR,
-                                  message=f"`{abbreviated(period_label)}` is not a "
-                                  "period",
-                                  file=file, line=where, column=1, hint=PERIOD_HINT))
+                                  message=t("`{text}` is not a period", text=abbreviated(period_label)),
+                                  file=file, line=where, column=1, hint=t(PERIOD_HINT)))
             continue
         if not isinstance(body, dict):
             out.append(Diagnostic(code="D007", severity=Severity.ERROR,
-                                  message=f"`{period_label}` must be a table of values", file=file, line=where,
-                                  column=1, hint=f'write [\"{period_label}\".OFFICE] and one `field = value` a line'))
+                                  message=t("`{period}` must be a table of values", period=period_label), file=file,
+                                  line=where, column=1,
+                                  hint=t("write {table} and one `field = value` a line",
+                                         table=f'["{period_label}".OFFICE]')))
             continue
         for key, item in body.items():
             if isinstance(item, dict):
@@ -151,16 +154,17 @@ def put_value(data: Dataset, period: Period, office: str, key: str, raw: object,
         data.unreported.setdefault((period, office), set()).add(key)
         return
     if isinstance(raw, dict) and raw:
-        out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=f"`{key}` is a table, not a number",
+        out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=t("`{key}` is a table, not a number", key=key),
                               file=file, line=line, column=1,
-                              hint=f"TOML reads a dotted key as tables: quote an indicator id, {_dotted(key, raw)}"))
+                              hint=t("TOML reads a dotted key as tables: quote an indicator id, {example}",
+                                     example=_dotted(key, raw))))
         return
     if not is_number_like(raw):
         out.append(Diagnostic(code="D007", severity=Severity.ERROR,
-                              message=f"`{key}` is not a number ({shown_value(raw)})", file=file, line=line,
-                              column=1,
-                              hint='write a number (3.14), a text in the declared notation ("3,14"), '
-                                   'or "-" when the office did not report'))
+                              message=t("`{key}` is not a number ({value})", key=key, value=shown_value(raw)),
+                              file=file, line=line, column=1,
+                              hint=t('write a number (3.14), a text in the declared notation ("3,14"), '
+                                     'or "-" when the office did not report')))
         return
     try:
         value, text = number_of(raw, data.locale)
@@ -197,7 +201,7 @@ class RowPlace:
     line: int = 0
     column: int = 0                 # of findings about the row
     period_columns: tuple[int, int] = (0, 0)
-    fill_field: str = "fill the field column of this row"
+    fill_field: str = N_("fill the field column of this row")  # t() where shown
     office_at: tuple[str, int] | None = None   # where the row names its office
 
 
@@ -210,13 +214,13 @@ def put_row(data: Dataset, row: DataRow, place: RowPlace, out: list[Diagnostic])
     except PeriodError:
         column, end = place.period_columns if place.line else (0, 0)
         out.append(Diagnostic(code="D003", severity=Severity.ERROR,
-                              message=f"`{abbreviated(period_text)}` is not a period", file=place.file,
-                              line=place.line, column=column, end_column=end, hint=PERIOD_HINT))
+                              message=t("`{text}` is not a period", text=abbreviated(period_text)), file=place.file,
+                              line=place.line, column=column, end_column=end, hint=t(PERIOD_HINT)))
         return
     if is_blank(row.field):
         if not is_blank(row.value):
-            out.append(Diagnostic(code="D007", severity=Severity.ERROR, message="a value without a field",
-                                  file=place.file, line=place.line, column=place.column, hint=place.fill_field))
+            out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=t("a value without a field"),
+                                  file=place.file, line=place.line, column=place.column, hint=t(place.fill_field)))
         return
     office = ROOT if is_blank(row.office) else str(whole(row.office)).strip()
     data.office_at.setdefault(office, place.office_at or (place.file, place.line))
@@ -261,7 +265,8 @@ def read_workbook(path: PathLike, mapping: PathLike | None = None,
 
 
 def _cell_place(row: SheetRow) -> RowPlace:
-    return RowPlace(row.cell, fill_field=f"fill column {row.column_letter['field']} of row {row.row}",
+    return RowPlace(row.cell, fill_field=t("fill column {column} of row {row}", column=row.column_letter["field"],
+                                           row=row.row),
                     office_at=(row.address("office"), 0))
 
 
@@ -306,9 +311,11 @@ def check_data(data: Dataset, catalog: Catalog, also: tuple[Catalog, ...] = ()) 
                         key=lambda v: v.line, default=None)
             place = (first.file, first.line) if first else (data.file, 0)
         dotted = next((k for k in keys if f"{office}.{k}" in names.indicators), None)
-        hint = (f'TOML reads a dotted key as tables: quote the indicator id, "{office}.{dotted}" = …' if dotted
-                else did_you_mean(office, names.offices) or "declare it in the catalog with `office`")
-        return Diagnostic(code="D002", severity=Severity.ERROR, message=f"unknown office `{abbreviated(office)}`",
+        hint = (t("TOML reads a dotted key as tables: quote the indicator id, {example}",
+                  example=f'"{office}.{dotted}" = …') if dotted
+                else did_you_mean(office, names.offices) or t("declare it in the catalog with `office`"))
+        return Diagnostic(code="D002", severity=Severity.ERROR,
+                          message=t("unknown office `{name}`", name=abbreviated(office)),
                           file=place[0], line=place[1], column=1, hint=hint)
 
     reported = set(offices)
@@ -321,23 +328,29 @@ def check_data(data: Dataset, catalog: Catalog, also: tuple[Catalog, ...] = ()) 
                 continue  # `SJ1.ikm = 1` unquoted: the unknown office's hint says how to write it
             if key not in known:
                 out.append(Diagnostic(code="D001", severity=Severity.ERROR,
-                                      message=f"unknown field or indicator `{key}`", file=v.file, line=v.line,
-                                      column=1,
-                                      hint=did_you_mean(key, known) or "declare it in the catalog with `field`"))
+                                      message=t("unknown field or indicator `{name}`", name=key), file=v.file,
+                                      line=v.line, column=1,
+                                      hint=did_you_mean(key, known) or t("declare it in the catalog with `field`")))
                 continue
             f = names.fields.get(key)
             if f is not None and f.kind in ("count", "amount") and v.value < 0:
                 out.append(Diagnostic(code="D005", severity=Severity.ERROR,
-                                      message=f"`{key}` is a {f.kind} and cannot be negative ({v.text})",
+                                      message=t("`{key}` is a count and cannot be negative ({value})", key=key,
+                                                value=v.text) if f.kind == "count"
+                                      else t("`{key}` is a amount and cannot be negative ({value})", key=key,
+                                             value=v.text),
                                       file=v.file, line=v.line, column=1))
             elif f is not None and f.kind == "count" and v.value != v.value.to_integral_value():
                 out.append(Diagnostic(code="D005", severity=Severity.ERROR,
-                                      message=f"`{key}` is a count and cannot have decimals ({v.text})", file=v.file,
-                                      line=v.line, column=1, hint="a count is a whole number of cases"))
+                                      message=t("`{key}` is a count and cannot have decimals ({value})", key=key,
+                                                value=v.text),
+                                      file=v.file, line=v.line, column=1, hint=t("a count is a whole number of cases")))
             elif f is not None and f.kind == "percent" and not (0 <= v.value <= 100):
                 out.append(Diagnostic(code="D008", severity=Severity.WARNING,
-                                      message=f"`{key}` is a percentage but {v.text} is outside 0..100", file=v.file,
-                                      line=v.line, column=1, hint="write percentages as 95, not 0.95 or 9500"))
+                                      message=t("`{key}` is a percentage but {value} is outside 0..100", key=key,
+                                                value=v.text),
+                                      file=v.file, line=v.line, column=1,
+                                      hint=t("write percentages as 95, not 0.95 or 9500")))
     for office in dict.fromkeys([*data.office_at, *(o for _, o in data.unreported)]):
         if office not in reported:  # named, but with blanks or "-" only
             reported.add(office)
@@ -374,10 +387,12 @@ def _overlapping(data: Dataset) -> list[Diagnostic]:
             outer = next(((p, w) for p, w in found[:k] if p.size > inner.size and p.overlaps(inner)), None)
             if outer is None:
                 continue
-            where = f" at {office}" if office else ""
-            out.append(Diagnostic(code="D011", severity=Severity.ERROR,
-                                  message=f"`{key}` is given for {outer[0].label} ({outer[1].place}) and for {inner.label} "
-                f"inside it{where}",
+            values = {"key": key, "outer": outer[0].label, "place": outer[1].place, "inner": inner.label}
+            message = (t("`{key}` is given for {outer} ({place}) and for {inner} inside it at {office}", office=office,
+                         **values) if office
+                       else t("`{key}` is given for {outer} ({place}) and for {inner} inside it", **values))
+            out.append(Diagnostic(code="D011", severity=Severity.ERROR, message=message,
                                   file=v.file, line=v.line, column=1,
-                                  hint=f"keep one granularity: {outer[0].label} or the periods inside it; a roll-up would count both"))
+                                  hint=t("keep one granularity: {outer} or the periods inside it; a roll-up would "
+                                         "count both", outer=outer[0].label)))
     return sorted(out, key=lambda d: (d.file, d.line))

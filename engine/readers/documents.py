@@ -29,11 +29,12 @@ from pydantic_core import PydanticUndefined
 from kinerja_dsl.catalog import MAX_INTEGER_DIGITS
 from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, did_you_mean
 from kinerja_dsl.loader import PathLike, read_text
+from kinerja_dsl.messages import N_, t
 
 from ..numbers import LOCALES, abbreviated, exact, parse_number
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
-FORMAT_HINT = "see the file's format in README.md"
+FORMAT_HINT = N_("see the file's format in README.md")  # t() where shown
 
 
 # ---- text: the one reader of every text input ------------------------------------------------
@@ -109,9 +110,9 @@ def shown_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a table"
+        return t("a table")
     if isinstance(value, list):
-        return "an array"
+        return t("an array")
     if isinstance(value, Decimal) and not value.is_finite():
         return "nan" if value.is_nan() else ("-inf" if value < 0 else "inf")
     if isinstance(value, str):
@@ -125,8 +126,9 @@ def unknown_locale(locale: str | None, file: str, line: int, quoted: bool = True
     if locale is None or locale in LOCALES:
         return None
     q = '"' if quoted else ""
-    return Diagnostic(code="D007", severity=Severity.ERROR, message=f"unknown locale `{locale}`", file=file,
-                      line=line, column=1, hint=f"use {q}id{q} (1.234,56) or {q}en{q} (1,234.56)")
+    return Diagnostic(code="D007", severity=Severity.ERROR, message=t("unknown locale `{locale}`", locale=locale),
+                      file=file, line=line, column=1,
+                      hint=t("use {id} (1.234,56) or {en} (1,234.56)", id=f"{q}id{q}", en=f"{q}en{q}"))
 
 
 # ---- TOML: the one loader of every TOML input, and its line map ------------------------------
@@ -370,25 +372,28 @@ def load_toml(file: str, text: str) -> tuple[TomlTable | None, TomlLines, list[D
     if scan.too_deep is not None:
         line, column = scan.too_deep
         return None, scan.lines, [Diagnostic(code="E008", severity=Severity.ERROR,
-                                             message=f"arrays and tables nest deeper "
-                                             f"than {MAX_TOML_NESTING} levels",
+                                             message=t("arrays and tables nest deeper than {n} levels",
+                                                       n=MAX_TOML_NESTING),
                                              file=file, line=line, column=column, end_column=column + 1,
-                                             hint=FORMAT_HINT)]
+                                             hint=t(FORMAT_HINT))]
     try:
         return tomllib.loads(text, parse_float=Decimal), scan.lines, []
     except tomllib.TOMLDecodeError as err:
         message, line, column = toml_error(err)
-        problem = Diagnostic(code="E001", severity=Severity.ERROR, message=f"not valid TOML: {message}", file=file,
-                             line=line, column=column, end_column=column + 1 if column else 0, hint=FORMAT_HINT)
+        problem = Diagnostic(code="E001", severity=Severity.ERROR, message=t("not valid TOML: {error}", error=message),
+                             file=file, line=line, column=column, end_column=column + 1 if column else 0,
+                             hint=t(FORMAT_HINT))
     except ValueError:  # Python refuses to convert an integer of more than 4300 digits
         line, column, digits = scan.long_numbers[0] if scan.long_numbers else (0, 0, 0)
-        what = f"a number of {digits:,} digits" if digits else "a number"
-        problem = Diagnostic(code="D012", severity=Severity.ERROR,
-                             message=f"{what} is outside the representable range: at "
-                             f"most {MAX_INTEGER_DIGITS} digits before the decimal point are kept exactly",
-                             file=file, line=line, column=column, hint="correct the value")
+        message = (t("a number of {digits} digits is outside the representable range: at most {most} digits "
+                     "before the decimal point are kept exactly", digits=f"{digits:,}", most=MAX_INTEGER_DIGITS)
+                   if digits else
+                   t("a number is outside the representable range: at most {most} digits before the decimal point "
+                     "are kept exactly", most=MAX_INTEGER_DIGITS))
+        problem = Diagnostic(code="D012", severity=Severity.ERROR, message=message,
+                             file=file, line=line, column=column, hint=t("correct the value"))
     except RecursionError:  # pragma: no cover - the scan stops deep nesting first
-        problem = Diagnostic(code="E008", severity=Severity.ERROR, message="the document nests too deeply",
+        problem = Diagnostic(code="E008", severity=Severity.ERROR, message=t("the document nests too deeply"),
                              file=file)
     return None, scan.lines, [problem]
 
@@ -400,9 +405,9 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-_EXPECTED = {"int_type": "a whole number", "string_type": "a text in quotes", "bool_type": "true or false",
-             "list_type": "an array", "dict_type": "a table", "model_type": "a table",
-             "model_attributes_type": "a table", "decimal_type": "a number"}
+_EXPECTED = {"int_type": N_("a whole number"), "string_type": N_("a text in quotes"), "bool_type": N_("true or false"),
+             "list_type": N_("an array"), "dict_type": N_("a table"), "model_type": N_("a table"),
+             "model_attributes_type": N_("a table"), "decimal_type": N_("a number")}
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
@@ -434,26 +439,32 @@ def validated(model: type[M], value: object, lines: TomlLines, file: str, where:
         for e in err.errors(include_url=False):
             loc = tuple(e["loc"])
             keys = [p for p in loc if isinstance(p, str)]
-            name = ".".join(keys[-1:]) or (str(where[-1]) if where else "the document")
-            index = f" (item {loc[-1] + 1})" if loc and isinstance(loc[-1], int) else ""
+            name = ".".join(keys[-1:]) or (str(where[-1]) if where else t("the document"))
             hint = None
             if e["type"] == "extra_forbidden":
                 parent = (*where, *loc[:-1])
-                within = ("" if not parent else f" in [[{parent[-2]}]]" if isinstance(parent[-1], int)
-                          else f" in [{parent[0]}]" if len(parent) == 1 else f" in `{parent[-1]}`")
-                message = f"unknown key `{name}`{within}"
+                if not parent:
+                    message = t("unknown key `{name}`", name=name)
+                else:
+                    table = (f"[[{parent[-2]}]]" if isinstance(parent[-1], int) else f"[{parent[0]}]"
+                             if len(parent) == 1 else f"`{parent[-1]}`")
+                    message = t("unknown key `{name}` in {table}", name=name, table=table)
                 allowed = _fields_at(model, loc[:-1])
-                hint = did_you_mean(name, allowed) or f"the keys here: {', '.join(allowed)}"
+                hint = did_you_mean(name, allowed) or t("the keys here: {keys}", keys=", ".join(allowed))
             elif e["type"] == "missing":
-                message = f"`{name}` is missing"
+                message = t("`{name}` is missing", name=name)
             else:
                 ctx = e.get("ctx") or {}
-                expected = (_EXPECTED.get(e["type"]) or (f"at least {ctx['ge']}" if "ge" in ctx else None)
-                            or (f"at most {ctx['le']}" if "le" in ctx else None)
-                            or re.sub(r"^Input should be ", "", e["msg"]))
-                message = f"`{name}`{index} must be {expected}, not {shown_value(e['input'])}"
+                expected = (t(_EXPECTED[e["type"]]) if e["type"] in _EXPECTED
+                            else t("at least {n}", n=ctx["ge"]) if "ge" in ctx
+                            else t("at most {n}", n=ctx["le"]) if "le" in ctx
+                            else re.sub(r"^Input should be ", "", e["msg"]))
+                values = {"name": name, "expected": expected, "found": shown_value(e["input"])}
+                message = (t("`{name}` (item {item}) must be {expected}, not {found}", item=loc[-1] + 1, **values)
+                           if loc and isinstance(loc[-1], int) else
+                           t("`{name}` must be {expected}, not {found}", **values))
                 if e["type"] == "list_type":
-                    hint = f"write one [[{name}]] table for each"
+                    hint = t("write one {table} table for each", table=f"[[{name}]]")
             line, column = lines.position(*where, *(loc if e["type"] != "missing" else loc[:-1]))
             out.append(Diagnostic(code=code, severity=Severity.ERROR, message=message, file=file, line=line,
                                   column=column or 1, hint=hint))
@@ -542,10 +553,11 @@ def read_csv_table(file: str, text: str, row: type[R]) -> tuple[CsvTable[R] | No
     try:
         head = next(reader)
     except StopIteration:
-        return None, [Diagnostic(code="E004", severity=Severity.ERROR, message="the file has no rows", file=file)]
+        return None, [Diagnostic(code="E004", severity=Severity.ERROR, message=t("the file has no rows"), file=file)]
     except csv.Error as err:
         return None, [Diagnostic(code="D007", severity=Severity.ERROR,
-                                 message=f"the header is not a CSV row ({err})", file=file, line=header_line,
+                                 message=t("the header is not a CSV row ({error})", error=err), file=file,
+                                 line=header_line,
                                  column=1)]
     columns: dict[str, int] = {}
     for i, name in enumerate(head):
@@ -553,14 +565,18 @@ def read_csv_table(file: str, text: str, row: type[R]) -> tuple[CsvTable[R] | No
             if name.strip().lower() in accepted:
                 if canon in columns:
                     out.append(Diagnostic(code="D007", severity=Severity.ERROR,
-                                          message=f"two columns are the `{canon}` "
-                                          f"column: `{head[columns[canon]].strip()}` and `{name.strip()}`",
-                                          file=file, line=header_line, column=1, hint="rename or delete one of them"))
+                                          message=t("two columns are the `{column}` column: `{first}` and "
+                                                    "`{second}`", column=canon, first=head[columns[canon]].strip(),
+                                                    second=name.strip()),
+                                          file=file, line=header_line, column=1,
+                                          hint=t("rename or delete one of them")))
                 columns[canon] = i
     for need in row.required():
         if need not in columns:
-            out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=f"the header has no `{need}` column",
-                                  file=file, line=header_line, column=1, hint=f"columns: {', '.join(names)}"))
+            out.append(Diagnostic(code="D007", severity=Severity.ERROR,
+                                  message=t("the header has no `{column}` column", column=need),
+                                  file=file, line=header_line, column=1,
+                                  hint=t("columns: {names}", names=", ".join(names))))
     if any(d.is_error for d in out):
         return None, out
     rows: list[tuple[int, R]] = []
@@ -571,7 +587,8 @@ def read_csv_table(file: str, text: str, row: type[R]) -> tuple[CsvTable[R] | No
         except StopIteration:
             break
         except csv.Error as err:
-            out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=f"not a CSV row ({err})", file=file,
+            out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=t("not a CSV row ({error})", error=err),
+                                  file=file,
                                   line=line, column=1))
             break
         start, line = line, skip + reader.line_num + 1
@@ -580,11 +597,12 @@ def read_csv_table(file: str, text: str, row: type[R]) -> tuple[CsvTable[R] | No
         extra = [c for c in cells[len(head):] if not is_blank(c)]
         if extra:
             out.append(Diagnostic(code="D007", severity=Severity.ERROR,
-                                  message=f"the row has {len(cells)} cells but the "
-                                  f"header names {len(head)} columns: `{abbreviated(extra[0])}` would be dropped",
+                                  message=t("the row has {cells} cells but the header names {columns} columns: "
+                                            "`{extra}` would be dropped", cells=len(cells), columns=len(head),
+                                            extra=abbreviated(extra[0])),
                                   file=file, line=start, column=1,
-                                  hint='a decimal comma needs the value in quotes ("1,5") or a `;`-separated file; '
-                                       "otherwise delete the extra cells"))
+                                  hint=t('a decimal comma needs the value in quotes ("1,5") or a `;`-separated file; '
+                                         "otherwise delete the extra cells")))
             continue
         rows.append((start, row(**{k: cells[c].strip() if c < len(cells) else ""
                                                    for k, c in columns.items()})))

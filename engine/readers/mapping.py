@@ -25,6 +25,7 @@ from pydantic import BeforeValidator, Field, create_model
 
 from kinerja_dsl.diagnostics import Diagnostic, Severity
 from kinerja_dsl.loader import PathLike
+from kinerja_dsl.messages import t
 
 from .documents import Read, Schema, TableRow, load_toml, read_document, unknown_locale, validated
 
@@ -155,7 +156,7 @@ def read_mapping(path: PathLike, layout: Layout) -> Read[Mapping | None]:
                 columns.setdefault(key, layout.defaults[key])
         sheets.append(SheetMap(item.name, columns, item.header_row, constants, lines.line("sheet", k)))
     if not sheets:
-        out.append(Diagnostic(code="D007", severity=Severity.ERROR, message="the mapping has no [[sheet]]",
+        out.append(Diagnostic(code="D007", severity=Severity.ERROR, message=t("the mapping has no [[sheet]]"),
                               file=file,
                               hint='[[sheet]]\nname = "TW3"\ncolumns = { office = "Satker", value = "Nilai" }'))
     return Read(file, None if out else Mapping(file, mapping.locale, sheets), out, texts)

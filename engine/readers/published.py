@@ -11,6 +11,7 @@ measure = "capaian"      # capaian, realisasi, target
 printed = "102,84"       # as printed (a TOML number keeps its places: 3.10)
 line = 412               # the report's line
 consistent = true        # optional: the report itself says so
+year = 2023              # optional: the year the figure is of (default: [meta] year)
 ```
 """
 from __future__ import annotations
@@ -27,9 +28,11 @@ from pydantic import BeforeValidator, Field
 from kinerja_dsl.catalog import Catalog, CompositeNode
 from kinerja_dsl.diagnostics import Diagnostic, Severity, suggest
 from kinerja_dsl.loader import PathLike
+from kinerja_dsl.messages import N_, t
 
 from .documents import Read, Schema, load_toml, read_document, validated
 from ..numbers import NotationError, parse_number
+from ..periods import Period, PeriodError
 
 LEVELS = ("indicator", "sasaran", "office", "overall", "group")
 MEASURES = ("capaian", "realisasi", "target")
@@ -47,6 +50,7 @@ class Figure:
     key_lines: dict[str, int] = field(default_factory=dict)  # the line of each key, for findings
     value: Decimal | None = None                            # the printed number, read once
     places: int = 0                                         # and its decimal places
+    year: int | None = None                                 # the year it is of: its `year`, else [meta] year
 
 
 def _as_printed(value: object) -> object:
@@ -54,6 +58,14 @@ def _as_printed(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return str(value) if isinstance(value, Decimal) and value.is_finite() else value
+
+
+def _as_year_text(value: object) -> object:
+    """`year = 2023` and `year = "2023"` alike, read as text and checked by `year_of`; so is a
+    number that is no year (`2023.5`), which then gets that one finding."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):  # TOML reads 2023.5 as Decimal
+        return str(value)
+    return value
 
 
 class PublishedMeta(Schema):
@@ -75,6 +87,7 @@ class PublishedFigure(Schema):
     line: Annotated[int, Field(ge=0)] = 0
     consistent: Optional[bool] = None
     note: Optional[str] = None
+    year: Annotated[Optional[str], BeforeValidator(_as_year_text)] = None
 
 
 class Published(Schema):
@@ -112,13 +125,21 @@ def load_published(path: PathLike) -> Read[PublishedFile]:
         where = lines.line("figure", k)
         value, places, refused = printed_number(item.printed)
         if refused is not None:
-            problems.append(Diagnostic(code="D012", severity=Severity.ERROR, message=f"the printed figure {refused}",
+            problems.append(Diagnostic(code="D012", severity=Severity.ERROR,
+                                       message=t("the printed figure {problem}", problem=refused),
                                        file=file, line=lines.line("figure", k, "printed"), column=1,
                                        hint=refused.hint))
             continue
+        year = published.meta.year if item.year is None else year_of(item.year)
+        if year is None and item.year is not None:
+            problems.append(Diagnostic(code="D007", severity=Severity.ERROR, message=t(
+                "`year` (item {n}) must be a year such as 2023, not `{text}`", n=k + 1, text=item.year),
+                file=file, line=lines.line("figure", k, "year"), column=1,
+                hint=t("e.g. year = 2023; a figure without `year` is of the [meta] year")))
+            continue
         figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
                               {key: lines.line("figure", k, key) for key in ("level", "id", "measure")},
-                              value, places))
+                              value, places, year))
     return Read(file, PublishedFile(published.meta, figures), problems, texts)
 
 
@@ -127,6 +148,15 @@ def read_published(path: PathLike) -> tuple[dict[str, object], list[Figure], lis
     written, the figures, the diagnostics."""
     read = load_published(path)
     return read.value.meta.model_dump(exclude_unset=True), read.value.figures, read.diagnostics
+
+
+def year_of(text: str) -> int | None:
+    """The year a figure's `year` names (`2023` or `"2023"`), or None when it names none."""
+    try:
+        period = Period.parse(str(text))
+    except PeriodError:
+        return None
+    return period.year if period.kind == "year" else None
 
 
 _LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
@@ -164,15 +194,20 @@ def _group_paths(catalog: Catalog) -> set[str]:
     return paths
 
 
+_UNKNOWN = {"level": N_("unknown level `{name}`"), "measure": N_("unknown measure `{name}`"),
+            "indicator": N_("unknown indicator `{name}`"), "sasaran": N_("unknown sasaran `{name}`"),
+            "office": N_("unknown office `{name}`"), "group": N_("unknown group `{name}`")}
+
+
 def figure_findings(figures: list[Figure], catalog: Catalog, published: str) -> list[Diagnostic]:
     """What makes a published file unfit to audit, each an error: no figures at all (E004), a
     level, measure or id the catalog does not have (D013; before, such a figure passed as "not
     computed" and a misspelt id hid a printed figure from the audit)."""
     if not figures:
-        return [Diagnostic(code="E004", severity=Severity.ERROR, message="the published file has no figures",
+        return [Diagnostic(code="E004", severity=Severity.ERROR, message=t("the published file has no figures"),
                            file=published,
-                           hint='list each printed figure as [[figure]] with level, id, measure and printed, '
-                                'e.g. level = "indicator", id = "SJ1.rb", measure = "capaian", printed = "102,84"')]
+                           hint=t('list each printed figure as [[figure]] with level, id, measure and printed, '
+                                  'e.g. level = "indicator", id = "SJ1.rb", measure = "capaian", printed = "102,84"'))]
     ids: dict[str, Collection[str]] = {"indicator": catalog.indicators, "sasaran": catalog.sasaran,
                                        "office": catalog.offices, "group": _group_paths(catalog)}
     out = []
@@ -182,11 +217,13 @@ def figure_findings(figures: list[Figure], catalog: Catalog, published: str) -> 
             if known is None or word in known:
                 continue
             close = suggest(word, known)
-            hint = f"did you mean `{close}`?" if close else (
-                f"{what}s: " + ", ".join(known) if what in ("level", "measure") else
-                "use the catalog's ids (`kinerja kamus` lists them)")
+            hint = t("did you mean `{name}`?", name=close) if close else (
+                t("levels: {names}", names=", ".join(known)) if what == "level" else
+                t("measures: {names}", names=", ".join(known)) if what == "measure" else
+                t("use the catalog's ids (`kinerja kamus` lists them)"))
             key = "id" if what == f.level else what
-            out.append(Diagnostic(code="D013", severity=Severity.ERROR, message=f"unknown {what} `{word}`",
+            message = t(_UNKNOWN[what], name=word) if what in _UNKNOWN else f"unknown {what} `{word}`"
+            out.append(Diagnostic(code="D013", severity=Severity.ERROR, message=message,
                                   file=published, line=f.key_lines.get(key) or f.file_line, column=1, hint=hint))
             break
     return out

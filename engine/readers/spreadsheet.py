@@ -29,12 +29,15 @@ from xml.parsers import expat
 from kinerja_dsl.catalog import out_of_range
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
 from kinerja_dsl.loader import PathLike, read_bytes
+from kinerja_dsl.messages import N_, t
 
 from .documents import Read, is_blank
 from .mapping import MAX_COLUMN, MAX_ROW, Layout, Mapping, SheetMap, default_mapping, read_mapping
 from ..numbers import abbreviated
 
-EXTRA = "reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'"
+EXTRA = N_("reading .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'")
+EXTRA_WRITING = N_("writing .xlsx needs the excel extra: pip install 'kinerja-dsl[excel]'")
+SAVE_AS_XLSX = N_("save it from Excel as .xlsx")  # t() where shown
 HEADER_SEARCH_ROWS = 20
 
 
@@ -43,9 +46,9 @@ def openpyxl_or_diagnostic(file: str, writing: bool = False) -> tuple[ModuleType
     try:
         import openpyxl
     except ImportError:
-        message = EXTRA.replace("reading", "writing") if writing else EXTRA
+        message = t(EXTRA_WRITING) if writing else t(EXTRA)
         return None, Diagnostic(code="D009", severity=Severity.ERROR, message=message, file=file,
-                                hint="CSV and TOML need no extra")
+                                hint=t("CSV and TOML need no extra"))
     return openpyxl, None
 
 
@@ -145,10 +148,7 @@ def _decimal(text: str, number_format: str) -> Decimal | Bad:
     (95), like the text "95%". NaN, 0x10, 12abc, 1e400 are refused (D006, D012)."""
     t = text.strip()
     if not _XML_NUMBER.fullmatch(t):
-        if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            return Bad("D012", f"the cell holds `{t}`, which is not a finite number")
-        return Bad("D006", f"the cell holds `{abbreviated(t)}`, which is not a number",
-                   "the workbook was not written by a spreadsheet program: type the number again and save")
+        return _not_a_number(t)
     exact = Decimal(t)
     if "." in t or "e" in t.lower():
         double = float(t)
@@ -161,10 +161,24 @@ def _decimal(text: str, number_format: str) -> Decimal | Bad:
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
         why = out_of_range(value)
     if why is not None:
-        percent = " (as a percentage)" if out_of_range(exact) is None and "%" in (number_format or "") else ""
-        return Bad("D012", f"`{abbreviated(t)}`{percent} {out_of_range(exact) or why}",
-                   "correct the value; a blank cell means missing")
+        return _out_of_range(t, out_of_range(exact) or why,
+                             as_percentage=out_of_range(exact) is None and "%" in (number_format or ""))
     return value
+
+
+def _not_a_number(held: str) -> Bad:
+    """Why a cell's XML text is no number (`_decimal`, whose own `t` is the text)."""
+    if held.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return Bad("D012", t("the cell holds `{value}`, which is not a finite number", value=held))
+    return Bad("D006", t("the cell holds `{value}`, which is not a number", value=abbreviated(held)),
+               t("the workbook was not written by a spreadsheet program: type the number again and save"))
+
+
+def _out_of_range(held: str, why: str, as_percentage: bool) -> Bad:
+    """D012 for a cell's number the engine cannot keep exactly (`why`: catalog.out_of_range)."""
+    values = {"value": abbreviated(held), "why": why}
+    message = t("`{value}` (as a percentage) {why}", **values) if as_percentage else t("`{value}` {why}", **values)
+    return Bad("D012", message, t("correct the value; a blank cell means missing"))
 
 
 # not a zip, encrypted, a damaged header or stream
@@ -190,10 +204,11 @@ class _Package:
         limit = min(PART_LIMIT, self.budget)
         if info.file_size > limit:
             raise WorkbookError(Diagnostic(code="E011", severity=Severity.ERROR,
-                                           message=f"the workbook's part `{name}` unpacks to {info.file_size:,} bytes; the limit is "
-                f"{limit:,}",
+                                           message=t("the workbook's part `{name}` unpacks to {size} bytes; the "
+                                                     "limit is {limit}", name=name, size=f"{info.file_size:,}",
+                                                     limit=f"{limit:,}"),
                                            file=self.file,
-                                           hint="save only the sheets to read, or split the workbook"))
+                                           hint=t("save only the sheets to read, or split the workbook")))
         try:
             with self.zip.open(info) as stream:
                 data = stream.read(limit + 1)   # the size a damaged header states is not trusted either
@@ -201,8 +216,8 @@ class _Package:
             raise WorkbookError(_damaged(self.file, err)) from None
         if len(data) > limit:
             raise WorkbookError(Diagnostic(code="E011", severity=Severity.ERROR,
-                                           message=f"the workbook's part `{name}` unpacks to more than "
-                                           f"{limit:,} bytes, the limit",
+                                           message=t("the workbook's part `{name}` unpacks to more than {limit} "
+                                                     "bytes, the limit", name=name, limit=f"{limit:,}"),
                                            file=self.file))
         self.budget -= len(data)
         return data
@@ -230,18 +245,18 @@ class _Package:
             parser.Parse(data, True)
         except expat.ExpatError as err:
             raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
-                                           message=f"not a readable .xlsx workbook (`{name}` is not "
-                                           f"well-formed XML: {expat.ErrorString(err.code)} at line {err.lineno})",
-                                           file=self.file, hint="save it from Excel as .xlsx"))
+                                           message=t("not a readable .xlsx workbook ({reason})", reason=t("`{name}` is not well-formed XML: {error} at line "
+                                                                 "{line}", name=name,
+                                                                 error=expat.ErrorString(err.code), line=err.lineno)),
+                                           file=self.file, hint=t(SAVE_AS_XLSX)))
         except ValueError as err:
             raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
-                                           message=f"not a readable .xlsx workbook (`{name}` holds {err})",
-                                           file=self.file, hint="save it from Excel as .xlsx"))
+                                           message=t("not a readable .xlsx workbook ({reason})", reason=t("`{name}` holds {error}", name=name, error=err)),
+                                           file=self.file, hint=t(SAVE_AS_XLSX)))
         except LookupError:  # an encoding Python does not know, declared in <?xml … ?>
             raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
-                                           message=f"not a readable .xlsx workbook (`{name}` declares an "
-                                           "unknown encoding)",
-                                           file=self.file, hint="save it from Excel as .xlsx"))
+                                           message=t("not a readable .xlsx workbook ({reason})", reason=t("`{name}` declares an unknown encoding", name=name)),
+                                           file=self.file, hint=t(SAVE_AS_XLSX)))
         return True
 
     def relations(self, part: str) -> dict[str, tuple[str, str]]:
@@ -285,12 +300,12 @@ class Workbook:
                 self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
         if not self.package.xml(main, workbook):
             raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
-                                           message="not a readable .xlsx workbook (no workbook part)", file=file,
-                                           hint="save it from Excel as .xlsx"))
+                                           message=t("not a readable .xlsx workbook ({reason})", reason=t("no workbook part")), file=file,
+                                           hint=t(SAVE_AS_XLSX)))
         if not self.sheets:
             raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
-                                           message="not a readable .xlsx workbook (no sheets)", file=file,
-                                           hint="save it from Excel as .xlsx"))
+                                           message=t("not a readable .xlsx workbook ({reason})", reason=t("no sheets")), file=file,
+                                           hint=t(SAVE_AS_XLSX)))
         by_kind = {kind: p for p, kind in related.values()}
         self.strings = self._strings(by_kind.get("sharedStrings", "xl/sharedStrings.xml"))
         custom: dict[int, str] = {}
@@ -383,9 +398,10 @@ class _SheetReader:
                 position = _cell_ref(ref)
                 if position is None:
                     raise WorkbookError(Diagnostic(code="E006", severity=Severity.ERROR,
-                                                   message=f"not a readable .xlsx workbook (the cell reference `{abbreviated(ref)}` "
-                        f"in sheet `{self.sheet}`)",
-                                                   file=self.wb.file, hint="save it from Excel as .xlsx"))
+                                                   message=t("not a readable .xlsx workbook ({reason})", reason=t("the cell reference `{ref}` in sheet "
+                                                                         "`{sheet}`", ref=abbreviated(ref),
+                                                                         sheet=self.sheet)),
+                                                   file=self.wb.file, hint=t(SAVE_AS_XLSX)))
                 self.column, self.row = position
             style = attrs.get("s")
             self.open, self.kind, self.v, self.inline = True, attrs.get("t", "n"), None, []
@@ -447,14 +463,16 @@ class _SheetReader:
                 try:
                     return from_excel(float(number), self.epoch, timedelta=style in wb.durations)
                 except (OverflowError, ValueError):
-                    return Bad("D007", f"the cell is formatted as a date but holds {number}, outside the calendar")
+                    return Bad("D007", t("the cell is formatted as a date but holds {number}, outside the calendar",
+                                         number=number))
             return number
         if kind == "s":
             index = _small_whole(v)
             index = -1 if index is None else index
             if not 0 <= index < len(wb.strings):
-                return Bad("D007", f"the cell refers to shared text {abbreviated(v.strip())} but the workbook has "
-                           f"{len(wb.strings)}", "the workbook is damaged: open it in Excel and save it again")
+                return Bad("D007", t("the cell refers to shared text {index} but the workbook has {count}",
+                                     index=abbreviated(v.strip()), count=len(wb.strings)),
+                           t("the workbook is damaged: open it in Excel and save it again"))
             return wb.strings[index]
         if kind == "str":
             return _unescape(v)
@@ -462,7 +480,7 @@ class _SheetReader:
             return ExcelError(v)
         if kind == "b":
             return {"1": True, "0": False}.get(v.strip()) if v.strip() in ("0", "1") else Bad(
-                "D006", f"the cell holds `{abbreviated(v)}`, which is not true or false")
+                "D006", t("the cell holds `{value}`, which is not true or false", value=abbreviated(v)))
         return v.strip()   # t="d": an ISO date as text, which is not a number either
 
 
@@ -486,8 +504,8 @@ def open_workbook(path: PathLike, file: str) -> tuple[Workbook | None, Diagnosti
 
 def _damaged(file: str, err: Exception) -> Diagnostic:
     return Diagnostic(code="E006", severity=Severity.ERROR,
-                      message=f"not a readable .xlsx workbook ({type(err).__name__})", file=file,
-                      hint="save it from Excel as .xlsx")
+                      message=t("not a readable .xlsx workbook ({reason})", reason=type(err).__name__), file=file,
+                      hint=t(SAVE_AS_XLSX))
 
 
 def _find_columns(rows: list[list[CellValue | None]], spec: SheetMap, optional: tuple[str, ...] = ()
@@ -568,7 +586,7 @@ def workbook_rows(path: PathLike, mapping_path: PathLike | None, layout: Layout,
     except WorkbookError as err:
         return Read(workbook_name, SheetRows(mapping, []), [err.diagnostic], texts)
     if not rows and not any(d.is_error for d in out):
-        out.append(Diagnostic(code="E004", severity=Severity.ERROR, message="the workbook has no values",
+        out.append(Diagnostic(code="E004", severity=Severity.ERROR, message=t("the workbook has no values"),
                               file=workbook_name))
     return Read(workbook_name, SheetRows(mapping, rows), out, texts)
 
@@ -577,8 +595,8 @@ def _unusable(value: object, at: str) -> Diagnostic | None:
     """The finding about a cell that cannot be used, at its address; None for a usable one."""
     if isinstance(value, ExcelError):
         return Diagnostic(code="D010", severity=Severity.ERROR,
-                          message=f"the cell holds the Excel error {value.text}", file=at,
-                          hint="correct the formula in Excel and save; its saved value is what is read")
+                          message=t("the cell holds the Excel error {error}", error=value.text), file=at,
+                          hint=t("correct the formula in Excel and save; its saved value is what is read"))
     if isinstance(value, Bad):
         return Diagnostic(code=value.code, severity=Severity.ERROR, message=value.message, file=at, hint=value.hint)
     return None
@@ -589,10 +607,10 @@ def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layou
     name = spec.name or (default_sheet if default_sheet in wb.sheetnames else wb.sheetnames[0])
     if name not in wb.sheetnames:
         out.append(Diagnostic(code="D007", severity=Severity.ERROR,
-                              message=f"`{Path(book).name}` has no sheet `{name}`", file=mapping.file or book,
-                              line=spec.line, column=1,
+                              message=t("`{book}` has no sheet `{name}`", book=Path(book).name, name=name),
+                              file=mapping.file or book, line=spec.line, column=1,
                               hint=(did_you_mean(name, wb.sheetnames) or "")
-                              + f" sheets: {', '.join(wb.sheetnames)}"))
+                              + t(" sheets: {names}", names=", ".join(wb.sheetnames))))
         return
     cells, merged = wb.cells(name)
     where = f"{book}:{name}" if re.fullmatch(r"\w+", name) else f"{book}:'{name}'"
@@ -605,9 +623,11 @@ def _sheet_rows(wb: Workbook, book: str, spec: SheetMap, mapping: Mapping, layou
         span = max(len(head[header - 1]) if len(head) >= header else 1, 1)
         for key in missing:
             out.append(Diagnostic(code="D007", severity=Severity.ERROR,
-                                  message=f"no `{key}` column (looked for {spec.columns[key].replace('|', ', ')})",
+                                  message=t("no `{key}` column (looked for {names})", key=key,
+                                            names=spec.columns[key].replace("|", ", ")),
                                   file=f"{where}!A{header}:{_letter(span)}{header}",
-                                  hint=f"the header has: {', '.join(str(v) for v in shown) or 'nothing'}"))
+                                  hint=t("the header has: {names}",
+                                         names=", ".join(str(v) for v in shown) or t("nothing"))))
         return
     # merged cells in the label columns (office, field, period, …) apply to every row they span
     keys = {columns[k]: k for k in layout.keys if k in columns and k != layout.value}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from kinerja_dsl.messages import t
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up; mypy reads it alike
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,10 +38,10 @@ class OutputError(Exception):
     def diagnostic(self) -> Diagnostic:
         from kinerja_dsl.diagnostics import Diagnostic
 
-        hint = ("--out names a file to write, not a device or a FIFO" if self.code == "E010"
-                else "check that the folder exists and can be written")
-        return Diagnostic.for_file(str(self.path), code=self.code, message=f"cannot write the file: {self.reason}",
-                                   hint=hint)
+        hint = (t("--out names a file to write, not a device or a FIFO") if self.code == "E010"
+                else t("check that the folder exists and can be written"))
+        return Diagnostic.for_file(str(self.path), code=self.code,
+                                   message=t("cannot write the file: {reason}", reason=self.reason), hint=hint)
 
 
 def write_atomic(path: StrPath, text: str | bytes) -> None:
@@ -54,7 +56,7 @@ def write_atomic(path: StrPath, text: str | bytes) -> None:
         except FileNotFoundError:
             info = None
         if info is not None and not stat.S_ISREG(info.st_mode):
-            kind = "is a directory" if stat.S_ISDIR(info.st_mode) else "is not a regular file"
+            kind = t("is a directory") if stat.S_ISDIR(info.st_mode) else t("is not a regular file")
             raise OutputError(path, kind, "E006" if stat.S_ISDIR(info.st_mode) else "E010")
         _write_atomic(target, text, info)
     except OSError as err:
@@ -108,7 +110,8 @@ def wrong_format(command: str, out: StrPath, suffixes: tuple[str, ...]) -> str |
     path = Path(out)
     if path.suffix.lower() in suffixes:
         return None
-    return f"kinerja {command}: --out writes {', '.join(suffixes)}, not `{path.suffix or path.name}`"
+    return t("kinerja {command}: --out writes {suffixes}, not `{given}`", command=command,
+             suffixes=", ".join(suffixes), given=path.suffix or path.name)
 
 
 def names_an_input(command: str, out: StrPath, inputs: Iterable[Input]) -> str | None:
@@ -120,7 +123,8 @@ def names_an_input(command: str, out: StrPath, inputs: Iterable[Input]) -> str |
         except (OSError, ValueError):  # --out does not exist yet: it cannot be an input
             same = False
         if same:
-            return f"kinerja {command}: --out `{out}` is an input ({given.role} `{given.path}`); nothing was written"
+            return t("kinerja {command}: --out `{out}` is an input ({role} `{path}`); nothing was written",
+                     command=command, out=out, role=given.role, path=given.path)
     return None
 
 

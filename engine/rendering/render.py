@@ -1,8 +1,9 @@
 """Terminal tables (rich) for evaluations and explanations.
 
-Column headers in Indonesian as the reports print them; numbers in Indonesian
-notation unless `--locale en`. User text goes through `Text`, never markup, so an
-indicator named `[IKU 1]` prints as written. No colour when not a terminal.
+Every word in the run's language (kinerja_dsl/messages.py: Indonesian unless `--lang en`), column
+headers as the reports print them; numbers in the notation of `--locale` (that of the language
+unless given). User text goes through `Text`, never markup, so an indicator named `[IKU 1]`
+prints as written. No colour when not a terminal.
 """
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from kinerja_dsl.messages import language, t, tn
+
 from .narrate import node_text, step_text
+from ..words import (change_word, direction_word, level_word, measure_word, method_text, nihil_word, status_word, step_name,
+                     verdict_word)
 from ..numbers import format_number, localized, shown
 from ..periods import Period, PeriodError
 from ..evaluation.results import AggregateResult, Evaluation, IndicatorResult
@@ -26,7 +31,7 @@ if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
     from kinerja_dsl.catalog import Catalog
 
     from ..evaluation.columnar import BulkResult
-    from ..reports.audit import AuditReport
+    from ..reports.audit import AuditReport, AuditRow
     from ..reports.diff import DiffReport
     from ..reports.monitor import IndicatorCell, MeanCell, Monitoring
     from ..reports.tables import Table as KamusTable
@@ -35,10 +40,11 @@ _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "
                  "incomplete": "yellow", "empty": "dim"}
 
 
-def period_title(label: str, locale: str) -> str:
-    """A period label as a report names it: `2024-sd-TW3` -> `s.d. TW III 2024` (`to Q3 2024`)."""
+def period_title(label: str, locale: str | None = None) -> str:
+    """A period label as a report names it, in the run's language (words, not number notation):
+    `2024-sd-TW3` -> `s.d. TW III 2024` (en: `to Q3 2024`)."""
     try:
-        return Period.parse(label).title(locale)
+        return Period.parse(label).title(language())
     except PeriodError:
         return label
 
@@ -51,12 +57,20 @@ def display(value: Decimal | None, locale: str, digits: int | None = None) -> st
 
 
 
+_STATUS_WIDTH = 10  # a status's words wrap at this width: the Status column stays as narrow as `incomplete`
+
+
+def _narrow(words: str) -> str:
+    """A status's words on lines of at most `_STATUS_WIDTH` (a longer word stays whole): `tidak\ntercapai`.
+    Rows are two lines high already (id and label), so the column need not widen the table."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(words, _STATUS_WIDTH, break_long_words=False, break_on_hyphens=False)) or words
+
+
 def _status(r: IndicatorResult | AggregateResult) -> Text:
     """The status; a nihil result says its treatment on a second line (achieved, excluded, zero)."""
-    text = Text(r.status, style=_STATUS_STYLE.get(r.status, ""))
-    if isinstance(r, IndicatorResult) and r.nihil and r.status == "nihil":
-        text += Text(f"\n{r.nihil}", style="dim")
-    return text
+    return _status_of(r.status, r.nihil if isinstance(r, IndicatorResult) else None, r.capaian)
 
 
 def _two_lines(head: str, label: str) -> Text:
@@ -124,7 +138,8 @@ def _blocks(title: str, columns: list[tuple[str, str]], rows: list[list], width:
         if n:
             grid.add_row(*([""] if lead else []), "")
         grid.add_row(*([Text(" ").join(_one_line(row[k]) for k in lead)] if lead else []), Group(*parts))
-    note = Text(f"(one block per row: the table needs {needed} columns, this terminal has {width})", style="dim")
+    note = Text(t("(one block per row: the table needs {needed} columns, this terminal has {width})",
+                  needed=needed, width=width), style="dim")
     return Group(Text(title), note, Text(""), grid, Text(""))
 
 
@@ -178,15 +193,15 @@ def _rich_table(columns: list[tuple[str, str]], widths: list[int], rows: list[li
                 title: str | None = None) -> Table:
     """The rich table of columns at their widths: numbers right-aligned and never wrapped, text
     folded, names shortened to fit (`_name`)."""
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for w, (header, kind) in zip(widths, columns):
         if kind in _TEXT:
-            t.add_column(header, width=w, overflow="fold")
+            table.add_column(header, width=w, overflow="fold")
         else:
-            t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
+            table.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
     for row in rows:
-        t.add_row(*[_name(cell, w) if kind == "name" else cell for cell, w, (_, kind) in zip(row, widths, columns)])
-    return t
+        table.add_row(*[_name(cell, w) if kind == "name" else cell for cell, w, (_, kind) in zip(row, widths, columns)])
+    return table
 
 
 def _target(r: IndicatorResult, locale: str) -> str:
@@ -196,8 +211,8 @@ def _target(r: IndicatorResult, locale: str) -> str:
 
 
 def indicator_table(ev: Evaluation, rows: list[tuple[int, IndicatorResult]], title: str, width: int = 80) -> RenderableType:
-    columns = [("No", "number"), ("Indikator", "name"), ("Target", "number"), ("Realisasi", "number"),
-               ("Capaian", "number"), ("Predikat", "text"), ("Status", "text")]
+    columns = [(t("No"), "number"), (t("Indicator"), "name"), (t("Target"), "number"), (t("Realisasi"), "number"),
+               (t("Capaian"), "number"), (t("Predikat"), "text"), (t("Status"), "text")]
     return _table(title, columns, [
         [str(n), _two_lines(r.id + (f" ({r.unit})" if r.unit else ""), r.label), _target(r, ev.locale),
          display(r.realisasi, ev.locale), display(r.capaian, ev.locale, None), Text(r.predikat or "-"), _status(r)]
@@ -206,8 +221,8 @@ def indicator_table(ev: Evaluation, rows: list[tuple[int, IndicatorResult]], tit
 
 def aggregate_table(title: str, first: str, rows: list[AggregateResult], locale: str,
                     width: int = 80) -> RenderableType:
-    columns = [(first, "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
-               ("Indikator", "number")]
+    columns = [(first, "name"), (t("Capaian"), "number"), (t("Predikat"), "text"), (t("Status"), "text"),
+               (t("Indicators"), "number")]
     return _table(title, columns, [
         [_two_lines(r.id, r.label), display(r.capaian, locale, None), Text(r.predikat or "-"), _status(r),
          f"{len(r.items)}/{len(r.items) + len(r.excluded)}"] for r in rows], width)
@@ -215,45 +230,52 @@ def aggregate_table(title: str, first: str, rows: list[AggregateResult], locale:
 
 def _policy_line(policy: Mapping[str, str]) -> Text:
     said = "; ".join(f"{k} {v.split(' (', 1)[0]}" for k, v in policy.items())
-    return Text(f"Policy: {said} (where each is declared: --json or explain)", style="dim")
+    return Text(t("Policy: {policy} (where each is declared: --json or explain)", policy=said), style="dim")
 
 
 def render_evaluation(ev: Evaluation, console: Console) -> None:
     when = period_title(ev.period, ev.locale)
-    console.print(Text(f"Catalog: {', '.join(ev.catalog)}   Data: {ev.data}   Periode: {when}"
-                       + (f"   Satker: {ev.office}" if ev.office else "")))
+    console.print(_heading(ev.catalog, ev.data, when, ev.office))
     console.print(_policy_line(ev.policy))
     numbered = list(enumerate(ev.indicators, start=1))
     main = [(n, r) for n, r in numbered if r.sasaran]
     other = [(n, r) for n, r in numbered if not r.sasaran]
     if main:
-        console.print(indicator_table(ev, main, f"Capaian Kinerja {when}", console.width))
+        console.print(indicator_table(ev, main, t("Capaian Kinerja {period}", period=when), console.width))
     if other:
-        console.print(indicator_table(ev, other, f"Indikator lain (anggaran, tanpa sasaran) {when}",
-                                      console.width))
+        console.print(indicator_table(ev, other, t("Other indicators (budget, without a sasaran) {period}",
+                                                   period=when), console.width))
     notes = [r for r in ev.indicators if r.status in ("missing", "incomplete", "error") or (r.status == "nihil" and r.reason)]
     for r in notes:
-        console.print(Text(f"  {r.id}: ", style="bold") + Text(f"{r.status} — {r.reason}"))
+        console.print(Text(f"  {r.id}: ", style="bold") + Text(f"{status_word(r.status)} — {r.reason}"))
     if ev.sasaran:
-        console.print(aggregate_table("Capaian per Sasaran", "Sasaran", ev.sasaran, ev.locale, console.width))
+        console.print(aggregate_table(t("Capaian per Sasaran"), t("Sasaran"), ev.sasaran, ev.locale, console.width))
     if ev.offices:
-        console.print(aggregate_table("Capaian per Satker", "Satker", ev.offices, ev.locale, console.width))
+        console.print(aggregate_table(t("Capaian per Satker"), t("Satker"), ev.offices, ev.locale, console.width))
     if ev.overall is not None:
         o = ev.overall
-        console.print(Text("Capaian keseluruhan: ", style="bold") + Text(display(o.capaian, ev.locale, None))
-                      + Text(f"  {o.predikat or '-'}  ({o.method})", style="dim"))
+        console.print(Text(t("Overall capaian: "), style="bold") + Text(display(o.capaian, ev.locale, None))
+                      + Text(f"  {o.predikat or '-'}  ({method_text(o.method)})", style="dim"))
     for d in ev.diagnostics:
         console.print(Text(f"{d['file']}:{d['line']}: {d['severity']}[{d['code']}]: {d['message']}"))
 
 
+def _heading(catalog: list[str], data: str, when: str, office: str | None) -> Text:
+    """The line above a run's tables: what was read, for which period and office."""
+    line = t("Catalog: {catalog}   Data: {data}   Period: {period}", catalog=", ".join(catalog), data=data,
+             period=when)
+    return Text(line + (t("   Satker: {office}", office=office) if office else ""))
+
+
 def render_explanation(r: IndicatorResult, console: Console, locale: str) -> None:
     console.print(Text(f"{r.id} ", style="bold") + Text(r.label))
-    console.print(Text(f"  periode {period_title(r.period, locale)}, satuan {r.unit or '-'}, arah {r.direction}, "
-                       f"target {_target(r, locale)}"))
+    console.print(Text("  " + t("period {period}, unit {unit}, direction {direction}, target {target}",
+                                period=period_title(r.period), unit=r.unit or "-",
+                                direction=direction_word(r.direction), target=_target(r, locale))))
     for i, s in enumerate(r.steps, start=1):
-        console.print(Text(f"  {i}. {s.step}: ", style="bold") + Text(step_text(s, locale)))
+        console.print(Text(f"  {i}. {step_name(s.step)}: ", style="bold") + Text(step_text(s, locale)))
         if s.rule:  # which declaration decided this step, on a line of its own
-            console.print(Text(f"     rule: {s.rule}", style="dim"))
+            console.print(Text("     " + t("rule: {rule}", rule=s.rule), style="dim"))
     if r.components:
         rows = []
         for c in r.components:
@@ -262,70 +284,88 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
             rows.append([name, display(c.weight * 100, locale, 2) + "%" if c.weight is not None else "-",
                          display(c.value, locale, 4 if c.value is not None and c.kind == "component" else 3),
                          Text(node_text(c, locale))])
-        console.print(_table("Komponen indeks", [
-            ("Komponen", "wrap"), ("Bobot", "number"), ("Nilai", "number"), ("Perhitungan", "wrap")],
+        console.print(_table(t("Index components"), [
+            (t("Component"), "wrap"), (t("Weight"), "number"), (t("Value"), "number"), (t("Computation"), "wrap")],
             rows, console.width))
-    result = Text("  Hasil: ", style="bold") + Text(
-        f"realisasi {display(r.realisasi, locale)}, capaian {display(r.capaian, locale, None)}, "
-        f"predikat {r.predikat or '-'}, status ") + _status(r)
+    result = Text("  " + t("Result: "), style="bold") + Text(t(
+        "realisasi {realisasi}, capaian {capaian}, predikat {predikat}, status ",
+        realisasi=display(r.realisasi, locale), capaian=display(r.capaian, locale, None),
+        predikat=r.predikat or "-")) + _status(r)
     console.print(result)
     if r.reason:
         console.print(Text(f"  {r.reason}"))
 
 
 def render_audit(report: AuditReport, console: Console, locale: str, show_all: bool = False) -> None:
-    rows, notes = [], []
-    for r in report.rows:
-        if r.verdict == "reproduced" and not show_all:
-            continue
-        places = len(r.printed.split(",", 1)[1].rstrip("%").strip()) if "," in r.printed else 0
-        style = "green" if r.verdict == "reproduced" else "red" if r.verdict == "unexplained" else "yellow"
-        rows.append([str(r.line), Text(f"{r.id} {r.measure}"), Text(r.printed),
-                     display(r.recomputed, locale, places + 2 if r.recomputed is not None else None),
-                     Text(r.verdict, style=style)])
-        if r.explanation:
-            notes.append((r.line, r.id, r.explanation))
-    console.print(_table("Audit: dicetak vs dihitung ulang", [
-        ("Baris", "number"), ("Angka", "wrap"), ("Dicetak", "number"), ("Dihitung", "number"), ("Kelas", "text")],
-        rows, console.width))
-    for line, ident, why in notes:
-        console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(localized(why, locale)))
-    summary = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v)
-    console.print(Text(f"{len(report.rows)} figures: {summary}"))
+    """One table per period the figures are of (titled with it when there are several, earliest
+    first), each with its notes and counts; then the counts of all of them."""
+    periods = list(dict.fromkeys(r.period for r in report.rows)) or [None]
+    for period in periods:
+        rows, notes = [], []
+        audited = [r for r in report.rows if r.period == period]
+        for r in audited:
+            if r.verdict == "reproduced" and not show_all:
+                continue
+            places = len(r.printed.split(",", 1)[1].rstrip("%").strip()) if "," in r.printed else 0
+            style = "green" if r.verdict == "reproduced" else "red" if r.verdict == "unexplained" else "yellow"
+            rows.append([str(r.line), Text(f"{r.id} {measure_word(r.measure)}"), Text(r.printed),
+                         display(r.recomputed, locale, places + 2 if r.recomputed is not None else None),
+                         Text(verdict_word(r.verdict), style=style)])
+            if r.explanation:
+                notes.append((r.line, r.id, r.explanation))
+        title = t("Audit: printed vs recomputed")
+        console.print(_table(f"{title} {period_title(period)}" if len(periods) > 1 and period else title, [
+            (t("Line"), "number"), (t("Figure"), "wrap"), (t("Printed"), "number"), (t("Recomputed"), "number"),
+            (t("Class"), "text")], rows, console.width))
+        for line, ident, why in notes:
+            console.print(Text(f"  L{line} {ident}: ", style="bold") + Text(localized(why, locale)))
+        if len(periods) > 1 and period:
+            _audit_counts(console, audited, f"{period_title(period)} ")
+    _audit_counts(console, report.rows)
+
+
+def _audit_counts(console: Console, rows: list[AuditRow], before: str = "") -> None:
+    """`N figures: reproduced n, …` of `rows`, in the order of the classes."""
+    from ..reports.audit import CLASSES
+
+    counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
+    summary = ", ".join(f"{verdict_word(k)} {v}" for k, v in counts.items() if v)
+    console.print(Text(before + t("{figures}: {summary}", figures=tn("{n} figure", "{n} figures", len(rows)),
+                                  summary=summary)))
 
 
 def render_diff(report: DiffReport, console: Console, locale: str) -> None:
-    console.print(_table("Perubahan katalog", [
-        ("Indikator", "wrap"), ("Perubahan", "text"), ("Lama", "wrap"), ("Baru", "wrap")],
-        [[Text(c.id, style="bold"), Text(c.kind if c.kind != "changed" else c.field), Text(c.old or "-"),
-          Text(c.new or "-")] for c in report.changes], console.width))
+    console.print(_table(t("Catalog changes"), [
+        (t("Indicator"), "wrap"), (t("Change"), "text"), (t("Old"), "wrap"), (t("New"), "wrap")],
+        [[Text(c.id, style="bold"), Text(change_word(c.kind) if c.kind != "changed" else (c.field or "")),
+          Text(c.old or "-"), Text(c.new or "-")] for c in report.changes], console.width))
     if not report.changes:
-        console.print(Text("no changes"))
+        console.print(Text(t("no changes")))
     if report.effects:
         def side(value, status):  # a capaian and its status unless ok; without one, why (missing, absent)
             if value is None:
-                return status or "absent"
-            return display(value, locale, None) + (f" ({status})" if status not in ("ok", None) else "")
+                return status_word(status) if status else t("absent")
+            return display(value, locale, None) + (f" ({status_word(status)})" if status not in ("ok", None) else "")
 
-        console.print(_table(f"Dampak pada capaian {period_title(report.period or '', locale)}", [
-            ("Tingkat", "text"), ("Id", "wrap"), ("Lama", "number"), ("Baru", "number"), ("Selisih", "number")],
-            [[x.level, Text(x.id if not x.old_id else f"{x.old_id} -> {x.id}"), side(x.old, x.old_status),
+        console.print(_table(t("Effect on capaian {period}", period=period_title(report.period or "")), [
+            (t("Level"), "text"), (t("Id"), "wrap"), (t("Old"), "number"), (t("New"), "number"),
+            (t("Difference"), "number")],
+            [[level_word(x.level), Text(x.id if not x.old_id else f"{x.old_id} -> {x.id}"), side(x.old, x.old_status),
               side(x.new, x.new_status), display(x.delta, locale, None)] for x in report.effects if x.changed],
             console.width))
         unchanged = sum(1 for x in report.effects if not x.changed)
-        console.print(Text(f"{unchanged} unchanged (capaian and status)", style="dim"))
+        console.print(Text(tn("{n} unchanged (capaian and status)", "{n} unchanged (capaian and status)", unchanged),
+                           style="dim"))
 
 
 def render_kamus(table: KamusTable, console: Console) -> None:
     """The kamus indikator on a terminal: one entry per indicator, its fields one per line
     (sixteen columns do not fit 80), empty fields left out."""
     console.print(Text(table.title, style="bold"))
-    for row in table.rows:
-        cells = dict(zip(table.columns, row))
-        console.print(Text(f"\n{cells['No']}. ", style="bold") + Text(str(cells["Kode"]), style="bold")
-                      + Text(f"  {cells['Indikator']}"))
-        for column in table.columns[3:]:
-            value = cells[column]
+    for row in table.rows:  # No, Kode and Indikator head the entry (kamus_table's first three columns)
+        console.print(Text(f"\n{row[0]}. ", style="bold") + Text(str(row[1]), style="bold")
+                      + Text(f"  {row[2]}"))
+        for column, value in zip(table.columns[3:], row[3:]):
             if value not in (None, ""):
                 console.print(Text(f"   {column}: ", style="dim") + Text(str(value)))
 
@@ -343,35 +383,41 @@ def render_each_office(result: BulkResult, finished: Mapping[str, tuple[int, int
         done, total = finished.get(office, (0, 0))
         rows.append([_two_lines(office, catalog.offices[office].label),
                      display(m.capaian if m else None, locale, None), Text((m.predikat if m else None) or "-"),
-                     Text(m.status if m else "-", style=_STATUS_STYLE.get(m.status, "") if m else ""),
+                     Text(status_word(m.status, m.capaian) if m else "-",
+                          style=_STATUS_STYLE.get(m.status, "") if m else ""),
                      f"{done}/{total}"])
-    console.print(_table(f"Capaian per satker {period} ({len(offices)} satker)",
-                         [("Satker", "name"), ("Capaian", "number"), ("Predikat", "text"), ("Status", "text"),
-                          ("Indikator", "number")], rows, console.width))
+    console.print(_table(t("Capaian per satker {period} ({offices})", period=period_title(period),
+                           offices=tn("{n} satker", "{n} satker", len(offices))),
+                         [(t("Satker"), "name"), (t("Capaian"), "number"), (t("Predikat"), "text"),
+                          (t("Status"), "text"), (t("Indicators"), "number")], rows, console.width))
 
 
 # ---- the monitoring view (`eval --by`): the season's periods side by side ----------------------
 
-_INDICATOR_CELLS = [("Target", "number"), ("Realisasi", "number"), ("Capaian", "number"), ("Predikat", "text"),
-                    ("Status", "text")]
-_MEAN_CELLS = [("Capaian", "number"), ("Predikat", "text"), ("Status", "text"), ("Indikator", "number")]
+def _indicator_columns() -> list[tuple[str, str]]:
+    return [(t("Target"), "number"), (t("Realisasi"), "number"), (t("Capaian"), "number"), (t("Predikat"), "text"),
+            (t("Status"), "text")]
 
 
-def _status_of(status: str, nihil: str | None = None) -> Text:
+def _mean_columns() -> list[tuple[str, str]]:
+    return [(t("Capaian"), "number"), (t("Predikat"), "text"), (t("Status"), "text"), (t("Indicators"), "number")]
+
+
+def _status_of(status: str, nihil: str | None = None, capaian: Decimal | None = None) -> Text:
     """A cell's status; a nihil result says its treatment on a second line, as in `eval`."""
-    text = Text(status, style=_STATUS_STYLE.get(status, ""))
+    text = Text(_narrow(status_word(status, capaian)), style=_STATUS_STYLE.get(status, ""))
     if nihil and status == "nihil":
-        text += Text(f"\n{nihil}", style="dim")
+        text += Text(f"\n{_narrow(nihil_word(nihil))}", style="dim")
     return text
 
 
 def _indicator_cells(c: IndicatorCell, locale: str) -> list:
     return [localized(c.target_text, locale) if c.target_text else "-", display(c.realisasi, locale),
-            display(c.capaian, locale, None), Text(c.predikat or "-"), _status_of(c.status, c.nihil)]
+            display(c.capaian, locale, None), Text(c.predikat or "-"), _status_of(c.status, c.nihil, c.capaian)]
 
 
 def _mean_cells(c: MeanCell, locale: str) -> list:
-    return [display(c.capaian, locale, None), Text(c.predikat or "-"), _status_of(c.status),
+    return [display(c.capaian, locale, None), Text(c.predikat or "-"), _status_of(c.status, capaian=c.capaian),
             f"{len(c.items)}/{len(c.items) + len(c.excluded)}"]
 
 
@@ -409,7 +455,7 @@ def _side_by_side(title: str, lead: list[tuple[str, str]], sub: list[tuple[str, 
         spans.append((first, last))
     if sum(widths) + 3 * len(columns) - 1 > width:
         return None, sum(widths) + 3 * len(columns) - 1
-    t = _rich_table(columns, widths, rows)
+    table = _rich_table(columns, widths, rows)
     starts = [1 + sum(widths[:k]) + 3 * k for k in range(len(columns))]  # the edge, then width + 3 per column
     line = Text(" " * (starts[-1] + widths[-1] + 1))
     for name, (first, last) in zip(titles, spans):
@@ -418,7 +464,7 @@ def _side_by_side(title: str, lead: list[tuple[str, str]], sub: list[tuple[str, 
         left = fill // 2
         line = line[:begin] + Text("─" * left + " ", style="dim") + Text(name, style="bold") + Text(
             " " + "─" * (fill - left), style="dim") + line[end:]
-    return Group(Text(title, style="italic"), _Spanned(t, line)), needed
+    return Group(Text(title, style="italic"), _Spanned(table, line)), needed
 
 
 def _per_period(title: str, noun: str, lead: list[tuple[str, str]], sub: list[tuple[str, str]],
@@ -431,7 +477,7 @@ def _per_period(title: str, noun: str, lead: list[tuple[str, str]], sub: list[tu
     named = next(k for k, (_, kind) in enumerate(lead) if kind in _TEXT)
     lead_width = max([cell_len(_one_line(row[k]).plain) for row in rows for k in numbers] or [0])
     body_width = max(1, width - (lead_width + 1 if numbers else 0))
-    columns = [("Periode", "text"), *sub]
+    columns = [(t("Period"), "text"), *sub]
     lines = [[Text(name, style="bold"), *row[len(lead) + g * len(sub):len(lead) + (g + 1) * len(sub)]]
              for row in rows for g, name in enumerate(titles)]
     natural = [max([cell_len(header)] + [cell_len(part) for line in lines for part in _plain_lines(line[k])])
@@ -445,12 +491,12 @@ def _per_period(title: str, noun: str, lead: list[tuple[str, str]], sub: list[tu
         parts: list[RenderableType] = [row[named] if isinstance(row[named], Text) else Text(str(row[named]))]
         mine = lines[n * len(titles):(n + 1) * len(titles)]
         if fits:
-            t = Table(box=None, pad_edge=False, padding=(0, 1), show_header=True, header_style="dim")
+            grid_rows = Table(box=None, pad_edge=False, padding=(0, 1), show_header=True, header_style="dim")
             for w, (header, kind) in zip(natural, columns):
-                t.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
+                grid_rows.add_column(header, justify="right" if kind == "number" else "left", width=w, no_wrap=True)
             for line in mine:
-                t.add_row(*line)
-            parts.append(t)
+                grid_rows.add_row(*line)
+            parts.append(grid_rows)
         else:
             for line in mine:
                 parts.append(line[0])
@@ -458,9 +504,9 @@ def _per_period(title: str, noun: str, lead: list[tuple[str, str]], sub: list[tu
         if n:
             grid.add_row(*([""] if numbers else []), "")
         grid.add_row(*([Text(" ").join(_one_line(row[k]) for k in numbers)] if numbers else []), Group(*parts))
-    how = "one line per period" if fits else "its figures per period"
-    note = Text(f"(one block per {noun}, {how}: side by side the periods need {needed} columns, this terminal "
-                f"has {width})", style="dim")
+    how = t("one line per period") if fits else t("its figures per period")
+    note = Text(t("(one block per {noun}, {how}: side by side the periods need {needed} columns, this terminal "
+                  "has {width})", noun=noun, how=how, needed=needed, width=width), style="dim")
     return Group(Text(title, style="italic"), note, Text(""), grid, Text(""))
 
 
@@ -480,33 +526,32 @@ def render_monitoring(m: Monitoring, console: Console) -> None:
     locale, width = m.locale, console.width
     when = view_title(m)
     titles = [p.title for p in m.periods]
-    console.print(Text(f"Catalog: {', '.join(m.catalog)}   Data: {m.data}   Periode: {when}"
-                       + (f"   Satker: {m.office}" if m.office else "")))
-    console.print(Text("Kumulatif: " + ", ".join(titles), style="dim"))
+    console.print(_heading(m.catalog, m.data, when, m.office))
+    console.print(Text(t("Cumulative: {periods}", periods=", ".join(titles)), style="dim"))
     console.print(_policy_line(m.policy))
-    lead = [("No", "number"), ("Indikator", "name")]
+    lead = [(t("No"), "number"), (t("Indicator"), "name")]
     numbered = list(enumerate(m.indicators, start=1))
-    for rows, title in (([(n, r) for n, r in numbered if r.sasaran], f"Capaian Kinerja {when}"),
+    for rows, title in (([(n, r) for n, r in numbered if r.sasaran], t("Capaian Kinerja {period}", period=when)),
                         ([(n, r) for n, r in numbered if not r.sasaran],
-                         f"Indikator lain (anggaran, tanpa sasaran) {when}")):
+                         t("Other indicators (budget, without a sasaran) {period}", period=when))):
         if rows:
-            console.print(_periods_table(title, "indicator", lead, _INDICATOR_CELLS, titles, [
+            console.print(_periods_table(title, t("indicator"), lead, _indicator_columns(), titles, [
                 [str(n), _two_lines(r.id + (f" ({r.unit})" if r.unit else ""), r.label),
                  *[x for c in r.cells for x in _indicator_cells(c, locale)]] for n, r in rows], width))
     for r in m.indicators:
         for p, c in zip(m.periods, r.cells):
             if c.status != "ok" and c.reason:
-                console.print(Text(f"  {r.id} {p.title}: ", style="bold") + Text(f"{c.status} — {c.reason}"))
-    means = [("Capaian per Sasaran", "sasaran", "Sasaran", m.sasaran), ("Capaian per Satker", "satker", "Satker",
-                                                                       m.offices)]
+                console.print(Text(f"  {r.id} {p.title}: ", style="bold") + Text(f"{status_word(c.status)} — {c.reason}"))
+    means = [(t("Capaian per Sasaran"), t("sasaran"), t("Sasaran"), m.sasaran),
+             (t("Capaian per Satker"), t("satker"), t("Satker"), m.offices)]
     for title, noun, first, found in means:
         if found:
-            console.print(_periods_table(title, noun, [(first, "name")], _MEAN_CELLS, titles, [
+            console.print(_periods_table(title, noun, [(first, "name")], _mean_columns(), titles, [
                 [_two_lines(a.id, a.label), *[x for c in a.cells for x in _mean_cells(c, locale)]] for a in found],
                 width))
     if m.overall is not None:
         o = m.overall
-        console.print(_periods_table("Capaian keseluruhan", "row", [("Tingkat", "name")], _MEAN_CELLS, titles, [
-            [_two_lines("Keseluruhan", o.method), *[x for c in o.cells for x in _mean_cells(c, locale)]]], width))
+        console.print(_periods_table(t("Overall capaian"), t("row"), [(t("Level"), "name")], _mean_columns(), titles, [
+            [_two_lines(t("Overall"), method_text(o.method)), *[x for c in o.cells for x in _mean_cells(c, locale)]]], width))
     for d in m.diagnostics:
         console.print(Text(f"{d['file']}:{d['line']}: {d['severity']}[{d['code']}]: {d['message']}"))

@@ -18,12 +18,15 @@ from typing import Callable, NamedTuple, Optional
 from pydantic import BaseModel
 
 from kinerja_dsl.catalog import Catalog, quantized
+from kinerja_dsl.messages import N_, t, tn
 from kinerja_dsl.vocabulary import AggregateSource
 
 from ..readers.published import Figure, figure_findings, read_published
 from ..evaluation.results import AggregateResult, Evaluation, Exact, IndicatorResult
+from ..words import level_word, measure_word
 
-__all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "figure_findings", "read_published"]
+__all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "combined", "figure_findings",
+           "read_published"]
 
 HUNDRED = Decimal(100)
 CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "propagated", "unexplained",
@@ -62,6 +65,7 @@ class AuditRow(BaseModel):
     verdict: str
     explanation: str = ""
     report_says_consistent: Optional[bool] = None
+    period: Optional[str] = None  # the period the figure is of and was recomputed for ("2023")
 
 
 class AuditReport(BaseModel):
@@ -69,10 +73,12 @@ class AuditReport(BaseModel):
     published: str
     rows: list[AuditRow]
     counts: dict[str, int]
+    # the counts of each period audited, earliest first (one entry when the figures are of one year)
+    counts_by_period: dict[str, dict[str, int]] = {}
 
 
 def _decimals(n: int) -> str:
-    return "a whole number" if n == 0 else "1 decimal" if n == 1 else f"{n} decimals"
+    return t("a whole number") if n == 0 else tn("{n} decimal", "{n} decimals", n)
 
 
 def _exponent(x: Decimal) -> int:
@@ -215,7 +221,8 @@ def reproduced(c: Case) -> Explanation | None:
 def truncation(c: Case) -> Explanation | None:
     """The recomputed value cut (not rounded) to the printed places."""
     if _rounded_to(c.recomputed, c.places, ROUND_DOWN) == c.printed:
-        return "truncation", f"{c.recomputed:.6f}… cut to {_decimals(c.places)}, not rounded"
+        return "truncation", t("{value}… cut to {places}, not rounded", value=format(c.recomputed, ".6f"),
+                               places=_decimals(c.places))
     return None
 
 
@@ -226,7 +233,7 @@ def propagated(c: Case) -> Explanation | None:
         return None
     for alt, used in sorted(c.look.candidates(c.figure.level, c.ident), key=lambda pair: len(pair[1])):
         if used and c.prints_or_cuts(alt):
-            return "propagated", "reproduces from the printed capaian of " + ", ".join(sorted(used))
+            return "propagated", t("reproduces from the printed capaian of {items}", items=", ".join(sorted(used)))
     return None
 
 
@@ -240,12 +247,12 @@ def aggregate_of_rounded_realisasi(c: Case) -> Explanation | None:
     items = [r for r in found if r is not None]
     if not items or len(items) < len(found):  # every item needs a realisasi and a nonzero target
         return None
-    for mode, name in ((ROUND_DOWN, "truncated"), (ROUND_HALF_UP, "rounded")):
+    for mode, name in ((ROUND_DOWN, N_("the mean of capaian computed from realisasi truncated to {places}")),
+                       (ROUND_HALF_UP, N_("the mean of capaian computed from realisasi rounded to {places}"))):
         alt = sum((_rounded_to(r.realisasi, PRINTED_REALISASI_PLACES, mode) / r.target * HUNDRED for r in items),
                   Decimal(0)) / len(items)
         if c.prints(alt):
-            return "rounding", (f"the mean of capaian computed from realisasi {name} to "
-                                f"{_decimals(PRINTED_REALISASI_PLACES)}")
+            return "rounding", t(name, places=_decimals(PRINTED_REALISASI_PLACES))
     return None
 
 
@@ -260,7 +267,7 @@ def group_of_rounded_value(c: Case) -> Explanation | None:
     for places in GROUP_VALUE_PLACES_TRIED:
         for mode in (ROUND_HALF_UP, ROUND_DOWN):
             if c.prints_or_cuts(_rounded_to(value, places, mode) / target * HUNDRED):
-                return "rounding", f"computed from the value rounded to {_decimals(places)}"
+                return "rounding", t("computed from the value rounded to {places}", places=_decimals(places))
     return None
 
 
@@ -288,10 +295,11 @@ def indicator_of_rounded_realisasi(c: Case) -> Explanation | None:
     r = _divisible(c)
     if r is None:
         return None
-    for mode, name in ((ROUND_HALF_UP, "rounded"), (ROUND_DOWN, "truncated")):
+    for mode, name in ((ROUND_HALF_UP, N_("realisasi rounded to {places} before the division")),
+                       (ROUND_DOWN, N_("realisasi truncated to {places} before the division"))):
         for places in REALISASI_PLACES_TRIED:
             if c.prints_or_cuts(_rounded_to(r.realisasi, places, mode) / r.target * HUNDRED):
-                return "rounding", f"realisasi {name} to {_decimals(places)} before the division"
+                return "rounding", t(name, places=_decimals(places))
     return None
 
 
@@ -299,7 +307,7 @@ def lower_is_better_formula(c: Case) -> Explanation | None:
     """The capaian as (2T − R) / T: the lower-is-better formula on a higher-is-better indicator."""
     r = _divisible(c)
     if r is not None and c.prints((2 * r.target - r.realisasi) / r.target * HUNDRED):
-        return "formula", "lower-is-better formula (2T − R) / T applied"
+        return "formula", t("lower-is-better formula (2T − R) / T applied")
     return None
 
 
@@ -307,7 +315,7 @@ def inverted_formula(c: Case) -> Explanation | None:
     """The capaian as T / R: target and realisasi swapped."""
     r = _divisible(c)
     if r is not None and r.realisasi and c.prints(r.target / r.realisasi * HUNDRED):
-        return "formula", "T / R applied"
+        return "formula", t("T / R applied")
     return None
 
 
@@ -315,31 +323,31 @@ def nihil_as_zero(c: Case) -> Explanation | None:
     """A nihil indicator (0/0) printed as 0."""
     r = c.indicator
     if r is not None and c.figure.measure == "capaian" and r.status == "nihil" and c.printed == 0:
-        return "formula", "nihil counted as 0"
+        return "formula", t("nihil counted as 0")
     return None
 
 
 def declared_cap(c: Case) -> Explanation | None:
     if c.cap is not None and c.recomputed > c.cap and c.printed == c.cap:
-        return "cap", f"capped at {c.cap}"
+        return "cap", t("capped at {cap}", cap=c.cap)
     return None
 
 
 def declared_floor(c: Case) -> Explanation | None:
     if c.floor is not None and c.recomputed < c.floor and c.printed == c.floor:
-        return "floor", f"floor {c.floor}"
+        return "floor", t("floor {floor}", floor=c.floor)
     return None
 
 
 def undeclared_cap(c: Case) -> Explanation | None:
     if c.printed == UNDECLARED_CAP and c.recomputed > c.printed:
-        return "cap", f"capped at {UNDECLARED_CAP} (not declared in this catalog)"
+        return "cap", t("capped at {cap} (not declared in this catalog)", cap=UNDECLARED_CAP)
     return None
 
 
 def undeclared_floor(c: Case) -> Explanation | None:
     if c.printed == UNDECLARED_FLOOR and c.recomputed < UNDECLARED_FLOOR:
-        return "floor", "negative capaian printed as 0 (not declared in this catalog)"
+        return "floor", t("negative capaian printed as 0 (not declared in this catalog)")
     return None
 
 
@@ -348,7 +356,7 @@ def last_decimal(c: Case) -> Explanation | None:
     target is stated, not computed, and a whole-number difference is never rounding."""
     if c.figure.measure != "target" and c.places > 0 \
             and abs(c.recomputed - c.printed) <= Decimal(1).scaleb(-c.places):
-        return "rounding", "within one unit of the last printed decimal"
+        return "rounding", t("within one unit of the last printed decimal")
     return None
 
 
@@ -356,13 +364,15 @@ def copy(c: Case) -> Explanation | None:
     """The printed value is the same measure of another row. The report's table layout is not
     encoded, so every row the value could come from is named."""
     f = c.figure
-    sources = [f"{key[0]} `{key[1]}`" for key, other in c.look.values.items()
+    sources = [f"{level_word(key[0])} `{key[1]}`" for key, other in c.look.values.items()
                if other is not None and key[:2] != (f.level, f.id) and key[2] == f.measure
                and c.prints_or_cuts(other)]
     if not sources:
         return None
-    more = f" (or of {len(sources) - COPY_SOURCES_NAMED} more)" if len(sources) > COPY_SOURCES_NAMED else ""
-    return "copy", f"the printed {f.measure} is that of " + " or ".join(sources[:COPY_SOURCES_NAMED]) + more
+    more = (t(" (or of {n} more)", n=len(sources) - COPY_SOURCES_NAMED) if len(sources) > COPY_SOURCES_NAMED
+            else "")
+    return "copy", t("the printed {measure} is that of {sources}", measure=measure_word(f.measure),
+                     sources=t(" or ").join(sources[:COPY_SOURCES_NAMED])) + more
 
 
 # The order is the classification: the first rule that fits names the difference. Exact causes
@@ -401,13 +411,25 @@ def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: st
             rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
                                  printed_value=printed, recomputed=x,
                                  verdict="reproduced" if same else "not computed",
-                                 explanation="both empty (nihil or not reported)" if same else
-                                 ("the report prints no number" if printed is None else "no recomputed value"),
-                                 report_says_consistent=f.consistent))
+                                 explanation=t("both empty (nihil or not reported)") if same else
+                                 (t("the report prints no number") if printed is None else t("no recomputed value")),
+                                 report_says_consistent=f.consistent, period=ev.period))
             continue
         verdict, why = explain(Case(f, printed, x, places, look, cap, floor))
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
                              printed_value=printed, recomputed=x, difference=_minus(printed, _rounded_to(x, places)),
-                             verdict=verdict, explanation=why, report_says_consistent=f.consistent))
+                             verdict=verdict, explanation=why, report_says_consistent=f.consistent,
+                             period=ev.period))
     counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
-    return AuditReport(source=", ".join(ev.catalog), published=published, rows=rows, counts=counts)
+    return AuditReport(source=", ".join(ev.catalog), published=published, rows=rows, counts=counts,
+                       counts_by_period={ev.period: counts})
+
+
+def combined(reports: list[AuditReport]) -> AuditReport:
+    """The audits of several years as one report: their rows in turn, each saying its period, and
+    the counts in all and per period."""
+    rows = [row for report in reports for row in report.rows]
+    counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
+    first = reports[-1]  # the main period's: the same catalog and published file in every one
+    return AuditReport(source=first.source, published=first.published, rows=rows, counts=counts,
+                       counts_by_period={k: v for report in reports for k, v in report.counts_by_period.items()})

@@ -13,6 +13,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict
 
 from kinerja_dsl.catalog import Catalog
+from kinerja_dsl.messages import language, t
 
 from ..periods import Kind, Period
 from ..evaluation.results import AggregateResult, Evaluation, Exact, IndicatorResult, Status
@@ -20,7 +21,6 @@ from .tables import BY_WORDS, Table, lkjip_tables
 
 By = Literal["quarter", "semester", "month"]
 BY_KINDS: tuple[By, ...] = ("quarter", "semester", "month")
-_PLURAL = {"quarter": "quarters", "semester": "semesters", "month": "months"}
 
 
 class SeasonError(ValueError):
@@ -32,15 +32,18 @@ def season(period: Period, by: Kind) -> list[Period]:
     monitoring report lists them: for 2024 by quarter TW I, s.d. TW II, s.d. TW III and the year;
     for s.d. TW III by quarter the first three. Raises SeasonError when `by` is not finer than
     the period, does not divide it, or the period does not start in January (a quarter alone)."""
+    title = period.title(language())
     if period.months().start != 1:
-        raise SeasonError(f"`{period.label}` ({period.title('en')}) does not start in January, and --by lists the "
-                          "cumulative periods from January: leave out --alone")
+        raise SeasonError(t("`{period}` ({title}) does not start in January, and --by lists the cumulative periods "
+                            "from January: leave out --alone", period=period.label, title=title))
     parts = period.parts(by)
     if len(parts) < 2:
         if period.size <= Period.year_of(period.year).parts(by)[0].size:
-            raise SeasonError(f"--by {by} is not finer than `{period.label}` ({period.title('en')}): give a longer "
-                              f"--period (e.g. {period.year}) or a shorter --by")
-        raise SeasonError(f"`{period.label}` ({period.title('en')}) is not made of whole {_PLURAL[by]}")
+            raise SeasonError(t("--by {by} is not finer than `{period}` ({title}): give a longer --period (e.g. "
+                                "{year}) or a shorter --by", by=by, period=period.label, title=title, year=period.year))
+        whole = {"quarter": t("whole quarters"), "semester": t("whole semesters"), "month": t("whole months")}[by]
+        raise SeasonError(t("`{period}` ({title}) is not made of {parts}", period=period.label, title=title,
+                            parts=whole))
     return Period.year_of(period.year).season(by)[:len(parts)]
 
 
@@ -151,7 +154,7 @@ def monitoring(evaluations: list[Evaluation], by: By, period: Period) -> Monitor
     return Monitoring(
         catalog=first.catalog, data=first.data, period=period.label, by=by, office=first.office, locale=first.locale,
         policy=first.policy,
-        periods=[PeriodShown(label=label, title=Period.parse(label).title(first.locale)) for label in periods],
+        periods=[PeriodShown(label=label, title=Period.parse(label).title(language())) for label in periods],
         indicators=indicators, sasaran=_means(evaluations, "sasaran", periods),
         offices=_means(evaluations, "offices", periods),
         overall=_mean(overall, periods) if len(overall) == len(evaluations) else None,
@@ -160,7 +163,7 @@ def monitoring(evaluations: list[Evaluation], by: By, period: Period) -> Monitor
 
 def view_title(m: Monitoring) -> str:
     """`s.d. TW III 2024 per triwulan`: the period the view ends with and its step."""
-    return f"{Period.parse(m.period).title(m.locale)} {BY_WORDS[m.by]}"
+    return f"{Period.parse(m.period).title(language())} {t(BY_WORDS[m.by])}"
 
 
 # ---- the tables (--out .xlsx, .csv, .md) -----------------------------------------------------
@@ -168,25 +171,27 @@ def view_title(m: Monitoring) -> str:
 # per table: the columns that are the same in every period (the row's identity) before the
 # periods' groups and after them, and the one column of notes, gathered at the end of the row
 # with the period each note belongs to
-_FIXED: dict[str, tuple[list[str], list[str], str | None]] = {
-    "Indikator": (["No", "Kode", "Sasaran", "Indikator", "Satuan"], [], "Keterangan"),
-    "Sasaran": (["No", "Kode", "Sasaran"], [], None),
-    "Keseluruhan": (["Tingkat", "Kode", "Uraian"], ["Metode"], None),
-    "Anggaran": (["No", "Kode", "Uraian", "Sasaran"], [], None)}
+def _fixed() -> dict[str, tuple[list[str], list[str], str | None]]:
+    """The fixed columns of each table, by their headers in the run's language."""
+    return {"Indikator": ([t("No"), t("Code"), t("Sasaran"), t("Indicator"), t("Unit")], [], t("Notes")),
+            "Sasaran": ([t("No"), t("Code"), t("Sasaran")], [], None),
+            "Keseluruhan": ([t("Level"), t("Code"), t("Description")], [t("Method")], None),
+            "Anggaran": ([t("No"), t("Code"), t("Description"), t("Sasaran")], [], None)}
 
 
 def _side_by_side(tables: list[Table], titles: list[str]) -> Table:
     """One period's table per period (the same rows) as one table: the fixed columns once, then
     each changing column once per period (`Capaian s.d. TW II 2024`), grouped by period."""
     first = tables[0]
-    lead, tail, notes = _FIXED[first.name]
+    lead, tail, notes = _fixed()[first.name]
+    code = t("Code")
     changing = [c for c in first.columns if c not in lead and c not in tail and c != notes]
     columns = lead + [f"{c} {t}" for t in titles for c in changing] + tail + ([notes] if notes else [])
     merged = Table(first.name, first.title, columns,
                    amounts=frozenset(f"{c} {t}" for t in titles for c in changing if c in first.amounts))
     for k in range(len(first.rows)):
         per = [dict(zip(t.columns, t.rows[k])) for t in tables]
-        assert all(p.get("Kode") == per[0].get("Kode") for p in per), "the same row in every period"
+        assert all(p.get(code) == per[0].get(code) for p in per), "the same row in every period"
         cells = [per[0][c] for c in lead] + [p[c] for p in per for c in changing] + [per[0][c] for c in tail]
         if notes:
             said = [f"{t}: {p[notes]}" for t, p in zip(titles, per) if p[notes]]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from kinerja_dsl import ast, period_targets
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec
 from kinerja_dsl.diagnostics import Diagnostic, Severity, did_you_mean
+from kinerja_dsl.messages import t
 from kinerja_dsl.vocabulary import PERIOD_LABELS
 
 from ..readers.agreement import PkDocument, PkEntry, read_pk
@@ -46,8 +47,8 @@ class UnknownIndicators(PkRule):
     def run(self, doc: PkDocument, catalog: Catalog) -> Iterator[Diagnostic]:
         for e in doc.entries:
             if e.indicator not in catalog.indicators:
-                yield _at(doc, e, "P001", f"unknown indicator `{e.indicator}`",
-                          did_you_mean(e.indicator, catalog.indicators) or "check the catalog's indicator ids")
+                yield _at(doc, e, "P001", t("unknown indicator `{indicator}`", indicator=e.indicator),
+                          did_you_mean(e.indicator, catalog.indicators) or t("check the catalog's indicator ids"))
 
 
 class Duplicates(PkRule):
@@ -58,8 +59,9 @@ class Duplicates(PkRule):
         for e in doc.entries:
             key = (e.indicator, e.period)
             if key in seen:
-                yield _at(doc, e, "P006", f"`{e.indicator}`{' ' + e.period if e.period else ''} has two targets",
-                          f"the first is at line {seen[key]}; keep one")
+                yield _at(doc, e, "P006", t("`{indicator}`{period} has two targets", indicator=e.indicator,
+                                            period=" " + e.period if e.period else ""),
+                          t("the first is at line {line}; keep one", line=seen[key]))
             seen.setdefault(key, e.line)
 
 
@@ -70,13 +72,14 @@ class YearMatches(PkRule):
         years = {y for i in catalog.indicators.values() for (y, _) in i.targets} | {
             y for i in catalog.indicators.values() for y in i.renstra}
         if doc.year is None:
-            yield _at(doc, None, "P011", "the PK does not say its year", "add `year 2024` to the agreement")
+            yield _at(doc, None, "P011", t("the PK does not say its year"), t("add `year 2024` to the agreement"))
         elif doc.year not in years:
-            has = ("targets for " + ", ".join(str(y) for y in sorted(years))) if years else "no targets at all"
-            yield _at(doc, None, "P011", f"the PK is for {doc.year} but the catalog has {has}",
-                      f"the catalog's indicators need `renstra {doc.year} = …` lines (the Renstra's target for "
-                      f"the year, which the PK is checked against) or `target {doc.year} = …`; "
-                      "or use the catalog of the PK's year")
+            has = (t("targets for {years}", years=", ".join(str(y) for y in sorted(years))) if years
+                   else t("no targets at all"))
+            yield _at(doc, None, "P011", t("the PK is for {year} but the catalog has {has}", year=doc.year, has=has),
+                      t("the catalog's indicators need `renstra {year} = …` lines (the Renstra's target for the "
+                        "year, which the PK is checked against) or `target {year} = …`; or use the catalog of the "
+                        "PK's year", year=doc.year))
 
 
 class RequiredIku(PkRule):
@@ -87,8 +90,8 @@ class RequiredIku(PkRule):
         for ind in catalog.indicators.values():
             if ind.iku and ind.id not in signed and (doc.year is None or (doc.year, None) in ind.targets
                                                      or doc.year in ind.renstra):
-                yield _at(doc, None, "P002", f"the IKU `{ind.id}` ({ind.label}) is missing from the PK",
-                          f"add `target {ind.id} = …`")
+                yield _at(doc, None, "P002", t("the IKU `{id}` ({label}) is missing from the PK", id=ind.id,
+                                               label=ind.label), t("add `target {id} = …`", id=ind.id))
 
 
 class Scale(PkRule):
@@ -104,21 +107,25 @@ class Scale(PkRule):
                 if bound is None:
                     continue
                 if ind.range and not ind.range[0] <= bound <= ind.range[1]:
-                    what = "a percentage" if ind.unit in PERCENT_UNITS else f"a value in {ind.unit}"
-                    yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` is outside its range "
-                              f"{_fmt(ind.range[0])} .. {_fmt(ind.range[1])}",
-                              f"{what}: is the scale right (90 for 90%, 3.6 on a 0..4 index)?")
+                    what = t("a percentage") if ind.unit in PERCENT_UNITS else t("a value in {unit}", unit=ind.unit)
+                    yield _at(doc, e, "P003", t("target {target} of `{id}` is outside its range {low} .. {high}",
+                                                target=e.target.text, id=ind.id, low=_fmt(ind.range[0]),
+                                                high=_fmt(ind.range[1])),
+                              t("{what}: is the scale right (90 for 90%, 3.6 on a 0..4 index)?", what=what))
                     break
                 counted = ind.unit not in PERCENT_UNITS and not any(w in ind.unit.lower() for w in ("indeks", "index", "nilai", "skor"))
                 if counted and bound != bound.to_integral_value():
-                    yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` has decimals but counts {ind.unit}",
-                              "a count is a whole number")
+                    yield _at(doc, e, "P003", t("target {target} of `{id}` has decimals but counts {unit}",
+                                                target=e.target.text, id=ind.id, unit=ind.unit),
+                              t("a count is a whole number"))
                     break
             else:
                 if "%" in e.target.text and ind.unit.lower() not in PERCENT_UNITS:
-                    yield _at(doc, e, "P003", f"target {e.target.text} of `{ind.id}` is written as a percentage "
-                              f"but `{ind.id}` is measured in {ind.unit}",
-                              f"write the target in {ind.unit}, or correct the indicator's unit in the catalog")
+                    yield _at(doc, e, "P003", t("target {target} of `{id}` is written as a percentage but `{id}` "
+                                                "is measured in {unit}", target=e.target.text, id=ind.id,
+                                                unit=ind.unit),
+                              t("write the target in {unit}, or correct the indicator's unit in the catalog",
+                                unit=ind.unit))
 
 
 def _weaker(ind: Indicator, target: TargetSpec, renstra: TargetSpec) -> bool:
@@ -149,13 +156,15 @@ class FollowsRenstra(PkRule):
         for e, ind, year in _annual_targets(doc, catalog):
             renstra = ind.renstra.get(year)
             if renstra is not None and _weaker(ind, e.target, renstra):
-                yield _at(doc, e, "P004", f"target {e.target.text} of `{ind.id}` is weaker than the Renstra "
-                          f"target {renstra.text} for {year}",
-                          "a PK target follows the Renstra trajectory; raise it or revise the Renstra")
+                yield _at(doc, e, "P004", t("target {target} of `{id}` is weaker than the Renstra target "
+                                            "{renstra} for {year}", target=e.target.text, id=ind.id,
+                                            renstra=renstra.text, year=year),
+                          t("a PK target follows the Renstra trajectory; raise it or revise the Renstra"))
             declared = ind.target(year)
             if declared is not None and (declared.low, declared.high) != (e.target.low, e.target.high):
-                yield _at(doc, e, "P012", f"target {e.target.text} of `{ind.id}` differs from the catalog's "
-                          f"target {declared.text} for {year}", "one of the two is a copy error",
+                yield _at(doc, e, "P012", t("target {target} of `{id}` differs from the catalog's target "
+                                            "{declared} for {year}", target=e.target.text, id=ind.id,
+                                            declared=declared.text, year=year), t("one of the two is a copy error"),
                           severity=Severity.WARNING)
 
 
@@ -170,10 +179,10 @@ class DiffersFromRenstra(PkRule):
             if renstra is None or (renstra.low, renstra.high) == (e.target.low, e.target.high) \
                     or _weaker(ind, e.target, renstra) or not _in_range(ind, e.target):
                 continue
-            yield _at(doc, e, "P014", f"target {e.target.text} of `{ind.id}` differs from the Renstra "
-                      f"target {renstra.text} for {year}",
-                      "a PK may go beyond the Renstra: say why where the LKjIP compares the two, "
-                      "or revise the Renstra", severity=Severity.WARNING)
+            yield _at(doc, e, "P014", t("target {target} of `{id}` differs from the Renstra target {renstra} for "
+                                        "{year}", target=e.target.text, id=ind.id, renstra=renstra.text, year=year),
+                      t("a PK may go beyond the Renstra: say why where the LKjIP compares the two, or revise the "
+                        "Renstra"), severity=Severity.WARNING)
 
 
 class PeriodTargets(PkRule):
@@ -189,8 +198,8 @@ class PeriodTargets(PkRule):
             if e.period is None:
                 annual.setdefault(e.indicator, e)
             elif e.period not in PERIOD_LABELS:
-                yield _at(doc, e, "P013", f"unknown period `{e.period}`",
-                          did_you_mean(e.period, PERIOD_LABELS) or "use TW1–TW4, S1–S2 or B01–B12")
+                yield _at(doc, e, "P013", t("unknown period `{period}`", period=e.period),
+                          did_you_mean(e.period, PERIOD_LABELS) or t("use TW1–TW4, S1–S2 or B01–B12"))
             else:
                 by_indicator.setdefault(e.indicator, []).append((e.period, e.target, e))
         for ident, targets in by_indicator.items():
@@ -209,8 +218,9 @@ class SasaranCovered(PkRule):
         signed = {catalog.indicators[e.indicator].sasaran for e in doc.entries if e.indicator in catalog.indicators}
         for s in catalog.sasaran.values():
             if s.id not in signed and any(i.sasaran == s.id for i in catalog.indicators.values()):
-                yield _at(doc, None, "P007", f"sasaran `{s.id}` ({s.label}) has no indicator in the PK",
-                          "sign at least one of its indicators or drop the sasaran", severity=Severity.WARNING)
+                yield _at(doc, None, "P007", t("sasaran `{id}` ({label}) has no indicator in the PK", id=s.id,
+                                               label=s.label),
+                          t("sign at least one of its indicators or drop the sasaran"), severity=Severity.WARNING)
 
 
 class Weights(PkRule):
@@ -227,9 +237,9 @@ class Weights(PkRule):
         for sid, weights in signed.items():
             total = ast.weight_total(weights.values())  # exact, as the checker's E106: three 1/3 make 100%
             if total != 1:
-                yield _at(doc, None, "P008", f"weights of the signed indicators of sasaran `{sid}` sum to "
-                          f"{ast.percent_text(total).replace('.', ',')}, not 100%",
-                          "sign all of its weighted indicators or adjust the weights")
+                yield _at(doc, None, "P008", t("weights of the signed indicators of sasaran `{id}` sum to {total}, "
+                                               "not 100%", id=sid, total=ast.percent_text(total).replace(".", ",")),
+                          t("sign all of its weighted indicators or adjust the weights"))
 
 
 class ZeroNeedsNihil(PkRule):
@@ -239,8 +249,8 @@ class ZeroNeedsNihil(PkRule):
         for e in doc.entries:
             ind = catalog.indicators.get(e.indicator)
             if ind is not None and e.target.low == 0 and e.target.high is None and ind.policy.nihil.value == "error":
-                yield _at(doc, e, "P009", f"target 0 for `{ind.id}` has no nihil rule",
-                          "declare `nihil achieved` (or excluded, zero) for the indicator")
+                yield _at(doc, e, "P009", t("target 0 for `{id}` has no nihil rule", id=ind.id),
+                          t("declare `nihil achieved` (or excluded, zero) for the indicator"))
 
 
 RULES = (UnknownIndicators(), Duplicates(), YearMatches(), RequiredIku(), Scale(), FollowsRenstra(),

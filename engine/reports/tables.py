@@ -16,11 +16,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
+from kinerja_dsl.messages import N_, language, t
 from kinerja_dsl.vocabulary import FieldKind
 
 from ..numbers import format_number, localized, shown
 from ..periods import Kind, Period, PeriodError
 from ..evaluation.results import Evaluation, IndicatorResult, Op
+from ..words import direction_word, level_word, method_text, nihil_word, status_text, status_word
 
 if TYPE_CHECKING:  # the bulk result's type only: reading it needs no numpy here
     from ..evaluation.columnar import BulkResult
@@ -30,9 +32,9 @@ Cell = str | int | Decimal | None
 
 @dataclass
 class Table:
-    name: str                 # sheet name: Indikator, Sasaran, Keseluruhan, Anggaran, Realisasi
-    title: str                # a caption for Markdown and CSV
-    columns: list[str]
+    name: str                 # sheet name: Indikator, Sasaran, Keseluruhan, Anggaran, Realisasi (a key, not translated)
+    title: str                # a caption for Markdown and CSV, in the run's language
+    columns: list[str]        # headers in the run's language (a template's are its fixed layout)
     rows: list[list[Cell]] = field(default_factory=list)
     amounts: frozenset[str] = frozenset()  # columns of Rupiah amounts (whole numbers, thousands grouped)
 
@@ -47,7 +49,8 @@ def _percent(value: Decimal | None) -> Decimal | None:
 
 
 def _status(r: IndicatorResult) -> str:
-    return f"nihil:{r.nihil}" if r.status == "nihil" and r.nihil else r.status
+    """The status in words: `tercapai`, `nihil (tidak dihitung)`, `data tidak ada` (JSON keeps the codes)."""
+    return status_text(r.status, r.nihil, r.capaian)
 
 
 def _target(r: IndicatorResult) -> Cell:
@@ -78,11 +81,11 @@ def budget_lines(ev: Evaluation, catalog: Catalog) -> list[IndicatorResult]:
     return out
 
 
-def period_title(label: str, locale: str = "id") -> str:
-    """A period label as a report names it (`2024-sd-TW3` -> `s.d. TW III 2024`); a text that is
-    no period label is shown as it is."""
+def period_title(label: str, locale: str | None = None) -> str:
+    """A period label as a report names it, in the run's language (`2024-sd-TW3` -> `s.d. TW III
+    2024`, en `to Q3 2024`); a text that is no period label is shown as it is."""
     try:
-        return Period.parse(label).title(locale)
+        return Period.parse(label).title(language())
     except PeriodError:
         return label
 
@@ -94,9 +97,9 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> l
     sasaran = {s.id: s for s in ev.sasaran}
     budget = budget_lines(ev, catalog)
     budget_ids = {r.id for r in budget}
-    indikator = Table("Indikator", f"Capaian Kinerja {when}",
-                      ["No", "Kode", "Sasaran", "Indikator", "Satuan", "Target", "Realisasi", "Capaian",
-                       "Predikat", "Status", "Keterangan"])
+    indikator = Table("Indikator", t("Capaian Kinerja {period}", period=when),
+                      [t("No"), t("Code"), t("Sasaran"), t("Indicator"), t("Unit"), t("Target"), t("Realisasi"),
+                       t("Capaian"), t("Predikat"), t("Status"), t("Notes")])
     # the PK indicators first, then the other indicators without a sasaran (budget scores)
     rows = [r for r in ev.indicators if r.sasaran] + [r for r in ev.indicators
                                                      if not r.sasaran and r.id not in budget_ids]
@@ -104,21 +107,24 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> l
         label = sasaran[r.sasaran].label if r.sasaran in sasaran else (r.sasaran or "")
         indikator.rows.append([n, r.id, label, r.label, r.unit, _target(r), _number(r.realisasi),
                                _number(r.capaian), r.predikat, _status(r), r.reason])
-    per_sasaran = Table("Sasaran", f"Capaian per Sasaran {when}",
-                        ["No", "Kode", "Sasaran", "Capaian", "Predikat", "Status", "Indikator"])
+    per_sasaran = Table("Sasaran", t("Capaian per Sasaran {period}", period=when),
+                        [t("No"), t("Code"), t("Sasaran"), t("Capaian"), t("Predikat"), t("Status"), t("Indicators")])
     for n, s in enumerate(ev.sasaran, start=1):
-        per_sasaran.rows.append([n, s.id, s.label, _number(s.capaian), s.predikat, s.status,
+        per_sasaran.rows.append([n, s.id, s.label, _number(s.capaian), s.predikat, status_word(s.status, s.capaian),
                                  f"{len(s.items)}/{len(s.items) + len(s.excluded)}"])
-    overall = Table("Keseluruhan", f"Capaian per Satker dan keseluruhan {when}",
-                    ["Tingkat", "Kode", "Uraian", "Capaian", "Predikat", "Status", "Metode"])
+    overall = Table("Keseluruhan", t("Capaian per Satker and overall {period}", period=when),
+                    [t("Level"), t("Code"), t("Description"), t("Capaian"), t("Predikat"), t("Status"), t("Method")])
     for o in ev.offices:
-        overall.rows.append(["Satker", o.id, o.label, _number(o.capaian), o.predikat, o.status, o.method])
+        overall.rows.append([t("Satker"), o.id, o.label, _number(o.capaian), o.predikat,
+                             status_word(o.status, o.capaian), method_text(o.method)])
     if ev.overall is not None:
         o = ev.overall
-        overall.rows.append(["Keseluruhan", "", o.label, _number(o.capaian), o.predikat, o.status, o.method])
-    anggaran = Table("Anggaran", f"Realisasi anggaran {when}",
-                     ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Sasaran", "Capaian", "Efisiensi"],
-                     amounts=frozenset({"Pagu", "Realisasi"}))
+        overall.rows.append([t("Overall"), "", t("Overall capaian"), _number(o.capaian), o.predikat,
+                             status_word(o.status, o.capaian), method_text(o.method)])
+    anggaran = Table("Anggaran", t("Budget realisation {period}", period=when),
+                     [t("No"), t("Code"), t("Description"), t("Pagu"), t("Realisasi"), t("Serapan"), t("Sasaran"),
+                      t("Capaian"), t("Efisiensi")],
+                     amounts=frozenset({t("Pagu"), t("Realisasi")}))
     for n, r in enumerate(budget, start=1):
         # `budget_of SJ1` declares whose budget a line is; efisiensi = capaian - serapan
         ind = catalog.indicators.get(r.id)
@@ -134,31 +140,31 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> l
 
 # ---- every office at once (`eval --each-office`) --------------------------------------------
 
-_LEVEL_WORDS = {"sasaran": "Sasaran", "office": "Satker", "overall": "Keseluruhan"}
 
 
 def each_office_tables(result: BulkResult, catalog: Catalog) -> list[Table]:
     """The bulk evaluation as two tables: every indicator of every office, and every office's
     sasaran, own and overall capaian; exact values, shown as the LKjIP tables show them."""
-    rows = Table("Indikator", "Capaian indikator per satker",
-                 ["Periode", "Satker", "Kode", "Indikator", "Target", "Realisasi", "Capaian", "Predikat", "Status"])
+    rows = Table("Indikator", t("Capaian of the indicators per satker"),
+                 [t("Period"), t("Satker"), t("Code"), t("Indicator"), t("Target"), t("Realisasi"), t("Capaian"),
+                  t("Predikat"), t("Status")])
     for r in result.rows():
         rows.rows.append([r.period, r.office, r.indicator, catalog.indicators[r.indicator].label, r.target,
-                          _number(r.realisasi), _number(r.capaian), r.predikat, r.status])
-    means = Table("Capaian", "Capaian sasaran, satker dan keseluruhan per satker",
-                  ["Periode", "Satker", "Tingkat", "Kode", "Capaian", "Predikat", "Status"])
+                          _number(r.realisasi), _number(r.capaian), r.predikat, status_word(r.status, r.capaian)])
+    means = Table("Capaian", t("Capaian of the sasaran, the satker and overall per satker"),
+                  [t("Period"), t("Satker"), t("Level"), t("Code"), t("Capaian"), t("Predikat"), t("Status")])
     for m in result.means():
-        means.rows.append([m.period, m.office, _LEVEL_WORDS.get(m.level, m.level), m.id if m.level != "overall" else "",
-                           _number(m.capaian), m.predikat, m.status])
+        means.rows.append([m.period, m.office, level_word(m.level).capitalize(),
+                           m.id if m.level != "overall" else "", _number(m.capaian), m.predikat,
+                           status_word(m.status, m.capaian)])
     return [rows, means]
 
 
 # ---- the kamus indikator (indicator dictionary) -----------------------------------------
 
-KAMUS_COLUMNS = ["No", "Kode", "Indikator", "Sasaran", "IKU", "Satuan", "Rumus", "Arah", "Nihil", "Target",
-                 "Renstra", "Definisi", "Sumber data", "Penanggung jawab", "Frekuensi", "Catatan"]
-_DIRECTION = {"higher": "naik (semakin tinggi semakin baik)", "lower": "turun (semakin rendah semakin baik)",
-              "stabilize": "stabil (di dalam rentang target)"}
+KAMUS_COLUMNS = [N_("No"), N_("Code"), N_("Indicator"), N_("Sasaran"), N_("IKU"), N_("Unit"), N_("Formula"),
+                 N_("Direction"), N_("Nihil"), N_("Target"), N_("Renstra"), N_("Definition"), N_("Data source"),
+                 N_("Person responsible"), N_("Frequency"), N_("Notes")]
 
 
 def _formula(ind: Indicator, locale: str) -> str:
@@ -175,7 +181,7 @@ def _formula(ind: Indicator, locale: str) -> str:
                              else value.normalize(), locale) + "%"
     assert ind.index is not None, "an indicator that is neither a ratio nor a value is an index"
     groups = [f"{c.id}{' ' + percent(c.weight) if c.weight is not None else ''}" for c in ind.index.children]
-    return f"indeks dari {len(groups)} kelompok: " + ", ".join(groups)
+    return t("index of {n} groups: {groups}", n=len(groups), groups=", ".join(groups))
 
 
 def _targets_text(mapping: Mapping[tuple[int, str | None], TargetSpec] | Mapping[int, TargetSpec], locale: str) -> str:
@@ -189,14 +195,14 @@ def _targets_text(mapping: Mapping[tuple[int, str | None], TargetSpec] | Mapping
 
 def kamus_table(catalog: Catalog, locale: str = "id") -> Table:
     """One row per indicator: what a kamus indikator / manual IKU states about it."""
-    table = Table("Kamus", "Kamus indikator", list(KAMUS_COLUMNS))
+    table = Table("Kamus", t("Kamus indikator"), [t(c) for c in KAMUS_COLUMNS])
     for n, ind in enumerate(catalog.indicators[i] for i in catalog.declared_order):
         sasaran = catalog.sasaran.get(ind.sasaran) if ind.sasaran else None
         meta = ind.metadata
         table.rows.append([
             n + 1, ind.id, ind.label, f"{sasaran.id} {sasaran.label}" if sasaran else ind.sasaran,
-            "ya" if ind.iku else None, ind.unit, _formula(ind, locale), _DIRECTION.get(ind.direction, ind.direction),
-            f"{ind.policy.nihil.value}", _targets_text(ind.targets, locale) or None,
+            t("yes") if ind.iku else None, ind.unit, _formula(ind, locale), direction_word(ind.direction),
+            nihil_word(str(ind.policy.nihil.value)), _targets_text(ind.targets, locale) or None,
             _targets_text(ind.renstra, locale) or None, meta.get("definition"), meta.get("source"),
             meta.get("responsible"), meta.get("frequency"), meta.get("note")])
     return table
@@ -205,7 +211,9 @@ def kamus_table(catalog: Catalog, locale: str = "id") -> Table:
 # ---- the data template -----------------------------------------------------------------
 
 # a report's words for a view or a template by quarter, semester or month
-BY_WORDS = {"quarter": "per triwulan", "semester": "per semester", "month": "per bulan"}
+BY_WORDS = {"quarter": N_("per quarter"), "semester": N_("per semester"), "month": N_("per month")}
+# the template's layout, which `--data` reads back (sheet Realisasi, columns Periode, Satker, Variabel, Nilai):
+# fixed in every language
 TEMPLATE_COLUMNS = ["Periode", "Satker", "Nama satker", "Variabel", "Uraian", "Jenis", "Dipakai oleh", "Nilai"]
 
 
@@ -258,8 +266,8 @@ def template_table(catalog: Catalog, period: Period, each_office: bool = False, 
                     used_by = needs.setdefault((p, office, name), [])
                     if ind.id not in used_by:
                         used_by.append(ind.id)
-    shown = f"{period.label} {BY_WORDS[by]}" if by is not None else period.label
-    table = Table("Realisasi", f"Realisasi {shown}: isi kolom Nilai", list(TEMPLATE_COLUMNS))
+    shown = f"{period.label} {t(BY_WORDS[by])}" if by is not None else period.label
+    table = Table("Realisasi", t("Realisasi {period}: fill in column Nilai", period=shown), list(TEMPLATE_COLUMNS))
     order = {o: n for n, o in enumerate([""] + list(catalog.offices))}
     for (p, office, name), used_by in sorted(needs.items(), key=lambda kv: (-kv[0][0].year, kv[0][0],
                                                                           order.get(kv[0][1], 0), kv[0][2])):
@@ -300,13 +308,13 @@ def to_csv(tables: list[Table], locale: str = "id") -> str:
     def cell(value: Cell) -> str:
         text = _text(value, locale, grouping=False)
         return inert(text) if isinstance(value, str) else text
-    for k, t in enumerate(tables):
+    for k, table in enumerate(tables):
         if k:
             writer.writerow([])
         if len(tables) > 1:
-            writer.writerow([inert(t.title)])
-        writer.writerow([inert(c) for c in t.columns])
-        for row in t.rows:
+            writer.writerow([inert(table.title)])
+        writer.writerow([inert(c) for c in table.columns])
+        for row in table.rows:
             writer.writerow([cell(v) for v in row])
     return buffer.getvalue()
 
@@ -314,12 +322,12 @@ def to_csv(tables: list[Table], locale: str = "id") -> str:
 def to_markdown(tables: list[Table], locale: str = "id") -> str:
     """Pipe tables with numbers in the reader's notation (102,84; 25.713.209.000)."""
     out = []
-    for t in tables:
-        numeric = [any(isinstance(row[i], (int, Decimal)) for row in t.rows) for i in range(len(t.columns))]
-        out.append(f"## {t.title}\n")
-        out.append("| " + " | ".join(t.columns) + " |")
+    for table in tables:
+        numeric = [any(isinstance(row[i], (int, Decimal)) for row in table.rows) for i in range(len(table.columns))]
+        out.append(f"## {table.title}\n")
+        out.append("| " + " | ".join(table.columns) + " |")
         out.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
-        for row in t.rows:
+        for row in table.rows:
             cells = [_text(v, locale, grouping=True).replace("|", "\\|").replace("\n", " ") or "-" for v in row]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")

@@ -53,6 +53,8 @@ class Chart:
     reference_line: Decimal | None = None   # a horizontal line (100 %)
     reference_label: str = ""
     slug: str = ""                # a file-name-safe id ("grafik-3-1"), for formats that write images apart
+    locale: str = "id"            # the axis numbers' notation (102,84 or 102.84)
+    legend: tuple[tuple[str, str], ...] = ()   # (label, colour) of per-value colours (the predikat bands shown)
 
 
 Block = Heading | Paragraph | Table | Chart
