@@ -89,8 +89,8 @@ CODES: dict[str, tuple[str, str]] = {
              "that is not a number, a missing or doubled column, a CSV row with more cells than its header, an "
              "unknown locale."), N_("See the file's format in README.md; the hint names the expected keys.")),
     "D008": (N_("A percentage field holds a value outside 0..100 (warning)."), N_("Write percentages as 95, not 0.95.")),
-    "D009": (N_("A .xlsx file is read or written but the `excel` extra (openpyxl) is not installed."),
-             N_("`pip install 'kinerja-dsl[excel]'`, or use CSV or TOML.")),
+    "D009": (N_("A file needs an optional extra that is not installed: `excel` (openpyxl) to read or write .xlsx, `report` (python-docx, matplotlib) for `kinerja report`'s .docx and charts."),
+             N_("Install the extra the message names: `pip install 'kinerja-dsl[excel]'` (or use CSV or TOML), `pip install 'kinerja-dsl[report]'`.")),
     "D010": (N_("A spreadsheet cell holds an Excel error (#DIV/0!, #REF!, #N/A, #VALUE!)."),
              N_("Correct the formula in Excel and save the workbook: the value Excel saved is what is read.")),
     "D011": (N_("The same field is given for a period and for periods inside it at one office (a quarter and "

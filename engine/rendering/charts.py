@@ -135,6 +135,8 @@ def _figure(chart: Chart) -> Figure:
     ax.set_xticks(positions, list(chart.categories), rotation=90 if crowded else 0,
                   fontsize=6 if crowded else 7.5)
     ax.set_xlim(-0.6, count - 0.4)
+    negative = any(v is not None and v < 0 for series in bars for v in series.values)
+    ax.margins(y=0.22 if negative and crowded else 0.12)  # room for the bars' figures, a negative one's below it
     ax.yaxis.set_major_formatter(_tick_formatter(chart.locale))
     ax.set_ylabel(chart.y_label)
     ax.axhline(0, color="#808080", linewidth=0.6, zorder=1)
@@ -143,7 +145,9 @@ def _figure(chart: Chart) -> Figure:
 
 def _label_bars(ax: Axes, drawn: object, series: Series, locale: str, crowded: bool) -> None:
     """Each bar's figure above it (below a negative one), in the document's notation; none for a gap."""
-    texts = [format_number(v, locale) if v is not None else "" for v in series.values]
+    exact = Decimal(1).scaleb(-series.places) if series.places is not None else None
+    texts = [format_number(v.quantize(exact, ROUND_HALF_UP) if exact is not None else v, locale)
+             if v is not None else "" for v in series.values]
     ax.bar_label(drawn, labels=texts, padding=1.5, fontsize=5 if crowded else 6.5,  # type: ignore[arg-type]
                  rotation=90 if crowded else 0)
 

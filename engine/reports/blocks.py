@@ -41,6 +41,7 @@ class Series:
     values: tuple[Decimal | None, ...]    # one per category; None = no value (a gap, never 0)
     kind: Literal["bar", "line", "reference"] = "bar"
     colors: tuple[str, ...] = ()          # per value (bars coloured by predikat); empty = the series colour
+    places: int | None = None             # decimal places of the value labels, as the tables show them (100,00)
 
 
 @dataclass(frozen=True)

@@ -345,7 +345,8 @@ def _achievement(chapter: _Chapter, period: str) -> None:
             if any(r.predikat == band.label for r in pk):
                 seen.append((band.label, predikat_color(band.label, catalog.policy.bands.value)))
         chapter.chart(t("Capaian per performance indicator, {period}", period=period), "capaian",
-                      tuple(r.id for r in pk), (Series(t("Capaian (%)"), tuple(r.capaian for r in pk), colors=colors),),
+                      tuple(r.id for r in pk), (Series(t("Capaian (%)"), tuple(r.capaian for r in pk), colors=colors,
+                              places=capaian_places(catalog)),),
                       y_label=t("Capaian (%)"), reference_line=HUNDRED, reference_label=t("Target (100%)"),
                       legend=tuple(seen))
     if chapter.given.season is not None:
@@ -629,8 +630,9 @@ def _budget(chapter: _Chapter, period: str) -> None:
     if chart_rows:
         chapter.chart(t("Serapan and capaian per sasaran, {period}", period=period), "budget",
                       tuple(c[0] for c in chart_rows),
-                      (Series(t("Serapan (%)"), tuple(c[1] for c in chart_rows)),
-                       Series(t("Performance capaian (%)"), tuple(c[2] for c in chart_rows))),
+                      (Series(t("Serapan (%)"), tuple(c[1] for c in chart_rows), places=DEFAULT_PLACES),
+                       Series(t("Performance capaian (%)"), tuple(c[2] for c in chart_rows),
+                              places=capaian_places(catalog))),
                       y_label="%")
 
 
