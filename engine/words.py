@@ -65,6 +65,16 @@ def method_text(method: str) -> str:
     return t("{method} of {source} ({origin})", **words)
 
 
+def rule_text(rule: str) -> str:
+    """The declaration that decided a step, as results store it (`indicator at f.kin:7`,
+    `cap: policy at f.kin:8; floor: default`), in the reader's language."""
+    parts = []
+    for part in rule.split("; "):
+        name, colon, origin = part.rpartition(": ")
+        parts.append(f"{name}{colon}{origin_text(origin)}" if colon else origin_text(part))
+    return "; ".join(parts)
+
+
 def verdict_word(verdict: str) -> str:
     """An audit class (reproduced, rounding, …) as a person reads it."""
     return t(_VERDICT[verdict]) if verdict in _VERDICT else verdict

@@ -67,6 +67,11 @@ _KIND_NAMES = {"indicator": N_("indicator"), "sasaran": N_("sasaran"), "field": 
                "office": N_("office"), "bands": N_("bands")}
 
 
+# statements of an indicator that are not settings: a misspelt one (`numerater a`) reads as an
+# unknown setting, and the hint should still name the statement meant
+_INDICATOR_STATEMENTS = ("numerator", "denominator", "value", "index", "target", "renstra")
+
+
 class KnownSettings(Rule):
     """Every setting key is allowed where it stands, with valid values (E115, E111)."""
 
@@ -76,7 +81,7 @@ class KnownSettings(Rule):
             if s.key not in allowed:
                 where = t(_CONTEXT_NAMES[context]) if context in _CONTEXT_NAMES else f"a {context}"
                 keys = ", ".join(allowed)
-                hint = did_you_mean(s.key_text, allowed)
+                hint = did_you_mean(s.key_text, [*allowed, *(_INDICATOR_STATEMENTS if context == "indicator" else ())])
                 if hint is None and s.key in SETTING_KEYS:
                     hint = t("`{key}` belongs elsewhere; {where} takes: {keys}", key=s.key, where=where, keys=keys)
                 yield Diagnostic.at_span(s.key_span, code="E115",

@@ -427,3 +427,16 @@ def test_rounding_places_are_bounded(write, kinerja):
     path = write("r.kin", 'indicator X "x" {\n  unit "%"\n  value 1\n  direction higher\n  round half_up -1\n}\n')
     code, out, _ = kinerja("check", path)
     assert "r.kin:5:17: error[E111]: `round` rounds to 0 to 12 decimal places, not -1" in out and code == 1
+
+
+def test_a_misspelt_formula_statement_is_named_in_the_hint(write, kinerja):
+    """`numerater a` reads as an unknown setting; the hint names the statement meant, though a
+    formula statement is not a setting (in each language)."""
+    path = write("c.kin", 'field a "A" count\nindicator X.a "A" {\n  unit "%"\n  numerater a\n  direction higher\n}\n')
+    code, out, _ = kinerja("check", path)
+    assert code == 1
+    assert f"{path}:4:3: error[E115]: unknown setting `numerater` in an indicator\n" in out
+    assert "  = hint: did you mean `numerator`?\n" in out
+    _, out, _ = kinerja("check", path, "--lang", "id")
+    assert f"{path}:4:3: error[E115]: pengaturan `numerater` tidak dikenal di indikator\n" in out
+    assert "  = saran: mungkin maksud Anda `numerator`?\n" in out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from kinerja_dsl.catalog import origin_text
 from kinerja_dsl.messages import t
 
 from ..numbers import brief as number
@@ -167,7 +168,7 @@ def node_text(node: NodeResult, locale: str = "en", lang: str | None = None) -> 
         return t("{formula}: not computed ({why})", lang, formula=f["formula"], why=f["why"])
     if case == NodeCase.NIHIL:
         return t("{formula} is 0/0: nihil {treatment} ({origin})", lang, formula=f["formula"], treatment=node.nihil,
-                   origin=f["origin"])
+                   origin=origin_text(f["origin"]))
     if case == NodeCase.GROUP_MISSING:
         return t("missing: no value for {fields} ({groups})", lang, fields=", ".join(f"`{name}`" for name in node.missing),
                    groups=", ".join(f["lacking"]))

@@ -19,7 +19,7 @@ from rich.text import Text
 from kinerja_dsl.messages import language, t, tn
 
 from .narrate import node_text, step_text
-from ..words import (change_word, direction_word, level_word, measure_word, method_text, nihil_word, status_word, step_name,
+from ..words import (change_word, direction_word, level_word, measure_word, method_text, rule_text, nihil_word, status_word, step_name,
                      verdict_word)
 from ..numbers import format_number, localized, shown
 from ..periods import Period, PeriodError
@@ -275,7 +275,7 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
     for i, s in enumerate(r.steps, start=1):
         console.print(Text(f"  {i}. {step_name(s.step)}: ", style="bold") + Text(step_text(s, locale)))
         if s.rule:  # which declaration decided this step, on a line of its own
-            console.print(Text("     " + t("rule: {rule}", rule=s.rule), style="dim"))
+            console.print(Text("     " + t("rule: {rule}", rule=rule_text(s.rule)), style="dim"))
     if r.components:
         rows = []
         for c in r.components:
