@@ -221,10 +221,15 @@ def test_the_terminal_names_each_year_when_there_are_several(small, write, kiner
 
 
 def test_the_terminal_names_each_year_in_indonesian(small, write, kinerja, indonesian):
+    """Every figure reproduced: each year says so in one line, with no empty table, and --all
+    lists them under each year's title."""
     write("published.toml", '[meta]\nyear = 2024\n' + _figure("100", 5) + _figure("87,50", 6, "year = 2023"))
     code, out, _ = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml")
     assert code == 0
-    assert "2023" in out.splitlines()[0] and "2024" in out
+    assert [line.rstrip() for line in out.splitlines()] == [
+        "2023 1 angka: sesuai 1", "2024 1 angka: sesuai 1", "2 angka: sesuai 2"]
+    code, out, _ = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml", "--all")
+    assert "Audit: tercetak vs dihitung ulang 2023" in out and "Audit: tercetak vs dihitung ulang 2024" in out
 
 
 def test_a_figure_with_an_unknown_year_is_a_finding_at_its_line(small, write, kinerja):
