@@ -65,6 +65,17 @@ def method_text(method: str) -> str:
     return t("{method} of {source} ({origin})", **words)
 
 
+# the sheets of `eval --out .xlsx` by their keys (Table.name); the template's sheet `Realisasi` is a
+# file format read back by name, so it is not among them
+_SHEET = {"Indikator": N_("Indicators"), "Sasaran": N_("Sasaran"), "Keseluruhan": N_("Overall"),
+          "Anggaran": N_("Budget"), "Capaian": N_("Capaian")}
+
+
+def sheet_name(key: str) -> str:
+    """A workbook sheet's title in the reader's language (`Indikator` / `Indicators`)."""
+    return t(_SHEET[key]) if key in _SHEET else key
+
+
 def rule_text(rule: str) -> str:
     """The declaration that decided a step, as results store it (`indicator at f.kin:7`,
     `cap: policy at f.kin:8; floor: default`), in the reader's language."""

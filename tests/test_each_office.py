@@ -56,9 +56,9 @@ def test_each_office_writes_its_rows_as_tables_and_json_lines(kinerja, tmp_path)
     assert _lines((tmp_path / "all.jsonl").read_text(encoding="utf-8")) == expected
     kinerja("eval", SUMSEL, "--data", data, "--each-office", "--out", tmp_path / "all.xlsx")
     book = openpyxl.load_workbook(tmp_path / "all.xlsx")
-    assert book.sheetnames == ["Indikator", "Capaian"]
+    assert book.sheetnames == ["Indicators", "Capaian"]  # English, as the suite runs
     indicator_rows = [r for r in expected if r["row"] == "indicator"]
-    assert book["Indikator"].max_row == 1 + len(indicator_rows)
+    assert book["Indicators"].max_row == 1 + len(indicator_rows)
     kinerja("eval", SUMSEL, "--data", data, "--each-office", "--out", tmp_path / "all.csv")
     csv_text = (tmp_path / "all.csv").read_text(encoding="utf-8-sig")
     assert "Period,Satker,Code,Indicator,Target,Realisasi,Capaian,Predikat,Status" in csv_text  # English: commas

@@ -13,6 +13,7 @@ from kinerja_dsl.diagnostics import Diagnostic
 
 from ..readers.spreadsheet import openpyxl_or_diagnostic
 from ..reports.tables import FORMULA_STARTS, Table
+from ..words import sheet_name
 
 
 def _format(value: Decimal, amount: bool) -> str:
@@ -64,7 +65,7 @@ def workbook_bytes(tables: Iterable[Table]) -> tuple[bytes | None, Diagnostic | 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for t in tables:
-        ws = wb.create_sheet(t.name)
+        ws = wb.create_sheet(sheet_name(t.name))
         for i, name in enumerate(t.columns, start=1):
             cell = _put(ws.cell(1, i), name)
             cell.font = Font(bold=True)

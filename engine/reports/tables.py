@@ -32,7 +32,7 @@ Cell = str | int | Decimal | None
 
 @dataclass
 class Table:
-    name: str                 # sheet name: Indikator, Sasaran, Keseluruhan, Anggaran, Realisasi (a key, not translated)
+    name: str                 # sheet key: Indikator, Sasaran, Keseluruhan, Anggaran, Realisasi (words.sheet_name titles it)
     title: str                # a caption for Markdown and CSV, in the run's language
     columns: list[str]        # headers in the run's language (a template's are its fixed layout)
     rows: list[list[Cell]] = field(default_factory=list)
