@@ -314,7 +314,7 @@ def render_audit(report: AuditReport, console: Console, locale: str, show_all: b
             if r.explanation:
                 notes.append((r.line, r.id, r.explanation))
         title = t("Audit: printed vs recomputed")
-        if not rows and len(periods) > 1:  # a year whose every figure is reproduced: its counts say so
+        if not rows and len(periods) > 1 and period:  # a year whose every figure is reproduced: its counts say so
             _audit_counts(console, audited, f"{period_title(period)} ")
             continue
         console.print(_table(f"{title} {period_title(period)}" if len(periods) > 1 and period else title, [
