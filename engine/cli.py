@@ -511,7 +511,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import application
-    from .rendering.document import MissingExtra, UnknownFormat, write
+    from .rendering.document import MissingExtra, write
 
     with _bars(args.data) as (reading, _):
         report = application.report(args.paths, args.data, args.out, args.mapping, args.period, args.alone,
@@ -519,10 +519,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if isinstance(report, application.Stopped):
         return _stopped(report)
     code = _say_unfinished("report", report.unfinished)
-    try:
+    try:  # the format was refused before the evaluation (application.report): here only an extra can fail
         write(report.document, Path(args.out))
-    except UnknownFormat as why:
-        return _stopped(application.Stopped.usage(f"kinerja report: {why}"))
     except MissingExtra as why:
         return _stopped(application.Stopped.by([why.diagnostic()]))
     print(t("wrote {file}", file=args.out), file=sys.stderr)

@@ -28,16 +28,21 @@ _LEVEL = {"indicator": N_("indicator"), "sasaran": N_("sasaran"), "office": N_("
 _CHANGE = {"added": N_("added"), "removed": N_("removed"), "renamed": N_("renamed"), "changed": N_("changed")}
 
 
+def _said(words: dict[str, str], code: str) -> str:
+    """A code's word from one of the tables above, in the run's language; an unknown code as it is."""
+    return t(words[code]) if code in words else code
+
+
 def status_word(status: str, capaian: Decimal | None = None) -> str:
     """`ok` as achieved / not achieved (capaian at least 100, or below), every other status by its word."""
     if status == "ok" and capaian is not None:
         return t("achieved") if capaian >= HUNDRED else t("not achieved")
-    return t(_STATUS[status]) if status in _STATUS else status
+    return _said(_STATUS, status)
 
 
 def nihil_word(treatment: str) -> str:
     """A nihil treatment (achieved, zero, excluded) as a person reads it."""
-    return t(_NIHIL[treatment]) if treatment in _NIHIL else treatment
+    return _said(_NIHIL, treatment)
 
 
 def status_text(status: str, nihil: str | None = None, capaian: Decimal | None = None) -> str:
@@ -73,7 +78,7 @@ _SHEET = {"Indikator": N_("Indicators"), "Sasaran": N_("Sasaran"), "Keseluruhan"
 
 def sheet_name(key: str) -> str:
     """A workbook sheet's title in the reader's language (`Indikator` / `Indicators`)."""
-    return t(_SHEET[key]) if key in _SHEET else key
+    return _said(_SHEET, key)
 
 
 def rule_text(rule: str) -> str:
@@ -88,17 +93,17 @@ def rule_text(rule: str) -> str:
 
 def verdict_word(verdict: str) -> str:
     """An audit class (reproduced, rounding, …) as a person reads it."""
-    return t(_VERDICT[verdict]) if verdict in _VERDICT else verdict
+    return _said(_VERDICT, verdict)
 
 
 def level_word(level: str) -> str:
     """A level of the results (indicator, sasaran, office, overall)."""
-    return t(_LEVEL[level]) if level in _LEVEL else level
+    return _said(_LEVEL, level)
 
 
 def change_word(kind: str) -> str:
     """A kind of catalog change (added, removed, renamed, changed)."""
-    return t(_CHANGE[kind]) if kind in _CHANGE else kind
+    return _said(_CHANGE, kind)
 
 
 _STEP = {"target": N_("target"), "data": N_("data"), "earlier": N_("earlier periods"), "numerator": N_("numerator"),
@@ -112,14 +117,14 @@ _MEASURE = {"capaian": N_("capaian"), "realisasi": N_("realisasi"), "target": N_
 
 def step_name(step: str) -> str:
     """An operation of an evaluation (target, data, capaian, …) as `explain` names its step."""
-    return t(_STEP[step]) if step in _STEP else step
+    return _said(_STEP, step)
 
 
 def direction_word(direction: str) -> str:
     """An indicator's direction (higher, lower, stabilize) as a person reads it."""
-    return t(_DIRECTION[direction]) if direction in _DIRECTION else direction
+    return _said(_DIRECTION, direction)
 
 
 def measure_word(measure: str) -> str:
     """A published figure's measure (capaian, realisasi, target)."""
-    return t(_MEASURE[measure]) if measure in _MEASURE else measure
+    return _said(_MEASURE, measure)

@@ -4,7 +4,7 @@ lay out: a long page, no console error, every chart drawn with a size, nothing f
 anywhere. A PNG of the first screen is saved; with KINERJA_SCREENSHOT=path it is saved there too
 (the README's picture of the report's first page):
 
-    KINERJA_SCREENSHOT=/tmp/lkjip-halaman-1.png .venv/bin/python -m pytest tests/test_report_browser.py
+    KINERJA_SCREENSHOT=indicators/sumsel-2024/lkjip-halaman-1.png .venv/bin/python -m pytest tests/test_report_browser.py
 
 Without Chromium the test is skipped, unless KINERJA_REQUIRE_BROWSER=1 (CI), where it fails.
 """
