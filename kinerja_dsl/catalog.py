@@ -212,6 +212,19 @@ class Aggregation:
     origin: str
     rounded: bool = False  # mean of the items' printed (rounded) capaian instead of the exact ones
 
+    @property
+    def off(self) -> bool:
+        """`aggregate LEVEL none`: the level is not computed, and no output shows it."""
+        return self.method is AggregateMethod.NONE
+
+    @property
+    def rule(self) -> str:
+        """The rule in the DSL's own words, as the policy summary and `diff` print it: `mean of
+        sasaran`, `mean of indicators rounded`, `none`."""
+        if self.off:
+            return "none"
+        return f"{self.method} of {self.source}{' rounded' if self.rounded else ''}"
+
 
 @dataclass(frozen=True)
 class TargetSpec:

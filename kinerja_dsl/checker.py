@@ -20,8 +20,9 @@ from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
 from .messages import N_, t, tn
 from .model import OVERALL, CheckedModel, SymbolTable, mean_read
 from .setting_checks import check_setting, shortened
-from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, PERIOD_LABELS, SETTING_KEYS, AggregateLevel,
-                         AggregateMethod, Combine, FieldKind, Rollup, allowed_values)
+from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, DEFAULT_AGGREGATE_SOURCE, FUNCTIONS, PERIOD_LABELS,
+                         SETTING_KEYS, AggregateLevel, AggregateMethod, AggregateSource, Combine, FieldKind, Rollup,
+                         allowed_values)
 
 walk, index_nodes, indicator_exprs = ast.walk, ast.index_nodes, ast.indicator_exprs
 
@@ -426,9 +427,9 @@ class Weights(Rule):
     @staticmethod
     def _sasaran_weighted(model: SymbolTable) -> bool:
         """Whether the policy's (last) `aggregate` weighs the indicators of a sasaran."""
-        return any(s.key == "aggregate" and len(s.args) >= 2
-                   and ast.enum_value(AggregateMethod, s.args[1].text) is AggregateMethod.WEIGHTED
-                   and s.args[0].text == AggregateLevel.SASARAN for s in model.policy.values())
+        s = model.aggregate_settings().get(AggregateLevel.SASARAN)
+        return (s is not None and len(s.args) >= 2
+                and ast.enum_value(AggregateMethod, s.args[1].text) is AggregateMethod.WEIGHTED)
 
     @staticmethod
     def _sasaran_weights(model: SymbolTable) -> Iterator[Diagnostic]:
@@ -630,6 +631,60 @@ class MeansReadAfterwards(Rule):
                                                 "sasaran"))
 
 
+_LEVEL_NAMES = {AggregateLevel.SASARAN: N_("sasaran capaian"), AggregateLevel.OFFICE: N_("satker capaian"),
+                AggregateLevel.OVERALL: N_("overall capaian")}
+
+
+class LevelsSwitchedOff(Rule):
+    """A level switched off (`aggregate sasaran none`) is read by nothing: not by the mean of a level
+    above it, declared or by default, and not by `capaian(X)` (E123)."""
+
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
+        declared = model.aggregate_settings()
+        off = {level: s for level, s in declared.items()
+               if len(s.args) >= 2 and ast.enum_value(AggregateMethod, s.args[1].text) is AggregateMethod.NONE}
+        if not off:
+            return
+        for level in (AggregateLevel.OFFICE, AggregateLevel.OVERALL):
+            own = declared.get(level)
+            if level in off:
+                continue
+            words = [a for a in own.args[2:] if a.text != "rounded"] if own is not None else []
+            source = ast.enum_value(AggregateSource, words[0].text) if words else DEFAULT_AGGREGATE_SOURCE[level]
+            if source is None or source.value not in off:
+                continue
+            reads = off[source.value]
+            if own is None:  # the default reads the level: say so where the level is switched off
+                yield Diagnostic.at_span(
+                    reads.span, code="E123",
+                    message=t("the {level} is the mean of {source} by default, and this switches {source} off",
+                              level=t(_LEVEL_NAMES[level]), source=source.value),
+                    hint=t("declare what the {level} is: `{off}`, or `{other}`", level=t(_LEVEL_NAMES[level]),
+                           off=f"aggregate {level.value} none", other=f"aggregate {level.value} mean indicators"))
+            else:
+                yield Diagnostic.at_span(
+                    own.span, code="E123",
+                    message=t("the {level} is a mean of {source}, which `{setting}` (line {line}) switches off",
+                              level=t(_LEVEL_NAMES[level]), source=source.value,
+                              setting=f"aggregate {reads.args[0].text} {reads.args[1].text}", line=reads.span.line),
+                    hint=t("take the mean of the indicators (`{other}`), or switch this level off too (`{off}`)",
+                           other=f"aggregate {level.value} {own.args[1].text} indicators",
+                           off=f"aggregate {level.value} none"))
+        kinds = ((AggregateLevel.SASARAN, model.sasaran), (AggregateLevel.OFFICE, model.offices))
+        for ind in model.indicators.values():
+            for name in model.referenced_means(ind):
+                level = next((lv for lv, ids in kinds if name.id in ids), AggregateLevel.OVERALL)
+                if level in off:
+                    yield Diagnostic.at_span(
+                        name.span, code="E123",
+                        message=t("`capaian({id})` reads a {level}, which `{setting}` (line {line}) switches off",
+                                  id=name.id, level=t(_LEVEL_NAMES[level]),
+                                  setting=f"aggregate {off[level].args[0].text} {off[level].args[1].text}",
+                                  line=off[level].span.line),
+                        hint=t("read the indicators themselves, or compute the {level} (`{example}`)",
+                               level=t(_LEVEL_NAMES[level]), example=f"aggregate {level.value} mean"))
+
+
 def _first_word(setting: ast.Setting) -> str:
     return setting.args[0].text if setting.args else ""
 
@@ -828,8 +883,8 @@ class PeriodTargetsAgree(Rule):
 
 RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), KnownNames(), Formulas(),
                            RequiredMetadata(), TargetsInRange(), Weights(), BandCoverage(), NoCycles(),
-                           MeansReadAfterwards(), NihilRisk(), ConstantDivisions(), ControlCharacters(),
-                           NumbersInRange(), PeriodTargetsAgree())
+                           MeansReadAfterwards(), LevelsSwitchedOff(), NihilRisk(), ConstantDivisions(),
+                           ControlCharacters(), NumbersInRange(), PeriodTargetsAgree())
 
 
 # the rules that need no other file: what validate-pk runs on a PK kept as a .kin file alone

@@ -68,6 +68,10 @@ CODES: dict[str, tuple[str, str]] = {
              "or end at it (the other rules). Range targets are not checked."),
              N_("Correct the targets, or declare how they are meant: `period_targets cumulative` (each the target up to "
              "its period: 25, 50, 75, 100) or `period_targets per_period` (each its period's own).")),
+    "E123": (N_("A level that `aggregate LEVEL none` switches off is read: by the mean of a level above it (the "
+             "overall capaian is the mean of sasaran by default) or by `capaian(X)`."),
+             N_("Switch the level above off too (`aggregate overall none`), take its mean of the indicators "
+             "(`aggregate overall mean indicators`), or compute the level.")),
     "W110": (N_("A denominator can be 0 and no nihil rule says what 0/0 counts as."),
              N_("Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy.")),
     "W119": (N_("A target is written with `%` on an indicator whose unit is not a percentage (warning)."),

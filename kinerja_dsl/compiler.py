@@ -22,9 +22,9 @@ from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, Ban
                       Sasaran, TargetSpec, UndefinedValue)
 from .messages import t
 from .model import CheckedModel
-from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind, Iku,
-                         LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode, TargetFallback,
-                         Unreported)
+from .vocabulary import (DEFAULT_AGGREGATE_SOURCE, AggregateLevel, AggregateMethod, AggregateSource, Combine,
+                         Direction, FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode,
+                         TargetFallback, Unreported)
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -193,11 +193,8 @@ def _policy(settings: Mapping[str, ast.Setting], base: Policy, where: str, bands
 
 
 def _aggregation(model: CheckedModel) -> dict[str, Aggregation]:
-    out: dict[str, Aggregation] = {
-        "sasaran": Aggregation(AggregateLevel.SASARAN, AggregateMethod.MEAN, AggregateSource.INDICATORS, "default"),
-        "office": Aggregation(AggregateLevel.OFFICE, AggregateMethod.MEAN, AggregateSource.INDICATORS, "default"),
-        "overall": Aggregation(AggregateLevel.OVERALL, AggregateMethod.MEAN, AggregateSource.SASARAN, "default"),
-    }
+    out: dict[str, Aggregation] = {level.value: Aggregation(level, AggregateMethod.MEAN, source, "default")
+                                   for level, source in DEFAULT_AGGREGATE_SOURCE.items()}
     for block in model.policy_blocks:
         for s in block.settings:
             if s.key != "aggregate":

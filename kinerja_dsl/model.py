@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import NewType
 
 from . import ast
+from .vocabulary import canonical_value
 
 
 @dataclass
@@ -52,6 +53,17 @@ class SymbolTable:
         if isinstance(decl, ast.Office):
             return self.offices.get(decl.id)
         return self.bandsets.get(decl.id)
+
+    def aggregate_settings(self) -> dict[str, ast.Setting]:
+        """The `aggregate` setting that decides each level (`sasaran`, `office`, `overall`): the last
+        one of the policy blocks, as the compiler takes it; a level without one keeps its default."""
+        out: dict[str, ast.Setting] = {}
+        for block in self.policy_blocks:
+            for s in block.settings:
+                level = canonical_value("aggregate_level", s.args[0].text) if s.key == "aggregate" and s.args else None
+                if level is not None:
+                    out[level] = s
+        return out
 
     # ---- what an indicator reads ------------------------------------------------------
 

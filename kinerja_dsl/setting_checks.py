@@ -12,7 +12,7 @@ from functools import partial
 from . import ast
 from .diagnostics import Diagnostic, did_you_mean
 from .messages import t
-from .vocabulary import RoundMode, allowed_values, canonical_value
+from .vocabulary import AggregateMethod, RoundMode, allowed_values, canonical_value
 
 SettingCheck = Callable[[ast.Setting], Iterable[Diagnostic | None]]
 ArgCheck = Callable[[ast.Setting, ast.Arg], Diagnostic | None]
@@ -130,6 +130,12 @@ def _aggregate(setting: ast.Setting) -> Iterable[Diagnostic | None]:
     if len(args) >= 2:
         yield _enum(setting, "aggregate_level", args[0])
         yield _enum(setting, "aggregate_method", args[1])
+    if len(args) > 2 and canonical_value("aggregate_method", args[1].text) == AggregateMethod.NONE:
+        yield Diagnostic.at_span(args[2].span, code="E111",
+                                 message=t("`{setting}` computes nothing, so it takes no `{word}`",
+                                           setting=f"aggregate {args[0].text} {args[1].text}", word=args[2].text),
+                                 hint=t("write `{example}`", example=f"aggregate {args[0].text} {args[1].text}"))
+        return
     rest = [a for a in args[2:] if a.text != "rounded"]
     if len(rest) > 1:
         yield Diagnostic.at_span(rest[1].span, code="E111",

@@ -148,12 +148,19 @@ class AggregateLevel(StrEnum):
 class AggregateMethod(StrEnum):
     MEAN = "mean"
     WEIGHTED = "weighted"
+    NONE = "none"  # the level is not computed: a report that prints no sasaran (or overall) capaian
 
 
 class AggregateSource(StrEnum):
     INDICATORS = "indicators"
     SASARAN = "sasaran"
     OFFICE = "office"
+
+
+# the source of each level's mean when the policy does not declare one
+DEFAULT_AGGREGATE_SOURCE = {AggregateLevel.SASARAN: AggregateSource.INDICATORS,
+                            AggregateLevel.OFFICE: AggregateSource.INDICATORS,
+                            AggregateLevel.OVERALL: AggregateSource.SASARAN}
 
 
 class Combine(StrEnum):
@@ -189,7 +196,8 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "round_mode": {RoundMode.HALF_UP: ("bulat",), RoundMode.TRUNCATE: ("potong",), RoundMode.NONE: ("tidak",)},
     "aggregate_level": {AggregateLevel.SASARAN: (), AggregateLevel.OFFICE: ("satker",),
                         AggregateLevel.OVERALL: ("keseluruhan",)},
-    "aggregate_method": {AggregateMethod.MEAN: ("rata_rata",), AggregateMethod.WEIGHTED: ("tertimbang",)},
+    "aggregate_method": {AggregateMethod.MEAN: ("rata_rata",), AggregateMethod.WEIGHTED: ("tertimbang",),
+                         AggregateMethod.NONE: ("tidak_ada",)},
     "aggregate_source": {AggregateSource.INDICATORS: ("indikator",), AggregateSource.SASARAN: (),
                          AggregateSource.OFFICE: ("satker",)},
     "combine": {Combine.WEIGHTED_SUM: ("jumlah_tertimbang",), Combine.MEAN: ("rata_rata",)},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import os
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -238,29 +239,48 @@ NIHILS = ["achieved", "excluded", "zero", "error"]
 def catalogs(draw):
     cap = draw(st.sampled_from(["none", "120", "100.5"]))
     floor = draw(st.sampled_from(["none", "0", "10"]))
+    # a level may be switched off (`none`) when no mean above it reads it (E123)
+    overall_source = draw(st.sampled_from(['sasaran', 'office', 'indicators']))
+    overall_aggregate = (f"  aggregate overall {draw(st.sampled_from(['mean', 'weighted']))} {overall_source}"
+                         + (" rounded" if draw(st.booleans()) else ""))
+    if draw(st.integers(0, 5)) == 0:
+        overall_aggregate, overall_source = "  aggregate overall none", None
+    office_source = draw(st.sampled_from(['indicators', 'sasaran']))
+    office_methods = ['mean', 'weighted'] + (['none'] if overall_source != 'office' else [])
+    office_method = draw(st.sampled_from(office_methods))
+    office_aggregate = f"  aggregate office {office_method}" + (f" {office_source}" if office_method != "none" else "")
+    reads_sasaran = overall_source == 'sasaran' or (office_method != 'none' and office_source == 'sasaran')
+    sasaran_method = draw(st.sampled_from(['mean', 'weighted'] + ([] if reads_sasaran else ['none'])))
     lines = ["policy {", f"  cap {cap}", f"  floor {floor}", f"  nihil {draw(st.sampled_from(NIHILS))}",
              f"  round {draw(st.sampled_from(ROUNDS[:4] + (ROUNDS[4:] if draw(st.booleans()) else [])))}",
              f"  round_realisasi {draw(st.sampled_from(['none', 'half_up 2', 'truncate 1']))}",
              f"  lower_formula {draw(st.sampled_from(['two_t_minus_r', 't_over_r']))}",
-             f"  aggregate sasaran {draw(st.sampled_from(['mean', 'weighted']))}",
-             f"  aggregate office {draw(st.sampled_from(['mean', 'weighted']))} "
-             f"{draw(st.sampled_from(['indicators', 'sasaran']))}",
-             f"  aggregate overall {draw(st.sampled_from(['mean', 'weighted']))} "
-             f"{draw(st.sampled_from(['sasaran', 'office', 'indicators']))}"
-             + (" rounded" if draw(st.booleans()) else ""),
+             f"  aggregate sasaran {sasaran_method}",
+             office_aggregate, overall_aggregate,
              f"  bands {draw(st.sampled_from(['lkjip', 'ikpa', 'sakip']))}", "}",
              'office kanwil "K"', 'office a "A" parent kanwil', 'office b "B" parent kanwil']
     lines += [f'field f{i} "f{i}" number' for i in range(4)]
     lines += ['sasaran S1 "S1" {', "  office a", "  weight 1/3", "}", 'sasaran S2 "S2" {', "  office b",
               "  weight 2/3", "}"]
     formulas = ["f0", "f1", "f2", "f0 + f1", "f2 - f3", "f1 * 2", "f0 / 3", "-f3", "(f0 + f1) / (f2 - f3)"]
-    for i in range(draw(st.integers(1, 4))):
-        sasaran = draw(st.sampled_from(["S1", "S2", None]))
+    count = draw(st.integers(1, 4))
+    sasaran_of = [draw(st.sampled_from(["S1", "S2", None])) for _ in range(count)]
+    weights = [draw(st.sampled_from(['1/3', '2', '0'])) for _ in range(count)]
+    if sasaran_method == "weighted":  # a weighted sasaran's indicator weights make 100% (E106)
+        for sas in ("S1", "S2"):
+            members = [i for i in range(count) if sasaran_of[i] == sas]
+            for i in members[:-1]:
+                weights[i] = draw(st.sampled_from(['1/3', '0', '1/4']))
+            if members:
+                rest = 1 - sum((Fraction(weights[i]) for i in members[:-1]), Fraction(0))
+                weights[members[-1]] = f"{rest.numerator}/{rest.denominator}"
+    for i in range(count):
+        sasaran = sasaran_of[i]
         office = draw(st.sampled_from(["a", "b", "kanwil", None]))
         direction = draw(st.sampled_from(["higher", "lower", "stabilize"]))
         kind = draw(st.sampled_from(["ratio", "value", "index"]))
         body = [f'indicator X.i{i} "i{i}" {{', '  unit "%"', f"  direction {direction}",
-                f"  weight {draw(st.sampled_from(['1/3', '2', '0']))}"]
+                f"  weight {weights[i]}"]
         body += [f"  sasaran {sasaran}"] if sasaran else []
         body += [f"  office {office}"] if office else []
         if draw(st.booleans()):

@@ -11,7 +11,8 @@ DIPA unit's is (Banten BPHN 810,61/6 = 135,10); an office with none of its own h
 row. The overall over offices is the mean of those rows, so an indicator of a division
 never enters twice through the Kanwil above it; `weighted` weighs each office by what
 its own mean holds (its items' weights, or their number under `mean`), which makes it
-the mean of every indicator, each once.
+the mean of every indicator, each once. A level declared `none` is not computed (the checker
+makes sure nothing reads it), so it has no rows at all.
 """
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, 
             by_sasaran.setdefault(r.sasaran, []).append(r)
     ind_weights = {i.id: i.weight for i in catalog.indicators.values()}
     sasaran = [_mean("sasaran", s.id, s.label, by_sasaran[s.id], aggs["sasaran"], catalog, ind_weights)
-               for s in catalog.sasaran.values() if s.id in by_sasaran]
+               for s in catalog.sasaran.values() if s.id in by_sasaran and not aggs["sasaran"].off]
     sas_weights = {s.id: s.weight for s in catalog.sasaran.values()}
 
     offices = []
@@ -103,7 +104,7 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, 
         weights = ind_weights
     for office in catalog.offices.values():
         items = own.get(office.id)
-        if items:
+        if items and not office_agg.off:
             row = _mean("office", office.id, office.label, items, office_agg, catalog, weights)
             offices.append(row)
             # what the office's mean holds, so a weighted overall counts every item once
@@ -120,5 +121,5 @@ def _aggregate(catalog: Catalog, results: list[IndicatorResult]) -> tuple[list, 
     else:
         entering, weighing = [r for r in results if r.sasaran], ind_weights
     overall = (_mean("overall", "overall", "Capaian keseluruhan", list(entering), overall_agg, catalog, weighing)
-               if entering else None)
+               if entering and not overall_agg.off else None)
     return sasaran, offices, overall

@@ -108,6 +108,7 @@ RULES: dict[Enum, Rule] = {
     AggregateMethod.MEAN: Rule(ROWS, "Σ value / n over the items with a capaian; near a rounding boundary: "
                                      "the whole (period, office) exact"),
     AggregateMethod.WEIGHTED: Rule(ROWS, "Σ w × value / Σ w; no weight: incomplete"),
+    AggregateMethod.NONE: Rule(COLUMNAR, "the level is not computed: no rows"),
     AggregateSource.INDICATORS: Rule(COLUMNAR, "the indicators' capaian (exact, or rounded with `rounded`)"),
     AggregateSource.SASARAN: Rule(COLUMNAR, "the sasaran means"),
     AggregateSource.OFFICE: Rule(COLUMNAR, "the office means, weighted by what each holds"),
@@ -1997,6 +1998,8 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
     sas_groups = [(s.id, [index[i] for i in first if catalog.indicators[i].sasaran == s.id])
                   for s in catalog.sasaran.values()]
     sas_groups = [g for g in sas_groups if g[1]]
+    if aggs["sasaran"].off:  # nothing reads it (the checker's E123): no group, no row
+        sas_groups = []
     items, quiet = item_level(aggs["sasaran"].rounded)
     sasaran = _mean_level(catalog, aggs["sasaran"], items, first, sas_groups, ind_weights, quiet, rounding, bands, n)
     # sasaran means the engine computed (an item went exact): take them
@@ -2035,7 +2038,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
         for j, o in office_of.items():
             if o:
                 by_office.setdefault(o, []).append(j)
-        office_groups = [(o, by_office[o]) for o in catalog.offices if o in by_office]
+        office_groups = [(o, by_office[o]) for o in catalog.offices if o in by_office and not office_agg.off]
         items_o, quiet_o = item_level(office_agg.rounded)
         offices = _mean_level(catalog, office_agg, items_o, first, office_groups, ind_weights, quiet_o, rounding,
                               bands, n)
@@ -2073,7 +2076,7 @@ def _means(catalog: Catalog, first: list[str], columns: dict[str, IndicatorColum
         src, quiet_all = item_level(overall_agg.rounded)
         groups = [("overall", idx)]
         w = ind_weights
-    if groups[0][1]:
+    if groups[0][1] and not overall_agg.off:
         out["overall"] = _mean_level(catalog, overall_agg, src, [], groups, w, quiet_all, rounding, bands, n)
     return out
 

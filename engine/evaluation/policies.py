@@ -208,6 +208,5 @@ def catalog_policy_summary(catalog: Catalog) -> dict[str, str]:
     """The catalog's policies and aggregations: the eval JSON header."""
     out = _declared(catalog.policy)
     for level, agg in catalog.aggregation.items():
-        rounded = " rounded" if agg.rounded else ""
-        out[f"aggregate {level}"] = f"{agg.method} of {agg.source}{rounded} ({agg.origin})"
+        out[f"aggregate {level}"] = f"{agg.rule} ({agg.origin})"
     return out

@@ -120,7 +120,7 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
         a, b = old.aggregation[level], new.aggregation[level]
         if (a.method, a.source, a.rounded) != (b.method, b.source, b.rounded):
             changes.append(Change(kind="changed", id="policy", field=f"aggregate {level}",
-                                  old=f"{a.method} of {a.source}", new=f"{b.method} of {b.source}"))
+                                  old=a.rule, new=b.rule))
     for sid in [s for s in old.sasaran if s not in new.sasaran]:  # declaration order: the same every run
         changes.append(Change(kind="removed", id=f"sasaran {sid}", old=old.sasaran[sid].label))
     for sid in [s for s in new.sasaran if s not in old.sasaran]:

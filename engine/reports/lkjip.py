@@ -157,7 +157,8 @@ def _places(rounding: Rounding) -> int | None:
 
 def capaian_places(catalog: Catalog) -> int:
     """The places every capaian is shown with: the catalog's `round` (2 when it rounds nothing)."""
-    return _places(catalog.policy.round.value) or DEFAULT_PLACES
+    places = _places(catalog.policy.round.value)
+    return DEFAULT_PLACES if places is None else places
 
 
 def realisasi_places(ind: Indicator | None) -> int | None:
@@ -241,8 +242,13 @@ def aggregation_rule(catalog: Catalog, level: str = "overall") -> str:
         rule = t("{rule}, each as rounded", rule=rule)
     origin = agg.origin
     where = (t("the default rule") if origin == "default"
-             else t("the catalog's policy at {place}", place=origin.removeprefix("policy at ")))
+             else t("the catalog's policy at {place}", place=_place(origin)))
     return t("{rule} ({where})", rule=rule, where=where)
+
+
+def _place(origin: str) -> str:
+    """`catalog.kin:3` of a policy's origin `policy at catalog.kin:3`."""
+    return origin.removeprefix("policy at ")
 
 
 # ---- the chapter ------------------------------------------------------------------------------
@@ -300,8 +306,13 @@ def _others(ev: Evaluation, catalog: Catalog) -> list[IndicatorResult]:
 def _achievement(chapter: _Chapter, period: str) -> None:
     ev, catalog = chapter.ev, chapter.catalog
     chapter.add(Heading(t("3.1 Organisational performance achievement"), 2))
-    chapter.add(Paragraph(t("Target, realisasi and capaian of each performance indicator in {period}, grouped by "
-                            "sasaran; the sasaran row gives the sasaran's capaian and predikat.", period=period)))
+    sasaran_off = catalog.aggregation["sasaran"].off
+    chapter.add(Paragraph(
+        t("Target, realisasi and capaian of each performance indicator in {period}, grouped by sasaran; the catalog "
+          "computes no sasaran capaian ({place}).", period=period,
+          place=_place(catalog.aggregation["sasaran"].origin)) if sasaran_off else
+        t("Target, realisasi and capaian of each performance indicator in {period}, grouped by "
+          "sasaran; the sasaran row gives the sasaran's capaian and predikat.", period=period)))
     header = ((t("No"), t("Performance indicator"), t("Target"), t("Realisasi"), t("Capaian (%)"), t("Predikat")),)
     rows: list[tuple[str, ...]] = []
     emphasis: list[int] = []
@@ -312,10 +323,11 @@ def _achievement(chapter: _Chapter, period: str) -> None:
     n = 0
     for k, (ident, results) in enumerate(by_sasaran.items(), start=1):
         s = means.get(ident or "")
-        label = s.label if s else (ident or "")
+        declared = catalog.sasaran.get(ident or "")
+        label = s.label if s else declared.label if declared else (ident or "")
         emphasis.append(len(rows))
-        rows.append(("", t("Sasaran {n}: {sasaran}", n=k, sasaran=label), "", "", chapter.capaian(s.capaian if s else None),
-                     _aggregate_predikat(s)))
+        rows.append(("", t("Sasaran {n}: {sasaran}", n=k, sasaran=label), "", "",
+                     *(("", "") if sasaran_off else (chapter.capaian(s.capaian if s else None), _aggregate_predikat(s)))))
         for r in results:
             n += 1
             rows.append((str(n), _labelled(r), chapter.target(r), chapter.realisasi(r), chapter.capaian(r.capaian),
@@ -359,8 +371,12 @@ def _overall_sentence(chapter: _Chapter) -> str:
     ev, catalog = chapter.ev, chapter.catalog
     overall = ev.overall
     rule = aggregation_rule(catalog)
+    agg = catalog.aggregation["overall"]
+    if agg.off:
+        return t("No overall capaian is computed: the catalog declares `aggregate overall none` ({place}).",
+                 place=_place(agg.origin))
     if overall is None:
-        return t("No overall capaian is computed: the catalog declares no overall aggregation.")
+        return t("No overall capaian is computed: {rule} has nothing to take the mean of.", rule=rule)
     used, left = len(overall.items), len(overall.excluded)
     counted = _items(catalog, used + left)
     if overall.capaian is None:
