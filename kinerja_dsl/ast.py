@@ -18,8 +18,8 @@ from typing import Any, SupportsIndex, TypeVar
 from .catalog import quantized
 from .diagnostics import Span as Span  # where every node came from; defined beside the diagnostics that point at it
 from .vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction, FieldKind, Iku,
-                         LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode, TargetFallback, Unreported,
-                         canonical_value)
+                         LowerFormula, Nihil, PeriodTargets, RealisasiScope, Rollup, RoundMode, TargetFallback,
+                         Unreported, canonical_value)
 
 
 class NotChecked(Exception):
@@ -34,7 +34,8 @@ E = TypeVar("E", bound=StrEnum)
 _VALUE_KINDS: dict[type[StrEnum], str] = {
     Direction: "direction", Nihil: "nihil", Rollup: "rollup", Unreported: "unreported",
     LowerFormula: "lower_formula", RoundMode: "round_mode", AggregateLevel: "aggregate_level",
-    AggregateMethod: "aggregate_method", AggregateSource: "aggregate_source", Combine: "combine",
+    AggregateMethod: "aggregate_method", RealisasiScope: "realisasi_scope", AggregateSource: "aggregate_source",
+    Combine: "combine",
     FieldKind: "field_kind", Iku: "iku", PeriodTargets: "period_targets", TargetFallback: "target_fallback",
 }
 

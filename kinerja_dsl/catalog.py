@@ -116,6 +116,7 @@ class Declared(Generic[T]):
 class Rounding:
     mode: RoundMode
     places: int = 2
+    also_given: bool = False  # round_realisasi only: also a realisasi given in the data (a printed figure)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mode", RoundMode(self.mode))  # `Rounding("half_up", 2)` gives the member
@@ -136,7 +137,9 @@ class Rounding:
         return quantized(x, self.quantum, self.decimal_mode)
 
     def __str__(self) -> str:
-        return "none" if self.mode == "none" else f"{self.mode} {self.places}"
+        if self.mode == "none":
+            return "none"
+        return f"{self.mode} {self.places}{' also_given' if self.also_given else ''}"
 
 
 @dataclass(frozen=True)

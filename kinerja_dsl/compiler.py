@@ -23,8 +23,8 @@ from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, Ban
 from .messages import t
 from .model import CheckedModel
 from .vocabulary import (DEFAULT_AGGREGATE_SOURCE, AggregateLevel, AggregateMethod, AggregateSource, Combine,
-                         Direction, FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode,
-                         TargetFallback, Unreported)
+                         Direction, FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, RealisasiScope, Rollup,
+                         RoundMode, TargetFallback, Unreported)
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -161,7 +161,10 @@ def _origin(where: str, s: ast.Setting) -> str:
 
 def _rounding(s: ast.Setting) -> Rounding:
     mode = s.arg(0).as_enum(RoundMode)
-    return Rounding(RoundMode.NONE) if mode is RoundMode.NONE else Rounding(mode, int(s.arg(1).number))
+    if mode is RoundMode.NONE:
+        return Rounding(RoundMode.NONE)
+    scope = s.arg(2).as_enum(RealisasiScope) if len(s.args) == 3 else RealisasiScope.COMPUTED
+    return Rounding(mode, int(s.arg(1).number), also_given=scope is RealisasiScope.ALSO_GIVEN)
 
 
 def _policy(settings: Mapping[str, ast.Setting], base: Policy, where: str, bandsets: Mapping[str, BandSet]) -> Policy:

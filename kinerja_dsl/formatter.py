@@ -23,7 +23,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _arg(a: ast.Arg, kind: str | None) -> str:
+def _arg(a: ast.Arg, kind: str | None) -> str:  # kind: of an enumerated value (vocabulary.VALUES)
     if a.kind == "string":
         return _quote(a.text_value)
     if a.kind == "name" and kind is not None:

@@ -97,11 +97,15 @@ def _single(value: ArgCheck | None = None) -> SettingCheck:
 
 
 def _rounding(setting: ast.Setting) -> Iterable[Diagnostic | None]:
-    """`round half_up 2`, `round truncate 0`, `round none`."""
+    """`round half_up 2`, `round truncate 0`, `round none`; `round_realisasi half_up 1 also_given`."""
     args = setting.args
-    yield _arity(setting, 1, 2)
+    scoped = setting.key == "round_realisasi"
+    yield _arity(setting, 1, 3 if scoped else 2)
     if not args:
         return
+    if scoped and len(args) == 3:
+        yield _enum(setting, "realisasi_scope", args[2])
+        args = args[:2]
     yield _enum(setting, "round_mode", args[0])
     mode = canonical_value("round_mode", args[0].text)
     if mode in (RoundMode.HALF_UP, RoundMode.TRUNCATE):
@@ -118,8 +122,8 @@ def _rounding(setting: ast.Setting) -> Iterable[Diagnostic | None]:
                                                    key=setting.key, most=MAX_PLACES, found=shortened(args[1].text)),
                                          hint=t("reports print 0 to 3 decimals"))
         yield problem
-    elif mode == RoundMode.NONE and len(args) == 2:
-        yield Diagnostic.at_span(args[1].span, code="E111",
+    elif mode == RoundMode.NONE and len(setting.args) >= 2:
+        yield Diagnostic.at_span(setting.args[1].span, code="E111",
                                  message=t("`{setting}` takes no decimal places", setting=f"{setting.key} none"))
 
 

@@ -163,6 +163,13 @@ DEFAULT_AGGREGATE_SOURCE = {AggregateLevel.SASARAN: AggregateSource.INDICATORS,
                             AggregateLevel.OVERALL: AggregateSource.SASARAN}
 
 
+class RealisasiScope(StrEnum):
+    """Which realisasi a `round_realisasi` rounds: the ones the engine computes (the default), or
+    also one given in the data under the indicator's id, which is a printed figure already."""
+    COMPUTED = "computed"
+    ALSO_GIVEN = "also_given"
+
+
 class Combine(StrEnum):
     WEIGHTED_SUM = "weighted_sum"
     MEAN = "mean"
@@ -194,6 +201,7 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "unreported": {Unreported.EXCLUDED: ("dikecualikan",), Unreported.ZERO: ("nol",)},
     "lower_formula": {LowerFormula.TWO_T_MINUS_R: (), LowerFormula.T_OVER_R: ()},
     "round_mode": {RoundMode.HALF_UP: ("bulat",), RoundMode.TRUNCATE: ("potong",), RoundMode.NONE: ("tidak",)},
+    "realisasi_scope": {RealisasiScope.COMPUTED: ("dihitung",), RealisasiScope.ALSO_GIVEN: ("termasuk_data",)},
     "aggregate_level": {AggregateLevel.SASARAN: (), AggregateLevel.OFFICE: ("satker",),
                         AggregateLevel.OVERALL: ("keseluruhan",)},
     "aggregate_method": {AggregateMethod.MEAN: ("rata_rata",), AggregateMethod.WEIGHTED: ("tertimbang",),
@@ -207,11 +215,11 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # Which kind of value each argument of a setting takes, by position (`aggregate LEVEL METHOD SOURCE`).
-SETTING_VALUES: dict[str, tuple[str, ...]] = {
+SETTING_VALUES: dict[str, tuple[str | None, ...]] = {  # None: a number, not a word
     "direction": ("direction",), "nihil": ("nihil",), "rollup": ("rollup",), "unreported": ("unreported",),
     "period_targets": ("period_targets",), "target_fallback": ("target_fallback",),
     "lower_formula": ("lower_formula",), "combine": ("combine",), "iku": ("iku",),
-    "round": ("round_mode",), "round_realisasi": ("round_mode",),
+    "round": ("round_mode",), "round_realisasi": ("round_mode", None, "realisasi_scope"),
     "aggregate": ("aggregate_level", "aggregate_method", "aggregate_source"),
 }
 

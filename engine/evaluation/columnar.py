@@ -46,8 +46,8 @@ import numpy.typing as npt
 
 from kinerja_dsl.catalog import Aggregation, BandSet, Catalog, CompositeNode, Indicator, Rounding
 from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction,
-                                    FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, Rollup, RoundMode,
-                                    TargetFallback, Unreported)
+                                    FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, RealisasiScope, Rollup,
+                                    RoundMode, TargetFallback, Unreported)
 
 from ..readers.data import Dataset, Value
 from ..periods import Period
@@ -112,6 +112,8 @@ RULES: dict[Enum, Rule] = {
     AggregateSource.INDICATORS: Rule(COLUMNAR, "the indicators' capaian (exact, or rounded with `rounded`)"),
     AggregateSource.SASARAN: Rule(COLUMNAR, "the sasaran means"),
     AggregateSource.OFFICE: Rule(COLUMNAR, "the office means, weighted by what each holds"),
+    RealisasiScope.COMPUTED: Rule(COLUMNAR, "round_realisasi rounds a computed realisasi; a given one: exact"),
+    RealisasiScope.ALSO_GIVEN: Rule(COLUMNAR, "round_realisasi also rounds a given one; a given one: exact"),
     # data
     Rollup.SUM: Rule(ROWS, "a value given at the period is read; a roll-up from sub-periods: exact"),
     Rollup.AVERAGE: Rule(ROWS, "as sum"),
@@ -149,7 +151,7 @@ OTHER_RULES: dict[str, Rule] = {
 }
 
 ENUMS = (Direction, Nihil, Rollup, Unreported, LowerFormula, RoundMode, AggregateLevel, AggregateMethod,
-         AggregateSource, Combine, FieldKind, Iku, PeriodTargets, TargetFallback)
+         AggregateSource, Combine, FieldKind, Iku, PeriodTargets, TargetFallback, RealisasiScope)
 
 
 def rule(value: object) -> Rule | None:

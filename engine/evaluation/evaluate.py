@@ -79,6 +79,12 @@ class _Env:
     def catalog(self) -> Catalog:
         return self._resolver.catalog
 
+    def as_given(self, name: str) -> bool:
+        """Whether the data holds `name` for this very period and office (a printed figure), not a
+        value the engine rolled up from the periods inside."""
+        direct = self._resolver.data.values.get((self.period, self.office))
+        return direct is not None and name in direct
+
     def mean(self, ident: str) -> Decimal:
         """The exact capaian of a sasaran, an office or `overall` (computed before this indicator)."""
         a = self._means.get(ident)
@@ -397,7 +403,12 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
 
     # 2. realisasi rounding
     first = p.round_realisasi.value
-    if first.mode != "none":
+    if first.mode != "none" and not first.also_given and ind.id in env.values and env.as_given(ind.id):
+        # a realisasi given in the data is a printed figure: kept as given unless the rounding says `also_given`
+        if record is not None:
+            record(Op.ROUND_REALISASI, realisasi, p.round_realisasi.origin, rounding=first, before=realisasi,
+                   given=True)
+    elif first.mode != "none":
         rounded = first.apply(realisasi)
         if record is not None:
             record(Op.ROUND_REALISASI, rounded, p.round_realisasi.origin, rounding=first, before=realisasi)

@@ -113,6 +113,9 @@ def step_text(step: Step, locale: str = "en", lang: str | None = None) -> str:
                        value=n(step.value))
         return t("{case} is 0/0: counted as zero, realisasi = {value}", lang, case=case, value=n(step.value))
     if op in (Op.ROUND_REALISASI, Op.ROUND):
+        if f.get("given"):
+            return t("{rounding} rounds computed realisasi; {value} is given in the data and kept as given "
+                     "(`also_given` would round it)", lang, rounding=f["rounding"], value=n(step.value))
         return f"{f['rounding']} : {n(f['before'])} -> {n(step.value)}"
     if op == Op.CAPAIAN:
         return f"{_capaian(f['case'], n, lang)} = {n(step.value)}"
