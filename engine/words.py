@@ -106,7 +106,8 @@ def change_word(kind: str) -> str:
     return _said(_CHANGE, kind)
 
 
-_STEP = {"target": N_("target"), "data": N_("data"), "earlier": N_("earlier periods"), "numerator": N_("numerator"),
+_STEP = {"target": N_("target"), "data": N_("data"), "earlier": N_("earlier periods"),
+         "read": N_("reads"), "numerator": N_("numerator"),
          "denominator": N_("denominator"), "realisasi": N_("realisasi"), "nihil": N_("nihil"),
          "round realisasi": N_("round realisasi"), "capaian": N_("capaian"), "cap/floor": N_("cap/floor"),
          "round": N_("round"), "predikat": N_("predikat")}

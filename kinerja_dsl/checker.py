@@ -253,6 +253,14 @@ def _call(node: ast.Call, model: SymbolTable) -> Iterator[Diagnostic]:
                                            "or `overall`"),
                                  hint=did_you_mean(name, known) if name and did_you_mean(name, known)
                                  else t("e.g. `value capaian(SJ1) - BUDGET.SJ1.serapan`"))
+    elif node.function in READINGS and first is not None and not (
+            (isinstance(first, ast.Name) and first.id in model.indicators)
+            or (isinstance(first, ast.Call) and first.function == "capaian")):
+        yield Diagnostic.at_span(first.span, code="E116",
+                                 message=t("`{function}` takes an indicator or `capaian(X)`, not `{found}`",
+                                           function=node.function, found=ast.expression(first)),
+                                 hint=t("e.g. `{function}(BUDGET.smart)`, the realisasi of another indicator, or "
+                                        "`{function}(capaian(SJ1))`", function=node.function))
     elif node.function in EARLIER and first is not None:
         if not isinstance(first, ast.Name) or first.id not in model.fields:
             yield Diagnostic.at_span(first.span, code="E116", hint=t(EARLIER[node.function][1]),
@@ -260,6 +268,9 @@ def _call(node: ast.Call, model: SymbolTable) -> Iterator[Diagnostic]:
                                                function=node.function))
         if found == 2:
             yield from _prev_count(node.function, node.args[1])
+
+
+READINGS = ("rounded", "exact")  # how another indicator's realisasi or a capaian is read
 
 
 # The functions that read earlier periods: (most periods back, the example a hint gives).

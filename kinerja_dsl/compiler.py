@@ -115,6 +115,14 @@ def _additive(expr: ast.Expr, fields: Collection[str]) -> bool:
 EARLIER = ("prev", "prev_period")  # the functions that read a field of earlier periods
 
 
+def _reading(e: ast.Call, indicators: Collection[str], exact: bool) -> Fn:
+    """`capaian(X)`: the capaian of an indicator or a mean, rounded as declared unless `exact`."""
+    ref = e.name_arg(0)
+    if ref in indicators:
+        return lambda env: env.capaian(ref, exact)
+    return lambda env: env.mean(ref, exact)  # a sasaran, an office or `overall`
+
+
 def _call(e: ast.Call, indicators: Collection[str]) -> Fn:
     if e.function in ("prev", "prev_period"):
         name = e.name_arg(0)
@@ -123,10 +131,13 @@ def _call(e: ast.Call, indicators: Collection[str]) -> Fn:
             return lambda env: env.prev(name, count)
         return lambda env: env.prev_period(name, count)
     if e.function == "capaian":
-        ref = e.name_arg(0)
-        if ref in indicators:
-            return lambda env: env.capaian(ref)
-        return lambda env: env.mean(ref)  # a sasaran, an office or `overall`
+        return _reading(e, indicators, exact=False)
+    if e.function in ("exact", "rounded"):
+        inner = e.args[0]
+        if isinstance(inner, ast.Call):  # exact(capaian(X)); the checker allows nothing else but X
+            return _reading(inner, indicators, exact=e.function == "exact")
+        name, exact = e.name_arg(0), e.function == "exact"
+        return lambda env: env.ref(name, exact)
     args = [compile_expr(a, indicators) for a in e.args]
     if e.function == "min":
         return lambda env: min(a(env) for a in args)

@@ -257,6 +257,9 @@ CONTEXT_KEYS = {
 FUNCTIONS = {
     "min": (2, None), "max": (2, None), "mean": (1, None), "abs": (1, 1),
     "prev": (1, 2), "prev_period": (1, 2), "capaian": (1, 1),
+    # the reading of another indicator or a mean: as the catalog rounds it (the default of `X` and
+    # `capaian(X)`), or before its rounding; each takes `X` or `capaian(X)`
+    "rounded": (1, 1), "exact": (1, 1),
 }
 
 PERIOD_LABELS = tuple([f"TW{i}" for i in range(1, 5)] + ["S1", "S2"]

@@ -63,7 +63,8 @@ class _Env:
     """What an indicator's compiled formulas read: field values at one office and period, the
     results evaluated before it, and the means (for the indicators that read one)."""
 
-    __slots__ = ("values", "_resolver", "period", "office", "_rollup", "_unreported", "_results", "_means", "reads")
+    __slots__ = ("values", "_resolver", "period", "office", "_rollup", "_unreported", "_results", "_means", "reads",
+                 "readings")
     values: Mapping[str, Decimal]
 
     def __init__(self, resolver: Resolver, period: Period, office: str, rollup: str, unreported: str,
@@ -74,6 +75,8 @@ class _Env:
         self._means = means or {}
         # the reads of earlier periods by the indicator being evaluated, when traced (else None)
         self.reads: list[tuple[str, str, tuple[tuple[str, Decimal], ...]]] | None = None
+        # the other indicators and means it read, when traced: (as written, value read, the other reading)
+        self.readings: list[tuple[str, Decimal, Decimal | None]] | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -85,12 +88,16 @@ class _Env:
         direct = self._resolver.data.values.get((self.period, self.office))
         return direct is not None and name in direct
 
-    def mean(self, ident: str) -> Decimal:
-        """The exact capaian of a sasaran, an office or `overall` (computed before this indicator)."""
+    def mean(self, ident: str, exact: bool = False) -> Decimal:
+        """The capaian of a sasaran, an office or `overall` (computed before this indicator), as the
+        policy rounds it or, `exact`, before."""
         a = self._means.get(ident)
-        if a is None or a.capaian_exact is None:
+        found = None if a is None else a.capaian_exact if exact else a.capaian
+        if found is None:
             raise _lacks(f"the mean `{ident}`", a)
-        return a.capaian_exact
+        if self.readings is not None and a is not None:
+            self._read(f"capaian({ident})", exact, found, a.capaian if exact else a.capaian_exact)
+        return found
 
     def not_reported(self, name: str) -> list[str]:
         """The offices, this one or below, that gave `-` for a field: asked for it, did not report."""
@@ -130,17 +137,29 @@ class _Env:
             self.reads.append((function, name, tuple((p.label, v) for p, v in zip(periods, series))))
         return sum(series, ZERO) / len(series)
 
-    def ref(self, indicator_id: str) -> Decimal:
+    def ref(self, indicator_id: str, exact: bool = False) -> Decimal:
+        """Another indicator's realisasi after its `round_realisasi` or, `exact`, before."""
         r = self._results.get(indicator_id)
-        if r is None or r.realisasi is None:
+        found = None if r is None else r.realisasi_exact if exact else r.realisasi
+        if found is None:
             raise _lacks(f"indicator `{indicator_id}`", r)
-        return r.realisasi
+        if self.readings is not None and r is not None:
+            self._read(indicator_id, exact, found, r.realisasi if exact else r.realisasi_exact)
+        return found
 
-    def capaian(self, indicator_id: str) -> Decimal:
+    def _read(self, written: str, exact: bool, found: Decimal, other: Decimal | None) -> None:
+        assert self.readings is not None
+        self.readings.append((f"exact({written})" if exact else written, found, other))
+
+    def capaian(self, indicator_id: str, exact: bool = False) -> Decimal:
+        """Another indicator's capaian after cap, floor and `round` or, `exact`, before its `round`."""
         r = self._results.get(indicator_id)
-        if r is None or r.capaian_exact is None:
+        found = None if r is None else r.capaian_exact if exact else r.capaian
+        if found is None:
             raise _lacks(f"indicator `{indicator_id}`", r)
-        return r.capaian_exact
+        if self.readings is not None and r is not None:
+            self._read(f"capaian({indicator_id})", exact, found, r.capaian if exact else r.capaian_exact)
+        return found
 
 
 class Trace:
@@ -276,6 +295,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     """One indicator at one office and period, by its declared rules; `trace` records the steps."""
     p = ind.policy
     nihil = None
+    unrounded: Decimal | None = None  # the realisasi before `round_realisasi`, once there is one
     found = target_for(env.catalog, ind, period)
     target = found.spec
     record = trace.step if trace is not None else None
@@ -283,6 +303,7 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
         record(Op.TARGET, target.low if target is not None and not target.is_range else None, found.rule,
                how=found.how, parts=found.parts, period=period.label, text=target.text if target else None)
     env.reads = [] if record is not None else None
+    env.readings = [] if record is not None else None
 
     def result(status: Status, **kw: Any) -> IndicatorResult:
         base: dict[str, Any] = dict(id=ind.id, label=ind.label, sasaran=ind.sasaran, office=ind.office, unit=ind.unit,
@@ -293,6 +314,8 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
                     policy=policy or {}, steps=trace.steps if trace is not None else [],
                     components=trace.components if trace is not None else [])
         base.update(kw)
+        if base["realisasi"] is not None:
+            base["realisasi_exact"] = base["realisasi"] if unrounded is None else unrounded
         return IndicatorResult.model_construct(**base)
 
     def gapped(name: str, when: Period, gaps: tuple[Gap, ...]) -> IndicatorResult:
@@ -400,9 +423,13 @@ def evaluate_indicator(ind: Indicator, env: _Env, period: Period, trace: Trace |
     if record is not None and env.reads:
         for function, name, read in env.reads:
             record(Op.EARLIER, sum((v for _, v in read), ZERO) / len(read), function=function, field=name, read=read)
+    if record is not None and env.readings:
+        for written, value, other in dict.fromkeys(env.readings):
+            record(Op.READ, value, written=written, other=other)
 
     # 2. realisasi rounding
     first = p.round_realisasi.value
+    unrounded = realisasi
     if first.mode != "none" and not first.also_given and ind.id in env.values and env.as_given(ind.id):
         # a realisasi given in the data is a printed figure: kept as given unless the rounding says `also_given`
         if record is not None:

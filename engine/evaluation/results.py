@@ -37,6 +37,7 @@ class Op(StrEnum):
     TARGET = "target"                  # the period's target: declared, built from period targets, fallen back, none
     DATA = "data"                      # a field rolled up over offices or periods
     EARLIER = "earlier"                # prev() / prev_period(): a field read in earlier periods
+    READ = "read"                      # another indicator's realisasi or a capaian, rounded or exact
     NUMERATOR = "numerator"
     DENOMINATOR = "denominator"
     REALISASI = "realisasi"            # given, ratio × scale, value × scale, or the index
@@ -114,6 +115,8 @@ class IndicatorResult(_Model):
     target: Optional[Exact] = None
     target_text: Optional[str] = None
     realisasi: Optional[Exact] = None
+    # before `round_realisasi` (what `exact(X)` reads); not in the JSON, which has the realisasi shown
+    realisasi_exact: Optional[Exact] = Field(default=None, exclude=True)
     capaian: Optional[Exact] = None         # after cap, floor and rounding
     capaian_exact: Optional[Exact] = None   # before rounding (used by the means)
     predikat: Optional[str] = None

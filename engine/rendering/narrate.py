@@ -86,6 +86,15 @@ def step_text(step: Step, locale: str = "en", lang: str | None = None) -> str:
             return t("{call} = {value}: {field} of {period}", lang, call=call, value=n(step.value), field=f["field"],
                        period=read[0][0])
         return t("{call} = {value}: mean of {values}", lang, call=call, value=n(step.value), values=values)
+    if op == Op.READ:
+        written, other = f["written"], f["other"]
+        if other is None or other == step.value:
+            return f"{written} = {n(step.value)}"
+        if written.startswith("exact("):
+            return t("{written} = {value}, before its rounding (as rounded: {other})", lang, written=written,
+                     value=n(step.value), other=n(other))
+        return t("{written} = {value}, as its catalog rounds it (exact: {other}; write `exact({written})` to read "
+                 "that)", lang, written=written, value=n(step.value), other=n(other))
     if op == Op.DATA:
         return f"{f['field']} = {n(step.value)}: {rollup_text(f['how'], locale, lang)}"
     if op in (Op.NUMERATOR, Op.DENOMINATOR):
