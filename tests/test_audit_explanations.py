@@ -137,3 +137,38 @@ def test_a_value_that_only_truncates_to_the_printed_one_is_no_copy(audit):
     rows = audit(_figure("S1.a", "realisasi", "60,00", 10) + _figure("S1.b", "realisasi", "59,99", 11),
                  "59997", "100000", "40", "100")
     assert [r["verdict"] for r in rows] == ["reproduced", "unexplained"]
+
+
+def test_a_capaian_that_follows_from_the_realisasi_printed_on_its_row(audit):
+    """Banten's 3,691 / 3,6 = 102,527… printed 102,52 beside the printed 3,691 (the engine's index is
+    3,766): the capaian is the printed realisasi's, cut; the realisasi itself stays unexplained."""
+    rows = audit(_figure("S1.a", "realisasi", "73,83", 7) + _figure("S1.a", "capaian", "92,28", 7), "7532", "10000")
+    assert [(r["measure"], r["verdict"], r["explanation"]) for r in rows] == [
+        ("realisasi", "unexplained", ""),
+        ("capaian", "propagated", "reproduces from the printed realisasi 73.83, cut to 2 decimals")]
+
+
+def test_a_value_rounded_up_is_named_so(audit):
+    """Sumsel's KI2.permohonan: (4050 − 3270) / 3270 = 23,8532… printed 23,86."""
+    (row,) = audit(_figure("S1.a", "realisasi", "23,86", 7), "780", "3270")
+    assert (row["verdict"], row["explanation"]) == ("rounding", "23.853211… rounded up to 2 decimals, not half-up")
+
+
+def test_capaian_from_a_truncated_realisasi_is_truncation(audit):
+    """2/3 = 66,666… %: cut to 66,6 before the division, 66,6/80 = 83,25 (exact 83,33; rounded
+    first 66,7/80 = 83,38)."""
+    (row,) = audit(_figure("S1.a", "capaian", "83,25", 7), "2", "3")
+    assert (row["verdict"], row["explanation"]) == (
+        "truncation", "realisasi truncated to 1 decimal before the division (66.66666… → 66.6)")
+
+
+def test_a_mean_that_counts_a_nihil_indicator_as_0(write, kinerja, monkeypatch, tmp_path):
+    """Sumsel's second Tabel 117: IMI1 (111,11 + 0) / 2 printed 56, the nihil indicator counted as 0."""
+    monkeypatch.chdir(tmp_path)
+    write("catalog.kin", CATALOG.replace("ROUNDING", "nihil achieved").replace("  target 2024 = 80\n}", "  target 2024 = 90\n}"))
+    write("data.toml", '["2024".kanwil]\na = 0\nb = 0\nc = 1\nd = 1\n')
+    write("published.toml", '[meta]\nyear = 2024\n[[figure]]\nlevel = "sasaran"\nid = "S1"\nmeasure = "capaian"\n'
+                            'printed = "56"\nline = 3\n')
+    _, out, _ = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml", "--json")
+    (row,) = json.loads(out)["rows"]
+    assert (row["verdict"], row["explanation"]) == ("formula", "nihil counted as 0 in the mean (S1.a)")

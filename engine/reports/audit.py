@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from typing import Callable, NamedTuple, Optional
 
 from pydantic import BaseModel
@@ -39,8 +39,8 @@ CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "c
 PRINTED_REALISASI_PLACES = 2
 # the precisions a report may have rounded an indicator's realisasi to before dividing by the
 # target, most common first (2 as printed; 1 and 3 seen in the Sumsel and Banten reports; a whole
-# percentage, 0, in reports that print realisasi as "91%")
-REALISASI_PLACES_TRIED = (2, 1, 3, 0)
+# percentage, 0, in reports that print realisasi as "91%" or an index as "4")
+REALISASI_PLACES_TRIED = (2, 0, 1, 3)
 # and an aggregate's items' realisasi: as printed, or whole percentages
 AGGREGATE_REALISASI_PLACES_TRIED = (PRINTED_REALISASI_PLACES, 0)
 # the same for an index group's value (indices print 3 decimals, e.g. 3,691, and 1 in summaries)
@@ -135,7 +135,7 @@ class _Lookup:
     """Recomputed values by (level, id, measure), with what else is needed to explain differences."""
 
     def __init__(self, ev: Evaluation, printed: dict[tuple[str, str, str], list[Decimal]],
-                 overall_source: AggregateSource):
+                 overall_source: AggregateSource, printed_realisasi: dict[tuple[str, int], Decimal] | None = None):
         self.overall_source = overall_source  # what the overall mean is taken over (the catalog's policy)
         # an indicator's realisasi before the catalog's declared rounding (the report may cut the exact one)
         self.unrounded: dict[str, Decimal] = {}
@@ -145,6 +145,7 @@ class _Lookup:
         if ev.overall is not None:
             self.aggregates[("overall", "overall")] = ev.overall
         self.printed = printed
+        self.printed_realisasi = printed_realisasi or {}  # an indicator's realisasi as printed on a line
         # the capaian as the catalog's declared rounding prints it (truncate 2 gives 118,91)
         self.shown: dict[tuple[str, str, str], Decimal | None] = {
             (level, a.id, "capaian"): a.capaian for level, rows in
@@ -282,7 +283,20 @@ def truncation(c: Case) -> Explanation | None:
 
 def propagated(c: Case) -> Explanation | None:
     """An aggregate that reproduces once some of its items take their printed (wrong) capaian,
-    fewest such items first."""
+    fewest such items first; an indicator's capaian that follows from the realisasi printed on
+    its own row (3,691 / 3,6 = 102,527… printed 102,52: the difference is the realisasi's)."""
+    if c.is_capaian("indicator"):
+        realisasi = c.look.printed_realisasi.get((c.figure.id, c.figure.line))
+        r = c.indicator
+        if realisasi is None or r is None or not r.target or r.realisasi is None or realisasi == r.realisasi:
+            return None
+        alt = realisasi / r.target * HUNDRED
+        if c.prints(alt):
+            return "propagated", t("reproduces from the printed realisasi {value}", value=format(realisasi, "f"))
+        if c.prints_or_cuts(alt):
+            return "propagated", t("reproduces from the printed realisasi {value}, cut to {places}",
+                                   value=format(realisasi, "f"), places=_decimals(c.places))
+        return None
     if not c.is_capaian(*AGGREGATE_LEVELS):
         return None
     for alt, used in sorted(c.look.candidates(c.figure.level, c.ident), key=lambda pair: len(pair[1])):
@@ -302,17 +316,37 @@ def aggregate_of_rounded_realisasi(c: Case) -> Explanation | None:
     if not items or len(items) < len(found):  # every item needs a realisasi and a nonzero target
         return None
     for places in AGGREGATE_REALISASI_PLACES_TRIED:
-        for mode, name in ((ROUND_DOWN, N_("the mean of capaian computed from realisasi truncated to {places}")),
-                           (ROUND_HALF_UP, N_("the mean of capaian computed from realisasi rounded to {places}"))):
+        for mode, verdict, name in (
+                (ROUND_DOWN, "truncation", N_("the mean of capaian computed from realisasi truncated to {places}")),
+                (ROUND_HALF_UP, "rounding", N_("the mean of capaian computed from realisasi rounded to {places}"))):
             alt = sum((_rounded_to(r.realisasi, places, mode) / r.target * HUNDRED for r in items),
                       Decimal(0)) / len(items)
             if c.prints(alt):
-                return "rounding", t(name, places=_decimals(places))
+                return verdict, t(name, places=_decimals(places))
+    return None
+
+
+def aggregate_with_nihil_as_zero(c: Case) -> Explanation | None:
+    """A sasaran or office mean that counts its nihil indicators (0/0) as 0, where the catalog
+    counts them achieved or leaves them out (Sumsel's second Tabel 117: IMI1 (111,11 + 0) / 2 = 56)."""
+    if not c.is_capaian("sasaran", "office"):
+        return None
+    agg = c.look.aggregates.get((c.figure.level, c.figure.id))
+    if agg is None:
+        return None
+    results = [c.look.indicators.get(i) for i in [*agg.items, *agg.excluded]]
+    nihil = [r for r in results if r is not None and (r.nihil is not None or r.status == "nihil")]
+    counted = [r for r in results if r is not None and r not in nihil and r.capaian_exact is not None]
+    if not nihil or len(nihil) + len(counted) != len(results):
+        return None
+    if c.prints(sum((r.capaian_exact for r in counted if r.capaian_exact is not None), Decimal(0)) / len(results)):
+        return "formula", t("nihil counted as 0 in the mean ({items})", items=", ".join(r.id for r in nihil))
     return None
 
 
 def group_of_rounded_value(c: Case) -> Explanation | None:
-    """An index group's capaian computed from its value rounded (or truncated) first."""
+    """An index group's capaian computed from its value rounded (class rounding) or truncated
+    (class truncation) first."""
     if not c.is_capaian("group"):
         return None
     target = c.look.group_targets.get(c.figure.id)
@@ -320,9 +354,12 @@ def group_of_rounded_value(c: Case) -> Explanation | None:
     if not target or value is None:
         return None
     for places in GROUP_VALUE_PLACES_TRIED:
-        for mode in (ROUND_HALF_UP, ROUND_DOWN):
-            if c.prints_or_cuts(_rounded_to(value, places, mode) / target * HUNDRED):
-                return "rounding", t("computed from the value rounded to {places}", places=_decimals(places))
+        for mode, verdict, name in ((ROUND_HALF_UP, "rounding", N_("computed from the value rounded to {places}")),
+                                    (ROUND_DOWN, "truncation", N_("computed from the value truncated to {places}"))):
+            first = _rounded_to(value, places, mode)
+            if c.prints_or_cuts(first / target * HUNDRED):
+                return verdict, t(name, places=_decimals(places)) + t(" ({value} → {first})", value=deciding(
+                    value, places), first=format(first, "f"))
     return None
 
 
@@ -353,12 +390,12 @@ def indicator_of_rounded_realisasi(c: Case) -> Explanation | None:
     if r is None:
         return None
     exact = c.look.unrounded.get(c.figure.id, r.realisasi)
-    for mode, name in ((ROUND_HALF_UP, N_("realisasi rounded to {places} before the division")),
-                       (ROUND_DOWN, N_("realisasi truncated to {places} before the division"))):
+    for mode, verdict, name in ((ROUND_HALF_UP, "rounding", N_("realisasi rounded to {places} before the division")),
+                                (ROUND_DOWN, "truncation", N_("realisasi truncated to {places} before the division"))):
         for places in REALISASI_PLACES_TRIED:
             first = _rounded_to(exact, places, mode)
             if c.prints_or_cuts(first / r.target * HUNDRED):
-                return "rounding", t(name, places=_decimals(places)) + t(" ({value} → {first})", value=deciding(
+                return verdict, t(name, places=_decimals(places)) + t(" ({value} → {first})", value=deciding(
                     exact, places), first=format(first, "f"))
     return None
 
@@ -413,6 +450,15 @@ def undeclared_floor(c: Case) -> Explanation | None:
     return None
 
 
+def rounded_up(c: Case) -> Explanation | None:
+    """A computed figure rounded up (away from zero, a spreadsheet's ROUNDUP) at the printed places,
+    not half-up: 23,8532 printed 23,86."""
+    if c.figure.measure != "target" and _rounded_to(c.recomputed, c.places, ROUND_UP) == c.printed:
+        return "rounding", t("{value} rounded up to {places}, not half-up", value=deciding(c.recomputed, c.places),
+                             places=_decimals(c.places))
+    return None
+
+
 def last_decimal(c: Case) -> Explanation | None:
     """A computed figure one unit off in its last printed decimal: inputs rounded differently. A
     target is stated, not computed, and a whole-number difference is never rounding."""
@@ -429,8 +475,8 @@ def last_decimal(c: Case) -> Explanation | None:
 # (`copies`, which looks at the rows of every year audited).
 EXPLANATIONS: tuple[Rule, ...] = (
     reproduced, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
-    indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula, nihil_as_zero,
-    declared_cap, declared_floor, undeclared_cap, undeclared_floor, last_decimal,
+    aggregate_with_nihil_as_zero, indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula,
+    nihil_as_zero, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
 )
 
 
@@ -490,7 +536,9 @@ def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: st
     for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
         if f.value is not None and f.measure == "capaian":
             printed_capaian.setdefault((f.level, f.id, f.measure), []).append(f.value)
-    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source)
+    printed_realisasi = {(f.id, f.line): f.value for f in figures
+                         if f.level == "indicator" and f.measure == "realisasi" and f.value is not None}
+    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source, printed_realisasi)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
     for f in figures:
