@@ -512,7 +512,8 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
     """`kinerja audit`: every published figure against the recomputed one; exit 1 when
     unexplained differences remain or the published file has findings. A figure of another year
     than the one evaluated (its `year`, else the file's) is checked against that year, evaluated
-    on the same data, unless --period names the one period to audit."""
+    on the same data, unless --period names the one period to audit; a figure with a `unit` (a
+    per-office table's row) against the catalog evaluated at that office, as --unit gives it."""
     from kinerja_dsl.diagnostics import with_sources
 
     from .periods import Period
@@ -529,15 +530,17 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
     if any(d.is_error for d in problems):  # figure_findings names the file as given (`./published.toml`)
         return Stopped.by(with_sources(problems, read.sources(str(published))))
     main = prepared.evaluated_period()
-    by_period: dict[Period, list[Figure]] = {}
+    by_run: dict[tuple[Period, str], list[Figure]] = {}  # (period, office; "" = as --unit gives it)
     for f in figures:  # a figure of the period audited; of another year, each year's own (not with --period)
         if f.year is None or f.year == main.year:
-            by_period.setdefault(main, []).append(f)
+            by_run.setdefault((main, f.unit or ""), []).append(f)
         elif period_text is None:
-            by_period.setdefault(Period.year_of(f.year), []).append(f)
+            by_run.setdefault((Period.year_of(f.year), f.unit or ""), []).append(f)
     ev = evaluate(prepared, locale)
-    reports = [audited(ev if period == main else evaluate(replace(prepared, period=period), locale), group,
-                       prepared.catalog, str(published)) for period, group in sorted(by_period.items())]
+    reports = [audited(ev if (period, unit) == (main, "") else
+                       evaluate(replace(prepared, period=period, office=unit or prepared.office), locale),
+                       group, prepared.catalog, str(published), unit or None)
+               for (period, unit), group in sorted(by_run.items())]
     report = combined(reports) if reports else audited(ev, [], prepared.catalog, str(published))
     return AuditOutcome(ev, report, 1 if report.counts.get("unexplained") else 0)
 

@@ -41,12 +41,16 @@ EXPECTED = {
         "2021": {"reproduced": 21, "truncation": 1},
         "2022": {"reproduced": 23, "truncation": 2},
         "2023": {"reproduced": 29},
-        "2024": {"reproduced": 160, "truncation": 6, "rounding": 4, "copy": 3, "unexplained": 7},
+        # 37 per-satker figures of Tabel 116 (`unit`) reproduce; copies only of a neighbouring printed row
+        "2024": {"reproduced": 197, "truncation": 8, "rounding": 1, "formula": 1, "copy": 2, "propagated": 1,
+                 "unexplained": 7},
     },
     "banten-2024": {
         "2022": {"reproduced": 1},
         "2023": {"reproduced": 33, "unexplained": 1},
-        "2024": {"reproduced": 669, "rounding": 5, "cap": 2, "copy": 7, "propagated": 10, "unexplained": 25},
+        # 17 per-UPT survey scores (`unit`) reproduce; 83,86 (L745) is 83,8666… cut
+        "2024": {"reproduced": 686, "truncation": 1, "rounding": 4, "cap": 2, "copy": 5, "propagated": 16,
+                 "unexplained": 21},
     },
 }
 
@@ -66,14 +70,31 @@ def test_every_year_is_audited_with_exact_counts_per_class(report):
     assert {k: v for k, v in result.counts.items() if v} == total
 
 
+# 2024 figures that copy the 2023 column (or the 2021-2023 table) of their own row: a copy only
+# when that year is audited too, so --period 2024 leaves them unexplained
+COPIED_FROM_AN_EARLIER_YEAR = {
+    "sumsel-2024": {(2157, "KI1.aduan", "target")},  # Tabel 60's PK target 100% is that of 2021-2023 (L2146)
+    "banten-2024": {(975, "AHU.pnbp", "target"),      # the text's 5% is the 2023 target of L991
+                    (1499, "BPHN.jdihn", "target"),   # 20% in both columns of the YoY row
+                    (1555, "BPHN.litigasi", "capaian")},  # 115,94% is the 2023 capaian of L1551
+}
+
+
 @pytest.mark.parametrize("report", sorted(EXPECTED))
 def test_the_2024_audit_is_unchanged_by_the_earlier_years(report):
-    """--period 2024 audits the 2024 figures alone, as before the earlier years were added."""
+    """--period 2024 audits the 2024 figures alone, as before the earlier years were added, except
+    that a copy of an earlier year's column is not seen then."""
     folder = ROOT / "indicators" / report
     outcome = application.audit([folder], folder / "realisasi.toml", folder / "published.toml", period_text="2024")
     assert not isinstance(outcome, application.Stopped)
     assert {r.period for r in outcome.report.rows} == {"2024"}
-    assert {k: v for k, v in outcome.report.counts.items() if v} == EXPECTED[report]["2024"]
+    copied = COPIED_FROM_AN_EARLIER_YEAR[report]
+    expected = dict(EXPECTED[report]["2024"])
+    expected["copy"] -= len(copied)
+    expected["unexplained"] += len(copied)
+    assert {k: v for k, v in outcome.report.counts.items() if v} == expected
+    assert {(r.line, r.id, r.measure) for r in audited(report).rows if r.verdict == "copy"
+            and ("2023 (L" in r.explanation or "2021 (L" in r.explanation)} == copied
     assert list(outcome.report.counts_by_period) == ["2024"]
 
 
@@ -259,3 +280,101 @@ def test_with_period_only_that_year_is_audited(small, write, kinerja):
                            "--period", "2023", "--json")
     assert code == 0
     assert [(r["period"], r["line"]) for r in json.loads(out)["rows"]] == [("2023", 6)]
+
+
+# ---- per-office figures (`unit`) and years in one run -----------------------------------------------
+
+OFFICES = """
+office kanwil "Kantor Wilayah"
+office upt1 "UPT 1" parent kanwil
+office upt2 "UPT 2" parent kanwil
+field a "A" count
+field b "B" count
+sasaran S1 "Sasaran"
+indicator S1.a "A" {
+  sasaran S1
+  office kanwil
+  unit "%"
+  numerator a
+  denominator b
+  scale 100
+  direction higher
+  target 2024 = 90
+  target 2023 = 80
+}
+"""
+
+
+def _unit_figure(printed: str, line: int, unit: str, year: str = "", measure: str = "realisasi") -> str:
+    return (f'[[figure]]\nlevel = "indicator"\nid = "S1.a"\nmeasure = "{measure}"\nprinted = "{printed}"\n'
+            f'line = {line}\nunit = "{unit}"\n{year}\n')
+
+
+@pytest.fixture
+def offices(write, monkeypatch, tmp_path):
+    write("catalog.kin", OFFICES)
+    write("data.toml", '["2024".upt1]\na = 3\nb = 4\n["2024".upt2]\na = 5\nb = 8\n'
+                       '["2023".upt1]\na = 1\nb = 4\n["2023".upt2]\na = 7\nb = 8\n')
+    monkeypatch.chdir(tmp_path)
+
+
+def test_per_office_figures_of_several_years_are_audited_in_one_run(offices, write, kinerja):
+    """The Kanwil sums its UPT (8/12 = 66,67 in 2024); each `unit` figure is that office's own,
+    of its own year: upt1 3/4 = 75 (2024) and 1/4 = 25 (2023), upt2 5/8 = 62,50 and 7/8 = 87,50."""
+    write("published.toml", '[meta]\nyear = 2024\n' + _figure("74,07", 5)
+          + _unit_figure("75,00", 10, "upt1") + _unit_figure("62,50", 11, "upt2")
+          + _unit_figure("25,00", 20, "upt1", "year = 2023") + _unit_figure("87,5", 21, "upt2", "year = 2023")
+          + _unit_figure("83,33", 12, "upt1", measure="capaian"))
+    code, out, err = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml",
+                             "--json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert [(r["period"], r["unit"], r["line"], D(r["recomputed"]).quantize(D("0.01")), r["verdict"])
+            for r in report["rows"]] == [
+        ("2023", "upt1", 20, D("25.00"), "reproduced"), ("2023", "upt2", 21, D("87.50"), "reproduced"),
+        ("2024", None, 5, D("74.07"), "reproduced"),
+        ("2024", "upt1", 10, D("75.00"), "reproduced"), ("2024", "upt1", 12, D("83.33"), "reproduced"),
+        ("2024", "upt2", 11, D("62.50"), "reproduced")]
+    assert report["counts_by_period"]["2023"]["reproduced"] == 2
+    assert report["counts_by_period"]["2024"]["reproduced"] == 4
+    assert {u: c["reproduced"] for u, c in report["counts_by_unit"].items()} == {"upt1": 3, "upt2": 2}
+
+
+def test_the_terminal_names_the_office_of_a_per_office_figure(offices, write, kinerja):
+    write("published.toml", '[meta]\nyear = 2024\n' + _unit_figure("75,00", 10, "upt1")
+          + _unit_figure("60", 11, "upt2"))
+    code, out, _ = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml")
+    assert code == 1
+    lines = [line.rstrip() for line in out.splitlines()]
+    assert any(line.split() == ["11", "S1.a", "realisasi", "@upt2", "60", "62.5", "unexplained"] for line in lines)
+    assert lines[-2:] == ["2 figures: reproduced 1, unexplained 1",
+                          "of which per office (2 offices): 2 figures: reproduced 1, unexplained 1"]
+
+
+def test_an_unknown_unit_is_a_finding_at_its_line(offices, write, kinerja):
+    write("published.toml", '[meta]\nyear = 2024\n' + _unit_figure("75,00", 10, "upt3"))
+    code, out, err = kinerja("audit", "catalog.kin", "--data", "data.toml", "--published", "published.toml")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == "published.toml:9:1: error[D013]: unknown office `upt3`"
+    assert "did you mean `upt2`?" in err
+
+
+# the per-office tables of the shipped reports: each row the office's own figure (seed lines in comments)
+PER_OFFICE = {
+    "sumsel-2024": [  # 003 Tabel 116: Nilai Kinerja Anggaran per satker
+        (3324, "rupbasan_baturaja", "BUDGET.nka", "100,00"), (3325, "lapas_palembang", "BUDGET.nka", "99,95"),
+        (3339, "kanwil_setjen", "BUDGET.nka", "88,01"), (3361, "rutan_palembang", "BUDGET.nka", "37,10")],
+    "banten-2024": [  # 002 survey tables: the score on the 4 scale per Kanim and UPT
+        (2365, "kanim_serang", "IMI.ikm", "3,995"), (2713, "lp_pemuda_tangerang", "PAS.ikm", "3,822"),
+        (2727, "rupbasan_serang", "PAS.ikm", "3,962")],
+}
+
+
+@pytest.mark.parametrize("report", sorted(PER_OFFICE))
+def test_the_shipped_per_office_tables_reproduce(report):
+    rows = {(r.line, r.unit, r.id): r for r in audited(report).rows if r.unit}
+    assert len(rows) == {"sumsel-2024": 37, "banten-2024": 17}[report]
+    for line, unit, ident, printed in PER_OFFICE[report]:
+        row = rows[(line, unit, ident)]
+        assert (row.printed, row.verdict, row.period) == (printed, "reproduced", "2024")
+    assert all(r.verdict == "reproduced" for r in rows.values())

@@ -12,6 +12,7 @@ printed = "102,84"       # as printed (a TOML number keeps its places: 3.10)
 line = 412               # the report's line
 consistent = true        # optional: the report itself says so
 year = 2023              # optional: the year the figure is of (default: [meta] year)
+unit = "kanim_serang"    # optional: the office the figure is of, evaluated as `--unit` gives it
 ```
 """
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Figure:
     value: Decimal | None = None                            # the printed number, read once
     places: int = 0                                         # and its decimal places
     year: int | None = None                                 # the year it is of: its `year`, else [meta] year
+    unit: str | None = None                                 # the office it is of (a per-office table's row)
 
 
 def _as_printed(value: object) -> object:
@@ -88,6 +90,7 @@ class PublishedFigure(Schema):
     consistent: Optional[bool] = None
     note: Optional[str] = None
     year: Annotated[Optional[str], BeforeValidator(_as_year_text)] = None
+    unit: Optional[str] = None
 
 
 class Published(Schema):
@@ -138,8 +141,8 @@ def load_published(path: PathLike) -> Read[PublishedFile]:
                 hint=t("e.g. year = 2023; a figure without `year` is of the [meta] year")))
             continue
         figures.append(Figure(item.level, item.id, item.measure, item.printed, item.line, item.consistent, where,
-                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure")},
-                              value, places, year))
+                              {key: lines.line("figure", k, key) for key in ("level", "id", "measure", "unit")},
+                              value, places, year, item.unit))
     return Read(file, PublishedFile(published.meta, figures), problems, texts)
 
 
@@ -159,7 +162,8 @@ def year_of(text: str) -> int | None:
     return period.year if period.kind == "year" else None
 
 
-_LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?[0-9][0-9.,]*)")
+# a minus may stand apart from its digits, as reports print a fall: "- 40,47%"
+_LEADING_NUMBER = re.compile(r"^\s*([-\u2212]?)\s*([0-9][0-9.,]*)")
 
 
 def printed_number(text: str) -> tuple[Decimal | None, int, NotationError | None]:
@@ -169,7 +173,7 @@ def printed_number(text: str) -> tuple[Decimal | None, int, NotationError | None
     m = _LEADING_NUMBER.match(text)
     if not m:
         return None, 0, None
-    s = m.group(1).rstrip(".,")
+    s = m.group(1) + m.group(2).rstrip(".,")
     refused = None
     for locale in ("id", "en"):
         try:
@@ -202,7 +206,7 @@ _UNKNOWN = {"level": N_("unknown level `{name}`"), "measure": N_("unknown measur
 def figure_findings(figures: list[Figure], catalog: Catalog, published: str) -> list[Diagnostic]:
     """What makes a published file unfit to audit, each an error: no figures at all (E004), a
     level, measure or id the catalog does not have (D013; before, such a figure passed as "not
-    computed" and a misspelt id hid a printed figure from the audit)."""
+    computed" and a misspelt id hid a printed figure from the audit), or a `unit` that is no office."""
     if not figures:
         return [Diagnostic(code="E004", severity=Severity.ERROR, message=t("the published file has no figures"),
                            file=published,
@@ -212,8 +216,9 @@ def figure_findings(figures: list[Figure], catalog: Catalog, published: str) -> 
                                        "office": catalog.offices, "group": _group_paths(catalog)}
     out = []
     for f in figures:
-        for what, word, known in (("level", f.level, LEVELS), ("measure", f.measure, MEASURES),
-                                  (f.level, f.id, ids.get(f.level))):
+        unit = [("unit", "office", f.unit, catalog.offices)] if f.unit is not None else []
+        for key, what, word, known in [("level", "level", f.level, LEVELS), ("measure", "measure", f.measure, MEASURES),
+                                       ("id", f.level, f.id, ids.get(f.level)), *unit]:
             if known is None or word in known:
                 continue
             close = suggest(word, known)
@@ -221,7 +226,6 @@ def figure_findings(figures: list[Figure], catalog: Catalog, published: str) -> 
                 t("levels: {names}", names=", ".join(known)) if what == "level" else
                 t("measures: {names}", names=", ".join(known)) if what == "measure" else
                 t("use the catalog's ids (`kinerja kamus` lists them)"))
-            key = "id" if what == f.level else what
             message = t(_UNKNOWN[what], name=word) if what in _UNKNOWN else f"unknown {what} `{word}`"
             out.append(Diagnostic(code="D013", severity=Severity.ERROR, message=message,
                                   file=published, line=f.key_lines.get(key) or f.file_line, column=1, hint=hint))

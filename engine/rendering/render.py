@@ -299,6 +299,8 @@ def render_explanation(r: IndicatorResult, console: Console, locale: str) -> Non
 def render_audit(report: AuditReport, console: Console, locale: str, show_all: bool = False) -> None:
     """One table per period the figures are of (titled with it when there are several, earliest
     first), each with its notes and counts; then the counts of all of them."""
+    from ..reports.audit import beside
+
     periods = list(dict.fromkeys(r.period for r in report.rows)) or [None]
     for period in periods:
         rows, notes = [], []
@@ -306,10 +308,12 @@ def render_audit(report: AuditReport, console: Console, locale: str, show_all: b
         for r in audited:
             if r.verdict == "reproduced" and not show_all:
                 continue
-            places = len(r.printed.split(",", 1)[1].rstrip("%").strip()) if "," in r.printed else 0
+            places = _printed_places(r.printed)
             style = "green" if r.verdict == "reproduced" else "red" if r.verdict == "unexplained" else "yellow"
-            rows.append([str(r.line), Text(f"{r.id} {measure_word(r.measure)}"), Text(r.printed),
-                         display(r.recomputed, locale, places + 2 if r.recomputed is not None else None),
+            # at the printed places, beside the printed figure; the note gives the digits that decide
+            figure = f"{r.id} {measure_word(r.measure)}" + (f" @{r.unit}" if r.unit else "")
+            rows.append([str(r.line), Text(figure), Text(r.printed),
+                         "-" if r.recomputed is None else format_number(beside(r.recomputed, places), locale),
                          Text(verdict_word(r.verdict), style=style)])
             if r.explanation:
                 notes.append((r.line, r.id, r.explanation))
@@ -325,6 +329,18 @@ def render_audit(report: AuditReport, console: Console, locale: str, show_all: b
         if len(periods) > 1 and period:
             _audit_counts(console, audited, f"{period_title(period)} ")
     _audit_counts(console, report.rows)
+    per_office = [r for r in report.rows if r.unit]
+    if per_office:  # the per-office tables' rows, counted apart (each row also names its office)
+        offices = len({r.unit for r in per_office})
+        _audit_counts(console, per_office, tn("of which per office ({n} office): ", "of which per office ({n} offices): ",
+                                              offices))
+
+
+def _printed_places(printed: str) -> int:
+    """The decimal places of a printed figure, as the published file reads it ("3,10" 2, "91%" 0)."""
+    from ..readers.published import printed_number
+
+    return printed_number(printed)[1]
 
 
 def _audit_counts(console: Console, rows: list[AuditRow], before: str = "") -> None:

@@ -5,14 +5,15 @@ reproduces when the recomputed exact value, rounded half-up to the printed numbe
 of decimals, is what was printed. Otherwise the first rule of EXPLANATIONS that fits
 gives the class: truncation, rounding (including realisasi rounded first), cap or floor,
 a different formula (lower-is-better, nihil counted as 0), a copy error (the value
-belongs to another row), or unexplained. The published figures themselves are read by
-published.py.
+printed in a neighbouring row of the same measure), or unexplained. The published figures
+themselves are read by published.py; a figure with a `unit` is audited against the
+evaluation at that office.
 """
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from typing import Callable, NamedTuple, Optional
 
 from pydantic import BaseModel
@@ -25,8 +26,8 @@ from ..readers.published import Figure, figure_findings, read_published
 from ..evaluation.results import AggregateResult, Evaluation, Exact, IndicatorResult
 from ..words import level_word, measure_word
 
-__all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "combined", "figure_findings",
-           "read_published"]
+__all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "beside", "combined", "copies",
+           "deciding", "figure_findings", "read_published"]
 
 HUNDRED = Decimal(100)
 CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "propagated", "unexplained",
@@ -37,19 +38,27 @@ CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "c
 # LKjIP tables print realisasi with 2 decimals; an aggregate's items are tried at that precision
 PRINTED_REALISASI_PLACES = 2
 # the precisions a report may have rounded an indicator's realisasi to before dividing by the
-# target, most common first (2 as printed; 1 and 3 seen in the Sumsel and Banten reports)
-REALISASI_PLACES_TRIED = (2, 1, 3)
+# target, most common first (2 as printed; 1 and 3 seen in the Sumsel and Banten reports; a whole
+# percentage, 0, in reports that print realisasi as "91%" or an index as "4")
+REALISASI_PLACES_TRIED = (2, 0, 1, 3)
+# and an aggregate's items' realisasi: as printed, or whole percentages
+AGGREGATE_REALISASI_PLACES_TRIED = (PRINTED_REALISASI_PLACES, 0)
 # the same for an index group's value (indices print 3 decimals, e.g. 3,691, and 1 in summaries)
 GROUP_VALUE_PLACES_TRIED = (2, 3, 1)
-# a capaian cap many LKjIPs apply without the catalog declaring it: Banten 2024 prints PUU fasilitasi
-# 125 % as 120 (indicators/banten-2024/NOTES.md)
-UNDECLARED_CAP = Decimal(120)
+# the capaian caps LKjIPs apply without the catalog declaring them (the Kemenkumham applications cap
+# at 120: Banten 2024 prints PUU fasilitasi 125 % as 120, indicators/banten-2024/NOTES.md); tried
+# after the catalog's declared cap, at an indicator's or index group's capaian only (a mean is
+# explained through its printed items, `propagated`)
+USUAL_CAPS = tuple(Decimal(c) for c in (100, 110, 120, 150, 200))
 # and the floor they apply to a negative capaian
 UNDECLARED_FLOOR = Decimal(0)
 # how many ways an aggregate's items may be combined (recomputed or printed each) before giving up
 MAX_COMBINATIONS = 512
-# rows a copy error names before "(or of N more)"
-COPY_SOURCES_NAMED = 3
+# how far (in the report's lines) the neighbouring row a copy names may stand: a table and its
+# continuation after a page break (Banten's kamtib 3,869 at L2566 is kesehatan's of L2536)
+COPY_WINDOW = 40
+# decimals shown beyond the printed ones where a note gives the value that decides its class
+DECIDING_DIGITS = 4
 AGGREGATE_LEVELS = ("sasaran", "office", "overall")
 
 
@@ -66,6 +75,7 @@ class AuditRow(BaseModel):
     explanation: str = ""
     report_says_consistent: Optional[bool] = None
     period: Optional[str] = None  # the period the figure is of and was recomputed for ("2023")
+    unit: Optional[str] = None    # the office a per-office figure is of, recomputed as `--unit` gives it
 
 
 class AuditReport(BaseModel):
@@ -75,6 +85,8 @@ class AuditReport(BaseModel):
     counts: dict[str, int]
     # the counts of each period audited, earliest first (one entry when the figures are of one year)
     counts_by_period: dict[str, dict[str, int]] = {}
+    # the counts of the per-office figures (a `unit`), by office, in the order they were audited
+    counts_by_unit: dict[str, dict[str, int]] = {}
 
 
 def _decimals(n: int) -> str:
@@ -101,18 +113,39 @@ def _rounded_to(x: Decimal, places: int, mode: str = ROUND_HALF_UP) -> Decimal:
     return quantized(x, Decimal(1).scaleb(-places), mode)  # any magnitude: a capaian may reach 1e58
 
 
+def beside(x: Decimal, places: int) -> Decimal:
+    """A recomputed value to print beside the printed one: at the printed places and two more
+    where they are not zeros (111,389 beside 111,1; 100,00 beside 111,11; 3,1 beside 90 %)."""
+    longer = _rounded_to(x, places + 2)
+    own = -_exponent(longer.normalize()) if _exponent(longer.normalize()) < 0 else 0
+    return _rounded_to(longer, max(places, min(own, places + 2)))
+
+
+def deciding(x: Decimal, places: int) -> str:
+    """A value as a note gives it: the printed places and DECIDING_DIGITS more (the digits that
+    decide between rounding and truncation), `…` when digits were cut; a value with fewer places
+    at the printed places (3.80, never 3.8000000000)."""
+    cut = _rounded_to(x, places + DECIDING_DIGITS, ROUND_DOWN)
+    if cut != x:
+        return format(cut, "f") + "…"
+    return format(_rounded_to(x, max(places, -_exponent(x.normalize()))), "f")
+
+
 class _Lookup:
     """Recomputed values by (level, id, measure), with what else is needed to explain differences."""
 
     def __init__(self, ev: Evaluation, printed: dict[tuple[str, str, str], list[Decimal]],
-                 overall_source: AggregateSource):
+                 overall_source: AggregateSource, printed_realisasi: dict[tuple[str, int], Decimal] | None = None):
         self.overall_source = overall_source  # what the overall mean is taken over (the catalog's policy)
+        # an indicator's realisasi before the catalog's declared rounding (the report may cut the exact one)
+        self.unrounded: dict[str, Decimal] = {}
         self.values: dict[tuple[str, str, str], Decimal | None] = {}
         self.indicators: dict[str, IndicatorResult] = {r.id: r for r in ev.indicators}
         self.aggregates: dict[tuple[str, str], AggregateResult] = {(a.level, a.id): a for a in ev.sasaran + ev.offices}
         if ev.overall is not None:
             self.aggregates[("overall", "overall")] = ev.overall
         self.printed = printed
+        self.printed_realisasi = printed_realisasi or {}  # an indicator's realisasi as printed on a line
         # the capaian as the catalog's declared rounding prints it (truncate 2 gives 118,91)
         self.shown: dict[tuple[str, str, str], Decimal | None] = {
             (level, a.id, "capaian"): a.capaian for level, rows in
@@ -121,6 +154,8 @@ class _Lookup:
             self.shown[("overall", "overall", "capaian")] = ev.overall.capaian
         self.group_targets: dict[str, Decimal | None] = {}
         for r in ev.indicators:
+            if r.realisasi_exact is not None and r.realisasi_exact != r.realisasi:
+                self.unrounded[r.id] = r.realisasi_exact
             self.values[("indicator", r.id, "capaian")] = r.capaian_exact
             self.values[("indicator", r.id, "realisasi")] = r.realisasi
             self.values[("indicator", r.id, "target")] = r.target
@@ -205,6 +240,22 @@ class Case:
         """The indicator's result behind a figure of the indicator level; None at other levels."""
         return self.look.indicators.get(self.figure.id) if self.figure.level == "indicator" else None
 
+    def unrounded(self) -> Decimal | None:
+        """The figure's value before the catalog's declared rounding of the realisasi, where one was
+        applied: the exact realisasi, or the capaian computed from it."""
+        r = self.indicator
+        before = self.look.unrounded.get(self.figure.id) if r is not None else None
+        if before is None or r is None:
+            return None
+        if self.figure.measure == "realisasi":
+            return before
+        if self.figure.measure == "capaian" and r.target and r.capaian_exact is not None and r.realisasi:
+            # the capaian as computed from the rounded realisasi, scaled to the exact one (the same
+            # formula: lower-is-better and the like keep their shape only for a plain ratio)
+            plain = r.realisasi / r.target * HUNDRED
+            return before / r.target * HUNDRED if plain == r.capaian_exact else None
+        return None
+
 
 Explanation = tuple[str, str]
 Rule = Callable[[Case], Optional[Explanation]]
@@ -219,16 +270,32 @@ def reproduced(c: Case) -> Explanation | None:
 
 
 def truncation(c: Case) -> Explanation | None:
-    """The recomputed value cut (not rounded) to the printed places."""
-    if _rounded_to(c.recomputed, c.places, ROUND_DOWN) == c.printed:
-        return "truncation", t("{value}… cut to {places}, not rounded", value=format(c.recomputed, ".6f"),
-                               places=_decimals(c.places))
+    """The recomputed value cut (not rounded) to the printed places; or the exact value before the
+    catalog's declared rounding of the realisasi cut so (39,988 printed 39,98 is truncation even
+    where the catalog rounds the realisasi to 39,99 first)."""
+    for value in (c.recomputed, c.unrounded()):
+        if value is not None and _rounded_to(value, c.places, ROUND_DOWN) == c.printed:
+            return "truncation", t("{value} cut to {places}, not rounded", value=deciding(value, c.places),
+                                   places=_decimals(c.places))
     return None
 
 
 def propagated(c: Case) -> Explanation | None:
     """An aggregate that reproduces once some of its items take their printed (wrong) capaian,
-    fewest such items first."""
+    fewest such items first; an indicator's capaian that follows from the realisasi printed on
+    its own row (3,691 / 3,6 = 102,527… printed 102,52: the difference is the realisasi's)."""
+    if c.is_capaian("indicator"):
+        realisasi = c.look.printed_realisasi.get((c.figure.id, c.figure.line))
+        r = c.indicator
+        if realisasi is None or r is None or not r.target or r.realisasi is None or realisasi == r.realisasi:
+            return None
+        alt = realisasi / r.target * HUNDRED
+        if c.prints(alt):
+            return "propagated", t("reproduces from the printed realisasi {value}", value=format(realisasi, "f"))
+        if c.prints_or_cuts(alt):
+            return "propagated", t("reproduces from the printed realisasi {value}, cut to {places}",
+                                   value=format(realisasi, "f"), places=_decimals(c.places))
+        return None
     if not c.is_capaian(*AGGREGATE_LEVELS):
         return None
     for alt, used in sorted(c.look.candidates(c.figure.level, c.ident), key=lambda pair: len(pair[1])):
@@ -247,17 +314,38 @@ def aggregate_of_rounded_realisasi(c: Case) -> Explanation | None:
     items = [r for r in found if r is not None]
     if not items or len(items) < len(found):  # every item needs a realisasi and a nonzero target
         return None
-    for mode, name in ((ROUND_DOWN, N_("the mean of capaian computed from realisasi truncated to {places}")),
-                       (ROUND_HALF_UP, N_("the mean of capaian computed from realisasi rounded to {places}"))):
-        alt = sum((_rounded_to(r.realisasi, PRINTED_REALISASI_PLACES, mode) / r.target * HUNDRED for r in items),
-                  Decimal(0)) / len(items)
-        if c.prints(alt):
-            return "rounding", t(name, places=_decimals(PRINTED_REALISASI_PLACES))
+    for places in AGGREGATE_REALISASI_PLACES_TRIED:
+        for mode, verdict, name in (
+                (ROUND_DOWN, "truncation", N_("the mean of capaian computed from realisasi truncated to {places}")),
+                (ROUND_HALF_UP, "rounding", N_("the mean of capaian computed from realisasi rounded to {places}"))):
+            alt = sum((_rounded_to(r.realisasi, places, mode) / r.target * HUNDRED for r in items),
+                      Decimal(0)) / len(items)
+            if c.prints(alt):
+                return verdict, t(name, places=_decimals(places))
+    return None
+
+
+def aggregate_with_nihil_as_zero(c: Case) -> Explanation | None:
+    """A sasaran or office mean that counts its nihil indicators (0/0) as 0, where the catalog
+    counts them achieved or leaves them out (Sumsel's second Tabel 117: IMI1 (111,11 + 0) / 2 = 56)."""
+    if not c.is_capaian("sasaran", "office"):
+        return None
+    agg = c.look.aggregates.get((c.figure.level, c.figure.id))
+    if agg is None:
+        return None
+    results = [c.look.indicators.get(i) for i in [*agg.items, *agg.excluded]]
+    nihil = [r for r in results if r is not None and (r.nihil is not None or r.status == "nihil")]
+    counted = [r for r in results if r is not None and r not in nihil and r.capaian_exact is not None]
+    if not nihil or len(nihil) + len(counted) != len(results):
+        return None
+    if c.prints(sum((r.capaian_exact for r in counted if r.capaian_exact is not None), Decimal(0)) / len(results)):
+        return "formula", t("nihil counted as 0 in the mean ({items})", items=", ".join(r.id for r in nihil))
     return None
 
 
 def group_of_rounded_value(c: Case) -> Explanation | None:
-    """An index group's capaian computed from its value rounded (or truncated) first."""
+    """An index group's capaian computed from its value rounded (class rounding) or truncated
+    (class truncation) first."""
     if not c.is_capaian("group"):
         return None
     target = c.look.group_targets.get(c.figure.id)
@@ -265,9 +353,12 @@ def group_of_rounded_value(c: Case) -> Explanation | None:
     if not target or value is None:
         return None
     for places in GROUP_VALUE_PLACES_TRIED:
-        for mode in (ROUND_HALF_UP, ROUND_DOWN):
-            if c.prints_or_cuts(_rounded_to(value, places, mode) / target * HUNDRED):
-                return "rounding", t("computed from the value rounded to {places}", places=_decimals(places))
+        for mode, verdict, name in ((ROUND_HALF_UP, "rounding", N_("computed from the value rounded to {places}")),
+                                    (ROUND_DOWN, "truncation", N_("computed from the value truncated to {places}"))):
+            first = _rounded_to(value, places, mode)
+            if c.prints_or_cuts(first / target * HUNDRED):
+                return verdict, t(name, places=_decimals(places)) + t(" ({value} → {first})", value=deciding(
+                    value, places), first=format(first, "f"))
     return None
 
 
@@ -291,15 +382,20 @@ def _divisible(c: Case) -> Ratio | None:
 
 
 def indicator_of_rounded_realisasi(c: Case) -> Explanation | None:
-    """An indicator's capaian computed from its realisasi rounded (or truncated) before the division."""
+    """An indicator's capaian computed from its realisasi rounded (or truncated) before the division:
+    the exact realisasi (before the catalog's own rounding, if any) at 2, 1, 3 places or a whole
+    percentage."""
     r = _divisible(c)
     if r is None:
         return None
-    for mode, name in ((ROUND_HALF_UP, N_("realisasi rounded to {places} before the division")),
-                       (ROUND_DOWN, N_("realisasi truncated to {places} before the division"))):
+    exact = c.look.unrounded.get(c.figure.id, r.realisasi)
+    for mode, verdict, name in ((ROUND_HALF_UP, "rounding", N_("realisasi rounded to {places} before the division")),
+                                (ROUND_DOWN, "truncation", N_("realisasi truncated to {places} before the division"))):
         for places in REALISASI_PLACES_TRIED:
-            if c.prints_or_cuts(_rounded_to(r.realisasi, places, mode) / r.target * HUNDRED):
-                return "rounding", t(name, places=_decimals(places))
+            first = _rounded_to(exact, places, mode)
+            if c.prints_or_cuts(first / r.target * HUNDRED):
+                return verdict, t(name, places=_decimals(places)) + t(" ({value} → {first})", value=deciding(
+                    exact, places), first=format(first, "f"))
     return None
 
 
@@ -329,7 +425,7 @@ def nihil_as_zero(c: Case) -> Explanation | None:
 
 def declared_cap(c: Case) -> Explanation | None:
     if c.cap is not None and c.recomputed > c.cap and c.printed == c.cap:
-        return "cap", t("capped at {cap}", cap=c.cap)
+        return "cap", t("capped at {cap}", cap=format(c.cap.normalize(), "f"))
     return None
 
 
@@ -340,14 +436,25 @@ def declared_floor(c: Case) -> Explanation | None:
 
 
 def undeclared_cap(c: Case) -> Explanation | None:
-    if c.printed == UNDECLARED_CAP and c.recomputed > c.printed:
-        return "cap", t("capped at {cap} (not declared in this catalog)", cap=UNDECLARED_CAP)
+    """An indicator's or index group's capaian printed as one of the caps LKjIPs use (USUAL_CAPS)
+    though the catalog declares none there."""
+    if c.is_capaian("indicator", "group") and c.printed in USUAL_CAPS and c.recomputed > c.printed:
+        return "cap", t("capped at {cap} (not declared in this catalog)", cap=format(c.printed.normalize(), "f"))
     return None
 
 
 def undeclared_floor(c: Case) -> Explanation | None:
     if c.printed == UNDECLARED_FLOOR and c.recomputed < UNDECLARED_FLOOR:
         return "floor", t("negative capaian printed as 0 (not declared in this catalog)")
+    return None
+
+
+def rounded_up(c: Case) -> Explanation | None:
+    """A computed figure rounded up (away from zero, a spreadsheet's ROUNDUP) at the printed places,
+    not half-up: 23,8532 printed 23,86."""
+    if c.figure.measure != "target" and _rounded_to(c.recomputed, c.places, ROUND_UP) == c.printed:
+        return "rounding", t("{value} rounded up to {places}, not half-up", value=deciding(c.recomputed, c.places),
+                             places=_decimals(c.places))
     return None
 
 
@@ -360,30 +467,56 @@ def last_decimal(c: Case) -> Explanation | None:
     return None
 
 
-def copy(c: Case) -> Explanation | None:
-    """The printed value is the same measure of another row. The report's table layout is not
-    encoded, so every row the value could come from is named."""
-    f = c.figure
-    sources = [f"{level_word(key[0])} `{key[1]}`" for key, other in c.look.values.items()
-               if other is not None and key[:2] != (f.level, f.id) and key[2] == f.measure
-               and c.prints_or_cuts(other)]
-    if not sources:
-        return None
-    more = (t(" (or of {n} more)", n=len(sources) - COPY_SOURCES_NAMED) if len(sources) > COPY_SOURCES_NAMED
-            else "")
-    return "copy", t("the printed {measure} is that of {sources}", measure=measure_word(f.measure),
-                     sources=t(" or ").join(sources[:COPY_SOURCES_NAMED])) + more
-
-
 # The order is the classification: the first rule that fits names the difference. Exact causes
 # (the value as computed, then cut) come before the report's own mistakes propagated from an item,
 # then the roundings and formulas that reproduce the figure exactly, the caps and floors, and only
-# then the loose ones (one unit off, a value that matches another row).
+# then the loose one (one unit off). What is still unexplained may be a copy of a neighbouring row
+# (`copies`, which looks at the rows of every year audited).
 EXPLANATIONS: tuple[Rule, ...] = (
     reproduced, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
-    indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula, nihil_as_zero,
-    declared_cap, declared_floor, undeclared_cap, undeclared_floor, last_decimal, copy,
+    aggregate_with_nihil_as_zero, indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula,
+    nihil_as_zero, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
 )
+
+
+def copies(rows: list[AuditRow]) -> list[AuditRow]:
+    """The rows with every unexplained figure that is a copy classed so: its printed number is
+    that of the nearest row of the same measure printed above or below it (within COPY_WINDOW
+    lines: the same table; the other year's column of the same line first), of another figure
+    that reproduces where it stands, equal at the printed places (a value that only truncates to
+    it is no copy). Only figures the report prints count, never a mean the engine computes that
+    the report does not show; the office of a per-office figure must be the same."""
+    out = []
+    for row in rows:
+        if row.verdict != "unexplained" or row.printed_value is None:
+            out.append(row)
+            continue
+        near = sorted(sorted((o for o in rows if o.measure == row.measure and o.unit == row.unit
+                              and o.printed_value is not None and abs(o.line - row.line) <= COPY_WINDOW
+                              and (o.level, o.id, o.period) != (row.level, row.id, row.period)
+                              and (o.line != row.line or o.period != row.period)),
+                             key=lambda o: o.period or "", reverse=True),  # the latest year first
+                      key=lambda o: (abs(o.line - row.line), o.line))
+        above = next((o for o in near if o.line <= row.line), None)
+        below = next((o for o in near if o.line > row.line), None)
+        places = _places(row)
+        sources = [o for o in (above, below) if o is not None and o.verdict == "reproduced"
+                   and o.printed_value is not None and _rounded_to(o.printed_value, places) == row.printed_value]
+        if not sources:
+            out.append(row)
+            continue
+        named = [f"{level_word(o.level)} `{o.id}`" + (f" {o.period}" if o.period != row.period else "")
+                 + f" (L{o.line})" for o in sources]
+        out.append(row.model_copy(update={"verdict": "copy", "explanation": t(
+            "the printed {measure} is that of {sources}", measure=measure_word(row.measure),
+            sources=t(" or ").join(named))}))
+    return out
+
+
+def _places(row: AuditRow) -> int:
+    """The decimal places a row's figure was printed with."""
+    exponent = row.printed_value.as_tuple().exponent if row.printed_value is not None else 0
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def explain(case: Case) -> Explanation:
@@ -395,12 +528,16 @@ def explain(case: Case) -> Explanation:
     return "unexplained", ""
 
 
-def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: str) -> AuditReport:
+def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: str,
+          unit: str | None = None) -> AuditReport:
+    """The figures of one period (and of one office, `unit`, for a per-office table) against `ev`."""
     printed_capaian: dict[tuple[str, str, str], list[Decimal]] = {}
     for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
         if f.value is not None and f.measure == "capaian":
             printed_capaian.setdefault((f.level, f.id, f.measure), []).append(f.value)
-    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source)
+    printed_realisasi = {(f.id, f.line): f.value for f in figures
+                         if f.level == "indicator" and f.measure == "realisasi" and f.value is not None}
+    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source, printed_realisasi)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
     for f in figures:
@@ -413,23 +550,31 @@ def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: st
                                  verdict="reproduced" if same else "not computed",
                                  explanation=t("both empty (nihil or not reported)") if same else
                                  (t("the report prints no number") if printed is None else t("no recomputed value")),
-                                 report_says_consistent=f.consistent, period=ev.period))
+                                 report_says_consistent=f.consistent, period=ev.period, unit=unit))
             continue
         verdict, why = explain(Case(f, printed, x, places, look, cap, floor))
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
                              printed_value=printed, recomputed=x, difference=_minus(printed, _rounded_to(x, places)),
                              verdict=verdict, explanation=why, report_says_consistent=f.consistent,
-                             period=ev.period))
-    counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
+                             period=ev.period, unit=unit))
+    rows = copies(rows)
+    counts = _counted(rows)
     return AuditReport(source=", ".join(ev.catalog), published=published, rows=rows, counts=counts,
-                       counts_by_period={ev.period: counts})
+                       counts_by_period={ev.period: counts}, counts_by_unit={unit: counts} if unit else {})
+
+
+def _counted(rows: list[AuditRow]) -> dict[str, int]:
+    return {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
 
 
 def combined(reports: list[AuditReport]) -> AuditReport:
-    """The audits of several years as one report: their rows in turn, each saying its period, and
-    the counts in all and per period."""
-    rows = [row for report in reports for row in report.rows]
-    counts = {c: sum(1 for r in rows if r.verdict == c) for c in CLASSES}
-    first = reports[-1]  # the main period's: the same catalog and published file in every one
-    return AuditReport(source=first.source, published=first.published, rows=rows, counts=counts,
-                       counts_by_period={k: v for report in reports for k, v in report.counts_by_period.items()})
+    """The audits of several years and offices as one report: their rows in turn, each saying its
+    period and office, and the counts in all, per period (its offices' figures included) and per
+    office."""
+    rows = copies([row for report in reports for row in report.rows])
+    first = reports[-1]  # the same catalog and published file in every one
+    periods = list(dict.fromkeys(p for report in reports for p in report.counts_by_period))
+    units = list(dict.fromkeys(r.unit for r in rows if r.unit))
+    return AuditReport(source=first.source, published=first.published, rows=rows, counts=_counted(rows),
+                       counts_by_period={p: _counted([r for r in rows if r.period == p]) for p in periods},
+                       counts_by_unit={u: _counted([r for r in rows if r.unit == u]) for u in units})
