@@ -292,7 +292,7 @@ class Indicator:
     earlier: tuple[tuple[str, str, int], ...] = ()
     additive: bool = False  # a value of fields under + and − only: it adds up over periods as they do
     reads_means: tuple[str, ...] = ()  # `capaian(SJ1)`: sasaran, offices or `overall` it reads, computed before it
-    budget_of: str | None = None  # the sasaran whose budget absorption this indicator is (LKjIP budget table)
+    budget_of: str | None = None  # the sasaran or indicator whose budget absorption this indicator is
     file: str = ""
     line: int = 0
 

@@ -200,6 +200,13 @@ class KnownNames(Rule):
                                           declaration="bands " + name + " { … }",
                                           names=", ".join(BAND_PRESET_NAMES)))
             return
+        if s.key == "budget_of":  # whose budget a serapan line is: a sasaran's, or one indicator's
+            if name not in model.sasaran and name not in model.indicators:
+                yield Diagnostic.at_span(s.args[0].span, code="E101",
+                                         message=t("unknown sasaran or indicator `{name}`", name=name),
+                                         hint=did_you_mean(name, list(model.sasaran) + list(model.indicators))
+                                         or t("`budget_of` names the sasaran or the indicator the budget funds"))
+            return
         table: dict[str, ast.Office] | dict[str, ast.Sasaran] = model.offices if s.key == "office" else model.sasaran
         kind = "office" if s.key == "office" else "sasaran"
         if name not in table:

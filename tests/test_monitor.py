@@ -388,7 +388,7 @@ Satker;kanwil;Kantor Wilayah;95,11;Sangat Baik;tidak tercapai;100,67;Sangat Baik
 Keseluruhan;;Capaian keseluruhan;95,11;Sangat Baik;tidak tercapai;100,67;Sangat Baik;tercapai;rata-rata sasaran (bawaan)
 
 Realisasi anggaran s.d. TW II 2024 per triwulan
-No;Kode;Uraian;Sasaran;Pagu TW I 2024;Realisasi TW I 2024;Serapan TW I 2024;Capaian TW I 2024;Efisiensi TW I 2024;Pagu s.d. TW II 2024;Realisasi s.d. TW II 2024;Serapan s.d. TW II 2024;Capaian s.d. TW II 2024;Efisiensi s.d. TW II 2024
+No;Kode;Uraian;Untuk;Pagu TW I 2024;Realisasi TW I 2024;Serapan TW I 2024;Capaian TW I 2024;Efisiensi TW I 2024;Pagu s.d. TW II 2024;Realisasi s.d. TW II 2024;Serapan s.d. TW II 2024;Capaian s.d. TW II 2024;Efisiensi s.d. TW II 2024
 """
 
 

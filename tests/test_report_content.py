@@ -156,10 +156,10 @@ def test_renstra_budget_and_the_results_that_are_not_ok(kinerja, tmp_path, small
     assert "Without a Renstra target in the catalog: S1.y, S2.z." in renstra
     assert "declares no national standard or reference value" in _section(text, "3.4")
     budget = _section(text, "3.5")
-    assert ("| No | Description | Pagu (Rp) | Realisasi (Rp) | Serapan (%) | Sasaran | Performance capaian (%) "
+    assert ("| No | Description | Pagu (Rp) | Realisasi (Rp) | Serapan (%) | Funds | Performance capaian (%) "
             "| Efisiensi (points) |") in budget
     assert "| 1 | Serapan anggaran S1 | 1,000,000 | 950,000 | 95.00 | S1 | 114.72 | 19.72 |" in budget
-    assert "Chart 3.3 Serapan and capaian per sasaran, 2024" in budget
+    assert "Chart 3.3 Serapan and capaian per sasaran and indicator, 2024" in budget
     notes = _section(text, "3.6")
     assert "| 1 | S2.z Persentase Z | nihil (excluded) | no cases (0/0): left out of every mean |" in notes
     assert "| 2 | Sasaran S2 | empty | no item has a capaian: S2.z |" in notes

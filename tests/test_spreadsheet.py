@@ -253,7 +253,7 @@ def test_export_xlsx_numeric_cells_frozen_header_widths(kinerja, write, tmp_path
     assert [c.value for c in row[8:10]] == ["Sangat Baik", "tidak tercapai"]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["D"].width > ws.column_dimensions["A"].width >= 6
     budget = [c for c in wb["Anggaran"][2]]
-    assert [c.value for c in wb["Anggaran"][1]] == ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Sasaran",
+    assert [c.value for c in wb["Anggaran"][1]] == ["No", "Kode", "Uraian", "Pagu", "Realisasi", "Serapan", "Untuk",
                                                     "Capaian", "Efisiensi"]
     assert [c.value for c in budget] == [1, "BUDGET.S1.serapan", "Serapan anggaran S1", 25713209000, 25476031831,
                                          99.08, "S1", 92.59, -6.49]

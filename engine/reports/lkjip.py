@@ -626,7 +626,8 @@ def _budget(chapter: _Chapter, period: str) -> None:
         chapter.add(Paragraph(t("The catalog has no budget lines (an indicator of realisasi anggaran / pagu).")))
         return
     chapter.add(Paragraph(t("Pagu and realisasi of each budget line, serapan (realisasi / pagu × 100), the capaian "
-                            "of the sasaran the line funds, and efisiensi = capaian − serapan (points).")))
+                            "of the sasaran or indicator the line funds, and efisiensi = capaian − serapan "
+                            "(points).")))
     rows = []
     chart_rows = []
     for cells in anggaran.rows:
@@ -639,12 +640,12 @@ def _budget(chapter: _Chapter, period: str) -> None:
         if sasaran:
             chart_rows.append((str(sasaran), serapan if isinstance(serapan, Decimal) else None,
                                capaian_ if isinstance(capaian_, Decimal) else None))
-    header = ((t("No"), t("Description"), t("Pagu (Rp)"), t("Realisasi (Rp)"), t("Serapan (%)"), t("Sasaran"),
+    header = ((t("No"), t("Description"), t("Pagu (Rp)"), t("Realisasi (Rp)"), t("Serapan (%)"), t("Funds"),
                t("Performance capaian (%)"), t("Efisiensi (points)")),)
-    chapter.table(t("Budget realisation per sasaran, {period}", period=period), header, rows,
+    chapter.table(t("Budget realisation per sasaran and indicator, {period}", period=period), header, rows,
                   (False, False, True, True, True, False, True, True))
     if chart_rows:
-        chapter.chart(t("Serapan and capaian per sasaran, {period}", period=period), "budget",
+        chapter.chart(t("Serapan and capaian per sasaran and indicator, {period}", period=period), "budget",
                       tuple(c[0] for c in chart_rows),
                       (Series(t("Serapan (%)"), tuple(c[1] for c in chart_rows), places=DEFAULT_PLACES),
                        Series(t("Performance capaian (%)"), tuple(c[2] for c in chart_rows),

@@ -176,7 +176,7 @@ def _fixed() -> dict[str, tuple[list[str], list[str], str | None]]:
     return {"Indikator": ([t("No"), t("Code"), t("Sasaran"), t("Indicator"), t("Unit")], [], t("Notes")),
             "Sasaran": ([t("No"), t("Code"), t("Sasaran")], [], None),
             "Keseluruhan": ([t("Level"), t("Code"), t("Description")], [t("Method")], None),
-            "Anggaran": ([t("No"), t("Code"), t("Description"), t("Sasaran")], [], None)}
+            "Anggaran": ([t("No"), t("Code"), t("Description"), t("Funds")], [], None)}
 
 
 def _side_by_side(tables: list[Table], titles: list[str]) -> Table:

@@ -21,7 +21,7 @@ from kinerja_dsl.vocabulary import FieldKind
 
 from ..numbers import format_number, localized, shown
 from ..periods import Kind, Period, PeriodError
-from ..evaluation.results import Evaluation, IndicatorResult, Op
+from ..evaluation.results import AggregateResult, Evaluation, IndicatorResult, Op
 from ..words import direction_word, level_word, method_text, nihil_word, status_text, status_word
 
 if TYPE_CHECKING:  # the bulk result's type only: reading it needs no numpy here
@@ -90,6 +90,28 @@ def period_title(label: str, locale: str | None = None) -> str:
         return label
 
 
+def budget_owner(ev: Evaluation, catalog: Catalog, line: IndicatorResult) -> IndicatorResult | AggregateResult | None:
+    """The result whose budget a serapan line is (`budget_of`): a sasaran's mean, or one indicator's
+    result (a sasaran of that id first, as the checker reads the name)."""
+    ind = catalog.indicators.get(line.id)
+    owner = ind.budget_of if ind is not None else None
+    if not owner:
+        return None
+    if owner in catalog.sasaran:
+        return next((s for s in ev.sasaran if s.id == owner), None)
+    return next((r for r in ev.indicators if r.id == owner), None)
+
+
+def budgets_by_indicator(ev: Evaluation, catalog: Catalog) -> dict[str, IndicatorResult]:
+    """The serapan line of each indicator that declares one (`budget_of` an indicator)."""
+    out = {}
+    for line in budget_lines(ev, catalog):
+        owner = catalog.indicators[line.id].budget_of
+        if owner and owner not in catalog.sasaran and owner in catalog.indicators:
+            out[owner] = line
+    return out
+
+
 def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> list[Table]:
     """Indikator, Sasaran, Keseluruhan and Anggaran, as the LKjIP prints them; titled with the
     period as a report names it (`s.d. TW III 2024`), or `when`."""
@@ -97,16 +119,22 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> l
     sasaran = {s.id: s for s in ev.sasaran}
     budget = budget_lines(ev, catalog)
     budget_ids = {r.id for r in budget}
+    funded = budgets_by_indicator(ev, catalog)  # per-indicator budgets: three more columns
+    money = [t("Pagu"), t("Budget realisasi"), t("Serapan")] if funded else []
     indikator = Table("Indikator", t("Capaian Kinerja {period}", period=when),
                       [t("No"), t("Code"), t("Sasaran"), t("Indicator"), t("Unit"), t("Target"), t("Realisasi"),
-                       t("Capaian"), t("Predikat"), t("Status"), t("Notes")])
+                       t("Capaian"), t("Predikat"), t("Status"), *money, t("Notes")],
+                      amounts=frozenset(money[:2]))
     # the PK indicators first, then the other indicators without a sasaran (budget scores)
     rows = [r for r in ev.indicators if r.sasaran] + [r for r in ev.indicators
                                                      if not r.sasaran and r.id not in budget_ids]
     for n, r in enumerate(rows, start=1):
         label = sasaran[r.sasaran].label if r.sasaran in sasaran else (r.sasaran or "")
+        line = funded.get(r.id)
+        spent = ([_step(line, Op.DENOMINATOR), _step(line, Op.NUMERATOR), _percent(line.realisasi)] if line
+                 else [None, None, None]) if funded else []
         indikator.rows.append([n, r.id, label, r.label, r.unit, _target(r), _number(r.realisasi),
-                               _number(r.capaian), r.predikat, _status(r), r.reason])
+                               _number(r.capaian), r.predikat, _status(r), *spent, r.reason])
     per_sasaran = Table("Sasaran", t("Capaian per Sasaran {period}", period=when),
                         [t("No"), t("Code"), t("Sasaran"), t("Capaian"), t("Predikat"), t("Status"), t("Indicators")])
     for n, s in enumerate(ev.sasaran, start=1):
@@ -122,13 +150,13 @@ def lkjip_tables(ev: Evaluation, catalog: Catalog, when: str | None = None) -> l
         overall.rows.append([t("Overall"), "", t("Overall capaian"), _number(o.capaian), o.predikat,
                              status_word(o.status, o.capaian), method_text(o.method)])
     anggaran = Table("Anggaran", t("Budget realisation {period}", period=when),
-                     [t("No"), t("Code"), t("Description"), t("Pagu"), t("Realisasi"), t("Serapan"), t("Sasaran"),
+                     [t("No"), t("Code"), t("Description"), t("Pagu"), t("Realisasi"), t("Serapan"), t("Funds"),
                       t("Capaian"), t("Efisiensi")],
                      amounts=frozenset({t("Pagu"), t("Realisasi")}))
     for n, r in enumerate(budget, start=1):
-        # `budget_of SJ1` declares whose budget a line is; efisiensi = capaian - serapan
-        ind = catalog.indicators.get(r.id)
-        whose = sasaran.get(ind.budget_of) if ind is not None and ind.budget_of else None
+        # `budget_of SJ1` (a sasaran) or `budget_of SJ1.rb` (an indicator) declares whose budget a line
+        # is; efisiensi = capaian - serapan
+        whose = budget_owner(ev, catalog, r)
         capaian = whose.capaian_exact if whose is not None else None
         efisiensi = capaian - r.realisasi if capaian is not None and r.realisasi is not None else None
         anggaran.rows.append([n, r.id, r.label, _step(r, Op.DENOMINATOR), _step(r, Op.NUMERATOR),
