@@ -36,7 +36,7 @@ EXAMPLES = """\
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --json
   kinerja eval indicators/banten-2024 --data indicators/banten-2024/realisasi-triwulan.toml --by quarter
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --lang en
-  kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN2.jdihn
+  kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN.jdihn
   kinerja check indicators/sumsel-2024
   kinerja check --json catalog.kin
   kinerja fmt --check indicators/

@@ -44,6 +44,14 @@ class SymbolTable:
         else:
             self.bandsets[decl.id] = decl
 
+    def remove(self, decl: ast.NamedDeclaration) -> None:
+        """Take the declaration of the same kind and id out of the table."""
+        table: dict[str, ast.NamedDeclaration] = (
+            self.indicators if isinstance(decl, ast.Indicator) else self.sasaran if isinstance(decl, ast.Sasaran)
+            else self.fields if isinstance(decl, ast.FieldDecl) else self.offices if isinstance(decl, ast.Office)
+            else self.bandsets)  # type: ignore[assignment]
+        table.pop(decl.id, None)
+
     def declared(self, decl: ast.NamedDeclaration) -> ast.NamedDeclaration | None:
         """The declaration of the same kind and id already in the table, if any."""
         if isinstance(decl, ast.Indicator):
@@ -117,7 +125,8 @@ def build_symbol_table(files: list[ast.CatalogFile], base_files: Collection[str]
                 symbols.duplicates.append((_KIND[type(decl)], decl.id, previous.span, decl.span))
                 continue
             if previous is not None:
-                decl = refine(previous, decl)  # and keeps the base's place in the order
+                decl = refine(previous, decl)
+                symbols.remove(decl)  # the extending file decides the order: it stands where that file puts it
             symbols.add(decl)
             origin[(type(decl), decl.id)] = f.path
     return symbols

@@ -23,8 +23,8 @@ D = Decimal
 # report follows another rule than the main table (line, id, measure) -> audit class.
 OTHER_RULE = {
     "sumsel-2024": {
-        (2506, "BPHN3.litigasi", "realisasi"): "truncation",      # detail table truncates 96,187…
-        (2507, "BPHN3.nonlitigasi", "realisasi"): "truncation",   # 98,529… printed 98,52
+        (2506, "BPHN.litigasi", "realisasi"): "truncation",      # detail table truncates 96,187…
+        (2507, "BPHN.nonlitigasi", "realisasi"): "truncation",   # 98,529… printed 98,52
         (996, "BPHN3", "capaian"): "rounding",                    # mean from truncated realisasi
         (3242, "BUDGET.BPHN2.serapan", "realisasi"): "truncation",
     },
@@ -155,6 +155,6 @@ def test_sumsel_headline_figures():
 def test_readme_main_command_prints_the_real_table(kinerja, indonesian):
     folder = ROOT / "indicators" / "sumsel-2024"
     code, out, err = kinerja("eval", folder, "--data", folder / "realisasi.toml")
-    assert code == 1, err  # IMI3.ilk, an IKU, has no value (two offices gave `-`): exit 1, the table still printed
-    assert err == "kinerja eval: 1 IKU tanpa capaian: IMI3.ilk (data tidak ada); kode keluar 1\n"
+    assert code == 1, err  # IMI.ikm, an IKU, has no value (two offices gave `-`): exit 1, the table still printed
+    assert err == "kinerja eval: 1 IKU tanpa capaian: IMI.ikm (data tidak ada); kode keluar 1\n"
     assert "Capaian Kinerja 2024" in out and "400,00" in out and "-569,50" in out
