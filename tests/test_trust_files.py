@@ -600,3 +600,17 @@ def test_readme_states_the_exit_codes_and_options(kinerja):
         assert option in rows["audit"]
     _, out, _ = kinerja("eval", "--help")
     assert ".toml, .csv or .xlsx" in out and "exits 1 when an IKU" in out
+
+
+def test_the_tree_messages_are_indonesian_by_default(tree, kinerja, monkeypatch):
+    (tree.parent / "outside.kin").write_text('field z "Z" count\n', encoding="utf-8")
+    (tree / "office" / "c.kin").write_text('include "../../outside.kin"\n' + OFFICE, encoding="utf-8")
+    monkeypatch.chdir(tree)
+    code, out, _ = kinerja("check", "office", "--lang", "id")
+    assert code == 3
+    assert ("office/c.kin:1:1: error[E009]: `../../outside.kin` keluar dari pohon katalog `.` (dinyatakan oleh "
+            "`kinerja.toml`)\n") in out
+    assert ("  = saran: simpan katalog bersama di dalam pohon itu, atau pindahkan `kinerja.toml` ke folder yang "
+            "memuat keduanya\n") in out
+    code, out, _ = kinerja("check", tree, "--lang", "id")
+    assert f"{tree / 'base'}: katalog dasar, diperiksa bersama {tree / 'office'}\n" in out
