@@ -86,12 +86,13 @@ def keyword_language(f: ast.CatalogFile) -> str:
         word = terminals.get(token.type)
         if word is not None:
             vote(word_language(word, KEYWORDS[word], str(token)))
+    lexed = set(KEYWORDS) | {alias for aliases in KEYWORDS.values() for alias in aliases}  # voted above
     for s in _settings(f):
-        if s.key_text not in KEYWORDS and s.key_text not in {a for al in KEYWORDS.values() for a in al}:
-            vote(word_language(s.key, SETTING_KEYS.get(s.key, ()), s.key_text))  # a keyword key was lexed above
+        if s.key_text not in lexed:
+            vote(word_language(s.key, SETTING_KEYS.get(s.key, ()), s.key_text))
         kinds = SETTING_VALUES.get(s.key, ())
         for kind, a in zip(kinds, s.args, strict=False):
-            value = canonical_value(kind, a.text) if a.kind == "name" else None
+            value = canonical_value(kind, a.text) if a.kind == "name" and a.text not in lexed else None
             if value is not None:
                 vote(word_language(value, VALUES[kind][value], a.text))
     for d in f.declarations:
