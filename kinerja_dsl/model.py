@@ -46,11 +46,11 @@ class SymbolTable:
 
     def remove(self, decl: ast.NamedDeclaration) -> None:
         """Take the declaration of the same kind and id out of the table."""
-        table: dict[str, ast.NamedDeclaration] = (
-            self.indicators if isinstance(decl, ast.Indicator) else self.sasaran if isinstance(decl, ast.Sasaran)
-            else self.fields if isinstance(decl, ast.FieldDecl) else self.offices if isinstance(decl, ast.Office)
-            else self.bandsets)  # type: ignore[assignment]
-        table.pop(decl.id, None)
+        tables = (self.indicators, self.sasaran, self.fields, self.offices, self.bandsets)
+        for table in tables:
+            if type(table.get(decl.id)) is type(decl):
+                del table[decl.id]
+                return
 
     def declared(self, decl: ast.NamedDeclaration) -> ast.NamedDeclaration | None:
         """The declaration of the same kind and id already in the table, if any."""
