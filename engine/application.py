@@ -310,6 +310,38 @@ def check(paths: Iterable[StrPath], strict: bool = False) -> CheckReport:
 
 
 @dataclass(frozen=True)
+class TreeCatalog:
+    folder: Path
+    report: CheckReport
+    base_of: tuple[Path, ...]               # the catalogs of the tree that extend or include it; then it is
+                                            # checked through them, and its own report is not counted
+
+
+@dataclass(frozen=True)
+class TreeCheckReport:
+    catalogs: tuple[TreeCatalog, ...]
+    exit_code: int
+
+
+def check_tree(folders: Iterable[Path], strict: bool = False) -> TreeCheckReport:
+    """`kinerja check` of a catalog tree (`loader.tree_catalogs`): each catalog on its own, except a
+    base: a catalog all of whose files another catalog of the tree reads (through `extends` or
+    `include`) is checked as part of those catalogs, since alone it may lack what they add (a
+    formula). Exit code: the worst of the catalogs checked."""
+    import os
+
+    reports = {folder: check([folder], strict) for folder in folders}
+    read_by = {folder: {os.path.realpath(f) for f in r.loaded.files} for folder, r in reports.items()}
+    catalogs: list[TreeCatalog] = []
+    for folder, report in reports.items():
+        own = {os.path.realpath(f) for f in report.loaded.files if Path(f).parent == folder}
+        users = tuple(other for other, files in read_by.items() if other != folder and own and own <= files)
+        catalogs.append(TreeCatalog(folder, report, users))
+    counted = [c.report.exit_code for c in catalogs if not c.base_of]
+    return TreeCheckReport(tuple(catalogs), max(counted, default=0))
+
+
+@dataclass(frozen=True)
 class FmtReport:
     changed: tuple[Path, ...]               # rewritten (or, with --check, that would be)
     diagnostics: tuple[Diagnostic, ...]
@@ -318,8 +350,9 @@ class FmtReport:
 
 
 def fmt(paths: Iterable[StrPath], check_only: bool = False,
-        said: Callable[[Path, bool], None] | None = None) -> FmtReport:
-    """`kinerja fmt`: rewrite each catalog file in canonical form, atomically. `said(path, utf16)`
+        said: Callable[[Path, bool], None] | None = None, keywords: str | None = None) -> FmtReport:
+    """`kinerja fmt`: rewrite each catalog file in canonical form, atomically, its keywords in its
+    own language or in `keywords` ("id", "en") when given. `said(path, utf16)`
     is called as each file is rewritten (or would be), so that whatever stops the run, the
     files already rewritten have been named. Exit 1 with `check_only` when a file would change."""
     import codecs
@@ -351,7 +384,7 @@ def fmt(paths: Iterable[StrPath], check_only: bool = False,
         if any(d.is_error for d in found):
             diagnostics.extend(found)
             continue
-        formatted = format_file(parsed)
+        formatted = format_file(parsed, keywords)
         if "\r\n" in text:
             formatted = formatted.replace("\n", "\r\n")
         _, again = parse(formatted, str(path))

@@ -20,13 +20,13 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
-    from typing import TextIO
+    from typing import Any, TextIO
 
     from rich.console import Console
 
     from kinerja_dsl.diagnostics import Diagnostic
 
-    from .application import MonitorReport, Stopped, Unfinished
+    from .application import CheckReport, MonitorReport, Stopped, TreeCheckReport, Unfinished
     from .reports.tables import Table
 
     Callback = Callable[[int, int], None]   # progress(done, total)
@@ -36,7 +36,7 @@ EXAMPLES = """\
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --json
   kinerja eval indicators/banten-2024 --data indicators/banten-2024/realisasi-triwulan.toml --by quarter
   kinerja eval indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml --lang en
-  kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN2.jdihn
+  kinerja explain indicators/sumsel-2024 --data indicators/sumsel-2024/realisasi.toml BPHN.jdihn
   kinerja check indicators/sumsel-2024
   kinerja check --json catalog.kin
   kinerja fmt --check indicators/
@@ -214,31 +214,68 @@ def _write_tables(tables: list[Table], out: str, locale: str, preamble: str = ""
 
 # ---- the commands: arguments in, the application layer, its report rendered -------------------
 
+def _check_payload(report: CheckReport) -> dict[str, Any]:
+    loaded = report.loaded
+    return {
+        "files": list(loaded.files),
+        "indicators": len(loaded.catalog.indicators) if loaded.catalog else None,
+        "diagnostics": [d.to_json() for d in loaded.diagnostics],
+        "errors": sum(1 for d in loaded.diagnostics if d.is_error),
+        "warnings": sum(1 for d in loaded.diagnostics if not d.is_error),
+        "exit_code": report.exit_code,
+    }
+
+
+def _check_ok(report: CheckReport) -> str | None:
+    loaded = report.loaded
+    if loaded.catalog is None:
+        return None
+    cat = loaded.catalog
+    return t("ok: {files}, {indicators}, {sasaran}", files=tn("{n} file", "{n} files", len(loaded.files)),
+             indicators=tn("{n} indicator", "{n} indicators", len(cat.indicators)),
+             sasaran=tn("{n} sasaran", "{n} sasaran", len(cat.sasaran)))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from kinerja_dsl.loader import tree_catalogs
+
     from . import application
 
+    folders = tree_catalogs(args.paths[0]) if len(args.paths) == 1 else None
+    if folders is not None:
+        return _check_tree(args, application.check_tree(folders, strict=args.strict))
     report = application.check(args.paths, strict=args.strict)
-    loaded = report.loaded
     if args.json:
         import json
 
-        payload = {
-            "files": list(loaded.files),
-            "indicators": len(loaded.catalog.indicators) if loaded.catalog else None,
-            "diagnostics": [d.to_json() for d in loaded.diagnostics],
-            "errors": sum(1 for d in loaded.diagnostics if d.is_error),
-            "warnings": sum(1 for d in loaded.diagnostics if not d.is_error),
-            "exit_code": report.exit_code,
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json.dumps(_check_payload(report), indent=2, ensure_ascii=False))
         return report.exit_code
-    _print_diagnostics(loaded.diagnostics)
-    if loaded.catalog is not None:
-        cat = loaded.catalog
-        print(t("ok: {files}, {indicators}, {sasaran}", files=tn("{n} file", "{n} files", len(loaded.files)),
-                indicators=tn("{n} indicator", "{n} indicators", len(cat.indicators)),
-                sasaran=tn("{n} sasaran", "{n} sasaran", len(cat.sasaran))))
+    _print_diagnostics(report.loaded.diagnostics)
+    ok = _check_ok(report)
+    if ok is not None:
+        print(ok)
     return report.exit_code
+
+
+def _check_tree(args: argparse.Namespace, tree: TreeCheckReport) -> int:
+    """A catalog tree: each catalog's findings and its ok line under its folder; a base is named
+    with the catalogs it is checked through."""
+    if args.json:
+        import json
+
+        catalogs = [{"folder": str(c.folder), "base_of": [str(f) for f in c.base_of], **_check_payload(c.report)}
+                    for c in tree.catalogs]
+        print(json.dumps({"catalogs": catalogs, "exit_code": tree.exit_code}, indent=2, ensure_ascii=False))
+        return tree.exit_code
+    for c in tree.catalogs:
+        if c.base_of:
+            print(t("{folder}: base catalog, checked with {catalogs}", folder=c.folder,
+                    catalogs=", ".join(map(str, c.base_of))))
+            continue
+        _print_diagnostics(c.report.loaded.diagnostics)
+        ok = _check_ok(c.report)
+        print(f"{c.folder}: {ok}" if ok is not None else t("{folder}: not compiled", folder=c.folder))
+    return tree.exit_code
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
@@ -252,7 +289,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             print(t("reformatted {file} (written as UTF-8: it was UTF-16)", file=path) if utf16
                   else t("reformatted {file}", file=path))
 
-    report = application.fmt(args.paths, check_only=args.check, said=said)
+    report = application.fmt(args.paths, check_only=args.check, said=said, keywords=args.keywords)
     _print_diagnostics(report.diagnostics, sys.stdout)
     if report.stopped is not None:
         done = ", ".join(map(str, report.changed)) if report.changed else t("none")
@@ -589,10 +626,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("fmt", help=t("rewrite catalogs in canonical form (comments kept)"),
-                       description=t("Rewrite catalog files in canonical form: English keywords, two-space indent."),
+                       description=t("Rewrite catalog files in canonical form: each file's keywords in its own language "
+                                     "(English, or Indonesian when most are), two-space indent."),
                        epilog=t("example: {command}", command="kinerja fmt --check indicators/"))
     p.add_argument("paths", nargs="+", metavar="PATH", help=t("catalog files (.kin) or folders of them"))
     p.add_argument("--check", action="store_true", help=t("change nothing; exit 1 when a file would be reformatted"))
+    p.add_argument("--keywords", choices=("id", "en"), default=None,
+                   help=t("write every keyword in this language (id: indikator, satuan; en: indicator, unit) "
+                          "instead of each file's own"))
     _add_language(p)
     p.set_defaults(func=cmd_fmt)
 

@@ -502,27 +502,29 @@ def _precedence(e: Expr) -> int:
     return 5
 
 
-def expression(e: Expr) -> str:
+def expression(e: Expr, keyword: Callable[[str], str] = str) -> str:
     """An expression with the fewest parentheses that keep its meaning: what `fmt` writes, and the
-    formula text the compiled catalog carries for explanations and diffs."""
+    formula text the compiled catalog carries for explanations and diffs. `keyword` spells the
+    words `if`, `then`, `else` (fmt writes them in the file's keyword language)."""
     if isinstance(e, Number):
         return e.text
     if isinstance(e, Name):
         return e.id
     if isinstance(e, Call):
-        return f"{e.function}(" + ", ".join(expression(a) for a in e.args) + ")"
+        return f"{e.function}(" + ", ".join(expression(a, keyword) for a in e.args) + ")"
     if isinstance(e, Negate):
-        inner = expression(e.operand)
+        inner = expression(e.operand, keyword)
         return f"-{inner}" if _precedence(e.operand) >= 4 else f"-({inner})"
     if isinstance(e, If):
-        return f"if {expression(e.condition)} then {_wrapped(e.then, 1)} else {expression(e.otherwise)}"
+        return (f"{keyword('if')} {expression(e.condition, keyword)} {keyword('then')} "
+                f"{_wrapped(e.then, 1, keyword)} {keyword('else')} {expression(e.otherwise, keyword)}")
     if isinstance(e, Compare):
-        return f"{_wrapped(e.left, 2)} {e.op} {_wrapped(e.right, 2)}"
+        return f"{_wrapped(e.left, 2, keyword)} {e.op} {_wrapped(e.right, 2, keyword)}"
     precedence = _PRECEDENCE[e.op]
     # left-associative: a - (b - c) keeps its parentheses
-    return f"{_wrapped(e.left, precedence)} {e.op} {_wrapped(e.right, precedence + 1)}"
+    return f"{_wrapped(e.left, precedence, keyword)} {e.op} {_wrapped(e.right, precedence + 1, keyword)}"
 
 
-def _wrapped(e: Expr, minimum: int) -> str:
-    text = expression(e)
+def _wrapped(e: Expr, minimum: int, keyword: Callable[[str], str] = str) -> str:
+    text = expression(e, keyword)
     return f"({text})" if _precedence(e) < minimum else text

@@ -23,9 +23,11 @@ CODES: dict[str, tuple[str, str]] = {
     "E008": (N_("A limit was exceeded: expression nesting (64) or 256 operations in a row, include depth (16); "
              "in a TOML input arrays nested deeper than 32."),
              N_("Split the expression into fields or indicators; flatten the TOML file.")),
-    "E009": (N_("An `include` or `extends` path leaves the folder of the catalog named on the command line "
-             "(an absolute path, `..` out of it, or a symlink that points outside)."),
-             N_("Keep the shared catalog inside the catalog's folder (a subfolder is fine) and include it by a relative path.")),
+    "E009": (N_("An `include` or `extends` path leaves the folder of the catalog named on the command line, or the "
+                "catalog tree that folder lies in (a folder at or above it holding `kinerja.toml`): an absolute "
+                "path, `..` out of it, or a symlink that points outside."),
+             N_("Keep the shared catalog inside the catalog's folder (a subfolder is fine) or inside its catalog "
+                "tree, and include it by a relative path.")),
     "E010": (N_("A path names something that is not a regular file: a device, a FIFO, a socket, or a symlink loop."),
              N_("Name the catalog, data or PK file itself.")),
     "E011": (N_("A file too large to read: over 8 MiB (a catalog, data, PK or published file), a workbook over "

@@ -1,5 +1,7 @@
-"""Canonical formatting of a catalog file: English keywords, two-space indent,
-one statement per line, comments kept where they stood.
+"""Canonical formatting of a catalog file: each word in the file's keyword language
+(English, or Indonesian when most of its keywords are written so; `keyword_language`)
+unless asked for the other, two-space indent, one statement per line, comments kept
+where they stood.
 
 The formatter prints from the AST, so the output parses to the same catalog;
 running it twice changes nothing the second time.
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from . import ast
 from .ast import expression
 from .diagnostics import source_lines
-from .vocabulary import SETTING_VALUES, VALUES, canonical_value
+from .vocabulary import (KEYWORDS, SETTING_KEYS, SETTING_VALUES, VALUES, canonical_value, spelled_key,
+                         spelled_keyword, spelled_value, word_language)
 
 INDENT = "  "
 
@@ -23,20 +26,83 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _arg(a: ast.Arg, kind: str | None) -> str:  # kind: of an enumerated value (vocabulary.VALUES)
+def _arg(a: ast.Arg, kind: str | None, language: str = "en") -> str:  # kind: of an enumerated value (VALUES)
     if a.kind == "string":
         return _quote(a.text_value)
     if a.kind == "name" and kind is not None:
-        return canonical_value(kind, a.text) or a.text
+        value = canonical_value(kind, a.text)
+        return a.text if value is None else spelled_value(kind, value, language)
     return a.text
 
 
-def setting(s: ast.Setting) -> str:
+def setting(s: ast.Setting, language: str = "en") -> str:
     kinds = SETTING_VALUES.get(s.key, ())
-    parts = [s.key]
+    parts = [spelled_key(s.key, language)]
     for i, a in enumerate(s.args):
-        parts.append(_arg(a, kinds[i] if i < len(kinds) else None))
+        parts.append(_arg(a, kinds[i] if i < len(kinds) else None, language))
     return " ".join(parts)
+
+
+def _settings(f: ast.CatalogFile) -> list[ast.Setting]:
+    """Every setting of a file, wherever it stands (policy, blocks, index options)."""
+    found: list[ast.Setting] = []
+
+    def nodes(children: Iterable[ast.Group | ast.Component]) -> None:
+        for c in children:
+            found.extend(c.options)
+            if isinstance(c, ast.Group):
+                nodes(c.children)
+
+    for d in f.declarations:
+        if isinstance(d, (ast.Policy, ast.Sasaran)):
+            found.extend(d.settings)
+        elif isinstance(d, ast.Agreement):
+            found.extend(s for s in d.body if isinstance(s, ast.Setting))
+        elif isinstance(d, ast.Indicator):
+            for s in d.body:
+                if isinstance(s, ast.Setting):
+                    found.append(s)
+                elif isinstance(s, ast.Index):
+                    found.extend(s.options)
+                    nodes(s.children)
+    return found
+
+
+def keyword_language(f: ast.CatalogFile) -> str:
+    """The keyword language a file is written in: each keyword, setting key and enumerated value
+    that has an Indonesian alias votes for the spelling it is written in (`indikator`, `satuan`,
+    `naik` for id; `indicator`, `unit`, `higher` for en); words the same in both (`target`,
+    `sasaran`) do not vote. Indonesian when its votes are more than half, else English (a tie too)."""
+    from .parser import lark_parser
+
+    votes = {"en": 0, "id": 0}
+
+    def vote(language: str | None) -> None:
+        if language is not None:
+            votes[language] += 1
+
+    terminals = {word.upper(): word for word in KEYWORDS}
+    for token in lark_parser(with_ast=False).lex(f.source):
+        word = terminals.get(token.type)
+        if word is not None:
+            vote(word_language(word, KEYWORDS[word], str(token)))
+    lexed = set(KEYWORDS) | {alias for aliases in KEYWORDS.values() for alias in aliases}  # voted above
+    for s in _settings(f):
+        if s.key_text not in lexed:
+            vote(word_language(s.key, SETTING_KEYS.get(s.key, ()), s.key_text))
+        kinds = SETTING_VALUES.get(s.key, ())
+        for kind, a in zip(kinds, s.args, strict=False):
+            value = (canonical_value(kind, a.text) if kind is not None and a.kind == "name" and a.text not in lexed
+                     else None)
+            if kind is not None and value is not None:
+                vote(word_language(value, VALUES[kind][value], a.text))
+    for d in f.declarations:
+        if isinstance(d, ast.FieldDecl):
+            for kind, written in (("field_kind", d.kind), ("rollup", d.rollup)):
+                value = canonical_value(kind, written) if written else None
+                if value is not None and written is not None:
+                    vote(word_language(value, VALUES[kind][value], written))
+    return "id" if votes["id"] > votes["en"] else "en"
 
 
 # What the printer prints on lines of their own, and what it prints as a block `head { … }`.
@@ -56,8 +122,18 @@ class _Line:
 
 
 class _Printer:
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         self.lines: list[_Line] = []
+        self.language = language
+
+    def kw(self, word: str) -> str:
+        return spelled_keyword(word, self.language)
+
+    def setting(self, s: ast.Setting) -> str:
+        return setting(s, self.language)
+
+    def expression(self, e: ast.Expr) -> str:
+        return expression(e, self.kw)
 
     def emit(self, line: int, end: int, depth: int, text: str, force_blank: bool = False,
              closing: bool = False) -> None:
@@ -67,31 +143,31 @@ class _Printer:
     def stmt(self, s: Statement, depth: int) -> None:
         line, end = s.span.line, s.span.end_line
         if isinstance(s, ast.Setting):
-            self.emit(line, end, depth, setting(s))
+            self.emit(line, end, depth, self.setting(s))
         elif isinstance(s, ast.Formula):
-            self.emit(line, end, depth, f"{s.kind} {expression(s.expr)}")
+            self.emit(line, end, depth, f"{self.kw(s.kind)} {self.expression(s.expr)}")
         elif isinstance(s, ast.Target):
-            word = "renstra" if s.renstra else "target"
+            word = self.kw("renstra" if s.renstra else "target")
             period = f" {s.period}" if s.period else ""
             self.emit(line, end, depth, f"{word} {s.year}{period} = {s.value}")
         elif isinstance(s, ast.Range):
-            self.emit(line, end, depth, f"range {s.low_text} .. {s.high_text}")
+            self.emit(line, end, depth, f"{self.kw('range')} {s.low_text} .. {s.high_text}")
         elif isinstance(s, ast.Index):
-            head = " ".join(["index"] + [setting(o) for o in s.options])
+            head = " ".join([self.kw("index")] + [self.setting(o) for o in s.options])
             self.block(s, head, s.children, depth)
         elif isinstance(s, ast.Group):
-            head = " ".join(["group", s.id] + _label(s.label) + [setting(o) for o in s.options])
+            head = " ".join([self.kw("group"), s.id] + _label(s.label) + [self.setting(o) for o in s.options])
             body: list[ast.Target | ast.Group | ast.Component] = sorted(
                 (*s.targets, *s.children), key=lambda x: (x.span.line, x.span.column))
             self.block(s, head, body, depth)
         elif isinstance(s, ast.Component):
-            parts = ["component", s.id] + _label(s.label) + [setting(o) for o in s.options]
-            self.emit(line, end, depth, " ".join(parts) + " = " + expression(s.expr))
+            parts = [self.kw("component"), s.id] + _label(s.label) + [self.setting(o) for o in s.options]
+            self.emit(line, end, depth, " ".join(parts) + " = " + self.expression(s.expr))
         elif isinstance(s, ast.PkTarget):
             period = f" {s.period}" if s.period else ""
-            self.emit(line, end, depth, f"target {s.indicator}{period} = {s.value}")
+            self.emit(line, end, depth, f"{self.kw('target')} {s.indicator}{period} = {s.value}")
         elif isinstance(s, ast.Band):
-            bounds = " and ".join(f"{b.op} {b.text}" for b in s.bounds)
+            bounds = f" {self.kw('and')} ".join(f"{b.op} {b.text}" for b in s.bounds)
             self.emit(line, end, depth, f"{_quote(s.label)} {bounds}")
         else:  # pragma: no cover - every statement kind is handled above
             raise TypeError(type(s))
@@ -102,48 +178,53 @@ class _Printer:
             self.stmt(s, depth + 1)
         self.emit(node.span.end_line, node.span.end_line, depth, "}", closing=True)
 
+    def value(self, kind: str, written: str) -> str:
+        value = canonical_value(kind, written)
+        return written if value is None else spelled_value(kind, value, self.language)
+
     # -- declarations
     def declaration(self, d: ast.Declaration) -> None:
         line, end = d.span.line, d.span.end_line
         if isinstance(d, ast.Include):
-            self.emit(line, end, 0, f"{'extends' if d.extends else 'include'} {_quote(d.path)}")
+            self.emit(line, end, 0, f"{self.kw('extends' if d.extends else 'include')} {_quote(d.path)}")
         elif isinstance(d, ast.Policy):
-            self.block(d, "policy", d.settings, 0, True)
+            self.block(d, self.kw("policy"), d.settings, 0, True)
         elif isinstance(d, ast.FieldDecl):
-            kind = (canonical_value("field_kind", d.kind) or d.kind) if d.kind else None
-            rollup = (canonical_value("rollup", d.rollup) or d.rollup) if d.rollup else None
-            self.emit(line, end, 0, " ".join(["field", d.id] + _label(d.label) + ([kind] if kind else [])
+            kind = self.value("field_kind", d.kind) if d.kind else None
+            rollup = self.value("rollup", d.rollup) if d.rollup else None
+            self.emit(line, end, 0, " ".join([self.kw("field"), d.id] + _label(d.label) + ([kind] if kind else [])
                                              + ([rollup] if rollup else [])))
         elif isinstance(d, ast.Office):
-            parent = ["parent", d.parent] if d.parent else []
-            self.emit(line, end, 0, " ".join(["office", d.id] + _label(d.label) + parent))
+            parent = [self.kw("parent"), d.parent] if d.parent else []
+            self.emit(line, end, 0, " ".join([self.kw("office"), d.id] + _label(d.label) + parent))
         elif isinstance(d, ast.Sasaran):
-            head = " ".join(["sasaran", d.id] + _label(d.label))
+            head = " ".join([self.kw("sasaran"), d.id] + _label(d.label))
             if d.has_block:
                 self.block(d, head, d.settings, 0, True)
             else:
                 self.emit(line, end, 0, head)
         elif isinstance(d, ast.Indicator):
-            self.block(d, " ".join(["indicator", d.id] + _label(d.label)), d.body, 0, True)
+            self.block(d, " ".join([self.kw("indicator"), d.id] + _label(d.label)), d.body, 0, True)
         elif isinstance(d, ast.BandSet):
-            self.block(d, " ".join(["bands", d.id] + _label(d.label)), d.bands, 0, True)
+            self.block(d, " ".join([self.kw("bands"), d.id] + _label(d.label)), d.bands, 0, True)
         elif isinstance(d, ast.Agreement):
-            self.block(d, " ".join(["agreement"] + _label(d.label)), d.body, 0, True)
+            self.block(d, " ".join([self.kw("agreement")] + _label(d.label)), d.body, 0, True)
 
 
 def _label(text: str | None) -> list[str]:
     return [_quote(text)] if text else []
 
 
-def format_file(f: ast.CatalogFile) -> str:
-    """The canonical text of a parsed file (which must have parsed without errors).
+def format_file(f: ast.CatalogFile, keywords: str | None = None) -> str:
+    """The canonical text of a parsed file (which must have parsed without errors), its words in
+    the keyword language `keywords` ("en" or "id"), by default the file's own (`keyword_language`).
 
     Blank lines the author left between statements are kept (one at most); a
     top-level block always has one before it. Comments keep their place: a
     comment on its own line stays above the statement that followed it, a
     trailing comment stays at the end of its statement's line.
     """
-    printer = _Printer()
+    printer = _Printer(keywords or keyword_language(f))
     for d in f.declarations:
         printer.declaration(d)
     src = source_lines(f.source)
@@ -251,4 +332,4 @@ def _align_trailing_comments(out: list[str], code_of: dict[int, str], comment_of
         i = run[-1] + 1
 
 
-__all__ = ["format_file", "expression", "setting", "VALUES"]
+__all__ = ["format_file", "keyword_language", "expression", "setting", "VALUES"]

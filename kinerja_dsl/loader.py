@@ -35,6 +35,7 @@ PathLike = str | os.PathLike[str]
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
 SUFFIX = ".kin"
+TREE_MARKER = "kinerja.toml"  # a regular file of this name makes its folder the root of a catalog tree
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # before UTF-16: FF FE 00 00 starts like FF FE
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -242,12 +243,78 @@ def expand(paths: Iterable[PathLike], recursive: bool = False) -> tuple[list[Pat
     return files, diagnostics
 
 
+def tree_catalogs(path: PathLike) -> list[Path] | None:
+    """The catalogs of a catalog tree named on the command line (`kinerja check indicators/`): when
+    `path` is a folder that holds `kinerja.toml` and no `*.kin` file of its own, every folder below
+    it that holds `*.kin` files and does not lie inside another such folder (a subfolder of a catalog
+    is its own), sorted; else None (a folder of one catalog, or a file). Symlinked folders are not
+    followed."""
+    folder = Path(path)
+    try:
+        if not (stat.S_ISDIR(os.stat(folder).st_mode) and stat.S_ISREG(os.stat(folder / TREE_MARKER).st_mode)):
+            return None
+        if any(is_catalog_name(p.name) for p in folder.iterdir()):
+            return None
+    except (OSError, ValueError):
+        return None
+    found: list[Path] = []
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        if any(is_catalog_name(n) for n in names):
+            found.append(Path(top))
+            dirs.clear()  # its subfolders belong to it
+    return sorted(found)
+
+
 def _real(path: PathLike) -> Path:
     """The path with every symlink resolved; never raises (a loop stays as it is, and reading it says so)."""
     try:
         return Path(os.path.realpath(path))
     except (OSError, ValueError):
         return Path(os.path.abspath(path))
+
+
+def tree_root(folder: Path) -> Path | None:
+    """The root of the catalog tree a folder belongs to: the nearest folder at or above it (symlinks
+    resolved first) that holds a regular file `kinerja.toml` owned by the user running kinerja or by
+    the owner of the folder (a marker someone else left in a shared /tmp widens nothing); None when
+    there is none. Catalogs below a root may include and extend each other (a national base beside
+    the offices' folders)."""
+    real = _real(folder)
+    try:
+        owners = {os.stat(real).st_uid, os.getuid()} if hasattr(os, "getuid") else None
+    except (OSError, ValueError):
+        return None
+    for candidate in (real, *real.parents):
+        with contextlib.suppress(OSError, ValueError):
+            info = os.stat(candidate / TREE_MARKER)
+            if stat.S_ISREG(info.st_mode) and (owners is None or info.st_uid in owners):
+                return candidate
+    return None
+
+
+def _shown_path(path: Path) -> str:
+    """A resolved path as a person reads it: relative to the working folder when it is inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """Where the includes of one named catalog may reach: its folder, or the catalog tree it lies in."""
+    root: Path                    # resolved
+    shown: str                    # the folder as named, or the tree's root as a person reads it
+    marker: str | None = None     # the `kinerja.toml` that declares the tree, as shown; None: the folder
+
+    @classmethod
+    def of(cls, folder: Path) -> Confinement:
+        root = tree_root(folder)
+        if root is None:
+            return cls(_real(folder), str(folder))
+        return cls(root, _shown_path(root), _shown_path(root / TREE_MARKER))
 
 
 class _Reader:
@@ -258,24 +325,33 @@ class _Reader:
         self.base: set[str] = set()
         self.done: set[Path] = set()
 
-    def confine(self, include: ast.Include, including: Path, root: Path, root_shown: str) -> Path | None:
+    def confine(self, include: ast.Include, including: Path, limit: Confinement) -> Path | None:
         """The file an include names, or None after an E009: it must stay inside the folder of
-        the catalog named on the command line once its symlinks are resolved."""
+        the catalog named on the command line, or inside the catalog tree that folder lies in
+        (a `kinerja.toml` at or above it), once its symlinks are resolved."""
         raw = include.path
+        hint = t("keep shared catalogs inside the catalog's folder (a subfolder is fine) and include them by a "
+                 "relative path, or declare a catalog tree: a file `{marker}` in a folder above both",
+                 marker=TREE_MARKER)
         if PurePosixPath(raw).is_absolute() or PureWindowsPath(raw).anchor:
             message = t("`{path}` is an absolute path", path=raw)
-        elif not _real(including.parent / raw).is_relative_to(root):
-            message = t("`{path}` leaves the folder `{folder}` of the catalog named on the command line", path=raw,
-                        folder=root_shown)
-        else:
+            if limit.marker is not None:
+                hint = t("include catalogs of the tree by a path relative to the including file")
+        elif _real(including.parent / raw).is_relative_to(limit.root):
             return including.parent / raw
-        self.diagnostics.append(Diagnostic.at_span(include.span, code="E009", message=message,
-                                                   hint=t("keep shared catalogs inside the catalog's folder (a "
-                                                          "subfolder is fine) and include them by a relative path")))
+        elif limit.marker is None:
+            message = t("`{path}` leaves the folder `{folder}` of the catalog named on the command line", path=raw,
+                        folder=limit.shown)
+        else:
+            message = t("`{path}` leaves the catalog tree `{folder}` (declared by `{marker}`)", path=raw,
+                        folder=limit.shown, marker=limit.marker)
+            hint = t("keep shared catalogs inside the tree, or move `{marker}` up to a folder that holds both",
+                     marker=TREE_MARKER)
+        self.diagnostics.append(Diagnostic.at_span(include.span, code="E009", message=message, hint=hint))
         return None
 
     def read(self, path: Path, stack: tuple[Path, ...], include: ast.Include | None, base: bool,
-             root: Path, root_shown: str) -> None:
+             limit: Confinement) -> None:
         resolved = _real(path)
         where = include.span if include is not None else None  # a file named on the command line: the whole file
         if resolved in stack:
@@ -292,7 +368,7 @@ class _Reader:
                                                        message=t("includes nest deeper than {n} files",
                                                                  n=MAX_INCLUDE_DEPTH)))
             return
-        shown = str(path)
+        shown = str(path) if include is None else os.path.normpath(path)  # `a/../base/c.kin` shown as `base/c.kin`
         # an include reads the resolved file the confinement check saw, not a link swapped in since
         text, problem = read_text(resolved if include is not None else path, shown=shown)
         if text is None:
@@ -313,9 +389,9 @@ class _Reader:
         self.diagnostics.extend(found)
         for d in parsed.declarations:
             if isinstance(d, ast.Include):
-                target = self.confine(d, path, root, root_shown)
+                target = self.confine(d, path, limit)
                 if target is not None:
-                    self.read(target, stack + (resolved,), d, base or d.extends, root, root_shown)
+                    self.read(target, stack + (resolved,), d, base or d.extends, limit)
         self.order.append(parsed)
         if base:
             self.base.add(shown)
@@ -323,14 +399,15 @@ class _Reader:
 
 def load(paths: Iterable[PathLike]) -> Loaded:
     """Read, check and compile; the catalog is None when any error was found. Includes stay
-    inside the folder of the catalog named on the command line (or the folder named)."""
+    inside the folder of the catalog named on the command line (or the folder named), or inside
+    the catalog tree it lies in (`tree_root`)."""
     reader = _Reader()
     for named in map(Path, paths):
         files, diagnostics = expand([named])
         reader.diagnostics.extend(diagnostics)
         folder = named.parent if files == [named] else named
         for f in files:
-            reader.read(f, (), None, False, _real(folder), str(folder))
+            reader.read(f, (), None, False, Confinement.of(folder))
     symbols = build_symbol_table(reader.order, reader.base)
     diagnostics = reader.diagnostics + (check(symbols) if reader.order else [])
     diagnostics = with_sources(diagnostics, reader.sources)

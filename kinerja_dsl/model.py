@@ -2,14 +2,17 @@
 
 Files given together, or joined by `include`, share one namespace (a second
 declaration of an id is a duplicate). A file that `extends` a base may redeclare
-the base's ids and settings: the extending declaration replaces the base one.
+the base's ids and settings. A redeclared indicator or sasaran refines the base's
+(`refine`): what the extending block states replaces the base's statement of the
+same kind, the rest of the base's block stays; a field, office or band set is
+replaced whole.
 The checker reads a `SymbolTable`; the compiler reads only a `CheckedModel`, the
 same table once the checker (and the parser before it) found no error in it.
 """
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NewType
 
 from . import ast
@@ -41,6 +44,14 @@ class SymbolTable:
             self.offices[decl.id] = decl
         else:
             self.bandsets[decl.id] = decl
+
+    def remove(self, decl: ast.NamedDeclaration) -> None:
+        """Take the declaration of the same kind and id out of the table."""
+        tables = (self.indicators, self.sasaran, self.fields, self.offices, self.bandsets)
+        for table in tables:
+            if type(table.get(decl.id)) is type(decl):
+                del table[decl.id]
+                return
 
     def declared(self, decl: ast.NamedDeclaration) -> ast.NamedDeclaration | None:
         """The declaration of the same kind and id already in the table, if any."""
@@ -125,9 +136,42 @@ def build_symbol_table(files: list[ast.CatalogFile], base_files: Collection[str]
             if previous is not None and origin[(type(decl), decl.id)] not in base_files:
                 symbols.duplicates.append((_KIND[type(decl)], decl.id, previous.span, decl.span))
                 continue
+            if previous is not None:
+                decl = refine(previous, decl)
+                symbols.remove(decl)  # the extending file decides the order: it stands where that file puts it
             symbols.add(decl)
             origin[(type(decl), decl.id)] = f.path
     return symbols
+
+
+def _statement_key(s: ast.IndicatorStatement) -> tuple[object, ...]:
+    """What a statement of an extending block replaces in the base's block: a setting its key, a
+    target its year, period and kind (PK or Renstra), a range the range; a formula statement or an
+    index replaces the base's whole formula (numerator, denominator, value and index alike)."""
+    if isinstance(s, ast.Setting):
+        return ("setting", s.key)
+    if isinstance(s, ast.Target):
+        return ("target", s.year, s.period, s.renstra)
+    if isinstance(s, ast.Range):
+        return ("range",)
+    return ("formula",)
+
+
+def refine(base: ast.NamedDeclaration, own: ast.NamedDeclaration) -> ast.NamedDeclaration:
+    """A base's declaration as an extending file redeclares it. An indicator or a sasaran keeps
+    every statement of the base's block that the extending block does not restate, and takes the
+    base's label when it gives none; each statement keeps its own span, so a finding in a base
+    statement names the base file. Fields, offices and band sets are replaced whole."""
+    if isinstance(base, ast.Indicator) and isinstance(own, ast.Indicator):
+        stated = {_statement_key(s) for s in own.body}
+        kept = tuple(s for s in base.body if _statement_key(s) not in stated)
+        return replace(own, label=own.label if own.label is not None else base.label, body=kept + own.body)
+    if isinstance(base, ast.Sasaran) and isinstance(own, ast.Sasaran):
+        keys = {s.key for s in own.settings}
+        settings = tuple(s for s in base.settings if s.key not in keys) + own.settings
+        return replace(own, label=own.label if own.label is not None else base.label, settings=settings,
+                       has_block=base.has_block or own.has_block)
+    return own
 
 
 _KIND: dict[type, str] = {ast.Indicator: "indicator", ast.Sasaran: "sasaran", ast.FieldDecl: "field",

@@ -234,6 +234,40 @@ def canonical_value(kind: str, word: str) -> str | None:
     return None
 
 
+# The keyword language of a catalog file: English (the canonical words) or Indonesian (each word's
+# first alias). `fmt` writes a file in its own language unless asked to convert (`--keywords`).
+KEYWORD_LANGUAGES = ("en", "id")
+
+
+def _spelled(word: str, aliases: tuple[str, ...], language: str) -> str:
+    return aliases[0] if language == "id" and aliases else word
+
+
+def spelled_keyword(word: str, language: str) -> str:
+    """A grammar keyword in a keyword language: `indicator` is `indikator` in id; `target` stays."""
+    return _spelled(word, KEYWORDS.get(word, ()), language)
+
+
+def spelled_key(key: str, language: str) -> str:
+    """A setting key in a keyword language: `unit` is `satuan` in id; unknown keys stay as written."""
+    return _spelled(key, SETTING_KEYS.get(key, ()), language)
+
+
+def spelled_value(kind: str, value: str, language: str) -> str:
+    """A canonical value of an enumerated setting in a keyword language: `higher` is `naik` in id."""
+    return _spelled(value, VALUES[kind].get(value, ()), language)
+
+
+def word_language(word: str, aliases: tuple[str, ...], written: str) -> str | None:
+    """Which keyword language a word as written speaks: None when it has no Indonesian alias (it is
+    the same in both) or is neither spelling."""
+    if not aliases:
+        return None
+    if written == word:
+        return "en"
+    return "id" if written in aliases else None
+
+
 def allowed_values(kind: str) -> list[str]:
     return list(VALUES[kind])
 

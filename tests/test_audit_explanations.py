@@ -149,7 +149,7 @@ def test_a_capaian_that_follows_from_the_realisasi_printed_on_its_row(audit):
 
 
 def test_a_value_rounded_up_is_named_so(audit):
-    """Sumsel's KI2.permohonan: (4050 − 3270) / 3270 = 23,8532… printed 23,86."""
+    """Sumsel's KI.permohonan: (4050 − 3270) / 3270 = 23,8532… printed 23,86."""
     (row,) = audit(_figure("S1.a", "realisasi", "23,86", 7), "780", "3270")
     assert (row["verdict"], row["explanation"]) == ("rounding", "23.853211… rounded up to 2 decimals, not half-up")
 

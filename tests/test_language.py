@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from decimal import Decimal
 
 import pytest
@@ -142,10 +143,11 @@ def test_syntax_errors_in_several_declarations_are_all_reported(write, kinerja):
 
 
 def test_indonesian_keywords_format_to_canonical_and_compile_the_same(write):
+    """Converted to English keywords (`fmt --keywords en`; by default fmt keeps a file's language)."""
     source = write("id.kin", INDONESIAN)
     parsed, diagnostics = parse(source.read_text(encoding="utf-8"), str(source))
     assert diagnostics == []
-    canonical = format_file(parsed)
+    canonical = format_file(parsed, "en")
     assert canonical.startswith(CANONICAL_START)
     for word in ("indikator", "pembilang", "penyebut", "skala", "arah", "kelompok", "komponen", "bobot"):
         assert f" {word} " not in canonical and f"\n{word} " not in canonical
@@ -440,3 +442,199 @@ def test_a_misspelt_formula_statement_is_named_in_the_hint(write, kinerja):
     _, out, _ = kinerja("check", path, "--lang", "id")
     assert f"{path}:4:3: error[E115]: pengaturan `numerater` tidak dikenal di indikator\n" in out
     assert "  = saran: mungkin maksud Anda `numerator`?\n" in out
+
+
+# ---- fmt keeps the author's keyword language; --keywords converts -----------------------------
+
+ID_SAMPLE = '''# katalog dalam kata kunci bahasa Indonesia
+kebijakan {
+  batas_atas none
+  pembulatan bulat 2  # dua desimal
+}
+
+variabel selesai "Selesai" jumlah
+variabel masuk "Masuk" jumlah
+
+indikator X.a "Rasio" {
+  satuan "%"
+  pembilang selesai
+  penyebut masuk
+  skala 100
+  arah naik
+  nihil tercapai
+  rentang 0 .. 100
+  target 2024 = 80
+  catatan "contoh"
+}
+
+indikator X.b "Bersyarat" {
+  satuan "%"
+  nilai jika selesai > 0 maka selesai else masuk
+  arah turun
+}
+
+predikat p "Predikat" {
+  "Baik" >= 50
+  "Kurang" < 50
+}
+'''
+
+EN_SAMPLE = '''# katalog dalam kata kunci bahasa Indonesia
+policy {
+  cap none
+  round half_up 2  # dua desimal
+}
+
+field selesai "Selesai" count
+field masuk "Masuk" count
+
+indicator X.a "Rasio" {
+  unit "%"
+  numerator selesai
+  denominator masuk
+  scale 100
+  direction higher
+  nihil achieved
+  range 0 .. 100
+  target 2024 = 80
+  note "contoh"
+}
+
+indicator X.b "Bersyarat" {
+  unit "%"
+  value if selesai > 0 then selesai else masuk
+  direction lower
+}
+
+bands p "Predikat" {
+  "Baik" >= 50
+  "Kurang" < 50
+}
+'''
+
+
+def _formatted(text: str, keywords: str | None = None) -> str:
+    from kinerja_dsl.formatter import format_file
+
+    parsed, found = parse(text, "c.kin")
+    assert not [d for d in found if d.is_error], found
+    return format_file(parsed, keywords)
+
+
+def test_fmt_keeps_a_file_written_in_indonesian_keywords_indonesian():
+    """Most keywords are Indonesian (one `else` is English): the file stays Indonesian, that word too."""
+    expected = ID_SAMPLE.replace(" else ", " selainnya ")
+    assert _formatted(ID_SAMPLE) == expected
+    assert _formatted(expected) == expected
+    assert _formatted(EN_SAMPLE) == EN_SAMPLE
+
+
+def test_fmt_keywords_converts_both_ways_and_back_keeping_every_comment():
+    indonesian = ID_SAMPLE.replace(" else ", " selainnya ")
+    assert _formatted(indonesian, "en") == EN_SAMPLE
+    assert _formatted(EN_SAMPLE, "id") == indonesian
+    assert _formatted(_formatted(indonesian, "en"), "id") == indonesian
+
+
+def test_a_files_keyword_language_is_the_majority_of_its_words_and_a_tie_is_english():
+    from kinerja_dsl.formatter import keyword_language
+
+    def language(text: str) -> str:
+        return keyword_language(parse(text, "c.kin")[0])
+
+    assert language('variabel a "A" jumlah\n') == "id"                      # variabel, jumlah
+    assert language('field a "A" jumlah\n') == "en"                         # one each: a tie
+    assert language('variabel a "A" count\nvariabel b "B" count\n') == "en"  # 2 against 2: a tie
+    assert language('variabel a "A" count\nvariabel b "B" jumlah\n') == "id"  # 3 against 1
+    assert language('sasaran S "S"\n') == "en"                              # no word with an alias: English
+
+
+def test_fmt_keywords_on_the_command_line(write, kinerja):
+    path = write("c.kin", ID_SAMPLE)
+    code, out, _ = kinerja("fmt", "--keywords", "en", path)
+    assert code == 0 and path.read_text(encoding="utf-8") == EN_SAMPLE
+    code, out, _ = kinerja("fmt", "--check", path)
+    assert (code, out) == (0, "")
+    code, out, _ = kinerja("fmt", "--keywords", "id", "--check", path)
+    assert code == 1 and path.read_text(encoding="utf-8") == EN_SAMPLE
+    kinerja("fmt", "--keywords", "id", path)
+    assert path.read_text(encoding="utf-8") == ID_SAMPLE.replace(" else ", " selainnya ")
+
+
+def test_every_shipped_catalog_formats_idempotently_in_both_languages_and_round_trips():
+    from conftest import ROOT
+
+    from kinerja_dsl.formatter import format_file, keyword_language
+
+    for path in sorted((ROOT / "indicators").rglob("*.kin")):
+        text = path.read_text(encoding="utf-8")
+        parsed = parse(text, str(path))[0]
+        assert keyword_language(parsed) == "en" and format_file(parsed) == text, path
+        indonesian = format_file(parsed, "id")
+        again = parse(indonesian, str(path))[0]
+        assert keyword_language(again) == "id" and format_file(again) == indonesian, path
+        assert format_file(again, "en") == text, path
+        kept = [c.text for c in parsed.comments]
+        assert [c.text for c in again.comments] == kept, path
+
+
+# ---- extends: a redeclaration refines the base's declaration ------------------------------------
+
+def test_a_redeclaration_in_an_extending_file_refines_the_base(write, kinerja):
+    write("base.kin", '''
+        field a "A" count
+        field b "B" count
+        sasaran S "Sasaran" {
+          weight 100%
+          note "dari dasar"
+        }
+        indicator X.a "Rasio nasional" {
+          unit "%"
+          numerator a
+          denominator b
+          scale 100
+          direction higher
+          nihil achieved
+          target 2024 = 80
+          target 2023 = 70
+        }
+        ''')
+    path = write("office.kin", '''
+        extends "base.kin"
+        sasaran S {
+          note "kantor"
+        }
+        indicator X.a {
+          sasaran S
+          value a
+          scale 1
+          target 2024 = 90
+        }
+        ''')
+    from kinerja_dsl.loader import load
+
+    loaded = load([path])
+    assert loaded.catalog is not None, [d.render() for d in loaded.diagnostics]
+    ind = loaded.model.indicators["X.a"]
+    assert ind.label == "Rasio nasional"
+    assert ind.formula("numerator") is None and ind.formula("value") is not None  # the formula is replaced whole
+    assert [(s.key, s.span.file) for s in ind.body if hasattr(s, "key")] == [
+        ("unit", str(path.parent / "base.kin")), ("direction", str(path.parent / "base.kin")),
+        ("nihil", str(path.parent / "base.kin")), ("sasaran", str(path)), ("scale", str(path))]
+    assert sorted((t.year, str(t.value)) for t in ind.targets) == [(2023, "70"), (2024, "90")]
+    sasaran = loaded.model.sasaran["S"]
+    assert sasaran.label == "Sasaran" and [(s.key, s.args[0].text_value) for s in sasaran.settings] == [
+        ("weight", "100%"), ("note", "kantor")]
+
+
+def test_a_rule_stated_in_the_base_names_the_base_file_where_the_evaluation_names_its_rule(write, kinerja):
+    base = write("base.kin", 'field a "A" count\nfield b "B" count\nindicator X.a "Rasio" {\n  unit "%"\n'
+                             '  scale 100\n  direction higher\n  nihil achieved\n}\n')
+    office = write("office.kin", 'extends "base.kin"\nindicator X.a {\n  numerator a\n  denominator b\n'
+                                 '  round half_up 1\n  target 2024 = 80\n}\n')
+    data = write("data.csv", "period,office,field,value\n2024,,a,0\n2024,,b,0\n")
+    code, out, _ = kinerja("eval", office, "--data", data, "--json")
+    assert code == 0, out
+    (row,) = json.loads(out)["indicators"]
+    assert row["policy"]["nihil"] == f"achieved (indicator at {base}:7)"
+    assert row["policy"]["round"] == f"half_up 1 (indicator at {office}:5)"

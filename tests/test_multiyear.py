@@ -73,7 +73,7 @@ def test_every_year_is_audited_with_exact_counts_per_class(report):
 # 2024 figures that copy the 2023 column (or the 2021-2023 table) of their own row: a copy only
 # when that year is audited too, so --period 2024 leaves them unexplained
 COPIED_FROM_AN_EARLIER_YEAR = {
-    "sumsel-2024": {(2157, "KI1.aduan", "target")},  # Tabel 60's PK target 100% is that of 2021-2023 (L2146)
+    "sumsel-2024": {(2157, "KI.aduan", "target")},  # Tabel 60's PK target 100% is that of 2021-2023 (L2146)
     "banten-2024": {(975, "AHU.pnbp", "target"),      # the text's 5% is the 2023 target of L991
                     (1499, "BPHN.jdihn", "target"),   # 20% in both columns of the YoY row
                     (1555, "BPHN.litigasi", "capaian")},  # 115,94% is the 2023 capaian of L1551
@@ -108,16 +108,16 @@ def _row(report, period, line, ident, measure):
 
 @pytest.mark.parametrize("period, line, ident, measure, printed, recomputed", [
     # 003 L2012 (Tabel 51): PNBP growth -18,12% against a target of 5% -> -362,4
-    ("2023", 2012, "AHU1.pnbp", "capaian", "-362,4%", "-362.40"),
-    ("2022", 2012, "AHU1.pnbp", "capaian", "-7,8%", "-7.80"),
+    ("2023", 2012, "AHU.pnbp", "capaian", "-362,4%", "-362.40"),
+    ("2022", 2012, "AHU.pnbp", "capaian", "-7,8%", "-7.80"),
     # 003 L2084 (Tabel 55): 100% against 86% printed without decimals
-    ("2023", 2084, "AHU2.notaris", "capaian", "116%", "116.28"),
+    ("2023", 2084, "AHU.notaris", "capaian", "116%", "116.28"),
     # 003 L2470 (Tabel 78): 21 of 23 perancang
-    ("2023", 2470, "PP2.perancang", "capaian", "91,30", "91.30"),
+    ("2023", 2470, "PP.perancang", "capaian", "91,30", "91.30"),
     # 003 L2734 (second Tabel 91): 361,11% against 79%
-    ("2021", 2734, "BPHN3.nonlitigasi", "capaian", "457,10%", "457.10"),
+    ("2021", 2734, "BPHN.nonlitigasi", "capaian", "457,10%", "457.10"),
     # 003 L3190 (Tabel 115, BSK): 90% against 70%
-    ("2021", 3190, "BSK1.rekomendasi", "capaian", "128,57%", "128.57"),
+    ("2021", 3190, "BSK.rekomendasi", "capaian", "128,57%", "128.57"),
 ])
 def test_sumsel_earlier_figures_reproduce(period, line, ident, measure, printed, recomputed):
     row = _row("sumsel-2024", period, line, ident, measure)
@@ -126,11 +126,11 @@ def test_sumsel_earlier_figures_reproduce(period, line, ident, measure, printed,
 
 
 def test_sumsel_earlier_growth_and_budget_are_recomputed_from_counts():
-    """KI2.permohonan 2021-2023 from the yearly totals of Tabel 68 (003 L2297: 2099, 2217, 3018,
+    """KI.permohonan 2021-2023 from the yearly totals of Tabel 68 (003 L2297: 2099, 2217, 3018,
     3270); the 2023 spending rows of Tabel 115 from their pagu and realisasi (003 L3274-3277)."""
-    assert _row("sumsel-2024", "2021", 2298, "KI2.permohonan", "realisasi").verdict == "reproduced"  # 5,62%
-    assert _row("sumsel-2024", "2023", 2298, "KI2.permohonan", "realisasi").verdict == "reproduced"  # 8,35%
-    cut = _row("sumsel-2024", "2022", 2298, "KI2.permohonan", "realisasi")  # 801/2217 = 36,1299 printed 36,12
+    assert _row("sumsel-2024", "2021", 2298, "KI.permohonan", "realisasi").verdict == "reproduced"  # 5,62%
+    assert _row("sumsel-2024", "2023", 2298, "KI.permohonan", "realisasi").verdict == "reproduced"  # 8,35%
+    cut = _row("sumsel-2024", "2022", 2298, "KI.permohonan", "realisasi")  # 801/2217 = 36,1299 printed 36,12
     assert (cut.printed, cut.verdict) == ("36,12%", "truncation")
     total = _row("sumsel-2024", "2023", 3277, "BUDGET.belanja_total.serapan", "realisasi")
     assert (total.printed, total.verdict) == ("99,24%", "reproduced")  # 330.039.892.731 / 332.577.857.000
@@ -141,9 +141,9 @@ def test_sumsel_earlier_differences_are_classified():
     """003 L2677: 283,46/77 = 368,1298… and 100/81 = 123,4567… printed cut, not rounded; L2148: a
     capaian of 2020 printed without a target (the indicator was not in the PK 2020, L2150)."""
     for period, printed in (("2021", "368,12%"), ("2022", "123,45%")):
-        row = _row("sumsel-2024", period, 2677, "BPHN3.litigasi", "capaian")
+        row = _row("sumsel-2024", period, 2677, "BPHN.litigasi", "capaian")
         assert (row.printed, row.verdict) == (printed, "truncation")
-    none = _row("sumsel-2024", "2020", 2148, "KI1.aduan", "capaian")
+    none = _row("sumsel-2024", "2020", 2148, "KI.aduan", "capaian")
     assert (none.printed, none.recomputed, none.verdict) == ("100%", None, "not computed")
 
 
@@ -172,8 +172,8 @@ def test_banten_2023_text_contradicting_its_table_is_flagged():
 def test_an_indicator_without_earlier_years_has_no_value_there():
     """Indicators new in the PK 2024 (002 L858 "Tidak ditargetkan"; 003 L1043) have no earlier
     figures and no earlier data: nothing is invented."""
-    for report, ident in (("banten-2024", "ADM.rb"), ("banten-2024", "HAM.pelanggaran"), ("sumsel-2024", "SJ1.rb"),
-                          ("sumsel-2024", "KI2.paham")):
+    for report, ident in (("banten-2024", "ADM.rb"), ("banten-2024", "HAM.pelanggaran"), ("sumsel-2024", "ADM.rb"),
+                          ("sumsel-2024", "KI.paham")):
         assert {r.period for r in audited(report).rows if r.id == ident} == {"2024"}, ident
     folder = ROOT / "indicators" / "banten-2024"
     outcome = application.audit([folder], folder / "realisasi.toml", folder / "published.toml", period_text="2023")

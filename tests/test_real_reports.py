@@ -23,8 +23,8 @@ D = Decimal
 # report follows another rule than the main table (line, id, measure) -> audit class.
 OTHER_RULE = {
     "sumsel-2024": {
-        (2506, "BPHN3.litigasi", "realisasi"): "truncation",      # detail table truncates 96,187…
-        (2507, "BPHN3.nonlitigasi", "realisasi"): "truncation",   # 98,529… printed 98,52
+        (2506, "BPHN.litigasi", "realisasi"): "truncation",      # detail table truncates 96,187…
+        (2507, "BPHN.nonlitigasi", "realisasi"): "truncation",   # 98,529… printed 98,52
         (996, "BPHN3", "capaian"): "truncation",                  # mean from truncated realisasi
         (3242, "BUDGET.BPHN2.serapan", "realisasi"): "truncation",
     },
@@ -155,8 +155,8 @@ def test_sumsel_headline_figures():
 def test_readme_main_command_prints_the_real_table(kinerja, indonesian):
     folder = ROOT / "indicators" / "sumsel-2024"
     code, out, err = kinerja("eval", folder, "--data", folder / "realisasi.toml")
-    assert code == 1, err  # IMI3.ilk, an IKU, has no value (two offices gave `-`): exit 1, the table still printed
-    assert err == "kinerja eval: 1 IKU tanpa capaian: IMI3.ilk (data tidak ada); kode keluar 1\n"
+    assert code == 1, err  # IMI.ikm, an IKU, has no value (two offices gave `-`): exit 1, the table still printed
+    assert err == "kinerja eval: 1 IKU tanpa capaian: IMI.ikm (data tidak ada); kode keluar 1\n"
     assert "Capaian Kinerja 2024" in out and "400,00" in out and "-569,50" in out
 
 
@@ -165,19 +165,19 @@ def test_readme_main_command_prints_the_real_table(kinerja, indonesian):
 # hand"): (period, line, id, measure) -> (printed, class).
 NOT_REPRODUCED = {
     "sumsel-2024": {
-        ("2020", 2148, "KI1.aduan", "capaian"): ("100%", "not computed"),
-        ("2021", 2677, "BPHN3.litigasi", "capaian"): ("368,12%", "truncation"),
-        ("2022", 2298, "KI2.permohonan", "realisasi"): ("36,12%", "truncation"),
-        ("2022", 2677, "BPHN3.litigasi", "capaian"): ("123,45%", "truncation"),
+        ("2020", 2148, "KI.aduan", "capaian"): ("100%", "not computed"),
+        ("2021", 2677, "BPHN.litigasi", "capaian"): ("368,12%", "truncation"),
+        ("2022", 2298, "KI.permohonan", "realisasi"): ("36,12%", "truncation"),
+        ("2022", 2677, "BPHN.litigasi", "capaian"): ("123,45%", "truncation"),
         ("2024", 1126, "PAS.iph", "capaian"): ("111,1", "propagated"),
-        ("2024", 1722, "IMI3.rb", "capaian"): ("111,11", "copy"),
-        ("2024", 2157, "KI1.aduan", "target"): ("100%", "copy"),
-        ("2024", 2117, "KI2.permohonan", "realisasi"): ("23,86%", "rounding"),
-        ("2024", 2506, "BPHN3.litigasi", "realisasi"): ("96,18%", "truncation"),
-        ("2024", 2507, "BPHN3.nonlitigasi", "realisasi"): ("98,52%", "truncation"),
-        ("2024", 2508, "BPHN4.dsh", "capaian"): ("142", "truncation"),
-        ("2024", 2769, "BPHN4.dsh", "capaian"): ("142,85%", "truncation"),
-        ("2024", 2950, "HAM1.kabkota_peduli", "realisasi"): ("70,59%", "unexplained"),
+        ("2024", 1722, "IMI.rb", "capaian"): ("111,11", "copy"),
+        ("2024", 2157, "KI.aduan", "target"): ("100%", "copy"),
+        ("2024", 2117, "KI.permohonan", "realisasi"): ("23,86%", "rounding"),
+        ("2024", 2506, "BPHN.litigasi", "realisasi"): ("96,18%", "truncation"),
+        ("2024", 2507, "BPHN.nonlitigasi", "realisasi"): ("98,52%", "truncation"),
+        ("2024", 2508, "BPHN.desa", "capaian"): ("142", "truncation"),
+        ("2024", 2769, "BPHN.desa", "capaian"): ("142,85%", "truncation"),
+        ("2024", 2950, "HAM.peduli", "realisasi"): ("70,59%", "unexplained"),
         ("2024", 1524, "PAS.iph/hak_napi", "realisasi"): ("3,99", "truncation"),
         ("2024", 1309, "PAS.iph/hak_napi", "capaian"): ("111,08", "truncation"),
         ("2024", 1204, "PAS.iph/tahanan", "realisasi"): ("3,78", "unexplained"),

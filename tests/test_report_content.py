@@ -236,7 +236,7 @@ def test_usage_errors_write_nothing(kinerja, tmp_path, small):
 
 def test_sumsel_2024_rows_as_evaluated(kinerja, tmp_path):
     code, text, _ = _report(kinerja, tmp_path, SUMSEL, SUMSEL / "realisasi.toml", "--lang", "en")
-    assert code == 1   # IMI3.ilk is missing, as eval says
+    assert code == 1   # IMI.ikm is missing, as eval says
     first = _section(text, "3.1")
     # Tabel 4 of the report: SJ1 100,65; PAS.iph printed 111,40 (its capaian rounds to 1 place, shown with 2)
     assert ("|  | **Sasaran 1: Meningkatnya pelaksanaan Reformasi Birokrasi di Lingkup Kantor Wilayah Kementerian "
@@ -249,12 +249,12 @@ def test_sumsel_2024_rows_as_evaluated(kinerja, tmp_path):
     assert "111.4 |" not in first    # one precision in the capaian column
     assert "The overall capaian is the mean of the sasaran capaian (the default rule): 91.66%" in first
     assert "the data is incomplete (IMI3), so it has no predikat." in first
-    assert "| 2024 | 6 | -34.17 | -569.50 |  |" in _section(text, "3.2")   # AHU1.pnbp
+    assert "| 2024 | 6 | -34.17 | -569.50 |  |" in _section(text, "3.2")   # AHU.pnbp
     budget = _section(text, "3.5")
     assert ("| 1 | Serapan anggaran sasaran SJ1 | 25,713,209,000 | 25,476,031,831 | 99.08 | SJ1 | 100.65 | 1.57 |"
             in budget)
     notes = _section(text, "3.6")
-    for listed in ("IMI1.proyustisia", "IMI3.ilk", "KI1.aduan", "Sasaran IMI3", "Sasaran KI1", "| Overall |"):
+    for listed in ("IMI.proyustisia", "IMI.ikm", "KI.aduan", "Sasaran IMI3", "Sasaran KI1", "| Overall |"):
         assert listed in notes
 
 

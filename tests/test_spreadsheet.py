@@ -97,7 +97,7 @@ def test_template_filled_with_sumsel_data_evaluates_like_the_toml(kinerja, tmp_p
         ("2023", "div_yankumham", "pnbp_ahu"), ("2023", "div_yankumham", "ki_permohonan")}
     wb.save(template)
     code, from_xlsx, err = kinerja("eval", SUMSEL, "--data", template, "--json")
-    assert code == 1, err  # IMI3.ilk, an IKU, has no value in Sumsel's data: exit 1, the results still printed
+    assert code == 1, err  # IMI.ikm, an IKU, has no value in Sumsel's data: exit 1, the results still printed
     code, from_toml, _ = kinerja("eval", SUMSEL, "--data", SUMSEL / "realisasi.toml", "--json")
     a, b = json.loads(from_xlsx), json.loads(from_toml)
     assert a.pop("data") == str(template) and b.pop("data") == str(SUMSEL / "realisasi.toml")
@@ -114,8 +114,8 @@ def test_template_rows_say_which_indicators_need_each_field(kinerja, tmp_path, i
     rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1]), delimiter=";"))
     by_key = {(r[0], r[1], r[3]): r for r in rows[1:]}
     assert by_key[("2024", "div_adm", "ra_rb_kanwil_terlaksana")][4:] == [
-        "Rencana aksi RB terkait Kantor Wilayah yang terlaksana", "count", "SJ1.rb", ""]
-    assert by_key[("2023", "div_yankumham", "pnbp_ahu")][6] == "AHU1.pnbp"  # prev(pnbp_ahu): last year too
+        "Rencana aksi RB terkait Kantor Wilayah yang terlaksana", "count", "ADM.rb", ""]
+    assert by_key[("2023", "div_yankumham", "pnbp_ahu")][6] == "AHU.pnbp"  # prev(pnbp_ahu): last year too
     assert ("2024", "lapas_palembang", "ilk") not in by_key  # per-UPT rows only with --each-office
     code, _, err = kinerja("template", SUMSEL, "--period", "2024-TW5", "--out", out)
     assert code == 1 and "error[D003]: `2024-TW5` bukan periode" in err
@@ -283,7 +283,7 @@ def test_kamus_indikator_prints_and_exports_the_dictionary(kinerja, tmp_path, in
     """DESIGN 4: the catalog is the indicator dictionary and can be printed as one."""
     code, out, _ = kinerja("kamus", SUMSEL)
     assert code == 0
-    for line in ("1. SJ1.rb  Persentase Pelaksanaan Rencana Aksi Reformasi Birokrasi di lingkup ",
+    for line in ("1. ADM.rb  Persentase Pelaksanaan Rencana Aksi Reformasi Birokrasi di lingkup ",
                  "   Rumus: ra_rb_kanwil_terlaksana / ra_rb_kanwil_total × 100",
                  "   Target: 2024: 3,1", "   Arah: semakin tinggi semakin baik", "   Nihil: dianggap tercapai"):
         assert line in out.splitlines(), line

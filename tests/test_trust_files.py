@@ -5,7 +5,6 @@ tells a script when an IKU has no capaian. Each reproducer with its exact outcom
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import errno
 import functools
 import json
@@ -212,7 +211,8 @@ def test_include_of_an_absolute_path_never_prints_the_file(tmp_path, kinerja):
                    ' 1 | include "/proc/self/environ"\n'
                    '   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
                    "  = hint: keep shared catalogs inside the catalog's folder (a subfolder is fine) and include "
-                   "them by a relative path\n1 error, 0 warnings\n")
+                   "them by a relative path, or declare a catalog tree: a file `kinerja.toml` in a folder above "
+                   "both\n1 error, 0 warnings\n")
 
 
 def test_include_climbing_out_of_the_folder_never_prints_the_file(tmp_path, kinerja):
@@ -264,14 +264,112 @@ def test_an_include_of_a_fifo_or_a_loop_is_refused_at_the_include(tmp_path, kine
     assert "2:1: error[E010]: cannot include `loop.kin`: is a symlink loop" in out
 
 
-def test_the_revision_example_keeps_its_base_inside_its_folder():
-    """banten-2024-revisi extends a copy of the catalog as published, kept in its own folder (an
-    extends may not climb out of it); the copy must declare what the published catalog declares
-    (comments aside: they may cite the report differently)."""
-    base = ROOT / "indicators" / "banten-2024-revisi" / "base" / "catalog.kin"
-    published = ROOT / "indicators" / "banten-2024" / "catalog.kin"
-    bare = [format_file(dataclasses.replace(_parsed(p), comments=())) for p in (base, published)]
-    assert bare[0] == bare[1], f"copy {published.relative_to(ROOT)} to {base.relative_to(ROOT)}"
+BASE = 'field a "A" count\nfield b "B" count\n\nindicator X.a "Rasio" {\n  unit "%"\n  scale 100\n  direction higher\n}\n'
+OFFICE = ('extends "../base/base.kin"\n\nindicator X.a {\n  numerator a\n  denominator b\n  nihil achieved\n'
+          '  target 2024 = 80\n}\n')
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A catalog tree: a base beside an office's folder under a folder marked by kinerja.toml."""
+    (tmp_path / "tree" / "base").mkdir(parents=True)
+    (tmp_path / "tree" / "office").mkdir()
+    (tmp_path / "tree" / "kinerja.toml").write_text("# the root of a catalog tree\n", encoding="utf-8")
+    (tmp_path / "tree" / "base" / "base.kin").write_text(BASE, encoding="utf-8")
+    (tmp_path / "tree" / "office" / "c.kin").write_text(OFFICE, encoding="utf-8")
+    return tmp_path / "tree"
+
+
+def test_a_catalog_tree_lets_an_office_extend_a_base_beside_it(tree, kinerja):
+    code, out, _ = kinerja("check", tree / "office")
+    assert (code, out) == (0, "ok: 2 files, 1 indicator, 0 sasaran\n")
+    (tree / "kinerja.toml").unlink()  # without the marker the base is outside the office's folder
+    code, out, _ = kinerja("check", tree / "office")
+    assert code == 3 and "error[E009]: `../base/base.kin` leaves the folder" in out
+
+
+def test_an_include_leaving_the_tree_says_which_marker_declares_it(tree, kinerja, monkeypatch):
+    (tree.parent / "outside.kin").write_text('field z "Z" count\n', encoding="utf-8")
+    (tree / "office" / "c.kin").write_text('include "../../outside.kin"\n' + OFFICE, encoding="utf-8")
+    monkeypatch.chdir(tree)
+    code, out, _ = kinerja("check", "office")
+    assert code == 3
+    assert out == ("office/c.kin:1:1: error[E009]: `../../outside.kin` leaves the catalog tree `.` (declared by "
+                   "`kinerja.toml`)\n"
+                   ' 1 | include "../../outside.kin"\n'
+                   "   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                   "  = hint: keep shared catalogs inside the tree, or move `kinerja.toml` up to a folder that "
+                   "holds both\n1 error, 0 warnings\n")
+
+
+def test_an_absolute_include_is_refused_inside_a_tree_too(tree, kinerja, monkeypatch):
+    (tree / "office" / "c.kin").write_text(f'extends "{tree / "base" / "base.kin"}"\n' + MINI, encoding="utf-8")
+    monkeypatch.chdir(tree)
+    code, out, _ = kinerja("check", "office")
+    assert code == 3
+    absolute = str(tree / "base" / "base.kin")
+    assert out == (f"office/c.kin:1:1: error[E009]: `{absolute}` is an absolute path\n"
+                   f' 1 | extends "{absolute}"\n'
+                   f"   | {'^' * len(f'extends {absolute!r}')}\n"
+                   "  = hint: include catalogs of the tree by a path relative to the including file\n"
+                   "1 error, 0 warnings\n")
+
+
+def test_a_symlink_out_of_the_tree_is_resolved_before_the_check(tree, kinerja):
+    (tree.parent / "outside.kin").write_text('field z "Z" count\n', encoding="utf-8")
+    os.symlink(tree.parent / "outside.kin", tree / "base" / "link.kin")
+    (tree / "office" / "c.kin").write_text('include "../base/link.kin"\n' + OFFICE, encoding="utf-8")
+    code, out, _ = kinerja("check", tree / "office" / "c.kin")
+    assert code == 3 and "error[E009]: `../base/link.kin` leaves the catalog tree" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="changing a file's owner needs root")
+def test_a_marker_someone_else_left_widens_nothing(tree, kinerja):
+    os.chown(tree / "kinerja.toml", 4242, 4242)
+    code, out, _ = kinerja("check", tree / "office")
+    assert code == 3 and "leaves the folder" in out
+
+
+def test_a_marker_that_is_not_a_regular_file_declares_no_tree(tree, kinerja):
+    (tree / "kinerja.toml").unlink()
+    (tree / "kinerja.toml").mkdir()
+    assert loader.tree_root(tree / "office") is None
+    assert loader.tree_root(tree / "office") is None and kinerja("check", tree / "office")[0] == 3
+
+
+def test_a_finding_in_the_base_names_the_base_file_and_line(tree, kinerja, monkeypatch):
+    (tree / "base" / "base.kin").write_text(BASE.replace("direction higher", "direction upward"), encoding="utf-8")
+    (tree / "office" / "c.kin").write_text(OFFICE.replace("nihil achieved", "nihil archived"), encoding="utf-8")
+    monkeypatch.chdir(tree)
+    code, out, _ = kinerja("check", "office")
+    assert code == 1
+    assert "base/base.kin:7:13: error[E111]: " in out and " 7 |   direction upward\n" in out
+    assert "office/c.kin:6:9: error[E111]: " in out and " 6 |   nihil archived\n" in out
+
+
+def test_check_of_a_tree_checks_each_catalog_and_a_base_through_its_offices(tree, kinerja):
+    (tree / "alone").mkdir()
+    (tree / "alone" / "c.kin").write_text(MINI, encoding="utf-8")
+    code, out, _ = kinerja("check", tree)
+    assert code == 0
+    assert out == (f"{tree / 'alone'}: ok: 1 file, 1 indicator, 0 sasaran\n"
+                   f"{tree / 'base'}: base catalog, checked with {tree / 'office'}\n"
+                   f"{tree / 'office'}: ok: 2 files, 1 indicator, 0 sasaran\n")
+    (tree / "office" / "c.kin").write_text(OFFICE.replace("nihil achieved", "nihil archived"), encoding="utf-8")
+    code, out, _ = kinerja("check", tree, "--json")
+    report = json.loads(out)
+    assert (code, report["exit_code"]) == (1, 1)
+    assert [(c["folder"], c["exit_code"], c["base_of"]) for c in report["catalogs"]] == [
+        (str(tree / "alone"), 0, []), (str(tree / "base"), 1, [str(tree / "office")]), (str(tree / "office"), 1, [])]
+
+
+def test_the_shipped_tree_checks_clean_and_the_revision_extends_the_published_catalog(kinerja):
+    code, out, _ = kinerja("check", ROOT / "indicators")
+    assert code == 0, out
+    assert f"{ROOT / 'indicators' / 'kemenkumham-iku-2024'}: base catalog, checked with " in out
+    revision = (ROOT / "indicators" / "banten-2024-revisi" / "catalog.kin").read_text(encoding="utf-8")
+    assert 'extends "../banten-2024/catalog.kin"' in revision
+    assert not (ROOT / "indicators" / "banten-2024-revisi" / "base").exists()
 
 
 # ---- 3. --out never names an input ---------------------------------------------------------
@@ -505,3 +603,17 @@ def test_readme_states_the_exit_codes_and_options(kinerja):
         assert option in rows["audit"]
     _, out, _ = kinerja("eval", "--help")
     assert ".toml, .csv or .xlsx" in out and "exits 1 when an IKU" in out
+
+
+def test_the_tree_messages_are_indonesian_by_default(tree, kinerja, monkeypatch):
+    (tree.parent / "outside.kin").write_text('field z "Z" count\n', encoding="utf-8")
+    (tree / "office" / "c.kin").write_text('include "../../outside.kin"\n' + OFFICE, encoding="utf-8")
+    monkeypatch.chdir(tree)
+    code, out, _ = kinerja("check", "office", "--lang", "id")
+    assert code == 3
+    assert ("office/c.kin:1:1: error[E009]: `../../outside.kin` keluar dari pohon katalog `.` (dinyatakan oleh "
+            "`kinerja.toml`)\n") in out
+    assert ("  = saran: simpan katalog bersama di dalam pohon itu, atau pindahkan `kinerja.toml` ke folder yang "
+            "memuat keduanya\n") in out
+    code, out, _ = kinerja("check", tree, "--lang", "id")
+    assert f"{tree / 'base'}: katalog dasar, diperiksa bersama {tree / 'office'}\n" in out

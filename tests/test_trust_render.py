@@ -97,7 +97,7 @@ def test_eval_keeps_every_figure_of_every_row_whole(width, at_width, sumsel_json
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_chosen_row_reads_the_same_at_every_width(width, at_width):
-    """AHU1.pnbp, the row with the widest figures (a negative capaian, Sangat Kurang), from the
+    """AHU.pnbp, the row with the widest figures (a negative capaian, Sangat Kurang), from the
     report itself rather than from the JSON: every figure present and whole."""
     _, out, _ = at_width(width, "eval", SUMSEL, "--data", SUMSEL / "realisasi.toml")
     row = _segment(out, r"\s*11\s", r"\s*12\s")
