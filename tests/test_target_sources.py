@@ -48,8 +48,8 @@ PK = """agreement "PK 2024" {
 """
 
 
-def _figure(ident: str, printed: str, line: int, year: int | None = None) -> str:
-    return (f'[[figure]]\nlevel = "indicator"\nid = "{ident}"\nmeasure = "target"\nprinted = "{printed}"\n'
+def _figure(ident: str, printed: str, line: int, year: int | None = None, measure: str = "target") -> str:
+    return (f'[[figure]]\nlevel = "indicator"\nid = "{ident}"\nmeasure = "{measure}"\nprinted = "{printed}"\n'
             f"line = {line}\n" + (f"year = {year}\n" if year else ""))
 
 
@@ -115,6 +115,16 @@ def test_the_catalogs_own_target_reproduces_and_another_years_pk_is_no_source(au
     """A 2023 figure is compared with the 2023 sources only: the PK of 2024 and its 85 are not one."""
     assert audit(_figure("S1.b", "90", 10) + _figure("S1.a", "85", 11, year=2023), "pk.kin") == [
         (11, "unexplained", "equal to none of the catalog's target 70 (catalog.kin:14)"), (10, "reproduced", "")]
+
+
+def test_a_capaian_computed_against_another_sources_target_names_it(audit):
+    """S1.a: realisasi 80 %; the catalog's target 80 gives 100, the PK's 85 gives 94,117…, the
+    Renstra's 75 gives 106,666…; a capaian from none of them stays unexplained, with no list."""
+    assert audit(_figure("S1.a", "94,11", 10, measure="capaian") + _figure("S1.a", "106,67", 60, measure="capaian")
+                 + _figure("S1.a", "90,00", 120, measure="capaian"), "pk.kin") == [
+        (10, "source", "computed against the PK's target 85 (pk.kin:4)"),
+        (60, "source", "computed against the Renstra 2024 target 75 (catalog.kin:15)"),
+        (120, "unexplained", "")]
 
 
 def test_a_pk_that_cannot_be_read_stops_the_audit(write, kinerja, monkeypatch, tmp_path):

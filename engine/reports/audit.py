@@ -181,6 +181,9 @@ class _Lookup:
         if ev.overall is not None:
             self.values[("overall", "overall", "capaian")] = ev.overall.capaian_exact
 
+    def targets_of(self, ident: str) -> list[SourcedTarget]:
+        return self.targets.get(ident, [])
+
     def get(self, f: Figure) -> Decimal | None:
         ident = "overall" if f.level == "overall" else f.id
         return self.values.get((f.level, ident, f.measure))
@@ -291,11 +294,25 @@ def target_source(c: Case) -> Explanation | None:
     with where it is written. Equal as numbers ("90%" is 90), never merely rounded to it."""
     if c.figure.level != "indicator" or c.figure.measure != "target":
         return None
-    found = [s for s in c.look.targets.get(c.figure.id, ())
+    found = [s for s in c.look.targets_of(c.figure.id)
              if s.source != "catalog" and not s.target.is_range and s.target.low == c.printed]
     if not found:
         return None
     return "source", t("the printed target is {sources}", sources=t(" and ").join(s.named() for s in found))
+
+
+def capaian_of_another_target(c: Case) -> Explanation | None:
+    """An indicator's capaian computed against another source's target for the year: a PK's or the
+    Renstra's, where the catalog's differs (realisasi / that target, as the catalog's direction
+    has it only for a plain ratio)."""
+    r = _divisible(c)
+    if r is None or c.indicator is None or c.indicator.capaian_exact != r.realisasi / r.target * HUNDRED:
+        return None
+    for s in c.look.targets_of(c.figure.id):
+        if s.source != "catalog" and not s.target.is_range and s.target.low and s.target.low != r.target \
+                and c.prints_or_cuts(r.realisasi / s.target.low * HUNDRED):
+            return "source", t("computed against {source}", source=s.named())
+    return None
 
 
 def no_target_source(c: Case) -> str:
@@ -303,7 +320,7 @@ def no_target_source(c: Case) -> str:
     sees the printed one equals none of them."""
     if c.figure.level != "indicator" or c.figure.measure != "target":
         return ""
-    sources = c.look.targets.get(c.figure.id, [])
+    sources = c.look.targets_of(c.figure.id)
     return t("equal to none of {sources}", sources=", ".join(s.named() for s in sources)) if sources else ""
 
 
@@ -503,7 +520,7 @@ def last_decimal(c: Case) -> Explanation | None:
 EXPLANATIONS: tuple[Rule, ...] = (
     reproduced, target_source, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
     aggregate_with_nihil_as_zero, indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula,
-    nihil_as_zero, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
+    nihil_as_zero, capaian_of_another_target, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
 )
 
 
@@ -568,7 +585,8 @@ def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: st
                          if f.level == "indicator" and f.measure == "realisasi" and f.value is not None}
     year = int(ev.period) if ev.period.isdigit() else None  # a PK and the Renstra state annual targets
     targets = {f.id: sourced_targets(catalog.indicators[f.id], year, pks) for f in figures
-               if year is not None and f.measure == "target" and f.id in catalog.indicators}
+               if year is not None and f.level == "indicator" and f.measure in ("target", "capaian")
+               and f.id in catalog.indicators}
     look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source, printed_realisasi, targets)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
