@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .rendering.outputs import StrPath
     from .periods import Period
     from .readers.agreement import PkDocument
+    from .reports.pk import TargetComparison
     from .evaluation.results import Evaluation, IndicatorResult
     from .reports.monitor import By, Monitoring
     from .reports.tables import Table
@@ -541,12 +542,14 @@ class AuditOutcome:
 
 def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapping: StrPath | None = None,
           period_text: str | None = None, office: str | None = None, locale: str = "id",
-          progress: Progress | None = None, alone: bool = False) -> AuditOutcome | Stopped:
+          progress: Progress | None = None, alone: bool = False, pks: Iterable[StrPath] = ()) -> AuditOutcome | Stopped:
     """`kinerja audit`: every published figure against the recomputed one; exit 1 when
     unexplained differences remain or the published file has findings. A figure of another year
     than the one evaluated (its `year`, else the file's) is checked against that year, evaluated
     on the same data, unless --period names the one period to audit; a figure with a `unit` (a
-    per-office table's row) against the catalog evaluated at that office, as --unit gives it."""
+    per-office table's row) against the catalog evaluated at that office, as --unit gives it. A
+    printed target is also compared with the target of each PK: those in the catalog's files
+    (an `agreement` beside the catalog) and those named by --pk, and with the Renstra's."""
     from kinerja_dsl.diagnostics import with_sources
 
     from .periods import Period
@@ -562,6 +565,9 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
         problems = problems + figure_findings(figures, prepared.catalog, str(published))
     if any(d.is_error for d in problems):  # figure_findings names the file as given (`./published.toml`)
         return Stopped.by(with_sources(problems, read.sources(str(published))))
+    agreements = _agreements(prepared.catalog, pks)
+    if isinstance(agreements, Stopped):
+        return agreements
     main = prepared.evaluated_period()
     by_run: dict[tuple[Period, str], list[Figure]] = {}  # (period, office; "" = as --unit gives it)
     for f in figures:  # a figure of the period audited; of another year, each year's own (not with --period)
@@ -572,10 +578,31 @@ def audit(paths: Iterable[StrPath], data_path: StrPath, published: StrPath, mapp
     ev = evaluate(prepared, locale)
     reports = [audited(ev if (period, unit) == (main, "") else
                        evaluate(replace(prepared, period=period, office=unit or prepared.office), locale),
-                       group, prepared.catalog, str(published), unit or None)
+                       group, prepared.catalog, str(published), unit or None, agreements)
                for (period, unit), group in sorted(by_run.items())]
     report = combined(reports) if reports else audited(ev, [], prepared.catalog, str(published))
     return AuditOutcome(ev, report, 1 if report.counts.get("unexplained") else 0)
+
+
+def _agreements(catalog: Catalog, paths: Iterable[StrPath]) -> list[PkDocument] | Stopped:
+    """The PKs an audit compares printed targets with: each `agreement` compiled into the catalog,
+    then each --pk file (a .kin, TOML, CSV or workbook PK) that is not one of those, in the order
+    named. A PK that cannot be read stops the audit with its findings."""
+    from kinerja_dsl.diagnostics import with_sources
+
+    from .readers.agreement import from_catalog, load_pk
+
+    docs = [from_catalog(a) for a in catalog.agreements]
+    seen = {Path(d.file).resolve() for d in docs}
+    for path in paths:
+        if Path(path).resolve() in seen:
+            continue
+        read = load_pk(path)
+        if read.value is None or any(d.is_error for d in read.diagnostics):
+            return Stopped.by(with_sources(read.diagnostics, read.sources()))
+        seen.add(Path(path).resolve())
+        docs.append(read.value)
+    return docs
 
 
 @dataclass(frozen=True)
@@ -585,6 +612,8 @@ class PkReport:
     catalog: Catalog
     diagnostics: tuple[Diagnostic, ...]
     exit_code: int
+    # each annual target of the PK beside the catalog's and the Renstra's (the table of where they differ)
+    targets: tuple[TargetComparison, ...] = ()
 
 
 def validate_pk(pk: StrPath, catalog_paths: Iterable[StrPath], mapping: StrPath | None = None,
@@ -593,7 +622,7 @@ def validate_pk(pk: StrPath, catalog_paths: Iterable[StrPath], mapping: StrPath 
     from kinerja_dsl.diagnostics import exit_code, with_sources
 
     from .readers.agreement import load_pk
-    from .reports.pk import validate
+    from .reports.pk import compare_targets, validate
 
     loaded = load_catalog(catalog_paths)
     if not loaded.ok:
@@ -604,7 +633,8 @@ def validate_pk(pk: StrPath, catalog_paths: Iterable[StrPath], mapping: StrPath 
     if doc is not None:
         problems = problems + validate(doc, catalog)
     problems = with_sources(problems, read.sources())
-    return PkReport(str(pk), doc, catalog, tuple(problems), exit_code(problems, strict=strict))
+    targets = tuple(compare_targets(doc, catalog)) if doc is not None else ()
+    return PkReport(str(pk), doc, catalog, tuple(problems), exit_code(problems, strict=strict), targets)
 
 
 @dataclass(frozen=True)

@@ -477,7 +477,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     with _bars(args.data) as (reading, _):
         outcome = application.audit(args.paths, args.data, args.published, args.mapping, args.period, args.unit,
-                                    args.locale, reading, alone=args.alone)
+                                    args.locale, reading, alone=args.alone, pks=args.pk or ())
     if isinstance(outcome, application.Stopped):
         return _stopped(outcome)
     if args.json:
@@ -501,10 +501,15 @@ def cmd_validate_pk(args: argparse.Namespace) -> int:
 
         print(json.dumps({"pk": report.pk, "year": doc.year if doc else None,
                           "targets": len(doc.entries) if doc else 0,
-                          "diagnostics": [d.to_json() for d in report.diagnostics], "exit_code": report.exit_code},
+                          "diagnostics": [d.to_json() for d in report.diagnostics],
+                          "target_sources": [c.to_json() for c in report.targets], "exit_code": report.exit_code},
                          indent=2, ensure_ascii=False))
         return report.exit_code
     _print_diagnostics(report.diagnostics)
+    if any(c.differs for c in report.targets) and doc is not None:
+        from .rendering.render import render_target_sources
+
+        render_target_sources(report.targets, doc.year, _console())
     if doc is not None and not any(d.is_error for d in report.diagnostics):
         print(t("ok: {targets} for {year} checked against {indicators}",
                 targets=tn("{n} target", "{n} targets", len(doc.entries)), year=doc.year,
@@ -672,13 +677,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help=t("compare a published LKjIP table with the recomputed one"),
                        description=t("Every printed figure against the recomputed value; each difference "
-                                     "classified (truncation, rounding, cap, floor, formula, copy, unexplained). "
-                                     "Exit 1 when unexplained remain."),
+                                     "classified (truncation, rounding, cap, floor, formula, source: a target of a "
+                                     "PK or the Renstra, copy, unexplained). Exit 1 when unexplained remain."),
                        epilog=t("example: {command}", command="kinerja audit indicators/banten-2024 --data "
                                 "indicators/banten-2024/realisasi.toml --published "
                                 "indicators/banten-2024/published.toml"))
     _eval_arguments(p)
     p.add_argument("--published", required=True, metavar="FILE", help=t("the printed figures (published.toml)"))
+    p.add_argument("--pk", action="append", metavar="PK_FILE", help=t(
+        "a PK whose targets a printed target may copy (.kin, .toml, .csv, .xlsx; repeatable); an `agreement` "
+        "among the catalog's files is always one"))
     p.add_argument("--all", action="store_true", help=t("list reproduced figures too"))
     p.set_defaults(func=cmd_audit)
 

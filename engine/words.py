@@ -21,7 +21,8 @@ _STATUS = {"ok": N_("ok"), "nihil": N_("nihil"), "missing": N_("missing"), "inco
 _NIHIL = {"achieved": N_("counted as achieved"), "zero": N_("counted as zero"), "excluded": N_("excluded"),
           "error": N_("error")}
 _VERDICT = {"reproduced": N_("reproduced"), "truncation": N_("truncation"), "rounding": N_("rounding"),
-            "cap": N_("cap"), "floor": N_("floor"), "formula": N_("formula"), "copy": N_("copy"),
+            "cap": N_("cap"), "floor": N_("floor"), "formula": N_("formula"), "source": N_("source"),
+            "copy": N_("copy"),
             "propagated": N_("propagated"), "unexplained": N_("unexplained"), "not computed": N_("not computed")}
 _LEVEL = {"indicator": N_("indicator"), "sasaran": N_("sasaran"), "office": N_("satker"), "overall": N_("overall"),
           "group": N_("index group")}

@@ -17,7 +17,7 @@ from typing import Optional
 from pydantic import ConfigDict
 
 from kinerja_dsl import ast
-from kinerja_dsl.catalog import TargetSpec
+from kinerja_dsl.catalog import Agreement, TargetSpec
 from kinerja_dsl.checker import SELF_CONTAINED, check
 from kinerja_dsl.diagnostics import Diagnostic, Severity, Sources, with_sources
 from kinerja_dsl.loader import PathLike
@@ -151,6 +151,14 @@ def _from_agreement(file: str, a: ast.Agreement) -> PkDocument:
             doc.office = s.args[0].text
         elif s.key == "pagu" and s.args and isinstance(s.args[-1].value, Decimal):
             doc.pagu[s.args[0].text if len(s.args) == 2 else "total"] = s.args[-1].value
+    return doc
+
+
+def from_catalog(a: Agreement) -> PkDocument:
+    """An `agreement` compiled into a catalog (a PK file in the catalog's folder) as the document
+    `--pk` reads, so that the audit compares a printed target with either kind alike."""
+    doc = PkDocument(a.file, a.year, a.office, year_line=a.line, pagu=dict(a.pagu))
+    doc.entries = [PkEntry(e.indicator, e.period, e.target, e.line) for e in a.targets]
     return doc
 
 

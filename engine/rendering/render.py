@@ -26,14 +26,15 @@ from ..periods import Period, PeriodError
 from ..evaluation.results import AggregateResult, Evaluation, IndicatorResult
 
 if TYPE_CHECKING:  # the reports a renderer shows; imported for their types only
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
-    from kinerja_dsl.catalog import Catalog
+    from kinerja_dsl.catalog import Catalog, TargetSpec
 
     from ..evaluation.columnar import BulkResult
     from ..reports.audit import AuditReport, AuditRow
     from ..reports.diff import DiffReport
     from ..reports.monitor import IndicatorCell, MeanCell, Monitoring
+    from ..reports.pk import TargetComparison
     from ..reports.tables import Table as KamusTable
 
 _STATUS_STYLE = {"ok": "green", "nihil": "cyan", "missing": "yellow", "error": "red",
@@ -334,6 +335,21 @@ def render_audit(report: AuditReport, console: Console, locale: str, show_all: b
         offices = len({r.unit for r in per_office})
         _audit_counts(console, per_office, tn("of which per office ({n} office): ", "of which per office ({n} offices): ",
                                               offices))
+
+
+def render_target_sources(rows: Sequence[TargetComparison], year: int | None, console: Console) -> None:
+    """validate-pk's table: per indicator whose targets differ, the catalog's, the PK's (with its
+    line) and the Renstra's for the PK's year, side by side; a source without one shows -."""
+    locale = "id" if language() == "id" else "en"
+
+    def cell(x: TargetSpec | None) -> str:
+        return "-" if x is None else localized(x.text, locale)
+
+    table = [[Text(r.indicator), cell(r.catalog), f"{cell(r.pk)} (L{r.line})", cell(r.renstra)]
+             for r in rows if r.differs]
+    console.print(_table(t("Targets for {year} that differ", year=year), [
+        (t("Indicator"), "wrap"), (t("Catalog"), "number"), (t("PK"), "number"), (t("Renstra"), "number")],
+        table, console.width))
 
 
 def _printed_places(printed: str) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
-from typing import Callable, NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from pydantic import BaseModel
 
@@ -22,7 +22,9 @@ from kinerja_dsl.catalog import Catalog, quantized
 from kinerja_dsl.messages import N_, t, tn
 from kinerja_dsl.vocabulary import AggregateSource
 
+from ..readers.agreement import PkDocument
 from ..readers.published import Figure, figure_findings, read_published
+from .pk import SourcedTarget, sourced_targets
 from ..evaluation.results import AggregateResult, Evaluation, Exact, IndicatorResult
 from ..words import level_word, measure_word
 
@@ -30,8 +32,8 @@ __all__ = ["CLASSES", "EXPLANATIONS", "AuditReport", "AuditRow", "audit", "besid
            "deciding", "figure_findings", "read_published"]
 
 HUNDRED = Decimal(100)
-CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "copy", "propagated", "unexplained",
-           "not computed")
+CLASSES = ("reproduced", "truncation", "rounding", "cap", "floor", "formula", "source", "copy", "propagated",
+           "unexplained", "not computed")
 
 # ---- the thresholds the explanations try --------------------------------------------------------
 
@@ -135,8 +137,11 @@ class _Lookup:
     """Recomputed values by (level, id, measure), with what else is needed to explain differences."""
 
     def __init__(self, ev: Evaluation, printed: dict[tuple[str, str, str], list[Decimal]],
-                 overall_source: AggregateSource, printed_realisasi: dict[tuple[str, int], Decimal] | None = None):
+                 overall_source: AggregateSource, printed_realisasi: dict[tuple[str, int], Decimal] | None = None,
+                 targets: dict[str, list[SourcedTarget]] | None = None):
         self.overall_source = overall_source  # what the overall mean is taken over (the catalog's policy)
+        # each indicator's annual target by source (catalog, each PK, Renstra) for the year audited
+        self.targets = targets or {}
         # an indicator's realisasi before the catalog's declared rounding (the report may cut the exact one)
         self.unrounded: dict[str, Decimal] = {}
         self.values: dict[tuple[str, str, str], Decimal | None] = {}
@@ -175,6 +180,9 @@ class _Lookup:
                 self.values[(level, a.id, "capaian")] = a.capaian_exact
         if ev.overall is not None:
             self.values[("overall", "overall", "capaian")] = ev.overall.capaian_exact
+
+    def targets_of(self, ident: str) -> list[SourcedTarget]:
+        return self.targets.get(ident, [])
 
     def get(self, f: Figure) -> Decimal | None:
         ident = "overall" if f.level == "overall" else f.id
@@ -278,6 +286,42 @@ def truncation(c: Case) -> Explanation | None:
             return "truncation", t("{value} cut to {places}, not rounded", value=deciding(value, c.places),
                                    places=_decimals(c.places))
     return None
+
+
+def target_source(c: Case) -> Explanation | None:
+    """An indicator's target printed as another source states it where the catalog's differs: a
+    PK's (the signed one, or the copy a report prints in its BAB II) or the Renstra's, each named
+    with where it is written. Equal as numbers ("90%" is 90), never merely rounded to it."""
+    if c.figure.level != "indicator" or c.figure.measure != "target":
+        return None
+    found = [s for s in c.look.targets_of(c.figure.id)
+             if s.source != "catalog" and not s.target.is_range and s.target.low == c.printed]
+    if not found:
+        return None
+    return "source", t("the printed target is {sources}", sources=t(" and ").join(s.named() for s in found))
+
+
+def capaian_of_another_target(c: Case) -> Explanation | None:
+    """An indicator's capaian computed against another source's target for the year: a PK's or the
+    Renstra's, where the catalog's differs (realisasi / that target, as the catalog's direction
+    has it only for a plain ratio)."""
+    r = _divisible(c)
+    if r is None or c.indicator is None or c.indicator.capaian_exact != r.realisasi / r.target * HUNDRED:
+        return None
+    for s in c.look.targets_of(c.figure.id):
+        if s.source != "catalog" and not s.target.is_range and s.target.low and s.target.low != r.target \
+                and c.prints_or_cuts(r.realisasi / s.target.low * HUNDRED):
+            return "source", t("computed against {source}", source=s.named())
+    return None
+
+
+def no_target_source(c: Case) -> str:
+    """What an unexplained target is not: every source's target for the year, so that a reviewer
+    sees the printed one equals none of them."""
+    if c.figure.level != "indicator" or c.figure.measure != "target":
+        return ""
+    sources = c.look.targets_of(c.figure.id)
+    return t("equal to none of {sources}", sources=", ".join(s.named() for s in sources)) if sources else ""
 
 
 def propagated(c: Case) -> Explanation | None:
@@ -467,15 +511,16 @@ def last_decimal(c: Case) -> Explanation | None:
     return None
 
 
-# The order is the classification: the first rule that fits names the difference. Exact causes
+# The order is the classification: the first rule that fits names the difference. A target stated
+# by another source (a PK, the Renstra) first: it is no computation at all. Exact causes
 # (the value as computed, then cut) come before the report's own mistakes propagated from an item,
 # then the roundings and formulas that reproduce the figure exactly, the caps and floors, and only
 # then the loose one (one unit off). What is still unexplained may be a copy of a neighbouring row
 # (`copies`, which looks at the rows of every year audited).
 EXPLANATIONS: tuple[Rule, ...] = (
-    reproduced, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
+    reproduced, target_source, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
     aggregate_with_nihil_as_zero, indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula,
-    nihil_as_zero, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
+    nihil_as_zero, capaian_of_another_target, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
 )
 
 
@@ -529,15 +574,20 @@ def explain(case: Case) -> Explanation:
 
 
 def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: str,
-          unit: str | None = None) -> AuditReport:
-    """The figures of one period (and of one office, `unit`, for a per-office table) against `ev`."""
+          unit: str | None = None, pks: Sequence[PkDocument] = ()) -> AuditReport:
+    """The figures of one period (and of one office, `unit`, for a per-office table) against `ev`;
+    a printed target also against each PK of the year (`pks`) and the Renstra."""
     printed_capaian: dict[tuple[str, str, str], list[Decimal]] = {}
     for f in sorted(figures, key=lambda f: f.consistent is False):  # consistent figures first
         if f.value is not None and f.measure == "capaian":
             printed_capaian.setdefault((f.level, f.id, f.measure), []).append(f.value)
     printed_realisasi = {(f.id, f.line): f.value for f in figures
                          if f.level == "indicator" and f.measure == "realisasi" and f.value is not None}
-    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source, printed_realisasi)
+    year = int(ev.period) if ev.period.isdigit() else None  # a PK and the Renstra state annual targets
+    targets = {f.id: sourced_targets(catalog.indicators[f.id], year, pks) for f in figures
+               if year is not None and f.level == "indicator" and f.measure in ("target", "capaian")
+               and f.id in catalog.indicators}
+    look = _Lookup(ev, printed_capaian, catalog.aggregation["overall"].source, printed_realisasi, targets)
     cap, floor = catalog.policy.cap.value, catalog.policy.floor.value
     rows = []
     for f in figures:
@@ -552,7 +602,10 @@ def audit(ev: Evaluation, figures: list[Figure], catalog: Catalog, published: st
                                  (t("the report prints no number") if printed is None else t("no recomputed value")),
                                  report_says_consistent=f.consistent, period=ev.period, unit=unit))
             continue
-        verdict, why = explain(Case(f, printed, x, places, look, cap, floor))
+        case = Case(f, printed, x, places, look, cap, floor)
+        verdict, why = explain(case)
+        if verdict == "unexplained":
+            why = no_target_source(case)
         rows.append(AuditRow(level=f.level, id=f.id, measure=f.measure, line=f.line, printed=f.printed,
                              printed_value=printed, recomputed=x, difference=_minus(printed, _rounded_to(x, places)),
                              verdict=verdict, explanation=why, report_says_consistent=f.consistent,

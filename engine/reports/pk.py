@@ -6,8 +6,11 @@ message, hint).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Literal
 
 from kinerja_dsl import ast, period_targets
 from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec
@@ -17,7 +20,8 @@ from kinerja_dsl.vocabulary import PERIOD_LABELS
 
 from ..readers.agreement import PkDocument, PkEntry, read_pk
 
-__all__ = ["RULES", "PkDocument", "PkRule", "read_pk", "validate"]   # PkDocument, read_pk: agreement.py
+__all__ = ["RULES", "PkDocument", "PkRule", "SourcedTarget", "TargetComparison", "compare_targets", "read_pk",
+           "sourced_targets", "validate"]   # PkDocument, read_pk: agreement.py
 
 PERCENT_UNITS = ("%", "persen")
 
@@ -262,3 +266,87 @@ def validate(doc: PkDocument, catalog: Catalog) -> list[Diagnostic]:
     for rule in RULES:
         out.extend(rule.run(doc, catalog))
     return out
+
+
+# ---- the target of each source -------------------------------------------------------------------
+# An indicator's target for a year may be stated three times: the catalog's `target` (what `eval`
+# measures against), a PK's (what was signed, or a copy of it printed in the report) and the
+# Renstra's. validate-pk sets them side by side; the audit names the one a printed target copies.
+
+Source = Literal["catalog", "pk", "renstra"]
+
+
+@dataclass(frozen=True)
+class SourcedTarget:
+    """One source's annual target of an indicator, with where it is written."""
+
+    source: Source
+    target: TargetSpec
+    where: str   # `pk-2024.kin:67`, or a workbook's cell `pk.xlsx:PK!D3`
+    year: int
+
+    def named(self) -> str:
+        """The source and its target in words: the PK's target 3.87 (pk-2024-bab2.kin:67)."""
+        if self.source == "catalog":
+            return t("the catalog's target {target} ({where})", target=self.target.text, where=self.where)
+        if self.source == "pk":
+            return t("the PK's target {target} ({where})", target=self.target.text, where=self.where)
+        return t("the Renstra {year} target {target} ({where})", year=self.year, target=self.target.text,
+                 where=self.where)
+
+
+def _where(file: str, line: int) -> str:
+    return f"{Path(file).name}:{line}"
+
+
+def sourced_targets(ind: Indicator, year: int, pks: Sequence[PkDocument]) -> list[SourcedTarget]:
+    """The annual targets of `ind` for `year`: the catalog's, each PK's of that year (in the order
+    given), the Renstra's; a source that states none is left out."""
+    out = []
+    declared = ind.target(year)
+    if declared is not None:
+        out.append(SourcedTarget("catalog", declared, _where(ind.file, declared.line or ind.line), year))
+    for doc in pks:
+        entry = next((e for e in doc.entries if e.indicator == ind.id and e.period is None), None)
+        if doc.year == year and entry is not None:
+            out.append(SourcedTarget("pk", entry.target, entry.cell or _where(doc.file, entry.line), year))
+    renstra = ind.renstra.get(year)
+    if renstra is not None:
+        out.append(SourcedTarget("renstra", renstra, _where(ind.file, renstra.line or ind.line), year))
+    return out
+
+
+def same_target(a: TargetSpec, b: TargetSpec) -> bool:
+    return (a.low, a.high) == (b.low, b.high)
+
+
+@dataclass(frozen=True)
+class TargetComparison:
+    """A PK's annual target beside the catalog's and the Renstra's for the PK's year (validate-pk's
+    table: what P004, P012 and P014 say one by one, in one row per indicator)."""
+
+    indicator: str
+    pk: TargetSpec
+    line: int
+    catalog: TargetSpec | None
+    renstra: TargetSpec | None
+
+    @property
+    def differs(self) -> bool:
+        return any(not same_target(self.pk, other) for other in (self.catalog, self.renstra) if other is not None) \
+            or (self.catalog is not None and self.renstra is not None and not same_target(self.catalog, self.renstra))
+
+    def to_json(self) -> dict[str, object]:
+        def value(x: TargetSpec | None) -> str | None:
+            if x is None:
+                return None
+            return " .. ".join(format(b.normalize(), "f") for b in (x.low, x.high) if b is not None)
+        return {"indicator": self.indicator, "catalog": value(self.catalog), "pk": value(self.pk), "line": self.line,
+                "renstra": value(self.renstra), "differs": self.differs}
+
+
+def compare_targets(doc: PkDocument, catalog: Catalog) -> list[TargetComparison]:
+    """Every annual target of the PK of an indicator the catalog knows, beside the catalog's and the
+    Renstra's for the PK's year, in the PK's order."""
+    return [TargetComparison(ind.id, e.target, e.line, ind.target(year), ind.renstra.get(year))
+            for e, ind, year in _annual_targets(doc, catalog)]
