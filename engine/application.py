@@ -223,7 +223,7 @@ def evaluate(prepared: Prepared, locale: str = "id") -> Evaluation:
     from .evaluation.results import Evaluation
 
     period = prepared.evaluated_period()
-    catalog = prepared.catalog
+    catalog = prepared.catalog.for_year(period.year)
     done = evaluate_period(catalog, prepared.data, period, prepared.office)
     return Evaluation(catalog=list(prepared.loaded.files), data=prepared.data.file, period=period.label,
                       office=prepared.office, locale=locale, policy=catalog_policy_summary(catalog),

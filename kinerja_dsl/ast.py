@@ -297,6 +297,9 @@ class Include:
 class Policy:
     settings: tuple[Setting, ...]
     span: Span
+    # `policy for unit "%" and year 2023`: the selectors (each a key and its values, as a setting is
+    # written); empty for the office-wide policy
+    scope: tuple[Setting, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,9 @@ def origin_text(origin: str) -> str:
     """An origin ("default", "indicator at f.kin:7") in the reader's language; the stored origin stays English."""
     if origin == "default":
         return t("default")
-    block, at, place = origin.partition(" at ")
+    block, at, place = origin.rpartition(" at ")
+    if at and block.startswith("policy for "):  # a scoped policy: its selectors as written
+        return t("policy for {scope} at {place}", scope=block.removeprefix("policy for "), place=place)
     if at and block in _ORIGIN_BLOCKS:
         return t("{block} at {place}", block=t(_ORIGIN_BLOCKS[block]), place=place)
     return origin
@@ -357,6 +359,12 @@ class Catalog:
     agreements: tuple[Agreement, ...] = ()
     files: tuple[str, ...] = ()
     declared_order: tuple[str, ...] = ()  # indicator ids as written, for display
+    # the catalog as it evaluates a year that a scoped policy names (`policy for year 2023`)
+    variants: Mapping[int, Catalog] = field(default_factory=dict)
+
+    def for_year(self, year: int) -> Catalog:
+        """The catalog whose policies are those of `year`: itself unless a policy is for that year."""
+        return self.variants.get(year, self)
 
     def field_rule(self, name: str) -> Rollup:
         """How a field's sub-periods make a period under `rollup by_kind`: its own declared rule,

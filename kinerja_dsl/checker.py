@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -18,7 +18,7 @@ from . import ast, period_targets
 from .catalog import MAX_INTEGER_DIGITS, out_of_range
 from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
 from .messages import N_, t, tn
-from .model import OVERALL, CheckedModel, SymbolTable, mean_read
+from .model import OVERALL, CheckedModel, SymbolTable, mean_read, scope_selects, under
 from .setting_checks import check_setting, shortened
 from .vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, DEFAULT_AGGREGATE_SOURCE, FUNCTIONS, PERIOD_LABELS,
                          SETTING_KEYS, AggregateLevel, AggregateMethod, AggregateSource, Combine, FieldKind, Rollup,
@@ -37,8 +37,10 @@ class Rule:
 def _settings_in(model: SymbolTable) -> Iterator[tuple[str, ast.Setting]]:
     """Every setting of the catalog, with the context it stands in (a key of CONTEXT_KEYS)."""
     for block in model.policy_blocks:
+        for s in block.scope:
+            yield "scope", s
         for s in block.settings:
-            yield "policy", s
+            yield ("scoped policy" if block.scope else "policy"), s
     for ind in model.indicators.values():
         for statement in ind.body:
             if isinstance(statement, ast.Setting):
@@ -61,7 +63,8 @@ def _settings_in(model: SymbolTable) -> Iterator[tuple[str, ast.Setting]]:
 # where a setting stands, as a sentence names it ("unknown setting `x` in an index")
 _CONTEXT_NAMES = {"index": N_("an index"), "group": N_("a group"), "component": N_("a component"),
                   "indicator": N_("an indicator"), "agreement": N_("an agreement"), "policy": N_("a policy"),
-                  "sasaran": N_("a sasaran")}
+                  "sasaran": N_("a sasaran"), "scope": N_("the selectors of a policy"),
+                  "scoped policy": N_("a policy for some indicators")}
 
 # the kinds of declaration, as a sentence names them ("field `a` is declared twice")
 _KIND_NAMES = {"indicator": N_("indicator"), "sasaran": N_("sasaran"), "field": N_("field"),
@@ -120,6 +123,14 @@ class RepeatedSettings(Rule):
                     seen[key] = s.span
         for block in model.policy_blocks:
             seen = {}
+            for setting in block.scope:
+                if (setting.key,) in seen:
+                    yield Diagnostic.at_span(setting.span, code="E114",
+                                             message=t("`{key}` is stated twice in this policy", key=setting.key),
+                                             hint=t("the first is at line {line}; keep one",
+                                                    line=seen[(setting.key,)].line))
+                seen.setdefault((setting.key,), setting.span)
+            seen = {}
             for setting in block.settings:
                 key = (setting.key, setting.args[0].text) if setting.key == "aggregate" and setting.args \
                     else (setting.key,)
@@ -128,6 +139,38 @@ class RepeatedSettings(Rule):
                                              message=t("`{key}` is stated twice in this policy", key=setting.key),
                                              hint=t("the first is at line {line}; keep one", line=seen[key].line))
                 seen.setdefault(key, setting.span)
+
+
+class PolicyScopes(Rule):
+    """The selectors of a scoped policy name what exists (E101) and select an indicator (W140)."""
+
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
+        for block in model.policy_blocks:
+            if not block.scope:
+                continue
+            for s in block.scope:
+                yield from self._names(model, s)
+            if not any(scope_selects(block.scope, ind, year=None) for ind in model.indicators.values()):
+                yield Diagnostic.at_span(block.scope[0].span, code="W140", severity=Severity.WARNING,
+                                         message=t("this policy applies to no indicator of the catalog"),
+                                         hint=t("check the selectors: unit, kind, sasaran, office, indicators, year"))
+
+    @staticmethod
+    def _names(model: SymbolTable, s: ast.Setting) -> Iterator[Diagnostic]:
+        tables: dict[str, Collection[str]] = {"sasaran": model.sasaran, "office": model.offices}
+        if s.key in tables:
+            for a in s.args:
+                if a.text not in tables[s.key]:
+                    yield Diagnostic.at_span(a.span, code="E101",
+                                             message=t("unknown {kind} `{name}`", kind=s.key, name=a.text),
+                                             hint=did_you_mean(a.text, tables[s.key]))
+        elif s.key == "indicators":
+            for a in s.args:
+                if not any(under(i, a.text) for i in model.indicators):
+                    yield Diagnostic.at_span(a.span, code="E101",
+                                             message=t("no indicator is `{name}` or under it", name=a.text),
+                                             hint=did_you_mean(a.text, model.indicators)
+                                             or t("`indicators BUDGET` selects BUDGET and every BUDGET.… indicator"))
 
 
 class Duplicates(Rule):
@@ -901,7 +944,7 @@ class PeriodTargetsAgree(Rule):
 
 RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), KnownNames(), Formulas(),
                            RequiredMetadata(), TargetsInRange(), Weights(), BandCoverage(), NoCycles(),
-                           MeansReadAfterwards(), LevelsSwitchedOff(), NihilRisk(), ConstantDivisions(),
+                           MeansReadAfterwards(), LevelsSwitchedOff(), PolicyScopes(), NihilRisk(), ConstantDivisions(),
                            ControlCharacters(), NumbersInRange(), PeriodTargetsAgree())
 
 

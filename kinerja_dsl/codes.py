@@ -81,6 +81,8 @@ CODES: dict[str, tuple[str, str]] = {
     "W122": (N_("`target_fallback annual` applies to an indicator whose periods add up (rollup sum, or a count under "
              "by_kind): a quarter's count is compared with the whole year's target (warning)."),
              N_("Declare the indicator's period targets, or `target_fallback none` on it.")),
+    "W140": (N_("A scoped policy (`policy for …`) selects no indicator of the catalog (warning)."),
+             N_("Check its selectors (unit, kind, sasaran, office, indicators, year) against the catalog.")),
     "D001": (N_("Data for an unknown field or indicator."), N_("Use the suggested name, or declare the field in the catalog.")),
     "D002": (N_("Data for an unknown office (or an unknown `--unit`)."), N_("Use the suggested office, or declare it.")),
     "D003": (N_("An unknown period label in data or `--period`."),

@@ -12,6 +12,7 @@ and a broken guarantee raises `ast.NotChecked` instead of compiling nonsense.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Literal, TypeVar
 
@@ -21,7 +22,7 @@ from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, Ban
                       CompositeNode, Declared, Env, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
                       Sasaran, TargetSpec, UndefinedValue)
 from .messages import t
-from .model import CheckedModel
+from .model import CheckedModel, scope_selects
 from .vocabulary import (DEFAULT_AGGREGATE_SOURCE, AggregateLevel, AggregateMethod, AggregateSource, Combine,
                          Direction, FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, RealisasiScope, Rollup,
                          RoundMode, TargetFallback, Unreported)
@@ -300,8 +301,14 @@ def _required(settings: Mapping[str, ast.Setting], key: str) -> ast.Setting:
 
 
 def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
-                      bandsets: Mapping[str, BandSet]) -> Indicator:
+                      bandsets: Mapping[str, BandSet], year: int | None = None) -> Indicator:
+    """An indicator under the catalog's policy `base`, then the scoped policies that select it (in
+    the order written; those of `year` too), then its own settings."""
     settings = {s.key: s for s in ind.body if isinstance(s, ast.Setting)}
+    for block in model.policy_blocks:
+        if block.scope and not _year_only(block) and scope_selects(block.scope, ind, year) and (
+                year is not None or _year_of(block) is None):
+            base = _policy({s.key: s for s in block.settings}, base, scope_text(block.scope), bandsets)
     policy = _policy(settings, base, "indicator", bandsets)
     names = model.indicators
     num, den, val, idx = ind.formula("numerator"), ind.formula("denominator"), ind.formula("value"), ind.index
@@ -408,10 +415,45 @@ def _field(f: ast.FieldDecl) -> Field:
     return Field(f.id, f.label or f.id, kind, rollup)
 
 
+def scope_text(scope: tuple[ast.Setting, ...]) -> str:
+    """A scoped policy as results name it: `policy for unit "%" and year 2023`."""
+    def word(a: ast.Arg) -> str:
+        return f'"{a.text}"' if a.kind == "string" else a.text
+    return "policy for " + " and ".join(f"{s.key} {' '.join(word(a) for a in s.args)}" for s in scope)
+
+
+def _year_of(block: ast.Policy) -> int | None:
+    """The year a scoped policy is for (`policy for year 2023`), if it names one."""
+    found = next((s for s in block.scope if s.key == "year"), None)
+    return int(found.arg(0).number) if found is not None else None
+
+
+def _year_only(block: ast.Policy) -> bool:
+    """`policy for year 2023`: the office-wide policy of a year (no other selector)."""
+    return bool(block.scope) and all(s.key == "year" for s in block.scope)
+
+
+def _catalog_policy(model: CheckedModel, bandsets: Mapping[str, BandSet], year: int | None) -> Policy:
+    """The office-wide policy, and in `year` the policies for that year alone (`policy for year
+    2023`), which also decide the means' rounding and bands of that year."""
+    base = _policy(model.policy, DEFAULT_POLICY, "policy", bandsets)
+    for block in model.policy_blocks:
+        if year is not None and _year_only(block) and _year_of(block) == year:
+            base = _policy({s.key: s for s in block.settings}, base, scope_text(block.scope), bandsets)
+    return base
+
+
 def compile_model(model: CheckedModel) -> Catalog:
     bandsets = {b.id: _bandset(b) for b in model.bandsets.values()}
-    base = _policy(model.policy, DEFAULT_POLICY, "policy", bandsets)
-    compiled = {i.id: compile_indicator(i, model, base, bandsets) for i in model.indicators.values()}
+    catalog = _compile(model, bandsets, None)
+    years = sorted({y for b in model.policy_blocks if (y := _year_of(b)) is not None})
+    return replace(catalog, variants={y: _compile(model, bandsets, y) for y in years})
+
+
+def _compile(model: CheckedModel, bandsets: Mapping[str, BandSet], year: int | None) -> Catalog:
+    """The catalog as it evaluates `year` (None: a year no scoped policy names)."""
+    base = _catalog_policy(model, bandsets, year)
+    compiled = {i.id: compile_indicator(i, model, base, bandsets, year) for i in model.indicators.values()}
     ordered = {i: compiled[i] for i in _evaluation_order(compiled)}
     return Catalog(
         indicators=ordered,

@@ -54,7 +54,9 @@ def _settings(f: ast.CatalogFile) -> list[ast.Setting]:
                 nodes(c.children)
 
     for d in f.declarations:
-        if isinstance(d, (ast.Policy, ast.Sasaran)):
+        if isinstance(d, ast.Policy):
+            found.extend(d.scope + d.settings)
+        elif isinstance(d, ast.Sasaran):
             found.extend(d.settings)
         elif isinstance(d, ast.Agreement):
             found.extend(s for s in d.body if isinstance(s, ast.Setting))
@@ -188,7 +190,9 @@ class _Printer:
         if isinstance(d, ast.Include):
             self.emit(line, end, 0, f"{self.kw('extends' if d.extends else 'include')} {_quote(d.path)}")
         elif isinstance(d, ast.Policy):
-            self.block(d, self.kw("policy"), d.settings, 0, True)
+            scope = (f" {self.kw('for')} " + f" {self.kw('and')} ".join(self.setting(s) for s in d.scope)
+                     if d.scope else "")
+            self.block(d, self.kw("policy") + scope, d.settings, 0, True)
         elif isinstance(d, ast.FieldDecl):
             kind = self.value("field_kind", d.kind) if d.kind else None
             rollup = self.value("rollup", d.rollup) if d.rollup else None

@@ -70,7 +70,7 @@ class SymbolTable:
         one of the policy blocks, as the compiler takes it; a level without one keeps its default."""
         out: dict[str, ast.Setting] = {}
         for block in self.policy_blocks:
-            for s in block.settings:
+            for s in block.settings if not block.scope else ():
                 level = canonical_value("aggregate_level", s.args[0].text) if s.key == "aggregate" and s.args else None
                 if level is not None:
                     out[level] = s
@@ -109,6 +109,43 @@ def mean_read(node: ast.Expr) -> ast.Name | None:
     return None
 
 
+def under(ident: str, name: str) -> bool:
+    """`BUDGET.SJ1.serapan` is under `BUDGET` and `BUDGET.SJ1` (and is itself)."""
+    return ident == name or ident.startswith(name + ".")
+
+
+def scope_selects(scope: tuple[ast.Setting, ...], ind: ast.Indicator, year: int | None) -> bool:
+    """Whether every selector holds for the indicator (each selector's values are alternatives);
+    a `year` selector holds in that year, or in any year when `year` is None."""
+    for s in scope:
+        words = [a.text for a in s.args]
+        if s.key == "year":
+            if year is not None and str(year) not in words:
+                return False
+        elif s.key == "unit":
+            unit = ind.setting("unit")
+            if unit is None or not unit.args or unit.args[0].text not in words:
+                return False
+        elif s.key == "kind":
+            kinds = {canonical_value("indicator_kind", w) for w in words}
+            if indicator_kind(ind) not in kinds:
+                return False
+        elif s.key in ("sasaran", "office"):
+            own = ind.setting(s.key)
+            if own is None or not own.args or own.args[0].text not in words:
+                return False
+        elif s.key == "indicators" and not any(under(ind.id, w) for w in words):
+            return False
+    return True
+
+
+def indicator_kind(ind: ast.Indicator) -> str:
+    """ratio (numerator and denominator), index, or value."""
+    if ind.index is not None:
+        return "index"
+    return "ratio" if ind.formula("numerator") is not None else "value"
+
+
 CheckedModel = NewType("CheckedModel", SymbolTable)
 """A symbol table in which the parser and the checker found no error; made only by
 `checker.approve`. The compiler takes nothing else, and reads it through the typed accessors
@@ -124,7 +161,7 @@ def build_symbol_table(files: list[ast.CatalogFile], base_files: Collection[str]
         for decl in f.declarations:
             if isinstance(decl, ast.Policy):
                 symbols.policy_blocks.append(decl)
-                for s in decl.settings:
+                for s in decl.settings if not decl.scope else ():  # a scoped block is not office-wide
                     symbols.policy[s.key] = s
                 continue
             if isinstance(decl, ast.Agreement):

@@ -347,7 +347,16 @@ class AstBuilder(Transformer):
         return ast.Include(_unquote(c[1]), _span(c[0], c[1]), extends=True)
 
     def policy(self, c: Children) -> ast.Policy:
-        return ast.Policy(tuple(x for x in c if isinstance(x, ast.Setting)), _span(c[0], c[-1]))
+        scope = next((x for x in c if isinstance(x, tuple)), ())
+        return ast.Policy(tuple(x for x in c if isinstance(x, ast.Setting)), _span(c[0], c[-1]), scope)
+
+    def scope(self, c: Children) -> tuple[ast.Setting, ...]:
+        return tuple(x for x in c if isinstance(x, ast.Setting))
+
+    selector = setting
+
+    def kind_word(self, c: Children) -> ast.Arg:
+        return ast.Arg("name", str(c[0]), str(c[0]), _tok_span(c[0]))
 
     def field(self, c: Children) -> ast.FieldDecl:
         label = _unquote(c[2]) if c[2] is not None else None

@@ -164,6 +164,15 @@ def _bands(setting: ast.Setting) -> Iterable[Diagnostic | None]:
                                  hint=t("write `bands NAME capaian` (default) or `bands NAME realisasi`"))
 
 
+def _names(setting: ast.Setting) -> Iterable[Diagnostic | None]:
+    """`indicators BUDGET ADM.ikm`: one or more ids."""
+    if not setting.args:
+        yield Diagnostic.at_span(setting.span, code="E111", message=t("`{key}` needs at least one id", key=setting.key),
+                                 hint=t("e.g. `{example}`", example="policy for indicators BUDGET ADM.ikm { … }"))
+    for arg in setting.args:
+        yield _a_name(setting, arg)
+
+
 def _iku(setting: ast.Setting) -> Iterable[Diagnostic | None]:
     """`iku`, or `iku yes` / `iku no`."""
     yield _arity(setting, 0, 1)
@@ -205,6 +214,8 @@ SETTING_CHECKS: dict[str, SettingCheck] = {
     "sasaran": _single(_a_name),
     "office": _single(_a_name),
     "budget_of": _single(_a_name),
+    "kind": _single(_enum_of("indicator_kind")),
+    "indicators": _names,
     "unit": _single(),
     "iku": _iku,
     **{key: _texts for key in ("definition", "source", "responsible", "frequency", "note", "first_party",

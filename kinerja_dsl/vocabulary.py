@@ -20,6 +20,7 @@ KEYWORDS = {
     "range": ("rentang",), "index": ("indeks",), "group": ("kelompok",),
     "component": ("komponen",), "bands": ("predikat",), "agreement": ("perjanjian",),
     "if": ("jika",), "then": ("maka",), "else": ("selainnya",), "and": ("dan",),
+    "for": ("untuk",),
 }
 
 # Setting keys (the `key arg...` statements): canonical -> aliases.
@@ -35,6 +36,7 @@ SETTING_KEYS = {
     "first_party": ("pihak_pertama",), "second_party": ("pihak_kedua",), "pagu": (),
     "combine": ("gabung",), "max": ("maks",), "unreported": ("tidak_lapor",), "budget_of": ("anggaran_untuk",),
     "period_targets": ("target_periode",), "target_fallback": ("target_pengganti",),
+    "kind": ("jenis",), "indicators": ("daftar",),  # selectors of a scoped policy (`policy for kind index`)
 }
 
 _SETTING_ALIAS = {alias: key for key, aliases in SETTING_KEYS.items() for alias in aliases}
@@ -170,6 +172,13 @@ class RealisasiScope(StrEnum):
     ALSO_GIVEN = "also_given"
 
 
+class IndicatorKind(StrEnum):
+    """What an indicator's formula is, as a scoped policy selects it (`policy for kind index`)."""
+    RATIO = "ratio"
+    VALUE = "value"
+    INDEX = "index"
+
+
 class Combine(StrEnum):
     WEIGHTED_SUM = "weighted_sum"
     MEAN = "mean"
@@ -212,6 +221,8 @@ VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "field_kind": {FieldKind.COUNT: ("jumlah",), FieldKind.AMOUNT: ("nominal",), FieldKind.NUMBER: ("angka",),
                    FieldKind.PERCENT: ("persen",), FieldKind.SCORE: ("skor",)},
     "iku": {Iku.YES: ("ya",), Iku.NO: ("tidak",)},
+    "indicator_kind": {IndicatorKind.RATIO: ("rasio",), IndicatorKind.VALUE: ("nilai",),
+                       IndicatorKind.INDEX: ("indeks",)},
 }
 
 # Which kind of value each argument of a setting takes, by position (`aggregate LEVEL METHOD SOURCE`).
@@ -221,6 +232,7 @@ SETTING_VALUES: dict[str, tuple[str | None, ...]] = {  # None: a number, not a w
     "lower_formula": ("lower_formula",), "combine": ("combine",), "iku": ("iku",),
     "round": ("round_mode",), "round_realisasi": ("round_mode", None, "realisasi_scope"),
     "aggregate": ("aggregate_level", "aggregate_method", "aggregate_source"),
+    "kind": ("indicator_kind",),
 }
 
 BAND_PRESET_NAMES = ("lkjip", "ikpa", "sakip")
@@ -281,6 +293,10 @@ CONTEXT_KEYS = {
                   "weight", "cap", "floor", "round", "round_realisasi", "lower_formula",
                   "bands", "iku", "definition", "source", "responsible", "frequency", "note"),
     "sasaran": ("office", "weight", "note"),
+    # a scoped policy (`policy for unit "%" and year 2023 { … }`): its selectors, and what it may set
+    "scope": ("unit", "kind", "sasaran", "office", "indicators", "year"),
+    "scoped policy": ("cap", "floor", "nihil", "lower_formula", "round", "round_realisasi", "rollup",
+                      "unreported", "period_targets", "target_fallback"),
     "agreement": ("year", "office", "first_party", "second_party", "pagu", "note"),
     "index": ("scale", "cap", "combine", "nihil", "max", "round"),
     "group": ("weight", "scale", "cap", "combine", "nihil", "round"),

@@ -38,8 +38,8 @@ def _counts(report, period):
 EXPECTED = {
     "sumsel-2024": {
         "2020": {"reproduced": 7, "not computed": 1},
-        "2021": {"reproduced": 21, "truncation": 1},
-        "2022": {"reproduced": 23, "truncation": 2},
+        "2021": {"reproduced": 22},  # the catalog's `policy for year 2021/2022`: cut, not rounded
+        "2022": {"reproduced": 25},
         "2023": {"reproduced": 29},
         # 37 per-satker figures of Tabel 116 (`unit`) reproduce; copies only of a neighbouring printed row
         "2024": {"reproduced": 197, "truncation": 8, "rounding": 1, "formula": 1, "copy": 2, "propagated": 1,
@@ -132,18 +132,20 @@ def test_sumsel_earlier_growth_and_budget_are_recomputed_from_counts():
     assert _row("sumsel-2024", "2021", 2298, "KI.permohonan", "realisasi").verdict == "reproduced"  # 5,62%
     assert _row("sumsel-2024", "2023", 2298, "KI.permohonan", "realisasi").verdict == "reproduced"  # 8,35%
     cut = _row("sumsel-2024", "2022", 2298, "KI.permohonan", "realisasi")  # 801/2217 = 36,1299 printed 36,12
-    assert (cut.printed, cut.verdict) == ("36,12%", "truncation")
+    assert (cut.printed, cut.verdict) == ("36,12%", "reproduced")  # `policy for year 2022`: realisasi cut
     total = _row("sumsel-2024", "2023", 3277, "BUDGET.belanja_total.serapan", "realisasi")
     assert (total.printed, total.verdict) == ("99,24%", "reproduced")  # 330.039.892.731 / 332.577.857.000
     assert total.recomputed.quantize(D("0.0001")) == D("99.2369")
 
 
 def test_sumsel_earlier_differences_are_classified():
-    """003 L2677: 283,46/77 = 368,1298… and 100/81 = 123,4567… printed cut, not rounded; L2148: a
+    """003 L2677: 283,46/77 = 368,1298… and 100/81 = 123,4567… printed cut, not rounded, as the
+    catalog's `policy for year 2021` / `2022` declare (the 2024 figures are rounded half-up); L2148: a
     capaian of 2020 printed without a target (the indicator was not in the PK 2020, L2150)."""
-    for period, printed in (("2021", "368,12%"), ("2022", "123,45%")):
+    for period, printed, exact in (("2021", "368,12%", "368.1298"), ("2022", "123,45%", "123.4567")):
         row = _row("sumsel-2024", period, 2677, "BPHN.litigasi", "capaian")
-        assert (row.printed, row.verdict) == (printed, "truncation")
+        assert (row.printed, row.verdict) == (printed, "reproduced")
+        assert str(row.recomputed).startswith(exact)  # the exact capaian, which half-up would print one higher
     none = _row("sumsel-2024", "2020", 2148, "KI.aduan", "capaian")
     assert (none.printed, none.recomputed, none.verdict) == ("100%", None, "not computed")
 

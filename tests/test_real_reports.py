@@ -166,9 +166,6 @@ def test_readme_main_command_prints_the_real_table(kinerja, indonesian):
 NOT_REPRODUCED = {
     "sumsel-2024": {
         ("2020", 2148, "KI.aduan", "capaian"): ("100%", "not computed"),
-        ("2021", 2677, "BPHN.litigasi", "capaian"): ("368,12%", "truncation"),
-        ("2022", 2298, "KI.permohonan", "realisasi"): ("36,12%", "truncation"),
-        ("2022", 2677, "BPHN.litigasi", "capaian"): ("123,45%", "truncation"),
         ("2024", 1126, "PAS.iph", "capaian"): ("111,1", "propagated"),
         ("2024", 1722, "IMI.rb", "capaian"): ("111,11", "copy"),
         ("2024", 2157, "KI.aduan", "target"): ("100%", "copy"),

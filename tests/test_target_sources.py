@@ -232,9 +232,9 @@ BANTEN_TARGETS = {
     (793, "HAM.ikm"): ("source", "the printed target is the PK's target 3.87 (pk-2024-bab2.kin:67)"),
     (809, "PAS.rb"): ("source", "the printed target is the PK's target 90% (pk-2024-bab2.kin:79)"),
     (810, "PAS.ikm"): ("source", "the printed target is the PK's target 90% (pk-2024-bab2.kin:80)"),
-    (1657, "BPHN.desa"): ("unexplained", "equal to none of the catalog's target 70 (catalog.kin:521), the PK's "
+    (1657, "BPHN.desa"): ("unexplained", "equal to none of the catalog's target 70 (catalog.kin:527), the PK's "
                                          "target 70% (pk-2024-bab2.kin:61), the PK's target 70 (pk-2024.kin:86), "
-                                         "the Renstra 2024 target 70 (catalog.kin:526)"),
+                                         "the Renstra 2024 target 70 (catalog.kin:532)"),
     (975, "AHU.pnbp"): ("copy", "the printed target is that of indicator `AHU.pnbp` 2023 (L991)"),
     (1499, "BPHN.jdihn"): ("copy", "the printed target is that of indicator `BPHN.jdihn` 2023 (L1499)"),
     (850, "ADM.rb"): ("copy", "the printed target is that of indicator `ADM.ikm` (L888)"),

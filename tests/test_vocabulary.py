@@ -37,6 +37,9 @@ policy {
   period_targets cumulative
   target_fallback none
 }
+policy for kind ratio and indicators S1 {
+  round half_up 1
+}
 office kanwil "Kantor Wilayah"
 office div_adm "Divisi" parent kanwil
 field done "Selesai" count
@@ -146,7 +149,7 @@ def _tokens(text: str):
         for i, child in enumerate(sub.children):
             if getattr(child, "type", None) is None:
                 continue
-            if sub.data in ("setting", "option") and i == 0:
+            if sub.data in ("setting", "option", "selector") and i == 0:
                 out.append((str(child), child.start_pos, child.end_pos, "key"))
             elif child.type in {keyword_terminal(k) for k in KEYWORDS}:
                 out.append((str(child), child.start_pos, child.end_pos, "keyword"))
@@ -235,7 +238,7 @@ def test_every_setting_key_alias_parses_to_the_same_ast_as_its_key(key, alias):
 VALUE_PLACES = {
     "direction": ("direction", "direction {}"), "nihil": ("policy", "nihil {}"), "rollup": ("policy", "rollup {}"),
     "unreported": ("policy", "unreported {}"), "lower_formula": ("policy", "lower_formula {}"),
-    "round_mode": ("policy", "round {} 2"), "realisasi_scope": ("policy", "round_realisasi half_up 2 {}"), "aggregate_level": ("policy", "aggregate {} mean"),
+    "round_mode": ("policy", "round {} 2"), "indicator_kind": ("policy", "round_realisasi none\n}}\npolicy for kind {} {{\n  cap 100"), "realisasi_scope": ("policy", "round_realisasi half_up 2 {}"), "aggregate_level": ("policy", "aggregate {} mean"),
     "aggregate_method": ("policy", "aggregate overall {}"), "aggregate_source": ("policy", "aggregate overall mean {}"),
     "combine": ("index", "combine {}"), "field_kind": ("field", "{}"), "iku": ("indicator", "iku {}"),
     "period_targets": ("policy", "period_targets {}"), "target_fallback": ("policy", "target_fallback {}"),
@@ -290,7 +293,9 @@ def test_every_kind_of_value_has_a_place():
 def test_every_value_alias_parses_to_the_same_ast_as_its_value(kind, value, alias):
     canonical = _value_catalog(kind, value)
     _same(canonical, _value_catalog(kind, alias))
-    assert _read(canonical)[1] == []  # the place is right: the canonical word is clean there
+    found = [c for c in _read(canonical)[1] if not (kind == "indicator_kind" and c[0] == "W140")]
+    assert found == []  # the place is right: the canonical word is clean there (the template has one ratio, so
+    # `policy for kind value` selects nothing: W140, which is not the place being wrong)
 
 
 def test_aliases_are_unambiguous():

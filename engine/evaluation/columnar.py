@@ -46,7 +46,7 @@ import numpy.typing as npt
 
 from kinerja_dsl.catalog import Aggregation, BandSet, Catalog, CompositeNode, Indicator, Rounding
 from kinerja_dsl.vocabulary import (AggregateLevel, AggregateMethod, AggregateSource, Combine, Direction,
-                                    FieldKind, Iku, LowerFormula, Nihil, PeriodTargets, RealisasiScope, Rollup,
+                                    FieldKind, Iku, IndicatorKind, LowerFormula, Nihil, PeriodTargets, RealisasiScope, Rollup,
                                     RoundMode, TargetFallback, Unreported)
 
 from ..readers.data import Dataset, Value
@@ -112,6 +112,8 @@ RULES: dict[Enum, Rule] = {
     AggregateSource.INDICATORS: Rule(COLUMNAR, "the indicators' capaian (exact, or rounded with `rounded`)"),
     AggregateSource.SASARAN: Rule(COLUMNAR, "the sasaran means"),
     AggregateSource.OFFICE: Rule(COLUMNAR, "the office means, weighted by what each holds"),
+    # a scoped policy's selector (`policy for kind index`): compiled into each indicator's policy
+    **{kind: Rule(COLUMNAR, "selects the indicators a scoped policy applies to (compiled)") for kind in IndicatorKind},
     RealisasiScope.COMPUTED: Rule(COLUMNAR, "round_realisasi rounds a computed realisasi; a given one: exact"),
     RealisasiScope.ALSO_GIVEN: Rule(COLUMNAR, "round_realisasi also rounds a given one; a given one: exact"),
     # data
@@ -151,7 +153,7 @@ OTHER_RULES: dict[str, Rule] = {
 }
 
 ENUMS = (Direction, Nihil, Rollup, Unreported, LowerFormula, RoundMode, AggregateLevel, AggregateMethod,
-         AggregateSource, Combine, FieldKind, Iku, PeriodTargets, TargetFallback, RealisasiScope)
+         AggregateSource, Combine, FieldKind, Iku, PeriodTargets, TargetFallback, RealisasiScope, IndicatorKind)
 
 
 def rule(value: object) -> Rule | None:
@@ -1755,6 +1757,11 @@ def evaluate_offices(catalog: Catalog, data: DataColumns | Dataset, periods: Ite
                 offices is not None and tuple(offices) != cols.offices):
             raise ValueError("columns hold their own periods and offices: build them for the rows wanted")
     from .evaluate import reads_means
+    years = {p.year for p in cols.periods}
+    if catalog.variants and years & set(catalog.variants):  # `policy for year …`: one year's policies
+        if len(years) > 1:
+            raise ValueError("a catalog with policies for a year evaluates one year at a time")
+        catalog = catalog.for_year(years.pop())
     late = reads_means(catalog)
     ids = [i for i in catalog.declared_order]
     first = [i for i in ids if i not in late]

@@ -551,6 +551,7 @@ def evaluate_all(catalog: Catalog, data: Dataset, period: Period, office: str | 
                  only: Iterable[str] | None = None, traced: bool = True) -> list[IndicatorResult]:
     """Every indicator (or those in `only`), at its own office or at `office`, in declaration order.
     An indicator reading a mean (`capaian(SJ1)`) is `missing` here: `evaluate_period` computes it."""
+    catalog = catalog.for_year(period.year)  # the policies of the period's year
     run = _Run(catalog, data, traced)
     results: dict[str, IndicatorResult] = {}
     run.into(period, office, _with_references(catalog, only), results, None)
@@ -569,7 +570,9 @@ def reads_means(catalog: Catalog) -> set[str]:
 def evaluate_period(catalog: Catalog, data: Dataset, period: Period, office: str | None = None,
                     traced: bool = True) -> Evaluated:
     """Indicators, then the sasaran, office and overall means, then the indicators that read a
-    mean (a budget efficiency `capaian(SJ1) - serapan`). `traced=False` records no steps (bulk)."""
+    mean (a budget efficiency `capaian(SJ1) - serapan`). `traced=False` records no steps (bulk).
+    The policies are those of the period's year (a `policy for year 2023` changes them)."""
+    catalog = catalog.for_year(period.year)
     run = _Run(catalog, data, traced)
     late = reads_means(catalog)
     results: dict[str, IndicatorResult] = {}
