@@ -42,13 +42,18 @@ DATA = ('["2024"]\nselesai = 90\nmasuk = 100\nbelanja_p = 87000000\npagu_p = 100
         'belanja_s = 45000000\npagu_s = 50000000\n')
 
 
-def test_the_results_table_gets_the_indicator_budget(write, kinerja, monkeypatch):
-    catalog = write("catalog.kin", CATALOG % "S1.p")
+def written(write, kinerja, monkeypatch, owner: str, command: str, out: str) -> str:
+    """The file `kinerja COMMAND catalog.kin --data data.toml --out OUT` writes, budget_of OWNER."""
+    catalog = write("catalog.kin", CATALOG % owner)
     write("data.toml", DATA)
     monkeypatch.chdir(catalog.parent)
-    code, _, err = kinerja("eval", "catalog.kin", "--data", "data.toml", "--out", "tables.md")
+    code, _, err = kinerja(command, "catalog.kin", "--data", "data.toml", "--out", out)
     assert code == 0, err
-    text = (catalog.parent / "tables.md").read_text(encoding="utf-8")
+    return (catalog.parent / out).read_text(encoding="utf-8")
+
+
+def test_the_results_table_gets_the_indicator_budget(write, kinerja, monkeypatch):
+    text = written(write, kinerja, monkeypatch, "S1.p", "eval", "tables.md")
     indikator, rest = text.split("Capaian per Sasaran", 1)
     assert ("| No | Code | Sasaran | Indicator | Unit | Target | Realisasi | Capaian | Predikat | Status | Pagu "
             "| Budget realisasi | Serapan | Notes |") in indikator
@@ -64,33 +69,18 @@ def test_the_results_table_gets_the_indicator_budget(write, kinerja, monkeypatch
 
 
 def test_without_indicator_budgets_the_results_table_keeps_its_columns(write, kinerja, monkeypatch):
-    catalog = write("catalog.kin", CATALOG % "S1")
-    write("data.toml", DATA)
-    monkeypatch.chdir(catalog.parent)
-    code, _, err = kinerja("eval", "catalog.kin", "--data", "data.toml", "--out", "tables.md")
-    assert code == 0, err
-    text = (catalog.parent / "tables.md").read_text(encoding="utf-8")
+    text = written(write, kinerja, monkeypatch, "S1", "eval", "tables.md")
     assert "| Predikat | Status | Notes |" in text and "Budget realisasi" not in text
 
 
 def test_the_document_names_the_indicator_a_line_funds(write, kinerja, monkeypatch):
     pytest.importorskip("docx")
-    catalog = write("catalog.kin", CATALOG % "S1.p")
-    write("data.toml", DATA)
-    monkeypatch.chdir(catalog.parent)
-    code, _, err = kinerja("report", "catalog.kin", "--data", "data.toml", "--out", "lkjip.md")
-    assert code == 0, err
-    text = (catalog.parent / "lkjip.md").read_text(encoding="utf-8")
+    text = written(write, kinerja, monkeypatch, "S1.p", "report", "lkjip.md")
     assert "| 1 | Serapan anggaran perkara | 100,000,000 | 87,000,000 | 87.00 | S1.p | 112.50 | 25.50 |" in text
 
 
 def test_in_indonesian_the_column_is_untuk(write, kinerja, monkeypatch, indonesian):
-    catalog = write("catalog.kin", CATALOG % "S1.p")
-    write("data.toml", DATA)
-    monkeypatch.chdir(catalog.parent)
-    code, _, err = kinerja("eval", "catalog.kin", "--data", "data.toml", "--out", "tabel.md")
-    assert code == 0, err
-    text = (catalog.parent / "tabel.md").read_text(encoding="utf-8")
+    text = written(write, kinerja, monkeypatch, "S1.p", "eval", "tabel.md")
     assert "| Pagu | Realisasi Anggaran | Serapan | Keterangan |" in text
     assert "| Serapan | Untuk | Capaian | Efisiensi |" in text
 
