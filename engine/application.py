@@ -173,7 +173,7 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     workbook's rows."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
 
-    from .readers.data import check_data, load_data
+    from .readers.data import check_data, derive_totals, load_data
     from .periods import Period, PeriodError
 
     catalog = loaded.compiled()
@@ -181,6 +181,7 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     data, problems = read.value, read.diagnostics
     if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):  # the data could be read
         problems = problems + check_data(data, catalog, also=tuple(other.compiled() for other in also))
+        derive_totals(data, catalog)  # after the check: a total the data gives is checked, never replaced
     problems = with_sources(problems, read.sources())
     period = None
     if period_text:
