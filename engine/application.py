@@ -141,8 +141,13 @@ class Prepared:
         return Stopped.by(self.diagnostics)
 
     def under(self, other: LoadedCatalog) -> Prepared:
-        """The same data and period for another catalog (a diff evaluates one data file under both)."""
-        return replace(self, loaded=other)
+        """The same data and period for another catalog (a diff evaluates one data file under both),
+        with the totals that catalog declares derived, not this one's."""
+        from .readers.data import derive_totals
+
+        data = self.data.underived()
+        derive_totals(data, other.compiled())
+        return replace(self, loaded=other, data=data)
 
     def evaluated_period(self) -> Period:
         """The period to evaluate, once `ok` has been checked."""

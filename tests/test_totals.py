@@ -243,3 +243,38 @@ def test_sumsel_prints_three_totals_that_are_not_their_rows(write, kinerja):
         "realisasi.toml:18:1: error[D014]: `pagu_bphn_total` is 1.678.005.000 but its parts sum to 1.678.055.000 "
         "(pagu_bphn1 128.253.000 + pagu_bphn2 77.132.000 + pagu_bphn3 1.372.920.000 + pagu_bphn4 99.750.000)",
     ]
+
+
+def test_a_diff_derives_each_catalogs_own_totals(write, kinerja):
+    """A revision that declares the total: the new catalog sums the rows, the old one, which reads
+    `perkara_total` as a plain field, still finds it missing (each catalog's own data)."""
+    old = write("old/catalog.kin", CATALOG.replace(" = perkara_pidana + perkara_perdata + perkara_tun", ""))
+    new = write("new/catalog.kin", CATALOG)
+    data = write("data.toml", '["2024".kanwil]\nperkara_pidana = 100\nperkara_perdata = 61\nperkara_tun = 0\n'
+                              'selesai = 120\n')
+    code, out, err = kinerja("diff", old, new, "--data", data, "--json")
+    assert code == 0, err
+    effect = next(e for e in json.loads(out)["effects"] if e["id"] == "S1.p")
+    assert (effect["old_status"], effect["new_status"], effect["new"]) == ("missing", "ok", "93.17")
+
+
+def test_the_template_asks_for_the_total_and_its_parts(write, kinerja):
+    out = write("t.csv", "")
+    code, _, _ = kinerja("template", write("catalog.kin", CATALOG), "--period", "2024", "--out", out)
+    assert code == 0
+    rows = out.read_bytes().decode("utf-8-sig").splitlines()[2:]
+    assert rows == [
+        "2024,kanwil,Kanwil,perkara_perdata,Perkara perdata,count,S1.p via perkara_total,",
+        "2024,kanwil,Kanwil,perkara_pidana,Perkara pidana,count,S1.p via perkara_total,",
+        "2024,kanwil,Kanwil,perkara_total,Jumlah perkara,count,"
+        "S1.p; left blank: perkara_pidana + perkara_perdata + perkara_tun,",
+        "2024,kanwil,Kanwil,perkara_tun,Perkara TUN,count,S1.p via perkara_total,",
+        "2024,kanwil,Kanwil,selesai,Perkara selesai,count,S1.p,",
+    ]
+
+
+def test_kamus_shows_the_totals_an_indicator_reads(write, kinerja):
+    code, out, _ = kinerja("kamus", write("catalog.kin", CATALOG))
+    assert code == 0
+    assert ("Formula: selesai / perkara_total × 100; perkara_total = perkara_pidana + perkara_perdata + "
+            "perkara_tun") in " ".join(out.split())

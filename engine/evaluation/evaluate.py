@@ -111,7 +111,7 @@ class _Env:
         if found is not None:
             return found
         return (self._resolver.period_note(self.period, self.office, self._rollup, name)
-                or self._resolver.total_note(self.period, self.office, name))
+                or self._resolver.total_note(self.period, self.office, self._rollup, name))
 
     def gap(self, name: str, period: Period | None = None) -> tuple[Gap, ...] | None:
         """Why a field has no value although parts of it were reported (None: it was not reported)."""

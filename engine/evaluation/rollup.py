@@ -147,11 +147,12 @@ class Resolver:
         return PeriodRollup(self.rule(name, rollup), tuple((p.label, v.value) for p, v in pieces),
                             period.label if period.cumulative else "", (months[0], months[-1]))
 
-    def total_note(self, period: Period, office: str, name: str) -> TotalOfParts | None:
-        """How a declared total the office's cell does not give was derived from its parts, when it was."""
+    def total_note(self, period: Period, office: str, rollup: str, name: str) -> TotalOfParts | None:
+        """How a declared total the office's cell does not give was derived from its parts, when it
+        was and is the office's value (not where the cell conflicts with one inside it: a Gap)."""
         cell = self.data.values.get((period, office)) or {}
         found = cell.get(name)
-        if found is None or not found.parts:
+        if found is None or not found.parts or name not in self.own(period, office, rollup):
             return None
         return TotalOfParts(tuple((p, cell[p].value) for p in found.parts))
 

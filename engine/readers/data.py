@@ -12,7 +12,7 @@ workbook, the cell: `realisasi.xlsx:TW3!D14`). `load_data` hands back the text i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
@@ -62,6 +62,12 @@ class Dataset:
 
     def offices(self) -> set[str]:
         return {o for _, o in self.values}
+
+    def underived(self) -> Dataset:
+        """A copy without the totals `derive_totals` filled in: the data as read, for another
+        catalog to derive its own (a diff evaluates one data file under two catalogs)."""
+        values = {key: {k: v for k, v in cell.items() if not v.parts} for key, cell in self.values.items()}
+        return replace(self, values=values)
 
     def put(self, period: Period, office: str, key: str, value: Value, out: list[Diagnostic]) -> None:
         cell = self.values.setdefault((period, office), {})

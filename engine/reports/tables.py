@@ -278,17 +278,18 @@ def _needed(period: Period, reads: list[tuple[str, int]]) -> list[Period]:
 
 
 def _asked(catalog: Catalog, names: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """The fields a template asks for an indicator's `names`: a declared total replaced by its
-    parts, recursively, each with the total the indicator reads (None: read directly)."""
+    """The fields a template asks for an indicator's `names`: each, and a declared total's parts
+    after it, recursively, each with the total the indicator reads (None: read directly)."""
     out: list[tuple[str, str | None]] = []
     for name in names:
         stack = [name]
         while stack:
             f = catalog.fields.get(stack.pop())
-            if f is not None and f.parts:
-                stack.extend(reversed(f.parts))
-            elif f is not None and (f.id, name if f.id != name else None) not in out:
+            if f is None:
+                continue
+            if (f.id, name if f.id != name else None) not in out:
                 out.append((f.id, name if f.id != name else None))
+            stack.extend(reversed(f.parts))
     return out
 
 
@@ -305,8 +306,9 @@ def template_table(catalog: Catalog, period: Period, each_office: bool = False, 
     the indicator names none); `prev(field, N)` adds the same period in the N years before and
     `prev_period(field, N)` the N periods before (the indicator's `earlier` reads);
     `each_office` adds every office below, for data collected per unit (the engine rolls them up).
-    A declared total is asked as its parts (a subtotal's parts too), each `via` the total: the
-    engine sums them exactly and checks a total written in beside them (D014)."""
+    A declared total is asked with its parts (a subtotal's too), each part `via` the total, and the
+    total's row says that left blank it is their sum: a report's printed total written in is
+    checked against its rows (D014)."""
     needs: dict[tuple[Period, str, str], list[str]] = {}
     evaluated = evaluated or [period]
     for ind in catalog.indicators.values():
@@ -332,7 +334,10 @@ def template_table(catalog: Catalog, period: Period, each_office: bool = False, 
                                                                           order.get(kv[0][1], 0), kv[0][2])):
         f = catalog.fields[name]
         o = catalog.offices.get(office)
-        table.rows.append([p.label, office, o.label if o else "", name, f.label, f.kind, ", ".join(used_by), None])
+        users = ", ".join(used_by)
+        if f.parts:
+            users = t("{indicators}; left blank: {parts}", indicators=users, parts=" + ".join(f.parts))
+        table.rows.append([p.label, office, o.label if o else "", name, f.label, f.kind, users, None])
     return table
 
 
