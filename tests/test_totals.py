@@ -278,3 +278,26 @@ def test_kamus_shows_the_totals_an_indicator_reads(write, kinerja):
     assert code == 0
     assert ("Formula: selesai / perkara_total × 100; perkara_total = perkara_pidana + perkara_perdata + "
             "perkara_tun") in " ".join(out.split())
+
+
+def test_check_names_every_part_that_is_no_data_field(write, kinerja):
+    catalog = write("c.kin", """
+        field a "A" count
+        field b "B" count
+        field t "T" count = a - b + X.i + c + a_total
+        field u "U" count = t + b
+        indicator X.i "X" {
+          unit "%"
+          value a
+          direction higher
+        }
+        """)
+    code, out, err = kinerja("check", catalog)
+    assert code == 1
+    found = [line.split("c.kin:")[-1] for line in (out + err).splitlines() if "error[" in line]
+    assert found == [
+        "3:21: error[E124]: the total `t` adds data fields, and `a - b` is not one",
+        "3:29: error[E124]: the total `t` adds data fields, and `X.i` is not one",
+        "3:35: error[E101]: unknown data field `c`",
+        "3:39: error[E101]: unknown data field `a_total`",
+    ]
