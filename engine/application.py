@@ -141,8 +141,13 @@ class Prepared:
         return Stopped.by(self.diagnostics)
 
     def under(self, other: LoadedCatalog) -> Prepared:
-        """The same data and period for another catalog (a diff evaluates one data file under both)."""
-        return replace(self, loaded=other)
+        """The same data and period for another catalog (a diff evaluates one data file under both),
+        with the totals that catalog declares derived, not this one's."""
+        from .readers.data import derive_totals
+
+        data = self.data.underived()
+        derive_totals(data, other.compiled())
+        return replace(self, loaded=other, data=data)
 
     def evaluated_period(self) -> Period:
         """The period to evaluate, once `ok` has been checked."""
@@ -173,7 +178,7 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     workbook's rows."""
     from kinerja_dsl.diagnostics import Diagnostic, did_you_mean, with_sources
 
-    from .readers.data import check_data, load_data
+    from .readers.data import check_data, derive_totals, load_data
     from .periods import Period, PeriodError
 
     catalog = loaded.compiled()
@@ -181,6 +186,7 @@ def prepare(loaded: LoadedCatalog, data_path: StrPath, mapping: StrPath | None =
     data, problems = read.value, read.diagnostics
     if not any(d.code in ("E005", "E006", "E001", "D009") for d in problems):  # the data could be read
         problems = problems + check_data(data, catalog, also=tuple(other.compiled() for other in also))
+        derive_totals(data, catalog)  # after the check: a total the data gives is checked, never replaced
     problems = with_sources(problems, read.sources())
     period = None
     if period_text:

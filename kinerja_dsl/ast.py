@@ -311,6 +311,7 @@ class FieldDecl:
     kind_span: Span | None = None
     rollup: str | None = None  # sum | average | last: how its sub-periods make a period (else by kind)
     rollup_span: Span | None = None
+    total: Expr | None = None  # `= a + b`: the field is the total of those (checked by the checker, E124-E127)
 
 
 @dataclass(frozen=True)
@@ -444,6 +445,20 @@ def walk(expr: Expr) -> Iterator[Expr]:
         node = stack.pop()
         yield node
         stack.extend(reversed(children(node)))
+
+
+def summands(expr: Expr) -> list[Expr]:
+    """The terms of a sum `a + b + (c + d)`, in order (iteratively: a long sum must not recurse); an
+    expression that is no sum is its own one term. What a declared total adds up (field `t = a + b`)."""
+    out: list[Expr] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Binary) and node.op == "+":
+            stack.extend((node.right, node.left))
+        else:
+            out.append(node)
+    return out
 
 
 def nesting(expr: Expr) -> tuple[int, int]:

@@ -323,6 +323,7 @@ class Field:
     label: str
     kind: FieldKind
     rollup: Rollup | None = None  # declared on the field (`field pagu "Pagu" amount last`), else by its kind
+    parts: tuple[str, ...] = ()   # `= a + b`: the field is the total of these (data check D014, derived value)
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,32 @@ class Catalog:
     def for_year(self, year: int) -> Catalog:
         """The catalog whose policies are those of `year`: itself unless a policy is for that year."""
         return self.variants.get(year, self)
+
+    def totals(self) -> list[Field]:
+        """The declared totals, each after the totals among its parts (the checker rules out circles,
+        E126): the order in which the data derives them and checks them."""
+        out: list[Field] = []
+        placed: set[str] = set()
+
+        def place(f: Field) -> None:
+            stack = [(f, iter(f.parts))]
+            while stack:
+                node, parts = stack[-1]
+                part = next(parts, None)
+                if part is None:
+                    stack.pop()
+                    if node.id not in placed:
+                        placed.add(node.id)
+                        out.append(node)
+                    continue
+                below = self.fields.get(part)
+                if below is not None and below.parts and below.id not in placed:
+                    stack.append((below, iter(below.parts)))
+
+        for f in self.fields.values():
+            if f.parts:
+                place(f)
+        return out
 
     def field_rule(self, name: str) -> Rollup:
         """How a field's sub-periods make a period under `rollup by_kind`: its own declared rule,

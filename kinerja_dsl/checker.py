@@ -662,6 +662,105 @@ class NoCycles(Rule):
                     stack.append((ref.id, iter(graph[ref.id])))
 
 
+class Totals(Rule):
+    """A declared total (`field t "…" count = a + b`) is a sum of other data fields (E124, E101),
+    each named once and never itself (E125), of the total's kind and roll-up rule (E127), with no
+    total among its own parts through others (E126). The same kind and rule make the total of a
+    year rolled up from quarterly totals the sum of the parts' years: nothing counted twice."""
+
+    def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
+        graph: dict[str, list[ast.Name]] = {}
+        for f in model.fields.values():
+            if f.total is None:
+                continue
+            graph[f.id] = []
+            seen: set[str] = set()
+            for part in ast.summands(f.total):
+                if not isinstance(part, ast.Name) or part.id in model.indicators and part.id not in model.fields:
+                    yield Diagnostic.at_span(part.span, code="E124", message=t(
+                        "the total `{total}` adds data fields, and `{part}` is not one", total=f.id,
+                        part=shortened(ast.expression(part))),
+                        hint=t("write the parts as `a + b + c`; a value computed otherwise is an indicator's "
+                               "`value`"))
+                elif part.id not in model.fields:
+                    yield Diagnostic.at_span(part.span, code="E101", message=t("unknown data field `{name}`",
+                                                                                 name=part.id),
+                                             hint=did_you_mean(part.id, model.fields)
+                                             or t("declare the data field with `{declaration}`",
+                                                  declaration=f"field {part.id} \"…\" count"))
+                elif part.id == f.id:
+                    yield Diagnostic.at_span(part.span, code="E125", message=t(
+                        "`{total}` is a part of its own total", total=f.id),
+                        hint=t("a total adds other fields: take `{part}` out of the sum", part=part.id))
+                elif part.id in seen:
+                    yield Diagnostic.at_span(part.span, code="E125", message=t(
+                        "`{part}` is counted twice in the total `{total}`", part=part.id, total=f.id),
+                        hint=t("name each part once"))
+                else:
+                    seen.add(part.id)
+                    graph[f.id].append(part)
+                    yield from _part_like_total(f, model.fields[part.id], part)
+        yield from _total_cycles(graph)
+
+
+def _field_rule(f: ast.FieldDecl) -> tuple[str, str] | None:
+    """A field's kind and roll-up rule over periods, as the compiler reads them (by kind when it
+    declares none); None when either word is not one (E111 says so)."""
+    kind = ast.enum_value(FieldKind, f.kind) if f.kind else FieldKind.NUMBER
+    rule = ast.enum_value(Rollup, f.rollup) if f.rollup else None
+    if kind is None or (f.rollup and rule is None):
+        return None
+    if rule is None:
+        rule = Rollup.SUM if kind in (FieldKind.COUNT, FieldKind.AMOUNT) else Rollup.AVERAGE
+    return str(kind), str(rule)
+
+
+def _part_like_total(total: ast.FieldDecl, part: ast.FieldDecl, name: ast.Name) -> Iterator[Diagnostic]:
+    """E127: a part of another kind or roll-up rule than its total."""
+    mine, theirs = _field_rule(total), _field_rule(part)
+    if mine is None or theirs is None or mine == theirs:
+        return
+    yield Diagnostic.at_span(name.span, code="E127", message=t(
+        "`{part}` is `{part_kind}` rolled up by `{part_rule}`, its total `{total}` is `{kind}` rolled up by `{rule}`",
+        part=part.id, part_kind=theirs[0], part_rule=theirs[1], total=total.id, kind=mine[0], rule=mine[1]),
+        hint=t("the parts of a total are of its kind and roll up as it does, so that a year's total is the sum "
+               "of the parts' years; declare `{part}` like `{total}`, or leave it out of the sum",
+               part=part.id, total=total.id))
+
+
+def _total_cycles(graph: dict[str, list[ast.Name]]) -> Iterator[Diagnostic]:
+    """E126: a total that is among its own parts through other totals (`a = b + c`, `b = a + d`),
+    each circle once (a depth-first walk, as NoCycles does for indicators)."""
+    visiting, done = 1, 2
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+    for start in graph:
+        if state.get(start):
+            continue
+        state[start] = visiting
+        stack = [(start, iter(graph[start]))]
+        path = [start]
+        while stack:
+            node, parts = stack[-1]
+            part = next(parts, None)
+            if part is None:
+                state[node] = done
+                stack.pop()
+                path.pop()
+            elif state.get(part.id) == visiting:
+                cycle = path[path.index(part.id):] + [part.id]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    yield Diagnostic.at_span(part.span, code="E126", message=t(
+                        "totals in a circle: {cycle}", cycle=" -> ".join(cycle)),
+                        hint=t("a total cannot be a part of itself through other totals; the rows of a table "
+                               "add up to its total, never the other way round"))
+            elif not state.get(part.id) and part.id in graph:
+                state[part.id] = visiting
+                path.append(part.id)
+                stack.append((part.id, iter(graph[part.id])))
+
+
 class MeansReadAfterwards(Rule):
     """An indicator that reads a mean (`capaian(SJ1)`, `capaian(overall)`), itself or through the
     indicators it uses, stands outside every mean: with a sasaran it would feed what it reads (E118)."""
@@ -944,8 +1043,8 @@ class PeriodTargetsAgree(Rule):
 
 RULES: tuple[Rule, ...] = (Duplicates(), KnownSettings(), RepeatedSettings(), KnownNames(), Formulas(),
                            RequiredMetadata(), TargetsInRange(), Weights(), BandCoverage(), NoCycles(),
-                           MeansReadAfterwards(), LevelsSwitchedOff(), PolicyScopes(), NihilRisk(), ConstantDivisions(),
-                           ControlCharacters(), NumbersInRange(), PeriodTargetsAgree())
+                           Totals(), MeansReadAfterwards(), LevelsSwitchedOff(), PolicyScopes(), NihilRisk(),
+                           ConstantDivisions(), ControlCharacters(), NumbersInRange(), PeriodTargetsAgree())
 
 
 # the rules that need no other file: what validate-pk runs on a PK kept as a .kin file alone

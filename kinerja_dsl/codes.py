@@ -74,6 +74,16 @@ CODES: dict[str, tuple[str, str]] = {
              "overall capaian is the mean of sasaran by default) or by `capaian(X)`."),
              N_("Switch the level above off too (`aggregate overall none`), take its mean of the indicators "
              "(`aggregate overall mean indicators`), or compute the level.")),
+    "E124": (N_("A declared total (`field t \"…\" count = a + b`) is not a sum of data fields: another operator, a "
+             "number, a function or an indicator stands among its parts."),
+             N_("Write the parts as `a + b + c`; a value computed otherwise is an indicator's `value`.")),
+    "E125": (N_("A total names itself among its parts, or a part twice (which would count it twice)."),
+             N_("Name each part once, and never the total itself.")),
+    "E126": (N_("Totals in a circle: a total is a part of itself through other totals."),
+             N_("The rows of a table add up to its total: declare the total of the rows, not the other way round.")),
+    "E127": (N_("A part of a total is of another kind or roll-up rule than the total (a score in a count, an "
+             "`amount last` in a summed amount): a year's total would then differ from the sum of its parts' years."),
+             N_("Declare the part like the total, or leave it out of the sum.")),
     "W110": (N_("A denominator can be 0 and no nihil rule says what 0/0 counts as."),
              N_("Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy.")),
     "W119": (N_("A target is written with `%` on an indicator whose unit is not a percentage (warning)."),
@@ -107,6 +117,9 @@ CODES: dict[str, tuple[str, str]] = {
              "before the decimal point or more than 18 after it."), N_("Correct the value; a blank cell means missing.")),
     "D013": (N_("A published figure names an indicator, sasaran, office or level the catalog does not have."),
              N_("Use the catalog's ids (the hint suggests one) and the levels indicator, sasaran, office, overall.")),
+    "D014": (N_("A declared total given in the data differs from the sum of its parts given at the same period and "
+             "office (a table's printed total that does not equal its rows)."),
+             N_("Correct the total or the rows; the engine does not choose between them.")),
     "P000": (N_("A PK file has no targets: no `agreement` block in a .kin file, no [[target]] in a TOML file."),
              N_('Declare `agreement "PK 2024" {open} year 2024 … {close}`, or one [[target]] per target.')),
     "P001": (N_("A PK target names an unknown indicator."), N_("Use the suggested id.")),

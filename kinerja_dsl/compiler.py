@@ -412,7 +412,8 @@ def _field(f: ast.FieldDecl) -> Field:
     rollup = ast.enum_value(Rollup, f.rollup) if f.rollup else None
     if f.rollup and rollup is None:
         raise ast.NotChecked(f"`{f.rollup}` is not a roll-up rule")  # E111
-    return Field(f.id, f.label or f.id, kind, rollup)
+    parts = tuple(p.id for p in ast.summands(f.total) if isinstance(p, ast.Name)) if f.total is not None else ()
+    return Field(f.id, f.label or f.id, kind, rollup, parts)
 
 
 def scope_text(scope: tuple[ast.Setting, ...]) -> str:

@@ -196,8 +196,9 @@ class _Printer:
         elif isinstance(d, ast.FieldDecl):
             kind = self.value("field_kind", d.kind) if d.kind else None
             rollup = self.value("rollup", d.rollup) if d.rollup else None
+            total = ["=", self.expression(d.total)] if d.total is not None else []
             self.emit(line, end, 0, " ".join([self.kw("field"), d.id] + _label(d.label) + ([kind] if kind else [])
-                                             + ([rollup] if rollup else [])))
+                                             + ([rollup] if rollup else []) + total))
         elif isinstance(d, ast.Office):
             parent = [self.kw("parent"), d.parent] if d.parent else []
             self.emit(line, end, 0, " ".join([self.kw("office"), d.id] + _label(d.label) + parent))

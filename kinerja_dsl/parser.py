@@ -365,7 +365,8 @@ class AstBuilder(Transformer):
         last = next(x for x in reversed(c) if x is not None)
         return ast.FieldDecl(str(c[1]), label, kind, _span(c[0], last),
                              _tok_span(c[3]) if c[3] is not None else None,
-                             rollup, _tok_span(c[4]) if c[4] is not None else None)
+                             rollup, _tok_span(c[4]) if c[4] is not None else None,
+                             c[6] if len(c) > 6 else None)
 
     def office(self, c: Children) -> ast.Office:
         label = _unquote(c[2]) if c[2] is not None else None

@@ -17,7 +17,7 @@ from conftest import ROOT  # noqa: E402
 from kinerja_dsl import vocabulary  # noqa: E402
 from kinerja_dsl.engine.evaluation import columnar  # noqa: E402
 from kinerja_dsl.engine.evaluation.columnar import DataColumns, evaluate_offices, not_columnar  # noqa: E402
-from kinerja_dsl.engine.readers.data import Dataset, Value, read_data  # noqa: E402
+from kinerja_dsl.engine.readers.data import Dataset, Value, derive_totals, read_data  # noqa: E402
 from kinerja_dsl.engine.evaluation.evaluate import evaluate_period  # noqa: E402
 from kinerja_dsl.engine.periods import Period  # noqa: E402
 from kinerja_dsl.loader import load, load_catalog  # noqa: E402
@@ -260,9 +260,11 @@ def catalogs(draw):
              f"  bands {draw(st.sampled_from(['lkjip', 'ikpa', 'sakip']))}", "}",
              'office kanwil "K"', 'office a "A" parent kanwil', 'office b "B" parent kanwil']
     lines += [f'field f{i} "f{i}" number' for i in range(4)]
+    lines += ['field f4 "f4" number = f0 + f1']  # a declared total: derived where f0 and f1 are given
     lines += ['sasaran S1 "S1" {', "  office a", "  weight 1/3", "}", 'sasaran S2 "S2" {', "  office b",
               "  weight 2/3", "}"]
-    formulas = ["f0", "f1", "f2", "f0 + f1", "f2 - f3", "f1 * 2", "f0 / 3", "-f3", "(f0 + f1) / (f2 - f3)"]
+    formulas = ["f0", "f1", "f2", "f0 + f1", "f2 - f3", "f1 * 2", "f0 / 3", "-f3", "(f0 + f1) / (f2 - f3)",
+                "f4 - f2"]
     count = draw(st.integers(1, 4))
     sasaran_of = [draw(st.sampled_from(["S1", "S2", None])) for _ in range(count)]
     weights = [draw(st.sampled_from(['1/3', '2', '0'])) for _ in range(count)]
@@ -342,6 +344,7 @@ def test_columnar_equals_the_exact_evaluator(tmp_path_factory, text, cells):
     for key, cell in cells:
         data.values.setdefault(key, {}).update(
             {name: Value(v, str(v), "random", 1) for name, v in cell.items()})
+    derive_totals(data, loaded.catalog)  # as `prepare` does: both paths read the derived f4
     periods = [Period(2024, "year", 0), Period(2024, "quarter", 1)]
     assert_same(loaded.catalog, data, periods, ["a", "b", "kanwil", ""])
 

@@ -25,7 +25,7 @@ from ..numbers import brief
 from ..periods import Period
 from .policies import PRECISION, capaian as capaian_of, limit, policy_summary, target_for
 from .results import AggregateResult, IndicatorResult, NodeCase, NodeResult, Op, Status, Step
-from .rollup import Gap, OfficeRollup, PeriodRollup, Resolver
+from .rollup import Gap, OfficeRollup, PeriodRollup, Resolver, TotalOfParts
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
@@ -104,12 +104,14 @@ class _Env:
         return sorted(o for o in self._resolver.subtree(self.office)
                       if name in self._resolver.data.unreported.get((self.period, o), ()))
 
-    def rolled_up(self, name: str) -> OfficeRollup | PeriodRollup | None:
-        """How a field's value came from the offices below or from the periods inside, when it did."""
+    def rolled_up(self, name: str) -> OfficeRollup | PeriodRollup | TotalOfParts | None:
+        """How a field's value came from the offices below, from the periods inside or, for a
+        declared total, from its parts, when it did."""
         found = self._resolver.notes.get((self.period, self.office, self._rollup, self._unreported, name))
         if found is not None:
             return found
-        return self._resolver.period_note(self.period, self.office, self._rollup, name)
+        return (self._resolver.period_note(self.period, self.office, self._rollup, name)
+                or self._resolver.total_note(self.period, self.office, self._rollup, name))
 
     def gap(self, name: str, period: Period | None = None) -> tuple[Gap, ...] | None:
         """Why a field has no value although parts of it were reported (None: it was not reported)."""

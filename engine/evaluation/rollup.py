@@ -48,6 +48,13 @@ class PeriodRollup(NamedTuple):
     months: tuple[int, int] = (1, 12)         # its first and last month
 
 
+class TotalOfParts(NamedTuple):
+    """A declared total the data does not give, derived as the sum of its parts given in the same
+    cell (readers.data.derive_totals)."""
+
+    parts: tuple[tuple[str, Decimal], ...]  # (field, value)
+
+
 class Gap(NamedTuple):
     """Why a field has no value at an office although parts of it were reported."""
 
@@ -139,6 +146,15 @@ class Resolver:
         months = period.months()
         return PeriodRollup(self.rule(name, rollup), tuple((p.label, v.value) for p, v in pieces),
                             period.label if period.cumulative else "", (months[0], months[-1]))
+
+    def total_note(self, period: Period, office: str, rollup: str, name: str) -> TotalOfParts | None:
+        """How a declared total the office's cell does not give was derived from its parts, when it
+        was and is the office's value (not where the cell conflicts with one inside it: a Gap)."""
+        cell = self.data.values.get((period, office)) or {}
+        found = cell.get(name)
+        if found is None or not found.parts or name not in self.own(period, office, rollup):
+            return None
+        return TotalOfParts(tuple((p, cell[p].value) for p in found.parts))
 
     def gaps(self, period: Period, office: str, rollup: str, unreported: str = "excluded") -> dict[str, tuple[Gap, ...]]:
         """Fields only partly reported for the office (itself or below), by name."""

@@ -12,7 +12,7 @@ workbook, the cell: `realisasi.xlsx:TW3!D14`). `load_data` hands back the text i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
@@ -25,7 +25,7 @@ from kinerja_dsl.loader import PathLike
 from .documents import (SPREADSHEET_SUFFIXES, Read, Schema, TableRow, TomlTable, header, is_blank, is_number_like,
                         load_toml, number_of, read_csv_table, read_document, shown_value, unknown_locale, validated)
 from .mapping import Layout
-from ..numbers import NotationError, abbreviated
+from ..numbers import NotationError, abbreviated, format_number, plain
 from ..periods import Period, PeriodError
 from .spreadsheet import SheetRow, whole, workbook_rows
 
@@ -38,9 +38,12 @@ class Value:
     text: str
     file: str   # a workbook value carries its cell here ("r.xlsx:TW3!D14") and line 0
     line: int
+    parts: tuple[str, ...] = ()   # a declared total not given but derived: the sum of these, in the same cell
 
     @property
     def place(self) -> str:
+        if self.parts:
+            return t("the sum of its parts {parts}", parts=" + ".join(self.parts))
         return t("line {line}", line=self.line) if self.line else self.file
 
 
@@ -59,6 +62,12 @@ class Dataset:
 
     def offices(self) -> set[str]:
         return {o for _, o in self.values}
+
+    def underived(self) -> Dataset:
+        """A copy without the totals `derive_totals` filled in: the data as read, for another
+        catalog to derive its own (a diff evaluates one data file under two catalogs)."""
+        values = {key: {k: v for k, v in cell.items() if not v.parts} for key, cell in self.values.items()}
+        return replace(self, values=values)
 
     def put(self, period: Period, office: str, key: str, value: Value, out: list[Diagnostic]) -> None:
         cell = self.values.setdefault((period, office), {})
@@ -356,7 +365,57 @@ def check_data(data: Dataset, catalog: Catalog, also: tuple[Catalog, ...] = ()) 
             reported.add(office)
             out.append(unknown_office(office))
     out.extend(_overlapping(data))
+    out.extend(_totals(data, catalog)[0])
     return out
+
+
+def derive_totals(data: Dataset, catalog: Catalog) -> None:
+    """Fill in each declared total that a cell lacks but whose parts it holds all of: the exact
+    sum, marked with its parts (Value.parts), so that the exact and the columnar evaluator read
+    the same value and `explain` says where it came from. Not where the total is given anywhere
+    at that office in that year (a year's printed total beside quarters' rows would otherwise be
+    D011, counted twice); a cell with some parts missing gets none. Run after `check_data`."""
+    for key, derived in _totals(data, catalog)[1].items():
+        data.values[key].update(derived)
+
+
+def _totals(data: Dataset, catalog: Catalog) -> tuple[list[Diagnostic], dict[tuple[Period, str], dict[str, Value]]]:
+    """D014 for each cell where a declared total and all its parts are given and differ, and the
+    totals to derive per cell. Totals are taken parts first (Catalog.totals), so a total of
+    subtotals is checked against, and derived from, the subtotals the same cell derives."""
+    totals = catalog.totals()
+    out: list[Diagnostic] = []
+    derived: dict[tuple[Period, str], dict[str, Value]] = {}
+    if not totals:
+        return out, derived
+    locale = "id" if data.locale == "id" else "en"
+    given_in_year = {(office, key, period.year) for (period, office), cell in data.values.items() for key in cell}
+    for (period, office), cell in data.values.items():
+        made: dict[str, Value] = {}
+        for total in totals:
+            values = [cell.get(p) or made.get(p) for p in total.parts]
+            if any(v is None for v in values):
+                continue  # some parts missing: no check, no derivation
+            parts = [v for v in values if v is not None]
+            summed = sum((v.value for v in parts), Decimal(0))
+            found = cell.get(total.id)
+            if found is None:
+                if (office, total.id, period.year) not in given_in_year:
+                    made[total.id] = Value(summed, plain(summed) or "0", data.file, 0, total.parts)
+                continue
+            if found.value != summed:
+                listed = " + ".join(f"{p} {v.text}" for p, v in zip(total.parts, parts, strict=True))
+                out.append(Diagnostic(code="D014", severity=Severity.ERROR,
+                                      message=t("`{total}` is {value} but its parts sum to {sum} ({parts})",
+                                                total=total.id, value=found.text, sum=format_number(summed, locale),
+                                                parts=listed),
+                                      file=found.file, line=found.line, column=1,
+                                      hint=t("at {office} in {period}: correct the total or the rows; the engine "
+                                             "does not choose between a printed total and its parts",
+                                             office=office or t("the office"), period=period)))
+        if made:
+            derived[(period, office)] = made
+    return sorted(out, key=lambda d: (d.file, d.line)), derived
 
 
 class _Names:

@@ -16,11 +16,14 @@ from kinerja_dsl.messages import t
 
 from ..numbers import brief as number
 from ..evaluation.results import CapaianCase, Evaluation, IndicatorResult, NodeCase, NodeResult, Op, Step
-from ..evaluation.rollup import OfficeRollup, PeriodRollup
+from ..evaluation.rollup import OfficeRollup, PeriodRollup, TotalOfParts
 
-def rollup_text(how: OfficeRollup | PeriodRollup, locale: str = "en", lang: str | None = None) -> str:
-    """How a field's value was rolled up over offices or over periods."""
+def rollup_text(how: OfficeRollup | PeriodRollup | TotalOfParts, locale: str = "en", lang: str | None = None) -> str:
+    """How a field's value was rolled up over offices or over periods, or a total from its parts."""
     n = lambda x: number(x, locale)  # noqa: E731
+    if isinstance(how, TotalOfParts):
+        return t("not given: the sum of its parts {parts}", lang,
+                 parts=" + ".join(f"{name} ({n(v)})" for name, v in how.parts))
     if isinstance(how, PeriodRollup):
         labels = [label for label, _ in how.pieces]
         first, last = how.months

@@ -195,9 +195,22 @@ KAMUS_COLUMNS = [N_("No"), N_("Code"), N_("Indicator"), N_("Sasaran"), N_("IKU")
                  N_("Person responsible"), N_("Frequency"), N_("Notes")]
 
 
-def _formula(ind: Indicator, locale: str) -> str:
-    """The formula as a planner reads it in a manual IKU: pembilang / penyebut × skala, a value,
-    or the index's top groups with their weights (the whole tree is in `kinerja explain`)."""
+def _formula(ind: Indicator, catalog: Catalog, locale: str) -> str:
+    """The formula as a planner reads it in a manual IKU (`_written`), then each declared total it
+    reads with its parts (`; perkara_total = perkara_pidana + perkara_perdata`), subtotals too."""
+    totals: list[str] = []
+    stack = list(reversed(ind.fields))
+    while stack:
+        f = catalog.fields.get(stack.pop())
+        if f is not None and f.parts and f.id not in totals:
+            totals.append(f.id)
+            stack.extend(reversed(f.parts))
+    return "; ".join([_written(ind, locale)] + [f"{f} = {' + '.join(catalog.fields[f].parts)}" for f in totals])
+
+
+def _written(ind: Indicator, locale: str) -> str:
+    """pembilang / penyebut × skala, a value, or the index's top groups with their weights (the
+    whole tree is in `kinerja explain`)."""
     scale = f" × {format_number(ind.scale, locale)}" if ind.scale != 1 else ""
     if ind.kind == "ratio":
         return ind.formulas["ratio"] + scale
@@ -229,7 +242,7 @@ def kamus_table(catalog: Catalog, locale: str = "id") -> Table:
         meta = ind.metadata
         table.rows.append([
             n + 1, ind.id, ind.label, f"{sasaran.id} {sasaran.label}" if sasaran else ind.sasaran,
-            t("yes") if ind.iku else None, ind.unit, _formula(ind, locale), direction_word(ind.direction),
+            t("yes") if ind.iku else None, ind.unit, _formula(ind, catalog, locale), direction_word(ind.direction),
             nihil_word(str(ind.policy.nihil.value)), _targets_text(ind.targets, locale) or None,
             _targets_text(ind.renstra, locale) or None, meta.get("definition"), meta.get("source"),
             meta.get("responsible"), meta.get("frequency"), meta.get("note")])
@@ -264,6 +277,22 @@ def _needed(period: Period, reads: list[tuple[str, int]]) -> list[Period]:
     return out
 
 
+def _asked(catalog: Catalog, names: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """The fields a template asks for an indicator's `names`: each, and a declared total's parts
+    after it, recursively, each with the total the indicator reads (None: read directly)."""
+    out: list[tuple[str, str | None]] = []
+    for name in names:
+        stack = [name]
+        while stack:
+            f = catalog.fields.get(stack.pop())
+            if f is None:
+                continue
+            if (f.id, name if f.id != name else None) not in out:
+                out.append((f.id, name if f.id != name else None))
+            stack.extend(reversed(f.parts))
+    return out
+
+
 def template_table(catalog: Catalog, period: Period, each_office: bool = False, by: Kind | None = None,
                    evaluated: list[Period] | None = None) -> Table:
     """One row per (period, office, field) the catalog needs, Nilai empty to fill in.
@@ -276,7 +305,10 @@ def template_table(catalog: Catalog, period: Period, each_office: bool = False, 
     A field is listed at the office of each indicator that uses it (the whole catalog when
     the indicator names none); `prev(field, N)` adds the same period in the N years before and
     `prev_period(field, N)` the N periods before (the indicator's `earlier` reads);
-    `each_office` adds every office below, for data collected per unit (the engine rolls them up)."""
+    `each_office` adds every office below, for data collected per unit (the engine rolls them up).
+    A declared total is asked with its parts (a subtotal's too), each part `via` the total, and the
+    total's row says that left blank it is their sum: a report's printed total written in is
+    checked against its rows (D014)."""
     needs: dict[tuple[Period, str, str], list[str]] = {}
     evaluated = evaluated or [period]
     for ind in catalog.indicators.values():
@@ -284,16 +316,17 @@ def template_table(catalog: Catalog, period: Period, each_office: bool = False, 
         reads: dict[str, list[tuple[str, int]]] = {}
         for name, function, count in ind.earlier:
             reads.setdefault(name, []).append((function, count))
-        for name in ind.fields:
+        for name, via in _asked(catalog, ind.fields):
             periods: list[Period] = []
             for when in evaluated:
-                for p in _needed(when, reads.get(name, [])):
+                for p in _needed(when, reads.get(via or name, [])):
                     periods += p.parts(by) if by is not None else [p]
             for p in periods:
                 for office in offices:
                     used_by = needs.setdefault((p, office, name), [])
-                    if ind.id not in used_by:
-                        used_by.append(ind.id)
+                    user = t("{indicator} via {total}", indicator=ind.id, total=via) if via else ind.id
+                    if user not in used_by:
+                        used_by.append(user)
     shown = f"{period.label} {t(BY_WORDS[by])}" if by is not None else period.label
     table = Table("Realisasi", t("Realisasi {period}: fill in column Nilai", period=shown), list(TEMPLATE_COLUMNS))
     order = {o: n for n, o in enumerate([""] + list(catalog.offices))}
@@ -301,7 +334,10 @@ def template_table(catalog: Catalog, period: Period, each_office: bool = False, 
                                                                           order.get(kv[0][1], 0), kv[0][2])):
         f = catalog.fields[name]
         o = catalog.offices.get(office)
-        table.rows.append([p.label, office, o.label if o else "", name, f.label, f.kind, ", ".join(used_by), None])
+        users = ", ".join(used_by)
+        if f.parts:
+            users = t("{indicators}; left blank: {parts}", indicators=users, parts=" + ".join(f.parts))
+        table.rows.append([p.label, office, o.label if o else "", name, f.label, f.kind, users, None])
     return table
 
 
