@@ -42,15 +42,35 @@ SHOWN_LINE = 120  # characters of a source line shown under a diagnostic; longer
 
 
 @dataclass(frozen=True)
+class Instance:
+    """The `use` a declaration was expanded from: its spans point at the template's text, and
+    this names which instance, so a finding there says both (kinerja_dsl/expand.py)."""
+
+    template: str
+    call: str    # the `use` as written: `anggaran(adm, "Setjen")`
+    file: str
+    line: int
+    office: str | None = None  # the office of a `use … per office`
+
+    def note(self) -> str:
+        if self.office is not None:
+            return t("in the instance for office {office} of template `{template}` ({file}:{line})",
+                     office=self.office, template=self.template, file=self.file, line=self.line)
+        return t("in the instance `{call}` ({file}:{line})", call=self.call, file=self.file, line=self.line)
+
+
+@dataclass(frozen=True)
 class Span:
     """Where a piece of source stands: 1-based line and column of its first character, and the
-    line and column just past its last one (end_column is exclusive)."""
+    line and column just past its last one (end_column is exclusive). `via` names the instance
+    when the text is a template's."""
 
     file: str
     line: int
     column: int
     end_line: int
     end_column: int
+    via: Instance | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,8 +97,9 @@ class Diagnostic:
         if span is None:
             return cls.for_file(file, code=code, message=message, severity=severity, hint=hint, notes=notes)
         end = span.end_column if span.end_line == span.line else 0
+        via = (span.via.note(),) if span.via is not None else ()
         return cls(code=code, severity=severity, message=message, file=span.file, line=span.line,
-                   column=span.column, end_column=end, hint=hint, notes=tuple(notes))
+                   column=span.column, end_column=end, hint=hint, notes=(*notes, *via))
 
     @classmethod
     def for_file(cls, file: str, *, code: str, message: str, severity: Severity = Severity.ERROR,

@@ -20,6 +20,7 @@ KEYWORDS = {
     "range": ("rentang",), "index": ("indeks",), "group": ("kelompok",),
     "component": ("komponen",), "bands": ("predikat",), "agreement": ("perjanjian",),
     "if": ("jika",), "then": ("maka",), "else": ("selainnya",), "and": ("dan",),
+    "template": ("templat",), "use": ("pakai",), "per": (), "under": ("bawahan",),
 }
 
 # Setting keys (the `key arg...` statements): canonical -> aliases.
