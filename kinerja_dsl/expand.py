@@ -281,7 +281,7 @@ class Expander:
             line = d.line
             column = columns.column(line, d.column) if line else 0
             end = columns.column(line, d.end_column, end=True) if line and d.end_column else 0
-            self.diagnostics.append(replace(d, column=column, end_column=end, notes=(*d.notes, via.note())))
+            self.diagnostics.append(replace(d, column=column, end_column=end, via=(via,)))
         out: list[ast.Declaration] = []
         for decl in parsed.declarations:
             decl = _remapped(decl, columns, via)
@@ -292,10 +292,10 @@ class Expander:
             key = (type(decl), decl.id)
             first = self.produced.get(key)
             if first is not None:
-                where = getattr(decl, "id_span", None) or decl.span
-                self._error(replace(where, via=None), "E134", t("`{id}` is expanded twice", id=decl.id),
+                self._error(getattr(decl, "id_span", None) or decl.span, "E134",
+                            t("`{id}` is expanded twice", id=decl.id),
                             hint=t("put a parameter in the id, e.g. `ANG.$office.serapan`"),
-                            notes=[via.note(), t("first expanded {instance}", instance=first.note())])
+                            notes=[t("first expanded {instance}", instance=first.note())])
                 continue
             self.produced[key] = via
             out.append(decl)

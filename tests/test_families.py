@@ -79,12 +79,29 @@ def test_a_finding_in_an_expanded_indicator_shows_the_template_line_and_names_th
         """)
 
 
+def test_the_same_finding_in_every_instance_is_said_once_with_its_instances(write, kinerja, monkeypatch):
+    path = write("catalog.kin", FAMILY.replace("denominator pagu", "denominator pagu_x"))
+    monkeypatch.chdir(path.parent)
+    code, out, _ = kinerja("check", "catalog.kin")
+    assert code == 1
+    assert out == textwrap.dedent("""\
+        catalog.kin:13:17: error[E101]: unknown name `pagu_x`
+         13 |     denominator pagu_x
+            |                 ^^^^^^
+          = note: in the instance for office adm of template `serapan` (catalog.kin:22)
+          = note: and in 2 more instances of template `serapan` (lines 22, 23)
+          = hint: did you mean `pagu`?
+        1 error, 0 warnings
+        """)
+
+
 def test_columns_after_a_placeholder_point_at_the_template_text(write, kinerja, monkeypatch):
     path = write("catalog.kin", FAMILY.replace("numerator realisasi", "numerator $top + realisasi_x"))
     monkeypatch.chdir(path.parent)
     _, out, _ = kinerja("check", "catalog.kin")
     # `realisasi_x` stands at column 22 of the template line, whatever the argument put before it
-    assert re.findall(r"catalog\.kin:12:(\d+): error\[E101\]: unknown name `realisasi_x`", out) == ["22"] * 3
+    assert re.findall(r"catalog\.kin:12:(\d+): error\[E101\]: unknown name `realisasi_x`", out) == ["22"]
+    assert "and in 2 more instances of template `serapan`" in out
 
 
 def test_a_syntax_error_of_an_instance_is_shown_at_the_template_with_its_instance(write, kinerja, monkeypatch):
