@@ -505,6 +505,7 @@ class ExplainReport:
     result: IndicatorResult
     unfinished: Unfinished
     exit_code: int
+    family: str | None = None  # the template instance the indicator was expanded from
 
 
 def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mapping: StrPath | None = None,
@@ -523,7 +524,7 @@ def explain(paths: Iterable[StrPath], data_path: StrPath, indicator: str, mappin
                                                hint=did_you_mean(indicator, catalog.indicators)),))
     result = explain_indicator(prepared, indicator)
     left = Unfinished((result,) if result.status not in ("ok", "nihil") else ())
-    return ExplainReport(result, left, left.exit_code)
+    return ExplainReport(result, left, left.exit_code, catalog.indicators[indicator].family)
 
 
 def explain_indicator(prepared: Prepared, indicator: str) -> IndicatorResult:

@@ -467,7 +467,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     else:
         from .rendering.render import render_explanation
 
-        render_explanation(report.result, _console(), args.locale)
+        render_explanation(report.result, _console(), args.locale, report.family)
     # the indicator asked about, IKU or not, is what a script running explain needs to hear about
     return _say_unfinished("explain", report.unfinished)
 

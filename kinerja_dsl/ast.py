@@ -404,7 +404,43 @@ class Agreement:
     span: Span
 
 
-Declaration = Include | Policy | FieldDecl | Office | Sasaran | Indicator | BandSet | Agreement
+@dataclass(frozen=True)
+class Template:
+    """`template NAME(params) { … }`: declarations written once, expanded per `use`. The body is
+    kept as source text (`body`, starting at line `body_line`, column `body_column`), since a
+    `$param` may stand where the grammar takes a name, a number or a text."""
+
+    id: str
+    params: tuple[str, ...]
+    body: str
+    body_line: int
+    body_column: int
+    span: Span
+    id_span: Span
+    param_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class UseArg:
+    name: str | None  # `field = adm1_ikl`; None for a positional argument
+    value: Arg
+    span: Span
+
+
+@dataclass(frozen=True)
+class Use:
+    """`use NAME(args) [per office A B | per office under P]`: one instance of a template, or one
+    per office named or per office whose parent is P."""
+
+    template: str
+    args: tuple[UseArg, ...]
+    span: Span
+    template_span: Span
+    offices: tuple[Arg, ...] = ()  # `per office adm ahu`
+    under: Arg | None = None      # `per office under pas`
+
+
+Declaration = Include | Policy | FieldDecl | Office | Sasaran | Indicator | BandSet | Agreement | Template | Use
 NamedDeclaration = FieldDecl | Office | Sasaran | Indicator | BandSet  # those with an id: one namespace per kind
 
 

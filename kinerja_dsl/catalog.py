@@ -297,6 +297,9 @@ class Indicator:
     budget_of: str | None = None  # the sasaran or indicator whose budget absorption this indicator is
     file: str = ""
     line: int = 0
+    # the template and the `use` it was expanded from: `anggaran (catalog.kin:861)`, `serapan per office
+    # adm (catalog.kin:22)` (None: written out)
+    family: str | None = None
 
     def target(self, year: int, period: str | None = None) -> TargetSpec | None:
         return self.targets.get((year, period))

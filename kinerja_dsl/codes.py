@@ -84,6 +84,25 @@ CODES: dict[str, tuple[str, str]] = {
     "E127": (N_("A part of a total is of another kind or roll-up rule than the total (a score in a count, an "
              "`amount last` in a summed amount): a year's total would then differ from the sum of its parts' years."),
              N_("Declare the part like the total, or leave it out of the sum.")),
+    "E130": (N_("A `use` names a template that no loaded file declares."),
+             N_("Use the suggested name, or declare it: `template NAME(params) {open} … {close}`.")),
+    "E131": (N_("A `use` names a parameter the template does not have (`name = …`), or says `per office` to a "
+                "template without a parameter `office`."),
+             N_("Use one of the template's parameters; `per office` binds `office` and `office_label`.")),
+    "E132": (N_("A `use` leaves a parameter of the template without an argument."),
+             N_("Give every parameter an argument, in order or by name.")),
+    "E133": (N_("A `use` gives more arguments than the template has parameters, or one parameter twice (also: a "
+                "template that names a parameter twice)."),
+             N_("Give each parameter exactly one argument.")),
+    "E134": (N_("Two instances of templates expand to the same id (the id does not depend on the arguments)."),
+             N_("Put a parameter in the id: `indicator ANG.$office.serapan`.")),
+    "E135": (N_("A template's text uses a `$placeholder` that is not one of its parameters."),
+             N_("Add the parameter to the template's head, or correct the spelling.")),
+    "E136": (N_("`use … per office under P`: no office has P as its parent, so the family would be empty."),
+             N_("Declare the offices with `parent P`, or list them: `per office a b c`.")),
+    "E137": (N_("A template holds a declaration that cannot be repeated per instance (include, policy, office, "
+                "agreement, template, use)."),
+             N_("Write it once outside the template; a template holds indicators, sasaran, fields and band sets.")),
     "W110": (N_("A denominator can be 0 and no nihil rule says what 0/0 counts as."),
              N_("Declare `nihil achieved` (or excluded, zero, error) on the indicator or in the policy.")),
     "W119": (N_("A target is written with `%` on an indicator whose unit is not a percentage (warning)."),

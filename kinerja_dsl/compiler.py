@@ -21,6 +21,7 @@ from .ast import expression, walk
 from .catalog import (BAND_PRESETS, Agreement, AgreementTarget, Aggregation, BandInterval, BandSet, Catalog,
                       CompositeNode, Declared, Env, Field, Fn, Indicator, NihilCase, Office, Policy, Rounding,
                       Sasaran, TargetSpec, UndefinedValue)
+from .diagnostics import Instance
 from .messages import t
 from .model import CheckedModel, scope_selects
 from .vocabulary import (DEFAULT_AGGREGATE_SOURCE, AggregateLevel, AggregateMethod, AggregateSource, Combine,
@@ -361,7 +362,15 @@ def compile_indicator(ind: ast.Indicator, model: CheckedModel, base: Policy,
         references=tuple(dict.fromkeys(n.id for n in model.referenced_indicators(ind))),
         reads_means=tuple(dict.fromkeys(n.id for n in model.referenced_means(ind))),
         budget_of=_text(settings.get("budget_of")) or None,
-        file=ind.span.file, line=ind.span.line)
+        file=ind.span.file, line=ind.span.line, family=_family(ind.span.via))
+
+
+def _family(via: Instance | None) -> str | None:
+    """Where an expanded indicator comes from, as kamus and explain name it (language-neutral)."""
+    if via is None:
+        return None
+    office = f" per office {via.office}" if via.office is not None else ""
+    return f"{via.template}{office} ({via.file}:{via.line})"
 
 
 def _evaluation_order(indicators: Mapping[str, Indicator]) -> list[str]:

@@ -38,19 +38,40 @@ EXIT_IO = 3
 EXIT_USAGE = 4
 
 
+MORE_INSTANCES = 8  # instance lines listed under a finding in a template's text; the rest are counted
 SHOWN_LINE = 120  # characters of a source line shown under a diagnostic; longer lines are cut around the caret
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The `use` a declaration was expanded from: its spans point at the template's text, and
+    this names which instance, so a finding there says both (kinerja_dsl/expand.py)."""
+
+    template: str
+    call: str    # the `use` as written: `anggaran(adm, "Setjen")`
+    file: str
+    line: int
+    office: str | None = None  # the office of a `use … per office`
+
+    def note(self) -> str:
+        if self.office is not None:
+            return t("in the instance for office {office} of template `{template}` ({file}:{line})",
+                     office=self.office, template=self.template, file=self.file, line=self.line)
+        return t("in the instance `{call}` ({file}:{line})", call=self.call, file=self.file, line=self.line)
 
 
 @dataclass(frozen=True)
 class Span:
     """Where a piece of source stands: 1-based line and column of its first character, and the
-    line and column just past its last one (end_column is exclusive)."""
+    line and column just past its last one (end_column is exclusive). `via` names the instance
+    when the text is a template's."""
 
     file: str
     line: int
     column: int
     end_line: int
     end_column: int
+    via: Instance | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +89,9 @@ class Diagnostic:
     hint: str | None = None
     source_line: str | None = None
     notes: tuple[str, ...] = field(default=())
+    # the template instances the finding stands in (a finding in a template's text): the first is
+    # named, the others counted; one finding for all of them (`merged_instances`)
+    via: tuple[Instance, ...] = field(default=())
 
     @classmethod
     def at_span(cls, span: Span | None, *, code: str, message: str, severity: Severity = Severity.ERROR,
@@ -78,7 +102,8 @@ class Diagnostic:
             return cls.for_file(file, code=code, message=message, severity=severity, hint=hint, notes=notes)
         end = span.end_column if span.end_line == span.line else 0
         return cls(code=code, severity=severity, message=message, file=span.file, line=span.line,
-                   column=span.column, end_column=end, hint=hint, notes=tuple(notes))
+                   column=span.column, end_column=end, hint=hint, notes=tuple(notes),
+                   via=(span.via,) if span.via is not None else ())
 
     @classmethod
     def for_file(cls, file: str, *, code: str, message: str, severity: Severity = Severity.ERROR,
@@ -115,11 +140,22 @@ class Diagnostic:
             out.append(f" {gutter} | {text}")
             out.append(f" {pad} | {' ' * (column - 1)}{'^' * width}")
         note_word, hint_word = t("note"), t("hint")  # the head above stays English: tools parse it
-        for note in self.notes:
+        for note in self.instance_notes() + self.notes:
             out.append(f"  = {note_word}: {note}")
         if self.hint:
             out.append(f"  = {hint_word}: {self.hint}")
         return "\n".join(out)
+
+    def instance_notes(self) -> tuple[str, ...]:
+        """Where a finding in a template's text stands: its first instance, and how many more."""
+        if not self.via:
+            return ()
+        first, more = self.via[0], self.via[1:]
+        if not more:
+            return (first.note(),)
+        lines = ", ".join(str(v.line) for v in more[:MORE_INSTANCES]) + (", …" if len(more) > MORE_INSTANCES else "")
+        return (first.note(), t("and in {n} more instances of template `{template}` (lines {lines})",
+                                n=len(more), template=first.template, lines=lines))
 
     def to_json(self) -> dict[str, str | int | None]:
         return {
@@ -131,6 +167,25 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def merged_instances(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """One finding for each place in a template's text, naming its instances, instead of the same
+    finding once per instance (a misspelt field in Banten's budget template would be said 31 times)."""
+    out: list[Diagnostic] = []
+    at: dict[tuple[object, ...], int] = {}
+    for d in diagnostics:
+        if not d.via:
+            out.append(d)
+            continue
+        key = (d.code, d.severity, d.message, d.file, d.line, d.column, d.end_column, d.hint, d.notes)
+        if key in at:
+            first = out[at[key]]
+            out[at[key]] = replace(first, via=first.via + d.via)
+        else:
+            at[key] = len(out)
+            out.append(d)
+    return out
 
 
 def source_lines(text: str, keepends: bool = False) -> list[str]:

@@ -124,9 +124,10 @@ class _Line:
 
 
 class _Printer:
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", comments: tuple[ast.Comment, ...] = ()) -> None:
         self.lines: list[_Line] = []
         self.language = language
+        self.comments = comments
 
     def kw(self, word: str) -> str:
         return spelled_keyword(word, self.language)
@@ -214,6 +215,54 @@ class _Printer:
             self.block(d, " ".join([self.kw("bands"), d.id] + _label(d.label)), d.bands, 0, True)
         elif isinstance(d, ast.Agreement):
             self.block(d, " ".join([self.kw("agreement")] + _label(d.label)), d.body, 0, True)
+        elif isinstance(d, ast.Template):
+            self.template(d)
+        elif isinstance(d, ast.Use):
+            self.emit(line, end, 0, self.use(d))
+
+    def template(self, d: ast.Template) -> None:
+        """A template's head in canonical form; its body as written (never expanded), each line
+        re-indented by the braces around it. Comments are the file's, placed by format_file."""
+        self.emit(d.span.line, d.span.line, 0, f"{self.kw('template')} {d.id}({', '.join(d.params)}) {{", True)
+        comments = {c.line: c.column for c in self.comments}
+        depth = 1
+        lines = d.body.split("\n")
+        for k, text in enumerate(lines[1:], start=1):
+            line = d.body_line + k
+            cut = comments.get(line)
+            code = (text[:cut - 1] if cut is not None else text).strip()
+            if not code:
+                continue
+            opens, closes = _braces(code)
+            self.emit(line, line, depth - (1 if code.startswith("}") else 0), code)
+            depth = max(1, depth + opens - closes)
+        self.emit(d.span.end_line, d.span.end_line, 0, "}", closing=True)
+
+    def use(self, d: ast.Use) -> str:
+        args = ", ".join((f"{a.name} = " if a.name else "") + _arg(a.value, None, self.language) for a in d.args)
+        text = f"{self.kw('use')} {d.template}({args})"
+        if d.under is not None:
+            text += f" {self.kw('per')} {self.kw('office')} {self.kw('under')} {d.under.text}"
+        elif d.offices:
+            text += f" {self.kw('per')} {self.kw('office')} " + " ".join(o.text for o in d.offices)
+        return text
+
+
+def _braces(code: str) -> tuple[int, int]:
+    """How many `{` and `}` a line of code opens and closes outside its quoted texts."""
+    opens = closes = 0
+    quoted = escaped = False
+    for ch in code:
+        if escaped:
+            escaped = False
+        elif quoted and ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            opens += ch == "{"
+            closes += ch == "}"
+    return opens, closes
 
 
 def _label(text: str | None) -> list[str]:
@@ -229,7 +278,7 @@ def format_file(f: ast.CatalogFile, keywords: str | None = None) -> str:
     comment on its own line stays above the statement that followed it, a
     trailing comment stays at the end of its statement's line.
     """
-    printer = _Printer(keywords or keyword_language(f))
+    printer = _Printer(keywords or keyword_language(f), f.comments)
     for d in f.declarations:
         printer.declaration(d)
     src = source_lines(f.source)

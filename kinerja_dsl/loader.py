@@ -25,7 +25,8 @@ from . import ast
 from .catalog import Catalog
 from .checker import approve, check
 from .compiler import compile_model
-from .diagnostics import Diagnostic, Severity, Sources, with_sources
+from .diagnostics import Diagnostic, Severity, Sources, merged_instances, with_sources
+from .expand import expand_files
 from .messages import N_, t
 from .model import SymbolTable, build_symbol_table
 from .parser import parse
@@ -408,12 +409,13 @@ def load(paths: Iterable[PathLike]) -> Loaded:
         folder = named.parent if files == [named] else named
         for f in files:
             reader.read(f, (), None, False, Confinement.of(folder))
-    symbols = build_symbol_table(reader.order, reader.base)
-    diagnostics = reader.diagnostics + (check(symbols) if reader.order else [])
-    diagnostics = with_sources(diagnostics, reader.sources)
+    expanded, expansion = expand_files(reader.order)  # the checker and compiler see ordinary declarations
+    symbols = build_symbol_table(expanded, reader.base)
+    diagnostics = reader.diagnostics + expansion + (check(symbols) if expanded else [])
+    diagnostics = with_sources(merged_instances(diagnostics), reader.sources)
     checked = approve(symbols, diagnostics) if reader.order else None
     catalog = compile_model(checked) if checked is not None else None
-    return Loaded(catalog, diagnostics, reader.order, symbols)
+    return Loaded(catalog, diagnostics, expanded, symbols)
 
 
 def load_catalog(paths: PathLike | Iterable[PathLike]) -> Catalog:

@@ -167,7 +167,7 @@ def build_symbol_table(files: list[ast.CatalogFile], base_files: Collection[str]
             if isinstance(decl, ast.Agreement):
                 symbols.agreements.append(decl)
                 continue
-            if isinstance(decl, ast.Include):
+            if isinstance(decl, (ast.Include, ast.Template, ast.Use)):  # a family: expand.py expands it first
                 continue
             previous = symbols.declared(decl)
             if previous is not None and origin[(type(decl), decl.id)] not in base_files:

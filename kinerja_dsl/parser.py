@@ -50,6 +50,7 @@ MAX_EXPRESSION_HEIGHT = 256  # operations on one path, chains included: what rec
 
 _file: ContextVar[str] = ContextVar("kinerja_file", default="<text>")
 _comments: ContextVar[list] = ContextVar("kinerja_comments")
+_source: ContextVar[str] = ContextVar("kinerja_source", default="")  # the text being parsed: a template keeps its body
 
 
 def grammar_text() -> str:
@@ -396,6 +397,37 @@ class AstBuilder(Transformer):
         body = tuple(x for x in c[2:] if isinstance(x, (ast.Setting, ast.PkTarget)))
         return ast.Agreement(label, body, _span(c[0], c[-1]))
 
+    # -- families (expanded by expand.py)
+    def template_block(self, c: Children) -> None:
+        return None  # a block inside a template's body: the body is kept as text
+
+    def template(self, c: Children) -> ast.Template:
+        close = next(k for k, x in enumerate(c) if isinstance(x, Token) and x.type == "RPAR")
+        params = [x for x in c[2:close] if isinstance(x, Token) and x.type == "NAME"]
+        lbrace, rbrace = c[close + 1], c[-1]
+        body = _source.get()[_at(lbrace.end_pos):_at(rbrace.start_pos)]
+        return ast.Template(str(c[1]), tuple(map(str, params)), body, _at(lbrace.end_line),
+                            _at(lbrace.end_column), _span(c[0], rbrace), _tok_span(c[1]),
+                            tuple(_tok_span(p) for p in params))
+
+    def use_arg(self, c: Children) -> ast.UseArg:
+        name, value = (c[0], c[-1]) if len(c) == 3 else (None, c[-1])
+        return ast.UseArg(str(name) if name is not None else None, value, _span(name or value, value))
+
+    def use(self, c: Children) -> ast.Use:
+        args = tuple(x for x in c if isinstance(x, ast.UseArg))
+        words = [x for x in c if isinstance(x, Token)]
+        per = next((k for k, x in enumerate(words) if x.type == "PER"), None)
+        offices: tuple[ast.Arg, ...] = ()
+        under = None
+        if per is not None:
+            names = [ast.Arg("name", str(x), str(x), _tok_span(x)) for x in words[per:] if x.type == "NAME"]
+            if any(x.type == "UNDER" for x in words[per:]):
+                under = names[0]
+            else:
+                offices = tuple(names)
+        return ast.Use(str(c[1]), args, _span(c[0], words[-1]), _tok_span(c[1]), offices, under)
+
     def start(self, c: Children) -> tuple[ast.Declaration, ...]:
         return tuple(x for x in c if not isinstance(x, Token))
 
@@ -413,7 +445,7 @@ _DISPLAY.update({k.upper(): f"`{k}`" for k in KEYWORDS})
 
 _DECLARATION_START = re.compile(
     r"^(?:" + "|".join(sorted({w for k in ("include", "extends", "policy", "field", "office", "sasaran",
-                                            "indicator", "bands", "agreement")
+                                            "indicator", "bands", "agreement", "template", "use")
                                for w in (k, *KEYWORDS[k])}, key=len, reverse=True)) + r")\b")
 
 
@@ -499,7 +531,11 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 def _parse_text(text: str) -> tuple[ast.Declaration, ...]:
     """The declarations of a text (AstBuilder.start runs inside the parser and returns them)."""
     # lark types parse() as returning a Tree; with AstBuilder as its transformer it is our tuple
-    parsed: tuple[ast.Declaration, ...] = lark_parser().parse(text)  # type: ignore[assignment]
+    token = _source.set(text)
+    try:
+        parsed: tuple[ast.Declaration, ...] = lark_parser().parse(text)  # type: ignore[assignment]
+    finally:
+        _source.reset(token)
     return parsed
 
 

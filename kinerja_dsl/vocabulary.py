@@ -21,6 +21,7 @@ KEYWORDS = {
     "component": ("komponen",), "bands": ("predikat",), "agreement": ("perjanjian",),
     "if": ("jika",), "then": ("maka",), "else": ("selainnya",), "and": ("dan",),
     "for": ("untuk",),
+    "template": ("templat",), "use": ("pakai",), "per": (), "under": ("bawahan",),
 }
 
 # Setting keys (the `key arg...` statements): canonical -> aliases.

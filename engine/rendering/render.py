@@ -268,8 +268,10 @@ def _heading(catalog: list[str], data: str, when: str, office: str | None) -> Te
     return Text(line + (t("   Satker: {office}", office=office) if office else ""))
 
 
-def render_explanation(r: IndicatorResult, console: Console, locale: str) -> None:
+def render_explanation(r: IndicatorResult, console: Console, locale: str, family: str | None = None) -> None:
     console.print(Text(f"{r.id} ", style="bold") + Text(r.label))
+    if family:  # an indicator expanded from a template: where its text stands
+        console.print(Text("  " + t("from template: {instance}", instance=family), style="dim"))
     console.print(Text("  " + t("period {period}, unit {unit}, direction {direction}, target {target}",
                                 period=period_title(r.period), unit=r.unit or "-",
                                 direction=direction_word(r.direction), target=_target(r, locale))))

@@ -192,7 +192,7 @@ def each_office_tables(result: BulkResult, catalog: Catalog) -> list[Table]:
 
 KAMUS_COLUMNS = [N_("No"), N_("Code"), N_("Indicator"), N_("Sasaran"), N_("IKU"), N_("Unit"), N_("Formula"),
                  N_("Direction"), N_("Nihil"), N_("Target"), N_("Renstra"), N_("Definition"), N_("Data source"),
-                 N_("Person responsible"), N_("Frequency"), N_("Notes")]
+                 N_("Person responsible"), N_("Frequency"), N_("Notes"), N_("Template")]
 
 
 def _formula(ind: Indicator, catalog: Catalog, locale: str) -> str:
@@ -245,7 +245,7 @@ def kamus_table(catalog: Catalog, locale: str = "id") -> Table:
             t("yes") if ind.iku else None, ind.unit, _formula(ind, catalog, locale), direction_word(ind.direction),
             nihil_word(str(ind.policy.nihil.value)), _targets_text(ind.targets, locale) or None,
             _targets_text(ind.renstra, locale) or None, meta.get("definition"), meta.get("source"),
-            meta.get("responsible"), meta.get("frequency"), meta.get("note")])
+            meta.get("responsible"), meta.get("frequency"), meta.get("note"), ind.family])
     return table
 
 
