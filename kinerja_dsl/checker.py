@@ -625,41 +625,45 @@ class BandCoverage(Rule):
                                      hint=t("make the highest band open-ended, e.g. `>= 91`"))
 
 
+def circles(graph: dict[str, list[ast.Name]]) -> Iterator[tuple[ast.Name, list[str]]]:
+    """Each circle of a graph of names once (a depth-first walk): the name that closes it and the
+    ids around it. Indicators that use each other (E109) and totals of totals (E126) share it."""
+    visiting, done = 1, 2
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+    for start in graph:
+        if state.get(start):
+            continue
+        state[start] = visiting
+        stack = [(start, iter(graph[start]))]
+        path = [start]
+        while stack:
+            node, names = stack[-1]
+            name = next(names, None)
+            if name is None:
+                state[node] = done
+                stack.pop()
+                path.pop()
+            elif state.get(name.id) == visiting:
+                cycle = path[path.index(name.id):] + [name.id]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    yield name, cycle
+            elif not state.get(name.id) and name.id in graph:
+                state[name.id] = visiting
+                path.append(name.id)
+                stack.append((name.id, iter(graph[name.id])))
+
+
 class NoCycles(Rule):
     """Indicators may use other indicators, but never in a circle (E109)."""
 
     def run(self, model: SymbolTable) -> Iterator[Diagnostic]:
         graph = {ind.id: list(model.referenced_indicators(ind)) for ind in model.indicators.values()}
-        visiting, done = 1, 2
-        state: dict[str, int] = {}
-        reported: set[frozenset[str]] = set()
-        for start in graph:
-            if state.get(start):
-                continue
-            stack = [(start, iter(graph[start]))]
-            path = [start]
-            state[start] = visiting
-            while stack:
-                node, references = stack[-1]
-                ref = next(references, None)
-                if ref is None:
-                    state[node] = done
-                    stack.pop()
-                    path.pop()
-                    continue
-                if state.get(ref.id) == visiting:
-                    cycle = path[path.index(ref.id):] + [ref.id]
-                    key = frozenset(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        yield Diagnostic.at_span(ref.span, code="E109",
-                                                 message=t("circular reference: {cycle}", cycle=" -> ".join(cycle)),
-                                                 hint=t("an indicator cannot depend on itself, directly or through "
-                                                        "others"))
-                elif not state.get(ref.id):
-                    state[ref.id] = visiting
-                    path.append(ref.id)
-                    stack.append((ref.id, iter(graph[ref.id])))
+        for ref, cycle in circles(graph):
+            yield Diagnostic.at_span(ref.span, code="E109",
+                                     message=t("circular reference: {cycle}", cycle=" -> ".join(cycle)),
+                                     hint=t("an indicator cannot depend on itself, directly or through others"))
 
 
 class Totals(Rule):
@@ -729,36 +733,12 @@ def _part_like_total(total: ast.FieldDecl, part: ast.FieldDecl, name: ast.Name) 
 
 
 def _total_cycles(graph: dict[str, list[ast.Name]]) -> Iterator[Diagnostic]:
-    """E126: a total that is among its own parts through other totals (`a = b + c`, `b = a + d`),
-    each circle once (a depth-first walk, as NoCycles does for indicators)."""
-    visiting, done = 1, 2
-    state: dict[str, int] = {}
-    reported: set[frozenset[str]] = set()
-    for start in graph:
-        if state.get(start):
-            continue
-        state[start] = visiting
-        stack = [(start, iter(graph[start]))]
-        path = [start]
-        while stack:
-            node, parts = stack[-1]
-            part = next(parts, None)
-            if part is None:
-                state[node] = done
-                stack.pop()
-                path.pop()
-            elif state.get(part.id) == visiting:
-                cycle = path[path.index(part.id):] + [part.id]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    yield Diagnostic.at_span(part.span, code="E126", message=t(
-                        "totals in a circle: {cycle}", cycle=" -> ".join(cycle)),
-                        hint=t("a total cannot be a part of itself through other totals; the rows of a table "
-                               "add up to its total, never the other way round"))
-            elif not state.get(part.id) and part.id in graph:
-                state[part.id] = visiting
-                path.append(part.id)
-                stack.append((part.id, iter(graph[part.id])))
+    """E126: a total that is among its own parts through other totals (`a = b + c`, `b = a + d`)."""
+    for part, cycle in circles(graph):
+        yield Diagnostic.at_span(part.span, code="E126", message=t("totals in a circle: {cycle}",
+                                                                   cycle=" -> ".join(cycle)),
+                                 hint=t("a total cannot be a part of itself through other totals; the rows of a "
+                                        "table add up to its total, never the other way round"))
 
 
 class MeansReadAfterwards(Rule):
