@@ -92,12 +92,8 @@ class _Env:
         """The capaian of a sasaran, an office or `overall` (computed before this indicator), as the
         policy rounds it or, `exact`, before."""
         a = self._means.get(ident)
-        found = None if a is None else a.capaian_exact if exact else a.capaian
-        if found is None:
-            raise _lacks(f"the mean `{ident}`", a)
-        if self.readings is not None and a is not None:
-            self._read(f"capaian({ident})", exact, found, a.capaian if exact else a.capaian_exact)
-        return found
+        return self._reading(f"capaian({ident})", f"the mean `{ident}`", a, None if a is None else a.capaian,
+                             None if a is None else a.capaian_exact, exact)
 
     def not_reported(self, name: str) -> list[str]:
         """The offices, this one or below, that gave `-` for a field: asked for it, did not report."""
@@ -142,25 +138,24 @@ class _Env:
     def ref(self, indicator_id: str, exact: bool = False) -> Decimal:
         """Another indicator's realisasi after its `round_realisasi` or, `exact`, before."""
         r = self._results.get(indicator_id)
-        found = None if r is None else r.realisasi_exact if exact else r.realisasi
-        if found is None:
-            raise _lacks(f"indicator `{indicator_id}`", r)
-        if self.readings is not None and r is not None:
-            self._read(indicator_id, exact, found, r.realisasi if exact else r.realisasi_exact)
-        return found
-
-    def _read(self, written: str, exact: bool, found: Decimal, other: Decimal | None) -> None:
-        assert self.readings is not None
-        self.readings.append((f"exact({written})" if exact else written, found, other))
+        return self._reading(indicator_id, f"indicator `{indicator_id}`", r, None if r is None else r.realisasi,
+                             None if r is None else r.realisasi_exact, exact)
 
     def capaian(self, indicator_id: str, exact: bool = False) -> Decimal:
         """Another indicator's capaian after cap, floor and `round` or, `exact`, before its `round`."""
         r = self._results.get(indicator_id)
-        found = None if r is None else r.capaian_exact if exact else r.capaian
+        return self._reading(f"capaian({indicator_id})", f"indicator `{indicator_id}`", r,
+                             None if r is None else r.capaian, None if r is None else r.capaian_exact, exact)
+
+    def _reading(self, written: str, what: str, holder: IndicatorResult | AggregateResult | None,
+                 rounded: Decimal | None, unrounded: Decimal | None, exact: bool) -> Decimal:
+        """One of the two readings of a result (rounded as declared, or `exact`), recorded with the
+        other when traced; a result without it lacks what the formula needs."""
+        found, other = (unrounded, rounded) if exact else (rounded, unrounded)
         if found is None:
-            raise _lacks(f"indicator `{indicator_id}`", r)
-        if self.readings is not None and r is not None:
-            self._read(f"capaian({indicator_id})", exact, found, r.capaian if exact else r.capaian_exact)
+            raise _lacks(what, holder)
+        if self.readings is not None:
+            self.readings.append((f"exact({written})" if exact else written, found, other))
         return found
 
 

@@ -520,7 +520,8 @@ def last_decimal(c: Case) -> Explanation | None:
 EXPLANATIONS: tuple[Rule, ...] = (
     reproduced, target_source, truncation, propagated, aggregate_of_rounded_realisasi, group_of_rounded_value,
     aggregate_with_nihil_as_zero, indicator_of_rounded_realisasi, lower_is_better_formula, inverted_formula,
-    nihil_as_zero, capaian_of_another_target, declared_cap, declared_floor, undeclared_cap, undeclared_floor, rounded_up, last_decimal,
+    nihil_as_zero, capaian_of_another_target, declared_cap, declared_floor, undeclared_cap, undeclared_floor,
+    rounded_up, last_decimal,
 )
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from kinerja_dsl.catalog import Catalog, Indicator, TargetSpec, quantized
+from kinerja_dsl.catalog import Catalog, Field, Indicator, TargetSpec, quantized
 from kinerja_dsl.messages import N_, language, t
 from kinerja_dsl.vocabulary import FieldKind
 
@@ -198,14 +198,18 @@ KAMUS_COLUMNS = [N_("No"), N_("Code"), N_("Indicator"), N_("Sasaran"), N_("IKU")
 def _formula(ind: Indicator, catalog: Catalog, locale: str) -> str:
     """The formula as a planner reads it in a manual IKU (`_written`), then each declared total it
     reads with its parts (`; perkara_total = perkara_pidana + perkara_perdata`), subtotals too."""
-    totals: list[str] = []
-    stack = list(reversed(ind.fields))
+    totals = dict.fromkeys(f.id for name in ind.fields for f in _with_parts(catalog, name) if f.parts)
+    return "; ".join([_written(ind, locale)] + [f"{f} = {' + '.join(catalog.fields[f].parts)}" for f in totals])
+
+
+def _with_parts(catalog: Catalog, name: str) -> Iterator[Field]:
+    """A declared field, then the parts of a total it is, depth first (a subtotal's parts too)."""
+    stack = [name]
     while stack:
         f = catalog.fields.get(stack.pop())
-        if f is not None and f.parts and f.id not in totals:
-            totals.append(f.id)
+        if f is not None:
+            yield f
             stack.extend(reversed(f.parts))
-    return "; ".join([_written(ind, locale)] + [f"{f} = {' + '.join(catalog.fields[f].parts)}" for f in totals])
 
 
 def _written(ind: Indicator, locale: str) -> str:
@@ -280,17 +284,8 @@ def _needed(period: Period, reads: list[tuple[str, int]]) -> list[Period]:
 def _asked(catalog: Catalog, names: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """The fields a template asks for an indicator's `names`: each, and a declared total's parts
     after it, recursively, each with the total the indicator reads (None: read directly)."""
-    out: list[tuple[str, str | None]] = []
-    for name in names:
-        stack = [name]
-        while stack:
-            f = catalog.fields.get(stack.pop())
-            if f is None:
-                continue
-            if (f.id, name if f.id != name else None) not in out:
-                out.append((f.id, name if f.id != name else None))
-            stack.extend(reversed(f.parts))
-    return out
+    pairs = ((f.id, name if f.id != name else None) for name in names for f in _with_parts(catalog, name))
+    return list(dict.fromkeys(pairs))
 
 
 def template_table(catalog: Catalog, period: Period, each_office: bool = False, by: Kind | None = None,
