@@ -105,6 +105,12 @@ def origin_text(origin: str) -> str:
     return origin
 
 
+def kind_rollup(kind: FieldKind) -> Rollup:
+    """How a field of a kind makes a longer period when it declares no rule of its own: counts and
+    amounts summed, scores, percentages and numbers averaged."""
+    return Rollup.SUM if kind in (FieldKind.COUNT, FieldKind.AMOUNT) else Rollup.AVERAGE
+
+
 @dataclass(frozen=True)
 class Declared(Generic[T]):
     """A policy value and the rule that set it ("default", "policy at f.kin:3", …)."""
@@ -405,7 +411,7 @@ class Catalog:
             return Rollup.AVERAGE
         if found.rollup is not None:
             return found.rollup
-        return Rollup.SUM if found.kind in (FieldKind.COUNT, FieldKind.AMOUNT) else Rollup.AVERAGE
+        return kind_rollup(found.kind)
 
     def period_rule(self, ind: Indicator) -> Rollup:
         """How an indicator's periods make a longer one, which decides how its period targets add

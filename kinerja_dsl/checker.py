@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from . import ast, period_targets
-from .catalog import MAX_INTEGER_DIGITS, out_of_range
+from .catalog import MAX_INTEGER_DIGITS, kind_rollup, out_of_range
 from .diagnostics import Diagnostic, Severity, Span, did_you_mean, source_lines
 from .messages import N_, t, tn
 from .model import OVERALL, CheckedModel, SymbolTable, mean_read, scope_selects, under
@@ -714,9 +714,7 @@ def _field_rule(f: ast.FieldDecl) -> tuple[str, str] | None:
     rule = ast.enum_value(Rollup, f.rollup) if f.rollup else None
     if kind is None or (f.rollup and rule is None):
         return None
-    if rule is None:
-        rule = Rollup.SUM if kind in (FieldKind.COUNT, FieldKind.AMOUNT) else Rollup.AVERAGE
-    return str(kind), str(rule)
+    return str(kind), str(rule or kind_rollup(kind))
 
 
 def _part_like_total(total: ast.FieldDecl, part: ast.FieldDecl, name: ast.Name) -> Iterator[Diagnostic]:
