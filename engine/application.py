@@ -366,9 +366,8 @@ def fmt(paths: Iterable[StrPath], check_only: bool = False,
     import os
 
     from kinerja_dsl.diagnostics import EXIT_FINDINGS, Sources, exit_code, with_sources
-    from kinerja_dsl.formatter import format_file
+    from kinerja_dsl.formatter import formatted as format_text
     from kinerja_dsl.loader import UTF16_BOMS, decode, expand, read_bytes
-    from kinerja_dsl.parser import parse
 
     files, problems = expand(paths, recursive=True)
     diagnostics = list(problems)
@@ -387,16 +386,9 @@ def fmt(paths: Iterable[StrPath], check_only: bool = False,
             diagnostics.extend([problem] if problem is not None else [])
             continue
         sources.add(str(path), text)
-        parsed, found = parse(text, str(path))
-        if any(d.is_error for d in found):
+        formatted, found = format_text(text, str(path), keywords)
+        if formatted is None:
             diagnostics.extend(found)
-            continue
-        formatted = format_file(parsed, keywords)
-        if "\r\n" in text:
-            formatted = formatted.replace("\n", "\r\n")
-        _, again = parse(formatted, str(path))
-        if any(d.is_error for d in again):  # the formatter must never break a file
-            diagnostics.extend(again)
             continue
         if formatted == text:
             continue

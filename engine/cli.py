@@ -48,6 +48,7 @@ EXAMPLES = """\
   kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
   kinerja template indicators/sumsel-2024 --period 2024 --by quarter --out realisasi.xlsx
   kinerja kamus indicators/sumsel-2024
+  kinerja lsp    (started by an editor)
 """
 EXIT_CODES = N_("exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomplete or error), "
                 "2 syntax errors,\n  3 file errors (missing, unreadable, not UTF-8, not a regular file), 4 usage "
@@ -576,6 +577,20 @@ def cmd_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        from kinerja_dsl.diagnostics import EXIT_USAGE
+
+        print(t("kinerja lsp needs pygls, the `lsp` extra: pip install 'kinerja-dsl[lsp]' (or -e '.[lsp]' in a clone)"),
+              file=sys.stderr)
+        return EXIT_USAGE
+    from .language_server import serve
+
+    return serve()
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     import json
 
@@ -777,6 +792,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description=t("The diagnostic catalogue: every code, its meaning and its fix."))
     _add_language(p)
     p.set_defaults(func=cmd_codes)
+
+    p = sub.add_parser("lsp", help=t("the language server an editor starts: checks as you type, hover, completion, "
+                                     "go to definition, rename, formatting"),
+                       description=t("The language server of .kin catalogs, over stdin and stdout (the Language "
+                                     "Server Protocol). An editor starts it; see README, Editor support. Needs the "
+                                     "`lsp` extra (pygls)."))
+    _add_language(p)
+    p.set_defaults(func=cmd_lsp)
 
     p = sub.add_parser("schema", help=t("print the JSON Schema of `kinerja eval --json`"),
                        description=t("The JSON Schema of `kinerja eval --json`."))

@@ -312,6 +312,7 @@ class FieldDecl:
     rollup: str | None = None  # sum | average | last: how its sub-periods make a period (else by kind)
     rollup_span: Span | None = None
     total: Expr | None = None  # `= a + b`: the field is the total of those (checked by the checker, E124-E127)
+    id_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -321,6 +322,7 @@ class Office:
     parent: str | None
     span: Span
     parent_span: Span | None = None
+    id_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,7 @@ class Sasaran:
     settings: tuple[Setting, ...]
     span: Span
     has_block: bool = False
+    id_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -387,6 +390,7 @@ class BandSet:
     label: str | None
     bands: tuple[Band, ...]
     span: Span
+    id_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -395,6 +399,7 @@ class PkTarget:
     period: str | None
     value: TargetValue
     span: Span
+    indicator_span: Span | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from . import ast
 from .ast import expression
-from .diagnostics import source_lines
+from .diagnostics import Diagnostic, source_lines
+from .parser import parse
 from .vocabulary import (KEYWORDS, SETTING_KEYS, SETTING_VALUES, VALUES, canonical_value, spelled_key,
                          spelled_keyword, spelled_value, word_language)
 
@@ -267,6 +268,22 @@ def _braces(code: str) -> tuple[int, int]:
 
 def _label(text: str | None) -> list[str]:
     return [_quote(text)] if text else []
+
+
+def formatted(text: str, file: str, keywords: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """The canonical text of a file's text, with its line endings (CRLF stays CRLF), or None and
+    the syntax errors that stop it. `kinerja fmt` and the editor's "format document" both call this,
+    so they never differ; the result is parsed again, since a formatter must never break a file."""
+    parsed, found = parse(text, file)
+    if any(d.is_error for d in found):
+        return None, found
+    out = format_file(parsed, keywords)
+    if "\r\n" in text:
+        out = out.replace("\n", "\r\n")
+    _, again = parse(out, file)
+    if any(d.is_error for d in again):
+        return None, again
+    return out, []
 
 
 def format_file(f: ast.CatalogFile, keywords: str | None = None) -> str:

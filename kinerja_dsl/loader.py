@@ -16,7 +16,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import AnyStr
@@ -56,8 +56,9 @@ class CatalogError(Exception):
 class Loaded:
     catalog: Catalog | None
     diagnostics: list[Diagnostic]
-    files: list[ast.CatalogFile] = field(default_factory=list)
+    files: list[ast.CatalogFile] = field(default_factory=list)  # every `use` expanded: what the checker read
     model: SymbolTable | None = None
+    parsed: list[ast.CatalogFile] = field(default_factory=list)  # the files as written (templates, `use` lines)
 
     @property
     def ok(self) -> bool:
@@ -267,7 +268,7 @@ def tree_catalogs(path: PathLike) -> list[Path] | None:
     return sorted(found)
 
 
-def _real(path: PathLike) -> Path:
+def real_path(path: PathLike) -> Path:
     """The path with every symlink resolved; never raises (a loop stays as it is, and reading it says so)."""
     try:
         return Path(os.path.realpath(path))
@@ -281,7 +282,7 @@ def tree_root(folder: Path) -> Path | None:
     the owner of the folder (a marker someone else left in a shared /tmp widens nothing); None when
     there is none. Catalogs below a root may include and extend each other (a national base beside
     the offices' folders)."""
-    real = _real(folder)
+    real = real_path(folder)
     try:
         owners = {os.stat(real).st_uid, os.getuid()} if hasattr(os, "getuid") else None
     except (OSError, ValueError):
@@ -314,12 +315,13 @@ class Confinement:
     def of(cls, folder: Path) -> Confinement:
         root = tree_root(folder)
         if root is None:
-            return cls(_real(folder), str(folder))
+            return cls(real_path(folder), str(folder))
         return cls(root, _shown_path(root), _shown_path(root / TREE_MARKER))
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, overlay: Mapping[Path, str] | None = None) -> None:
+        self.overlay = overlay or {}  # resolved path -> the text an editor holds, unsaved
         self.sources = Sources()
         self.diagnostics: list[Diagnostic] = []
         self.order: list[ast.CatalogFile] = []
@@ -338,7 +340,7 @@ class _Reader:
             message = t("`{path}` is an absolute path", path=raw)
             if limit.marker is not None:
                 hint = t("include catalogs of the tree by a path relative to the including file")
-        elif _real(including.parent / raw).is_relative_to(limit.root):
+        elif real_path(including.parent / raw).is_relative_to(limit.root):
             return including.parent / raw
         elif limit.marker is None:
             message = t("`{path}` leaves the folder `{folder}` of the catalog named on the command line", path=raw,
@@ -353,7 +355,7 @@ class _Reader:
 
     def read(self, path: Path, stack: tuple[Path, ...], include: ast.Include | None, base: bool,
              limit: Confinement) -> None:
-        resolved = _real(path)
+        resolved = real_path(path)
         where = include.span if include is not None else None  # a file named on the command line: the whole file
         if resolved in stack:
             chain = " -> ".join(p.name for p in stack[stack.index(resolved):] + (resolved,))
@@ -371,7 +373,8 @@ class _Reader:
             return
         shown = str(path) if include is None else os.path.normpath(path)  # `a/../base/c.kin` shown as `base/c.kin`
         # an include reads the resolved file the confinement check saw, not a link swapped in since
-        text, problem = read_text(resolved if include is not None else path, shown=shown)
+        text, problem = ((self.overlay[resolved], None) if resolved in self.overlay
+                         else read_text(resolved if include is not None else path, shown=shown))
         if text is None:
             if problem is not None and include is not None:
                 hint = t("paths are relative to the including file") if problem.code == "E006" else problem.hint
@@ -398,11 +401,12 @@ class _Reader:
             self.base.add(shown)
 
 
-def load(paths: Iterable[PathLike]) -> Loaded:
+def load(paths: Iterable[PathLike], overlay: Mapping[Path, str] | None = None) -> Loaded:
     """Read, check and compile; the catalog is None when any error was found. Includes stay
     inside the folder of the catalog named on the command line (or the folder named), or inside
-    the catalog tree it lies in (`tree_root`)."""
-    reader = _Reader()
+    the catalog tree it lies in (`tree_root`). `overlay` gives the text of files an editor holds
+    unsaved (by resolved path): `kinerja lsp` checks what the planner sees, not what is on disk."""
+    reader = _Reader(overlay)
     for named in map(Path, paths):
         files, diagnostics = expand([named])
         reader.diagnostics.extend(diagnostics)
@@ -415,7 +419,7 @@ def load(paths: Iterable[PathLike]) -> Loaded:
     diagnostics = with_sources(merged_instances(diagnostics), reader.sources)
     checked = approve(symbols, diagnostics) if reader.order else None
     catalog = compile_model(checked) if checked is not None else None
-    return Loaded(catalog, diagnostics, expanded, symbols)
+    return Loaded(catalog, diagnostics, expanded, symbols, reader.order)
 
 
 def load_catalog(paths: PathLike | Iterable[PathLike]) -> Catalog:

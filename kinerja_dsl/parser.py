@@ -338,7 +338,7 @@ class AstBuilder(Transformer):
     def bands(self, c: Children) -> ast.BandSet:
         label = _unquote(c[2]) if c[2] is not None else None
         items = tuple(x for x in c[3:] if isinstance(x, ast.Band))
-        return ast.BandSet(str(c[1]), label, items, _span(c[0], c[-1]))
+        return ast.BandSet(str(c[1]), label, items, _span(c[0], c[-1]), _tok_span(c[1]))
 
     # -- declarations
     def include(self, c: Children) -> ast.Include:
@@ -367,21 +367,21 @@ class AstBuilder(Transformer):
         return ast.FieldDecl(str(c[1]), label, kind, _span(c[0], last),
                              _tok_span(c[3]) if c[3] is not None else None,
                              rollup, _tok_span(c[4]) if c[4] is not None else None,
-                             c[6] if len(c) > 6 else None)
+                             c[6] if len(c) > 6 else None, _tok_span(c[1]))
 
     def office(self, c: Children) -> ast.Office:
         label = _unquote(c[2]) if c[2] is not None else None
         parent = str(c[4]) if c[4] is not None else None
         last = next(x for x in reversed(c) if x is not None)
         return ast.Office(str(c[1]), label, parent, _span(c[0], last),
-                          _tok_span(c[4]) if c[4] is not None else None)
+                          _tok_span(c[4]) if c[4] is not None else None, _tok_span(c[1]))
 
     def sasaran(self, c: Children) -> ast.Sasaran:
         label = _unquote(c[2]) if c[2] is not None else None
         settings = tuple(x for x in c[3:] if isinstance(x, ast.Setting))
         has_block = any(isinstance(x, Token) and x.type == "LBRACE" for x in c[3:])
         last = next(x for x in reversed(c) if x is not None)
-        return ast.Sasaran(str(c[1]), label, settings, _span(c[0], last), has_block)
+        return ast.Sasaran(str(c[1]), label, settings, _span(c[0], last), has_block, _tok_span(c[1]))
 
     def indicator(self, c: Children) -> ast.Indicator:
         label = _unquote(c[2]) if c[2] is not None else None
@@ -390,7 +390,7 @@ class AstBuilder(Transformer):
 
     def pk_target(self, c: Children) -> ast.PkTarget:
         period = str(c[2]) if c[2] is not None else None
-        return ast.PkTarget(str(c[1]), period, c[4], _span(c[0], c[4]))
+        return ast.PkTarget(str(c[1]), period, c[4], _span(c[0], c[4]), _tok_span(c[1]))
 
     def agreement(self, c: Children) -> ast.Agreement:
         label = _unquote(c[1]) if c[1] is not None else None

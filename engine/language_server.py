@@ -1,0 +1,659 @@
+"""`kinerja lsp`: the language server an editor starts, over stdio (pygls, the `lsp` extra).
+
+Everything it says comes from the parts `kinerja check`, `kamus` and `fmt` use: the loader
+reads the catalog of a document's folder (with the editor's unsaved text laid over the files),
+the checker's diagnostics are published with their codes and hints, the kamus entry is the
+indicator's hover, `formatter.formatted` formats, and `kinerja_dsl.navigation` answers go to
+definition, references, rename and the outline. No second parser: a file the grammar refuses
+still gets its syntax errors, and the rest answers from the last catalog that loaded.
+
+`Session` holds the state and answers in lsprotocol types; `server()` wires it to pygls. A
+request that fails answers nothing and is logged to the editor: a bug of ours never stops the
+server or prints to stdout, which is the protocol's channel.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import PositionCodec
+
+from kinerja_dsl import navigation
+from kinerja_dsl.catalog import Catalog
+from kinerja_dsl.diagnostics import Diagnostic, Severity, Span, source_lines
+from kinerja_dsl.formatter import formatted
+from kinerja_dsl.loader import Loaded, is_catalog_name, load, read_text, real_path, tree_catalogs, tree_root
+from kinerja_dsl.messages import N_, language, t, tn
+from kinerja_dsl.navigation import Navigation, Occurrence
+from kinerja_dsl import __version__
+from kinerja_dsl.vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, KEYWORDS, SETTING_KEYS, SETTING_VALUES,
+                                    VALUES, canonical_key, canonical_keyword)
+
+from .numbers import localized
+
+DEBOUNCE = 0.075  # seconds of quiet typing before a check; a check of the largest catalog takes about 0.15 s
+SHOWN_USERS = 12  # indicators named in a field's hover before "and N more"
+_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$]*")
+
+# the words each block takes at the start of a statement, beside its settings (CONTEXT_KEYS)
+_STATEMENTS = {
+    "top": ("include", "extends", "policy", "field", "office", "sasaran", "indicator", "bands", "agreement",
+            "template", "use"),
+    "indicator": ("numerator", "denominator", "value", "target", "renstra", "range", "index"),
+    "agreement": ("target",), "index": ("group", "component"), "group": ("group", "component", "target"),
+}
+_FORMULA_WORDS = ("numerator", "denominator", "value", "component")
+_KIND_WORDS = {navigation.INDICATOR: N_("indicator"), navigation.FIELD: N_("data field"),
+               navigation.SASARAN: N_("sasaran"), navigation.OFFICE: N_("office (satker)"),
+               navigation.BANDS: N_("band set (predikat)"), navigation.TEMPLATE: N_("template")}
+_SYMBOL_KINDS = {navigation.INDICATOR: lsp.SymbolKind.Function, navigation.FIELD: lsp.SymbolKind.Field,
+                 navigation.SASARAN: lsp.SymbolKind.Namespace, navigation.OFFICE: lsp.SymbolKind.Object,
+                 navigation.BANDS: lsp.SymbolKind.Enum, navigation.TEMPLATE: lsp.SymbolKind.Class,
+                 "policy": lsp.SymbolKind.Property, "agreement": lsp.SymbolKind.Module, "use": lsp.SymbolKind.Event,
+                 "group": lsp.SymbolKind.Package}
+_COMPLETION_KINDS = {navigation.INDICATOR: lsp.CompletionItemKind.Function,
+                     navigation.FIELD: lsp.CompletionItemKind.Field,
+                     navigation.SASARAN: lsp.CompletionItemKind.Module,
+                     navigation.OFFICE: lsp.CompletionItemKind.Reference,
+                     navigation.BANDS: lsp.CompletionItemKind.Enum, navigation.TEMPLATE: lsp.CompletionItemKind.Class}
+
+
+@dataclass
+class Checked:
+    """One catalog folder as last loaded: its diagnostics, its index, its last compiled catalog."""
+
+    folder: Path
+    loaded: Loaded
+    nav: Navigation
+    catalog: Catalog | None  # the last one that compiled (a catalog with an error keeps answering hovers)
+    published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)  # file -> its diagnostics
+
+    def reads(self, file: str) -> bool:
+        return any(f.path == file for f in self.loaded.parsed)
+
+
+class Session:
+    """The open documents and the catalogs they belong to; each feature as a method."""
+
+    def __init__(self, encoding: str = lsp.PositionEncodingKind.Utf16) -> None:
+        self.codec = PositionCodec(encoding)
+        self.open: dict[str, str] = {}      # real path -> the editor's text
+        self.uris: dict[str, str] = {}      # real path -> the uri the editor named it by
+        self.checked: dict[Path, Checked] = {}
+        self._kamus: dict[int, dict[str, tuple[list[str], list[Any]]]] = {}
+
+    # ---- documents and checking ---------------------------------------------------------------
+
+    def path_of(self, uri: str) -> str | None:
+        path = to_fs_path(uri)
+        return str(real_path(path)) if path else None
+
+    def uri_of(self, file: str) -> str:
+        return self.uris.get(file) or from_fs_path(file) or file
+
+    def opened(self, uri: str, text: str) -> str | None:
+        path = self.path_of(uri)
+        if path is not None:
+            self.open[path] = text
+            self.uris[path] = uri
+        return path
+
+    def closed(self, uri: str) -> str | None:
+        path = self.path_of(uri)
+        if path is not None:
+            self.open.pop(path, None)
+        return path
+
+    def check(self, file: str) -> dict[str, list[lsp.Diagnostic]]:
+        """Check the catalog of `file`'s folder and every loaded catalog that reads `file`; the
+        diagnostics to publish, by uri (an empty list clears a file's)."""
+        if not is_catalog_name(file):
+            return {}
+        folders = [Path(file).parent] + [c.folder for c in self.checked.values()
+                                         if c.folder != Path(file).parent and c.reads(file)]
+        before = {f for c in self.checked.values() for f in c.published}
+        for folder in folders:
+            self._load(folder)
+        after: dict[str, list[lsp.Diagnostic]] = {}
+        for c in self.checked.values():
+            for f, found in c.published.items():
+                merged = after.setdefault(f, [])
+                merged.extend(d for d in found if d not in merged)
+        return {self.uri_of(f): after.get(f, []) for f in before | set(after)}
+
+    def _load(self, folder: Path) -> Checked:
+        overlay = {Path(p): text for p, text in self.open.items()}
+        loaded = load([str(folder)], overlay)
+        nav = navigation.build(loaded.parsed, loaded.files, loaded.model)
+        previous = self.checked.get(folder)
+        catalog = loaded.catalog or (previous.catalog if previous is not None else None)
+        state = Checked(folder, loaded, nav, catalog)
+        for f in loaded.parsed:
+            state.published[f.path] = []
+        for d in loaded.diagnostics:
+            if d.file:
+                state.published.setdefault(d.file, []).append(self._diagnostic(d))
+        self.checked[folder] = state
+        return state
+
+    def state(self, file: str) -> Checked:
+        """The catalog `file` belongs to, loaded when it was not yet."""
+        folder = Path(file).parent
+        return self.checked.get(folder) or self._load(folder)
+
+    def lines(self, file: str) -> list[str]:
+        text = self.open.get(file)
+        if text is None:
+            for c in self.checked.values():
+                parsed = next((f for f in c.loaded.parsed if f.path == file), None)
+                if parsed is not None:
+                    text = parsed.source
+                    break
+        if text is None:
+            text = read_text(file)[0] or ""
+        return source_lines(text, keepends=True)
+
+    # ---- positions ------------------------------------------------------------------------------
+
+    def range_of(self, span: Span) -> lsp.Range:
+        end_line, end_column = (span.end_line, span.end_column) if span.end_line >= span.line else (span.line,
+                                                                                                   span.column)
+        inner = lsp.Range(lsp.Position(span.line - 1, span.column - 1), lsp.Position(end_line - 1, end_column - 1))
+        return self.codec.range_to_client_units(self.lines(span.file), inner)
+
+    def location(self, o: Occurrence) -> lsp.Location:
+        return lsp.Location(self.uri_of(o.span.file), self.range_of(o.span))
+
+    def cursor(self, uri: str, position: lsp.Position) -> tuple[str, int, int] | None:
+        """(real path, 1-based line, 1-based column) of a client position."""
+        file = self.path_of(uri)
+        if file is None:
+            return None
+        inner = self.codec.position_from_client_units(self.lines(file), position)
+        return file, inner.line + 1, inner.character + 1
+
+    def _diagnostic(self, d: Diagnostic) -> lsp.Diagnostic:
+        line = max(d.line - 1, 0)
+        start = max(d.column - 1, 0)
+        lines = self.lines(d.file)
+        text = lines[line].rstrip("\r\n") if line < len(lines) else ""
+        end = d.end_column - 1 if d.end_column > d.column else (len(text) if d.line else 0)
+        inner = lsp.Range(lsp.Position(line, start), lsp.Position(line, max(end, start)))
+        message = "\n".join([d.message, *(f"{t('note')}: {n}" for n in d.instance_notes() + d.notes),
+                             *([f"{t('hint')}: {d.hint}"] if d.hint else [])])
+        severity = lsp.DiagnosticSeverity.Error if d.severity is Severity.ERROR else lsp.DiagnosticSeverity.Warning
+        return lsp.Diagnostic(range=self.codec.range_to_client_units(lines, inner), message=message,
+                              severity=severity, code=d.code, source="kinerja")
+
+    def occurrence(self, uri: str, position: lsp.Position) -> tuple[Checked, Occurrence] | None:
+        where = self.cursor(uri, position)
+        if where is None:
+            return None
+        state = self.state(where[0])
+        found = state.nav.at(*where)
+        return (state, found) if found is not None else None
+
+    # ---- navigation -------------------------------------------------------------------------------
+
+    def family(self, state: Checked) -> list[Checked]:
+        """The catalog and, in its catalog tree, every catalog that reads one of its files (an office's
+        catalog extending a national base): where a base id is used too."""
+        out = [state]
+        root = tree_root(state.folder)
+        for folder in (tree_catalogs(root) or []) if root is not None else []:
+            folder = real_path(folder)
+            if folder != state.folder:
+                other = self.checked.get(folder) or self._load(folder)
+                if any(other.reads(f.path) for f in state.loaded.parsed if f.path.startswith(str(state.folder))):
+                    out.append(other)
+        return out
+
+    def _everywhere(self, state: Checked, o: Occurrence, declarations: bool = True) -> list[Occurrence]:
+        found: list[Occurrence] = []
+        for c in self.family(state):
+            found.extend(x for x in c.nav.references(o.kind, o.id, declarations) if x not in found)
+        return found
+
+    def definition(self, uri: str, position: lsp.Position) -> list[lsp.Location]:
+        hit = self.occurrence(uri, position)
+        if hit is None:
+            return []
+        state, o = hit
+        return [self.location(d) for d in state.nav.definitions(o.kind, o.id)]
+
+    def references(self, uri: str, position: lsp.Position, declarations: bool) -> list[lsp.Location]:
+        hit = self.occurrence(uri, position)
+        if hit is None:
+            return []
+        return [self.location(r) for r in self._everywhere(*hit, declarations=declarations)]
+
+    def prepare_rename(self, uri: str, position: lsp.Position) -> lsp.PrepareRenamePlaceholder | None:
+        hit = self.occurrence(uri, position)
+        if hit is None:
+            return None
+        state, o = hit
+        state.nav.rename(o.kind, o.id, o.id)  # refuses a template-made id before the person types a name
+        return lsp.PrepareRenamePlaceholder(range=self.range_of(o.span), placeholder=o.id)
+
+    def rename(self, uri: str, position: lsp.Position, new: str) -> lsp.WorkspaceEdit | None:
+        """Every place of the id in its catalog, its PK files and the catalogs that extend it; refused
+        (navigation.RenameRefused) when the name is no id, is taken, or a template makes the id."""
+        hit = self.occurrence(uri, position)
+        if hit is None:
+            return None
+        state, o = hit
+        changes: dict[str, list[lsp.TextEdit]] = {}
+        for c in self.family(state):
+            for r in c.nav.rename(o.kind, o.id, new) if c is state else c.nav.references(o.kind, o.id):
+                if not r.exact:
+                    raise navigation.RenameRefused(t("`{name}` is made by a template in {file}", name=o.id,
+                                                     file=r.span.file))
+                edit = lsp.TextEdit(self.range_of(r.span), new)
+                edits = changes.setdefault(self.uri_of(r.span.file), [])
+                if edit not in edits:
+                    edits.append(edit)
+        return lsp.WorkspaceEdit(changes=changes)
+
+    def symbols(self, uri: str) -> list[lsp.DocumentSymbol]:
+        file = self.path_of(uri)
+        if file is None:
+            return []
+        return [self._symbol(s) for s in self.state(file).nav.outline(file)]
+
+    def _symbol(self, s: navigation.Symbol) -> lsp.DocumentSymbol:
+        name = t(_KIND_WORDS[s.name]) if s.kind == "group" and s.name in _KIND_WORDS else s.name
+        return lsp.DocumentSymbol(name=name, kind=_SYMBOL_KINDS.get(s.kind, lsp.SymbolKind.Variable),
+                                  range=self.range_of(s.span), selection_range=self.range_of(s.selection),
+                                  detail=s.detail, children=[self._symbol(c) for c in s.children])
+
+    # ---- formatting ---------------------------------------------------------------------------------
+
+    def format(self, uri: str) -> list[lsp.TextEdit]:
+        """The `fmt` rules as one edit of the whole document; nothing while it has a syntax error."""
+        file = self.path_of(uri)
+        if file is None:
+            return []
+        text = "".join(self.lines(file))
+        out, _ = formatted(text, file)
+        if out is None or out == text:
+            return []
+        lines = source_lines(text, keepends=True)
+        end = lsp.Position(len(lines), 0)
+        return [lsp.TextEdit(self.codec.range_to_client_units(lines, lsp.Range(lsp.Position(0, 0), end)), out)]
+
+    # ---- hover ----------------------------------------------------------------------------------------
+
+    def hover(self, uri: str, position: lsp.Position) -> lsp.Hover | None:
+        hit = self.occurrence(uri, position)
+        if hit is not None:
+            state, o = hit
+            text = self._described(state, o)
+            return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, text), self.range_of(o.span))
+        where = self.cursor(uri, position)
+        if where is None:
+            return None
+        file, line, column = where
+        lines = self.lines(file)
+        word = _word_at(lines[line - 1] if line <= len(lines) else "", column)
+        if word is None or _in_comment_or_text(lines[line - 1], word[1]):
+            return None
+        meaning = _meaning(word[0])
+        if meaning is None:
+            return None
+        inner = lsp.Range(lsp.Position(line - 1, word[1]), lsp.Position(line - 1, word[2]))
+        return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, meaning),
+                         self.codec.range_to_client_units(lines, inner))
+
+    def _described(self, state: Checked, o: Occurrence) -> str:
+        head = f"**{o.id}** · {t(_KIND_WORDS[o.kind])}"
+        body: list[str] = []
+        model = state.loaded.model
+        catalog = state.catalog
+        if o.kind == navigation.INDICATOR:
+            body = self._kamus_entry(catalog, o.id)
+            if not body and model is not None and o.id in model.indicators:
+                body = [model.indicators[o.id].label or ""]
+        elif o.kind == navigation.FIELD:
+            body = self._field(state, o.id)
+        elif o.kind == navigation.SASARAN and model is not None and o.id in model.sasaran:
+            members = [i for i, ind in model.indicators.items()
+                       if (s := ind.setting("sasaran")) is not None and s.args and s.args[0].text == o.id]
+            body = [model.sasaran[o.id].label or "", t("indicators: {ids}", ids=_listed(members))]
+        elif o.kind == navigation.OFFICE and model is not None and o.id in model.offices:
+            office = model.offices[o.id]
+            below = [i for i, x in model.offices.items() if x.parent == o.id]
+            body = [office.label or "", *([t("parent: {id}", id=office.parent)] if office.parent else []),
+                    *([t("offices below: {ids}", ids=_listed(below))] if below else [])]
+        elif o.kind == navigation.BANDS and model is not None and o.id in model.bandsets:
+            bands = model.bandsets[o.id]
+            body = [bands.label or "", *(f"- {b.label}: " + " ".join(f"{x.op} {localized(x.text, _locale())}"
+                                                                     for x in b.bounds) for b in bands.bands)]
+        elif o.kind == navigation.TEMPLATE:
+            uses = state.nav.references(o.kind, o.id, declarations=False)
+            body = [tn("used {n} time", "used {n} times", len(uses))]
+        where = [f"{Path(d.span.file).name}:{d.span.line}" for d in state.nav.definitions(o.kind, o.id)]
+        if where:
+            body.append(t("declared at {places}", places=", ".join(where)))
+        return "\n\n".join([head, *(b for b in body if b)])
+
+    def _kamus_entry(self, catalog: Catalog | None, ident: str) -> list[str]:
+        if catalog is None or ident not in catalog.indicators:
+            return []
+        table = self._kamus.get(id(catalog))
+        if table is None:
+            from .reports.tables import kamus_table
+
+            kamus = kamus_table(catalog, _locale())
+            table = {str(row[1]): (kamus.columns, row) for row in kamus.rows}
+            self._kamus = {id(catalog): table}  # one catalog's kamus at a time: the one being edited
+        columns, row = table[ident]
+        return [str(row[2])] + [f"- **{c}**: {v}" for c, v in zip(columns[3:], row[3:]) if v not in (None, "")]
+
+    def _field(self, state: Checked, ident: str) -> list[str]:
+        catalog, model = state.catalog, state.loaded.model
+        decl = model.fields.get(ident) if model is not None else None
+        out = [decl.label or ""] if decl is not None else []
+        if decl is not None and decl.kind:
+            out.append(t("kind: {kind}", kind=decl.kind) + (f" · {decl.rollup}" if decl.rollup else ""))
+        if catalog is not None and ident in catalog.fields and catalog.fields[ident].parts:
+            out.append(f"{ident} = " + " + ".join(catalog.fields[ident].parts))
+        users = [i for i, ind in catalog.indicators.items() if ident in ind.fields] if catalog is not None else []
+        if not users:
+            users = sorted({_owner(state, r) for r in state.nav.references(navigation.FIELD, ident, False)} - {""})
+        out.append(t("used by: {ids}", ids=_listed(users)) if users else t("used by no indicator"))
+        return out
+
+    # ---- completion ----------------------------------------------------------------------------------
+
+    def complete(self, uri: str, position: lsp.Position) -> list[lsp.CompletionItem]:
+        where = self.cursor(uri, position)
+        if where is None:
+            return []
+        file, line, column = where
+        lines = [x.rstrip("\r\n") for x in self.lines(file)]
+        prefix = lines[line - 1][:column - 1] if line <= len(lines) else ""
+        if _in_comment_or_text(prefix, len(prefix)):
+            return []
+        state = self.state(file)
+        context = _block(lines, line - 1, prefix)
+        words = prefix.split()
+        typing = bool(prefix) and not prefix[-1].isspace()
+        done = words[:-1] if typing else words  # the words before the one being typed
+        if not done:
+            return _statement_words(context)
+        first = canonical_keyword(done[0])
+        key = canonical_key(first)
+        if first in _FORMULA_WORDS or "=" in done:
+            return (self._ids(state, navigation.FIELD) + self._ids(state, navigation.INDICATOR)
+                    + [_item(f, lsp.CompletionItemKind.Function, t("function")) for f in FUNCTIONS])
+        before = canonical_keyword(canonical_key(done[-1]))
+        if before in ("parent", "under") or (first == "use" and "per" in done):
+            return self._ids(state, navigation.OFFICE)
+        if first == "use" and len(done) == 1:
+            return self._ids(state, navigation.TEMPLATE)
+        if first == "target" and context == "agreement" and len(done) == 1:
+            return self._ids(state, navigation.INDICATOR)
+        if context == "top" and first not in ("policy",):
+            return []  # a declaration's id and label are the person's to write
+        if first == "policy" and "for" in done or context == "scope":
+            key = canonical_key(before)
+            done = [before]
+        position_ = len(done) - 1
+        kinds = SETTING_VALUES.get(key, ())
+        if position_ < len(kinds) and kinds[position_] is not None:
+            kind = kinds[position_]
+            assert kind is not None
+            return [_item(w, lsp.CompletionItemKind.EnumMember, v if w != v else None)
+                    for v, aliases in VALUES[kind].items() for w in (str(v), *aliases)]
+        if position_ > 0 and key not in ("indicators",):
+            return []
+        targets = {"sasaran": (navigation.SASARAN,), "office": (navigation.OFFICE,), "bands": (navigation.BANDS,),
+                   "budget_of": (navigation.SASARAN, navigation.INDICATOR),
+                   "indicators": (navigation.INDICATOR, navigation.SASARAN)}.get(key, ())
+        items = [i for kind in targets for i in self._ids(state, kind)]
+        if key == "bands":
+            items += [_item(p, lsp.CompletionItemKind.Constant, t("preset")) for p in BAND_PRESET_NAMES]
+        return items
+
+    def _ids(self, state: Checked, kind: str) -> list[lsp.CompletionItem]:
+        model = state.loaded.model
+        labels: dict[str, str | None] = {}
+        if model is not None:
+            tables: dict[str, dict[str, Any]] = {navigation.INDICATOR: model.indicators, navigation.FIELD: model.fields,
+                                     navigation.SASARAN: model.sasaran, navigation.OFFICE: model.offices,
+                                      navigation.BANDS: model.bandsets}
+            labels = {i: getattr(d, "label", None) for i, d in tables.get(kind, {}).items()}
+        return [_item(i, _COMPLETION_KINDS[kind], labels.get(i) or t(_KIND_WORDS[kind])) for i in state.nav.ids(kind)]
+
+
+# ---- helpers of the features ------------------------------------------------------------------------------
+
+def _locale() -> str:
+    return "en" if language() == "en" else "id"
+
+
+def _listed(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:SHOWN_USERS])
+    return shown + (" " + t("and {n} more", n=len(ids) - SHOWN_USERS) if len(ids) > SHOWN_USERS else "")
+
+
+def _owner(state: Checked, o: Occurrence) -> str:
+    """The indicator whose block holds an occurrence ("" when none does)."""
+    for f in state.loaded.files:
+        for d in f.declarations:
+            s = d.span
+            if d.span.file == o.span.file and s.line <= o.span.line <= s.end_line and hasattr(d, "body"):
+                return getattr(d, "id", "")
+    return ""
+
+
+def _word_at(line: str, column: int) -> tuple[str, int, int] | None:
+    """The word under a 1-based column: (word, start, end) with 0-based columns."""
+    for m in _WORD.finditer(line):
+        if m.start() <= column - 1 <= m.end():
+            return m.group(0), m.start(), m.end()
+    return None
+
+
+def _in_comment_or_text(line: str, index: int) -> bool:
+    """Whether the character at `index` of a line stands in a comment or a quoted text."""
+    quoted = False
+    k = 0
+    while k < min(index, len(line)):
+        ch = line[k]
+        if quoted and ch == "\\":
+            k += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            return True
+        k += 1
+    return quoted
+
+
+def _meaning(word: str) -> str | None:
+    """A keyword's, setting's or function's meaning, in English and in Indonesian."""
+    from kinerja_dsl.vocabulary import meanings_of  # type: ignore[attr-defined]  # TODO merge
+
+    found = meanings_of(word)
+    if not found:
+        return None
+    parts = []
+    for m in found:
+        spellings = " · ".join(f"`{w}`" for w in (m.word, *m.aliases))
+        parts.append(f"**{m.word}** ({t(m.role)}) {spellings}\n\n{t(m.text, 'id')}\n\n*{t(m.text, 'en')}*")
+    return "\n\n---\n\n".join(parts)
+
+
+def _block(lines: Sequence[str], index: int, prefix: str) -> str:
+    """The block the cursor stands in: "top", "indicator", "policy", "scoped policy", "sasaran",
+    "agreement", "index", "group", "bands" or "template", by the nearest unclosed `{` above it."""
+    depth = 0
+    for k in range(index, -1, -1):
+        code = prefix if k == index else lines[k]
+        cut = len(code)
+        for j in range(len(code)):
+            if _in_comment_or_text(code, j + 1) and code[j] in "#":
+                cut = j
+                break
+        code = code[:cut]
+        for j in range(len(code) - 1, -1, -1):
+            if code[j] == "}" and not _in_comment_or_text(code, j):
+                depth += 1
+            elif code[j] == "{" and not _in_comment_or_text(code, j):
+                if depth == 0:
+                    words = code[:j].split()
+                    opener = canonical_keyword(words[0]) if words else "top"
+                    if opener == "policy" and len(words) > 1:
+                        return "scoped policy"
+                    return opener
+                depth -= 1
+    return "top"
+
+
+def _statement_words(context: str) -> list[lsp.CompletionItem]:
+    """The keywords and setting keys a statement may start with in a block, in both languages."""
+    items: list[lsp.CompletionItem] = []
+    for word in _STATEMENTS.get(context, ()):
+        items += [_item(w, lsp.CompletionItemKind.Keyword, word if w != word else t("keyword"))
+                  for w in (word, *KEYWORDS.get(word, ()))]
+    for key in CONTEXT_KEYS.get(context, ()):
+        items += [_item(w, lsp.CompletionItemKind.Property, key if w != key else t("setting"))
+                  for w in (key, *SETTING_KEYS.get(key, ()))]
+    return items
+
+
+def _item(label: str, kind: lsp.CompletionItemKind, detail: str | None) -> lsp.CompletionItem:
+    return lsp.CompletionItem(label=label, kind=kind, detail=detail)
+
+
+# ---- the server -------------------------------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def server() -> LanguageServer:
+    """The pygls server with every feature of the Session registered."""
+    ls = LanguageServer("kinerja", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+    session = Session()
+    pending: dict[str, asyncio.TimerHandle] = {}
+
+    def guarded(default: Any) -> Callable[[F], F]:
+        """A feature that fails answers `default` and says why in the editor's log, never crashes."""
+        def wrap(f: F) -> F:
+            @wraps(f)
+            def run(params: Any) -> Any:
+                try:
+                    return f(params)
+                except navigation.RenameRefused as why:  # the editor shows it to the person who asked
+                    raise JsonRpcException(str(why), code=lsp.LSPErrorCodes.RequestFailed) from None
+                except Exception as exc:  # a bug of ours: the editor keeps its server
+                    ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, t(
+                        "kinerja lsp: internal error ({kind}: {error}); please report this with the file",
+                        kind=type(exc).__name__, error=exc)))
+                    return default
+            return run  # type: ignore[return-value]
+        return wrap
+
+    def publish(file: str) -> None:
+        pending.pop(file, None)
+        for uri, found in session.check(file).items():
+            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+
+    def soon(file: str) -> None:
+        handle = pending.pop(file, None)
+        if handle is not None:
+            handle.cancel()
+        pending[file] = asyncio.get_running_loop().call_later(DEBOUNCE, guarded(None)(publish), file)
+
+    @ls.feature(lsp.INITIALIZED)
+    def initialized(params: lsp.InitializedParams) -> None:
+        session.codec = PositionCodec(ls.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @guarded(None)
+    def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
+        file = session.opened(params.text_document.uri, params.text_document.text)
+        if file is not None:
+            publish(file)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded(None)
+    def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        file = session.opened(params.text_document.uri, document.source)
+        if file is not None:
+            soon(file)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    @guarded(None)
+    def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
+        file = session.path_of(params.text_document.uri)
+        if file is not None:
+            publish(file)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded(None)
+    def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
+        file = session.closed(params.text_document.uri)
+        if file is not None:
+            publish(file)  # what is on disk again
+
+    @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @guarded(None)
+    def hover(params: lsp.HoverParams) -> lsp.Hover | None:
+        return session.hover(params.text_document.uri, params.position)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    @guarded([])
+    def definition(params: lsp.DefinitionParams) -> list[lsp.Location]:
+        return session.definition(params.text_document.uri, params.position)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @guarded([])
+    def references(params: lsp.ReferenceParams) -> list[lsp.Location]:
+        return session.references(params.text_document.uri, params.position, params.context.include_declaration)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", "(", "."]))
+    @guarded([])
+    def completion(params: lsp.CompletionParams) -> list[lsp.CompletionItem]:
+        return session.complete(params.text_document.uri, params.position)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    @guarded([])
+    def formatting(params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit]:
+        return session.format(params.text_document.uri)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded([])
+    def document_symbol(params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+        return session.symbols(params.text_document.uri)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(None)
+    def prepare_rename(params: lsp.PrepareRenameParams) -> lsp.PrepareRenamePlaceholder | None:
+        return session.prepare_rename(params.text_document.uri, params.position)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_RENAME)
+    @guarded(None)
+    def rename(params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+        return session.rename(params.text_document.uri, params.position, params.new_name)
+
+    return ls
+
+
+def serve(streams: Iterable[Any] = ()) -> int:
+    """Run the server over stdio until the editor says exit."""
+    ls = server()
+    ls.start_io(*streams)
+    return 0
