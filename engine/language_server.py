@@ -39,6 +39,7 @@ from kinerja_dsl.vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, 
                                     VALUES, canonical_key, canonical_keyword)
 
 from .numbers import localized
+from .readers.agreement import toml_mentions
 
 DEBOUNCE = 0.075  # seconds of quiet typing before a check; a check of the largest catalog takes about 0.15 s
 SHOWN_USERS = 12  # indicators named in a field's hover before "and N more"
@@ -76,6 +77,7 @@ class Checked:
     nav: Navigation
     catalog: Catalog | None  # the last one that compiled (a catalog with an error keeps answering hovers)
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)  # file -> its diagnostics
+    pk_tables: list[Occurrence] | None = None  # the ids its PK files kept as TOML name (read when first asked)
 
     def reads(self, file: str) -> bool:
         return any(f.path == file for f in self.loaded.parsed)
@@ -204,24 +206,42 @@ class Session:
 
     # ---- navigation -------------------------------------------------------------------------------
 
-    def family(self, state: Checked) -> list[Checked]:
-        """The catalog and, in its catalog tree, every catalog that reads one of its files (an office's
-        catalog extending a national base): where a base id is used too."""
+    def family(self, state: Checked, o: Occurrence, fresh: bool = False) -> list[Checked]:
+        """The catalog and every catalog of its catalog tree that reads a file declaring the id (an
+        office's catalog extending the national base that declares an IKU): where the id is the same
+        id. A field of one office's catalog is not another office's field of the same name. `fresh`
+        reads the other catalogs again (a rename must see them as they are on disk now)."""
+        files = {d.span.file for d in state.nav.definitions(o.kind, o.id)}
         out = [state]
         root = tree_root(state.folder)
         for folder in (tree_catalogs(root) or []) if root is not None else []:
             folder = real_path(folder)
-            if folder != state.folder:
-                other = self.checked.get(folder) or self._load(folder)
-                if any(other.reads(f.path) for f in state.loaded.parsed if f.path.startswith(str(state.folder))):
-                    out.append(other)
+            if folder == state.folder:
+                continue
+            other = self.checked.get(folder)
+            if other is None or fresh:
+                other = self._load(folder)
+            if any(other.reads(f) for f in files):
+                out.append(other)
         return out
 
     def _everywhere(self, state: Checked, o: Occurrence, declarations: bool = True) -> list[Occurrence]:
         found: list[Occurrence] = []
-        for c in self.family(state):
-            found.extend(x for x in c.nav.references(o.kind, o.id, declarations) if x not in found)
+        for c in self.family(state, o):
+            found.extend(x for x in c.nav.references(o.kind, o.id, declarations) + self._in_pk_tables(c, o)
+                         if x not in found)
         return found
+
+    def _in_pk_tables(self, state: Checked, o: Occurrence) -> list[Occurrence]:
+        """Where the PK files kept as TOML in the catalog's folder name the id (`indicator = "…"`)."""
+        if state.pk_tables is None:
+            state.pk_tables = []
+            for path in sorted(state.folder.glob("*.toml")):
+                file = str(real_path(path))
+                text = self.open.get(file) or read_text(path)[0] or ""
+                state.pk_tables += [Occurrence(m.kind, m.id, Span(file, m.line, m.column, m.line, m.end_column), False)
+                                    for m in toml_mentions(text)]
+        return [x for x in state.pk_tables if (x.kind, x.id) == (o.kind, o.id)]
 
     def definition(self, uri: str, position: lsp.Position) -> list[lsp.Location]:
         hit = self.occurrence(uri, position)
@@ -252,11 +272,8 @@ class Session:
             return None
         state, o = hit
         changes: dict[str, list[lsp.TextEdit]] = {}
-        for c in self.family(state):
-            for r in c.nav.rename(o.kind, o.id, new) if c is state else c.nav.references(o.kind, o.id):
-                if not r.exact:
-                    raise navigation.RenameRefused(t("`{name}` is made by a template in {file}", name=o.id,
-                                                     file=r.span.file))
+        for c in self.family(state, o, fresh=True):
+            for r in c.nav.rename(o.kind, o.id, new) + self._in_pk_tables(c, o):
                 edit = lsp.TextEdit(self.range_of(r.span), new)
                 edits = changes.setdefault(self.uri_of(r.span.file), [])
                 if edit not in edits:

@@ -24,6 +24,7 @@ import os
 import re
 import stat
 import sys
+from collections import OrderedDict
 from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
@@ -38,7 +39,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast
 from .diagnostics import Diagnostic, Severity, did_you_mean, source_lines
-from .messages import N_, t
+from .messages import N_, language, t
 from .vocabulary import KEYWORDS, SETTING_KEYS, canonical_key, canonical_keyword
 
 # What a grammar rule's callback receives: its tokens and the AST nodes of its sub-rules, in the
@@ -539,8 +540,32 @@ def _parse_text(text: str) -> tuple[ast.Declaration, ...]:
     return parsed
 
 
+PARSED_KEPT = 256  # parses kept: `kinerja lsp` reads a catalog again on every edit, of which one file changed
+PARSED_KEPT_SIZE = 256 * 1024  # characters: a larger text (ten times the largest shipped catalog) is parsed each time
+_parsed: OrderedDict[tuple[str, str, str], tuple[ast.CatalogFile, tuple[Diagnostic, ...]]] = OrderedDict()
+
+
 def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagnostic]]:
-    """Parse one file's text. Returns the AST (of the parts that parsed) and diagnostics."""
+    """Parse one file's text. Returns the AST (of the parts that parsed) and diagnostics.
+
+    The syntax tree is immutable, so the parse of a text already seen (same file name, same
+    language of the messages) is handed back as it was: an editor's check of a catalog parses
+    again only the file being typed in, not its base, its PK files or its template instances."""
+    if len(text) > PARSED_KEPT_SIZE:
+        return _parse_file(text, file)
+    key = (text, file, language())
+    kept = _parsed.get(key)
+    if kept is None:
+        parsed, found = _parse_file(text, file)
+        kept = _parsed[key] = (parsed, tuple(found))
+        if len(_parsed) > PARSED_KEPT:
+            _parsed.popitem(last=False)
+    else:
+        _parsed.move_to_end(key)
+    return kept[0], list(kept[1])
+
+
+def _parse_file(text: str, file: str) -> tuple[ast.CatalogFile, list[Diagnostic]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     token_file = _file.set(file)

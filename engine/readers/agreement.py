@@ -9,6 +9,7 @@ Whether the PK is right for the catalog is pk.py's job.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -94,6 +95,48 @@ class PkRow(TableRow):
 
 # a row that names an indicator and leaves its target blank is P010, in a workbook as in a CSV file
 PK_LAYOUT = Layout.of(PkRow, "target", constants=("year", "period"), blank_value_is_a_row=True)
+
+
+# ---- where a PK kept as TOML names an id (an editor's references and rename) ------------------------
+
+_TOML_TABLE = re.compile(r"\s*\[\[?\s*([A-Za-z_]+)\s*\]\]?\s*(#.*)?$")
+_TOML_NAMED = re.compile(r'(\s*)(indicator|office)(\s*=\s*")([^"\\]*)"\s*(#.*)?$')
+_TOML_PAGU = re.compile(r'(\s*)"?([A-Za-z_][A-Za-z0-9_]*)')
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An id a PK kept as TOML names: `indicator = "ADM.ikm"` of a [[target]], `office` of [meta],
+    a key of [pagu] (its first part names the office). Line and columns as the catalog's spans count
+    them (1-based, the end exclusive)."""
+
+    kind: str  # "indicator" | "office"
+    id: str
+    line: int
+    column: int
+    end_column: int
+
+
+def toml_mentions(text: str) -> list[Mention]:
+    """The ids a PK TOML file names, read by its layout (PkToml) line by line: a TOML reader keeps
+    no positions. A text with no [[target]] table is no PK: nothing."""
+    out: list[Mention] = []
+    table = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        header = _TOML_TABLE.match(line)
+        if header is not None:
+            table = header.group(1)
+            continue
+        named = _TOML_NAMED.match(line)
+        if named is not None and (table, named.group(2)) in (("target", "indicator"), ("meta", "office")):
+            start = sum(len(named.group(k)) for k in (1, 2, 3)) + 1
+            out.append(Mention(named.group(2), named.group(4), number, start, start + len(named.group(4))))
+        elif table == "pagu" and "=" in line and not line.lstrip().startswith("#"):
+            key = _TOML_PAGU.match(line)
+            if key is not None:
+                start = len(key.group(1)) + (2 if line.lstrip().startswith('"') else 1)
+                out.append(Mention("office", key.group(2), number, start, start + len(key.group(2))))
+    return out if any(m.kind == "indicator" for m in out) else []
 
 
 # ---- reading -------------------------------------------------------------------------------------
