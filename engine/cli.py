@@ -48,7 +48,6 @@ EXAMPLES = """\
   kinerja template indicators/sumsel-2024 --period 2024 --out realisasi.xlsx
   kinerja template indicators/sumsel-2024 --period 2024 --by quarter --out realisasi.xlsx
   kinerja kamus indicators/sumsel-2024
-  kinerja lsp    (started by an editor)
 """
 EXIT_CODES = N_("exit codes: 0 clean, 1 findings (eval and explain: also an IKU missing, incomplete or error), "
                 "2 syntax errors,\n  3 file errors (missing, unreadable, not UTF-8, not a regular file), 4 usage "

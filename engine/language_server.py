@@ -90,6 +90,7 @@ class Session:
         self.codec = PositionCodec(encoding)
         self.open: dict[str, str] = {}      # real path -> the editor's text
         self.uris: dict[str, str] = {}      # real path -> the uri the editor named it by
+        self.versions: dict[str, int] = {}  # uri -> the version of the text the editor holds
         self.checked: dict[Path, Checked] = {}
         self._kamus: dict[int, dict[str, tuple[list[str], list[Any]]]] = {}
 
@@ -102,17 +103,20 @@ class Session:
     def uri_of(self, file: str) -> str:
         return self.uris.get(file) or from_fs_path(file) or file
 
-    def opened(self, uri: str, text: str) -> str | None:
+    def opened(self, uri: str, text: str, version: int | None = None) -> str | None:
         path = self.path_of(uri)
         if path is not None:
             self.open[path] = text
             self.uris[path] = uri
+            if version is not None:
+                self.versions[uri] = version
         return path
 
     def closed(self, uri: str) -> str | None:
         path = self.path_of(uri)
         if path is not None:
             self.open.pop(path, None)
+            self.versions.pop(uri, None)
         return path
 
     def check(self, file: str) -> dict[str, list[lsp.Diagnostic]]:
@@ -584,8 +588,9 @@ def server() -> LanguageServer:
 
     def publish(file: str) -> None:
         pending.pop(file, None)
-        for uri, found in session.check(file).items():
-            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found))
+        for uri, found in session.check(file).items():  # the version says which text they are of
+            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found,
+                                                                              version=session.versions.get(uri)))
 
     def soon(file: str) -> None:
         handle = pending.pop(file, None)
@@ -600,7 +605,7 @@ def server() -> LanguageServer:
     @ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @guarded(None)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
-        file = session.opened(params.text_document.uri, params.text_document.text)
+        file = session.opened(params.text_document.uri, params.text_document.text, params.text_document.version)
         if file is not None:
             publish(file)
 
@@ -608,7 +613,7 @@ def server() -> LanguageServer:
     @guarded(None)
     def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
         document = ls.workspace.get_text_document(params.text_document.uri)
-        file = session.opened(params.text_document.uri, document.source)
+        file = session.opened(params.text_document.uri, document.source, params.text_document.version)
         if file is not None:
             soon(file)
 

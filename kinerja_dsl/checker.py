@@ -223,8 +223,8 @@ class KnownNames(Rule):
             for item in agr.body:
                 if isinstance(item, ast.Setting):
                     yield from self._reference(model, item)
-                elif item.indicator not in model.indicators:
-                    yield Diagnostic.at_span(item.span, code="E101",
+                elif item.indicator not in model.indicators:  # the caret under the id, as for a formula's name
+                    yield Diagnostic.at_span(item.indicator_span or item.span, code="E101",
                                              message=t("unknown indicator `{name}`", name=item.indicator),
                                              hint=did_you_mean(item.indicator, model.indicators))
 

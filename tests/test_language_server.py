@@ -1,0 +1,498 @@
+"""`kinerja lsp` driven over stdio by pygls's own LanguageClient, on the shipped catalogs (issue 16).
+
+One server for the module, started as an editor starts it (`python -m … lsp`), on a copy of
+indicators/ (the server never writes, but a test must not be able to touch the shipped files).
+Each feature is asked what a planner would ask on a real catalog: Banten (templates, a base it
+extends, two PK files), Sumsel (the largest file) and Babel (a PK kept as TOML).
+"""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+
+from conftest import ROOT
+
+TIMEOUT = 30  # seconds a reply may take before the test says the server hung
+
+
+class Editor:
+    """What an editor does with a language server, synchronously: open, change, ask."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.loop = asyncio.new_event_loop()
+        self.client = LanguageClient("kinerja-tests", "1")
+        self.published: asyncio.Queue[tuple[float, lsp.PublishDiagnosticsParams]] = asyncio.Queue()
+        self.latest: dict[str, list[lsp.Diagnostic]] = {}
+        self.logs: list[str] = []
+        self.versions: dict[str, int] = {}
+
+        @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
+            self.latest[params.uri] = list(params.diagnostics)
+            self.published.put_nowait((time.perf_counter(), params))
+
+        @self.client.feature(lsp.WINDOW_LOG_MESSAGE)
+        def log(params: lsp.LogMessageParams) -> None:
+            self.logs.append(params.message)
+
+    def run(self, coroutine):
+        return self.loop.run_until_complete(asyncio.wait_for(coroutine, TIMEOUT))
+
+    def start(self) -> None:
+        self.run(self.client.start_io(sys.executable, "-m", "kinerja_dsl.engine.cli", "lsp", "--lang", "en"))
+        self.run(self.client.initialize_async(lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(), root_uri=self.root.as_uri())))
+        self.client.initialized(lsp.InitializedParams())
+
+    def stop(self) -> None:
+        self.run(self.client.shutdown_async(None))
+        self.client.exit(None)
+        self.run(self.client.stop())
+        self.loop.close()
+
+    def uri(self, relative: str) -> str:
+        return (self.root / relative).as_uri()
+
+    def _until(self, uri: str) -> tuple[float, list[lsp.Diagnostic]]:
+        """The diagnostics published for the version of `uri` sent last (earlier ones are passed over)."""
+        async def wait() -> tuple[float, list[lsp.Diagnostic]]:
+            while True:
+                at, params = await self.published.get()
+                if params.uri == uri and params.version == self.versions[uri]:
+                    return at, list(params.diagnostics)
+        return self.run(wait())
+
+    def open(self, relative: str) -> tuple[str, list[lsp.Diagnostic]]:
+        uri = self.uri(relative)
+        text = (self.root / relative).read_text("utf-8")
+        self.versions[uri] = self.versions.get(uri, 0) + 1  # opened again: a version of its own
+        self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="kinerja", version=self.versions[uri],
+                                               text=text)))
+        return uri, self._until(uri)[1]
+
+    def change(self, uri: str, text: str) -> tuple[list[lsp.Diagnostic], float]:
+        """Send the whole new text; the diagnostics published for it, and the seconds they took."""
+        self.versions[uri] += 1
+        sent = time.perf_counter()
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+        at, found = self._until(uri)
+        return found, at - sent
+
+    def at(self, uri: str, line: int, character: int) -> dict:
+        return {"text_document": lsp.TextDocumentIdentifier(uri=uri),
+                "position": lsp.Position(line=line, character=character)}
+
+    def hover(self, uri: str, line: int, character: int) -> str | None:
+        found = self.run(self.client.text_document_hover_async(lsp.HoverParams(**self.at(uri, line, character))))
+        return found.contents.value if found is not None else None
+
+    def definition(self, uri: str, line: int, character: int) -> list[lsp.Location]:
+        return self.run(self.client.text_document_definition_async(lsp.DefinitionParams(**self.at(uri, line,
+                                                                                                   character))))
+
+    def references(self, uri: str, line: int, character: int) -> list[lsp.Location]:
+        return self.run(self.client.text_document_references_async(lsp.ReferenceParams(
+            **self.at(uri, line, character), context=lsp.ReferenceContext(include_declaration=True))))
+
+    def complete(self, uri: str, line: int, character: int) -> list[str]:
+        found = self.run(self.client.text_document_completion_async(lsp.CompletionParams(**self.at(uri, line,
+                                                                                                   character))))
+        items = found.items if isinstance(found, lsp.CompletionList) else found or []
+        return [i.label for i in items]
+
+    def format(self, uri: str) -> list[lsp.TextEdit]:
+        return self.run(self.client.text_document_formatting_async(lsp.DocumentFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            options=lsp.FormattingOptions(tab_size=2, insert_spaces=True))))
+
+    def symbols(self, uri: str) -> list[lsp.DocumentSymbol]:
+        return self.run(self.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri))))
+
+    def rename(self, uri: str, line: int, character: int, new: str) -> lsp.WorkspaceEdit:
+        return self.run(self.client.text_document_rename_async(lsp.RenameParams(**self.at(uri, line, character),
+                                                                                new_name=new)))
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lsp")
+    shutil.copytree(ROOT / "indicators", root / "indicators")
+    ed = Editor(root)
+    ed.start()
+    yield ed
+    ed.stop()
+
+
+def line_of(path: Path, starts: str) -> int:
+    """0-based number of the first line that starts with `starts` (after its indentation)."""
+    return next(k for k, line in enumerate(path.read_text("utf-8").split("\n")) if line.strip().startswith(starts))
+
+
+def where(locations: list[lsp.Location], root: Path) -> list[tuple[str, int]]:
+    """(file relative to indicators/, 1-based line) of each location, sorted."""
+    return sorted((str(Path(lsp_path(x.uri)).relative_to(root / "indicators")), x.range.start.line + 1)
+                  for x in locations)
+
+
+def lsp_path(uri: str) -> str:
+    from pygls.uris import to_fs_path
+
+    return str(Path(to_fs_path(uri)).resolve())
+
+
+BANTEN = "indicators/banten-2024/catalog.kin"
+BANTEN_PK = "indicators/banten-2024/pk-2024.kin"
+SUMSEL = "indicators/sumsel-2024/catalog.kin"
+BABEL = "indicators/babel-iku-2023/catalog.kin"
+
+
+# ---- diagnostics ------------------------------------------------------------------------------------
+
+def test_a_shipped_catalog_opens_clean_with_its_base_and_pk_files(editor):
+    uri, found = editor.open(BANTEN)
+    assert found == []
+    for other in ("indicators/banten-2024/pk-2024.kin", "indicators/banten-2024/pk-2024-bab2.kin",
+                  "indicators/kemenkumham-iku-2024/catalog.kin"):
+        assert editor.latest[editor.uri(other)] == []
+
+
+def test_an_edit_that_misspells_a_field_gets_E101_on_the_name_and_the_fix_clears_it(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    text = path.read_text("utf-8")
+    k = line_of(path, "numerator ra_rb_terlaksana")
+    lines = text.split("\n")
+    lines[k] = lines[k].replace("ra_rb_terlaksana", "ra_rb_terlaksanaa")
+    found, _ = editor.change(uri, "\n".join(lines))
+    assert [(d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.severity)
+            for d in found] == [("E101", k, 12, 29, lsp.DiagnosticSeverity.Error)]
+    assert found[0].message == "unknown name `ra_rb_terlaksanaa`\nhint: did you mean `ra_rb_terlaksana`?"
+    assert found[0].source == "kinerja"
+    found, _ = editor.change(uri, text)
+    assert found == []
+
+
+def test_a_misspelt_key_and_a_syntax_error_are_said_with_code_range_and_hint(editor):
+    uri, _ = editor.open(SUMSEL)
+    path = editor.root / SUMSEL
+    text = path.read_text("utf-8")
+    k = line_of(path, "denominator ")
+    lines = text.split("\n")
+    column = lines[k].index("denominator")
+    lines[k] = lines[k].replace("denominator", "denominatr", 1)
+    found, _ = editor.change(uri, "\n".join(lines))
+    misspelt = [d for d in found if d.code == "E115"]
+    assert {d.code for d in found} == {"E113", "E115"}  # the key is unknown, so the ratio lacks its denominator
+    assert (misspelt[0].range.start.line, misspelt[0].range.start.character, misspelt[0].range.end.character) == (
+        k, column, column + len("denominatr"))
+    assert misspelt[0].message == "unknown setting `denominatr` in an indicator\nhint: did you mean `denominator`?"
+    lines = text.split("\n")
+    lines[k] = lines[k].split("#")[0].rstrip() + " )"
+    found, _ = editor.change(uri, "\n".join(lines))
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [
+        ("E001", k, len(lines[k]) - 1)]
+    assert found[0].message.startswith("unexpected `)`")
+    found, _ = editor.change(uri, text)
+    assert found == []
+
+
+def test_a_pk_file_that_names_an_unknown_indicator_is_flagged_in_the_pk_file(editor):
+    uri, _ = editor.open(BANTEN_PK)
+    path = editor.root / BANTEN_PK
+    text = path.read_text("utf-8")
+    k = line_of(path, "target ADM.ikm")
+    lines = text.split("\n")
+    lines[k] = lines[k].replace("ADM.ikm", "ADM.ikn", 1)
+    found, _ = editor.change(uri, "\n".join(lines))
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [
+        ("E101", k, lines[k].index("ADM.ikn"))]
+    assert "did you mean `ADM.ikm`?" in found[0].message
+    found, _ = editor.change(uri, text)
+    assert found == []
+
+
+def test_a_finding_in_a_template_names_its_instance(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    text = path.read_text("utf-8")
+    k = line_of(path, "template ")
+    body = text.split("\n")
+    j = next(i for i in range(k, len(body)) if body[i].strip().startswith(("numerator", "value")))
+    word = body[j].split()[1]
+    body[j] = body[j].replace(word, word + "_x", 1)
+    found, _ = editor.change(uri, "\n".join(body))
+    assert found and found[0].range.start.line == j and "in the instance" in found[0].message
+    editor.change(uri, text)
+
+
+# ---- hover --------------------------------------------------------------------------------------------
+
+def test_hover_on_an_indicator_shows_its_kamus_entry(editor):
+    uri, _ = editor.open(BANTEN)
+    k = line_of(editor.root / BANTEN, "indicator ADM.ikm ")
+    text = editor.hover(uri, k, 12)
+    assert text.startswith("**ADM.ikm** · indicator")
+    for expected in ("Indeks kepuasan unit kerja", "**Sasaran**: ADM1", "**Formula**: ikm_skor / 100 * 4",
+                     "**Direction**: higher is better", "**Nihil**: excluded", "**Target**: 2023: 3.1; 2024: 3.1",
+                     "**Renstra**: 2020: 2.84", "declared at catalog.kin:22, catalog.kin:306"):
+        assert expected in text, expected
+
+
+def test_hover_on_a_field_shows_its_label_kind_and_users(editor):
+    uri, _ = editor.open(SUMSEL)
+    k = line_of(editor.root / SUMSEL, "field ")
+    name = (editor.root / SUMSEL).read_text("utf-8").split("\n")[k].split()[1]
+    text = editor.hover(uri, k, 7)
+    assert text.startswith(f"**{name}** · data field")
+    assert "kind: " in text and "used by: " in text
+
+
+def test_hover_on_an_office_in_a_pk_file(editor):
+    uri, _ = editor.open(BANTEN_PK)
+    k = line_of(editor.root / BANTEN_PK, "office kanwil")
+    text = editor.hover(uri, k, 10)
+    assert text.startswith("**kanwil** · office (satker)")
+    assert "Kantor Wilayah Kementerian Hukum dan HAM Banten" in text and "offices below: adm, yankum" in text
+
+
+def test_hover_on_a_keyword_says_its_meaning_in_both_languages(editor):
+    uri, _ = editor.open(BANTEN)
+    k = line_of(editor.root / BANTEN, "indicator ADM.ikm ")
+    text = editor.hover(uri, k, 3)
+    assert text.startswith("**indicator** (keyword) `indicator` · `indikator`")
+    from kinerja_dsl.messages import t
+    from kinerja_dsl.vocabulary import meanings_of
+
+    meaning = meanings_of("indicator")[0].text
+    assert t(meaning, "en") in text and t(meaning, "id") in text and t(meaning, "id") != t(meaning, "en")
+
+
+def test_hover_in_a_comment_or_past_the_end_says_nothing(editor):
+    uri, _ = editor.open(BANTEN)
+    assert editor.hover(uri, 0, 5) is None          # `# LKjIP 2024 …`
+    assert editor.hover(uri, 99999, 0) is None
+
+
+# ---- go to definition and references ---------------------------------------------------------------------
+
+def test_definition_of_an_indicator_from_a_pk_file_is_the_base_and_the_office_block(editor):
+    uri, _ = editor.open(BANTEN_PK)
+    k = line_of(editor.root / BANTEN_PK, "target ADM.ikm")
+    assert where(editor.definition(uri, k, 9), editor.root) == [
+        ("banten-2024/catalog.kin", 306), ("kemenkumham-iku-2024/catalog.kin", 22)]
+
+
+def test_definition_of_a_field_an_office_and_a_sasaran(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    lines = path.read_text("utf-8").split("\n")
+    k = line_of(path, "numerator ra_rb_terlaksana")
+    field = where(editor.definition(uri, k, 14), editor.root)
+    assert field == [("banten-2024/catalog.kin", line_of(path, "field ra_rb_terlaksana ") + 1)]
+    k = line_of(path, "office adm ")
+    parent = lines[k].index("parent kanwil") + len("parent ")
+    assert where(editor.definition(uri, k, parent), editor.root) == [
+        ("banten-2024/catalog.kin", line_of(path, "office kanwil ") + 1)]
+    k = line_of(path, "indicator ADM.ikm ") + 1
+    while not lines[k].strip().startswith("sasaran"):
+        k += 1
+    column = lines[k].index("sasaran ") + len("sasaran ")
+    assert where(editor.definition(uri, k, column), editor.root) == [
+        ("banten-2024/catalog.kin", line_of(path, "sasaran ADM1 ") + 1)]
+
+
+def test_references_of_an_iku_reach_every_office_that_extends_the_base(editor):
+    uri, _ = editor.open(BANTEN)
+    k = line_of(editor.root / BANTEN, "indicator ADM.ikm ")
+    found = where(editor.references(uri, k, 12), editor.root)
+    files = {f for f, _ in found}
+    assert files == {"kemenkumham-iku-2024/catalog.kin", "banten-2024/catalog.kin", "banten-2024/pk-2024.kin",
+                     "banten-2024/pk-2024-bab2.kin", "sumsel-2024/catalog.kin", "sumsel-2024/pk-2024.kin"}
+    assert ("banten-2024/catalog.kin", 39) in found  # `policy for indicators ADM.ikm …`
+
+
+def test_references_of_an_office_stay_in_its_catalogs_and_count_template_uses(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    k = line_of(path, "office adm ")
+    found = where(editor.references(uri, k, 8), editor.root)
+    lines = path.read_text("utf-8").split("\n")
+    uses = [n + 1 for n, line in enumerate(lines) if line.startswith("use anggaran(adm,")]
+    assert uses and all(("banten-2024/catalog.kin", n) in found for n in uses)
+    assert ("banten-2024/pk-2024.kin", line_of(editor.root / BANTEN_PK, "pagu adm ") + 1) in found
+    assert {f for f, _ in found} <= {"banten-2024/catalog.kin", "banten-2024/pk-2024.kin",
+                                      "banten-2024/pk-2024-bab2.kin", "banten-2024-revisi/catalog.kin"}
+
+
+# ---- completion -----------------------------------------------------------------------------------------
+
+def test_completion_at_a_statement_start_offers_the_words_of_the_block_in_both_languages(editor):
+    uri, _ = editor.open(BANTEN)
+    k = line_of(editor.root / BANTEN, "indicator ADM.ikm ")
+    labels = editor.complete(uri, k + 1, 2)
+    assert {"numerator", "pembilang", "denominator", "penyebut", "target", "unit", "satuan", "direction",
+            "arah", "nihil"} <= set(labels)
+    assert "agreement" not in labels and "first_party" not in labels
+    top = editor.complete(uri, k - 1, 0) if not (editor.root / BANTEN).read_text().split("\n")[k - 1].strip() \
+        else editor.complete(uri, 0, 0)
+    assert {"indicator", "indikator", "field", "variabel", "template", "templat"} <= set(top)
+
+
+def test_completion_of_values_ids_and_formula_names(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    text = path.read_text("utf-8")
+    lines = text.split("\n")
+    k = line_of(path, "indicator ADM.ikm ") + 1
+    for typed, expected, refused in (
+            ("  direction ", {"higher", "naik", "lower", "turun"}, {"ADM1"}),
+            ("  nihil ", {"achieved", "excluded", "dikecualikan", "zero", "error"}, set()),
+            ("  sasaran ", {"ADM1", "AHU1", "PAS1"}, {"higher"}),
+            ("  office ", {"kanwil", "adm", "kanim_serang"}, set()),
+            ("  numerator ", {"ra_rb_terlaksana", "ikm_skor", "ADM.rb", "capaian", "exact", "prev"}, {"higher"}),
+            ("  round ", {"half_up", "truncate", "potong"}, set())):
+        edited = lines[:k] + [typed] + lines[k:]
+        editor.change(uri, "\n".join(edited))
+        labels = set(editor.complete(uri, k, len(typed)))
+        assert expected <= labels, (typed, expected - labels)
+        assert not refused & labels, (typed, refused & labels)
+    editor.change(uri, text)
+
+
+def test_completion_of_an_agreement_target_offers_indicator_ids(editor):
+    uri, _ = editor.open(BANTEN_PK)
+    path = editor.root / BANTEN_PK
+    k = line_of(path, "target ADM.ikm")
+    labels = set(editor.complete(uri, k, len("  target ")))
+    assert {"ADM.ikm", "ADM.rb", "PAS.ikm"} <= labels
+
+
+# ---- formatting, outline, rename --------------------------------------------------------------------------
+
+def apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    """The text with LSP edits applied (positions in UTF-16 units, as the client asked)."""
+    lines = text.split("\n")
+
+    def offset(p: lsp.Position) -> int:
+        before = sum(len(x) + 1 for x in lines[:p.line])
+        units = lines[p.line].encode("utf-16-le")[:2 * p.character].decode("utf-16-le") if p.line < len(lines) else ""
+        return before + len(units)
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[:offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
+    return text
+
+
+def test_formatting_gives_what_kinerja_fmt_writes(editor, kinerja):
+    path = editor.root / "indicators/babel-iku-2023/catalog.kin"
+    messy = path.read_text("utf-8").replace("\n  ", "\n      ").replace("policy {", "policy   {")
+    shutil.copytree(path.parent, editor.root / "messy")
+    (editor.root / "messy/catalog.kin").write_text(messy, "utf-8")
+    uri, _ = editor.open("messy/catalog.kin")
+    edits = editor.format(uri)
+    assert edits
+    code, _, _ = kinerja("fmt", str(editor.root / "messy/catalog.kin"))
+    assert code == 0
+    assert apply(messy, edits) == (editor.root / "messy/catalog.kin").read_text("utf-8")
+    (editor.root / "messy/catalog.kin").write_text(messy, "utf-8")  # the copy stays as the editor holds it
+
+
+def test_formatting_a_file_with_a_syntax_error_changes_nothing(editor):
+    uri, _ = editor.open(SUMSEL)
+    text = (editor.root / SUMSEL).read_text("utf-8")
+    editor.change(uri, text + "\nindicator {\n")
+    assert not editor.format(uri)
+    editor.change(uri, text)
+
+
+def test_the_outline_is_by_sasaran_with_the_indicators_under_each(editor):
+    uri, _ = editor.open(SUMSEL)
+    symbols = editor.symbols(uri)
+    names = [s.name for s in symbols]
+    assert "SJ1" in names and "data field" in names and "office (satker)" in names
+    sj1 = symbols[names.index("SJ1")]
+    assert sj1.kind == lsp.SymbolKind.Namespace and [c.name for c in sj1.children] == ["ADM.rb", "ADM.ikm"]
+    for s in symbols:
+        for c in s.children or []:  # a child's range lies inside its parent's
+            assert (s.range.start.line, s.range.start.character) <= (c.range.start.line, c.range.start.character)
+            assert (c.range.end.line, c.range.end.character) <= (s.range.end.line, s.range.end.character)
+
+
+def test_rename_a_field_rewrites_its_declaration_and_every_formula(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    k = line_of(path, "field ra_rb_terlaksana ")
+    edit = editor.rename(uri, k, 8, "rb_done")
+    changes = {str(Path(lsp_path(u)).relative_to(editor.root / "indicators")): e for u, e in edit.changes.items()}
+    assert set(changes) == {"banten-2024/catalog.kin"}
+    before = path.read_text("utf-8")
+    renamed = apply(before, changes["banten-2024/catalog.kin"])
+    code = [line.split("#")[0] for line in renamed.split("\n")]  # comments are the author's: never rewritten
+    assert not any("ra_rb_terlaksana" in c for c in code) and sum(c.count("rb_done") for c in code) == 2
+    assert [line.split("#", 1)[1] for line in renamed.split("\n") if "#" in line] == [
+        line.split("#", 1)[1] for line in before.split("\n") if "#" in line]
+
+
+def test_rename_an_iku_reaches_the_base_every_office_and_their_pk_files(editor):
+    uri, _ = editor.open(BANTEN)
+    k = line_of(editor.root / BANTEN, "indicator ADM.ikm ")
+    edit = editor.rename(uri, k, 12, "ADM.kepuasan")
+    changes = {str(Path(lsp_path(u)).relative_to(editor.root / "indicators")): e for u, e in edit.changes.items()}
+    assert set(changes) == {"kemenkumham-iku-2024/catalog.kin", "banten-2024/catalog.kin", "banten-2024/pk-2024.kin",
+                            "banten-2024/pk-2024-bab2.kin", "sumsel-2024/catalog.kin", "sumsel-2024/pk-2024.kin"}
+    for relative, edits in changes.items():
+        before = (editor.root / "indicators" / relative).read_text("utf-8")
+        after = apply(before, edits)
+        assert after.count("ADM.kepuasan") == len(edits) and after.count("ADM.ikm") == before.count("ADM.ikm") - len(edits)
+
+
+def test_references_reach_a_pk_kept_as_toml_and_a_template_made_id_is_not_renamed(editor):
+    pk = (editor.root / "indicators/babel-iku-2023/pk-2023.toml").read_text("utf-8").split("\n")
+    uri, _ = editor.open("indicators/babel-iku-2023/pk-2023.kin")
+    k = line_of(editor.root / "indicators/babel-iku-2023/pk-2023.kin", "target ADM1.ikl")
+    found = where(editor.references(uri, k, 9), editor.root)
+    toml = pk.index('indicator = "ADM1.ikl"') + 1
+    assert ("babel-iku-2023/pk-2023.toml", toml) in found and ("babel-iku-2023/pk-2023.kin", k + 1) in found
+    with pytest.raises(Exception, match="`ADM1.ikl` is made by template `iku`; rename it in the template's `use`"):
+        editor.rename(uri, k, 9, "ADM1.ikl2")
+
+
+def test_rename_in_a_pk_kept_as_toml(editor):
+    pk = editor.root / "indicators/babel-iku-2023/pk-2023.toml"
+    catalog = editor.root / BABEL
+    k = line_of(catalog, "indicator BSK1.ikk ")
+    uri, _ = editor.open(BABEL)
+    edit = editor.rename(uri, k, 12, "BSK1.kualitas")
+    changes = {Path(lsp_path(u)).name: e for u, e in edit.changes.items()}
+    assert set(changes) == {"catalog.kin", "pk-2023.kin", "pk-2023.toml"}
+    assert 'indicator = "BSK1.kualitas"' in apply(pk.read_text("utf-8"), changes["pk-2023.toml"])
+
+
+def test_rename_is_refused_with_a_reason(editor):
+    uri, _ = editor.open(BANTEN)
+    path = editor.root / BANTEN
+    k = line_of(path, "field ra_rb_terlaksana ")
+    with pytest.raises(Exception, match="the catalog already declares field `ikm_skor`"):
+        editor.rename(uri, k, 8, "ikm_skor")
+    with pytest.raises(Exception, match="`9x` is not an id"):
+        editor.rename(uri, k, 8, "9x")
+
+
+def test_the_server_survives_a_request_it_cannot_answer(editor):
+    uri = editor.uri("indicators/no-such-folder/nothing.kin")
+    assert editor.hover(uri, 0, 0) is None
+    assert editor.definition(uri, 3, 3) == []
+    uri, _ = editor.open(BANTEN)
+    assert editor.hover(uri, line_of(editor.root / BANTEN, "indicator ADM.ikm "), 12) is not None
