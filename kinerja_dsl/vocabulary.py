@@ -9,7 +9,11 @@ formatter writes the canonical spelling, and the README's word list is
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
+
+from .messages import N_, t
 
 # Grammar keywords: canonical spelling -> aliases accepted by grammar/kinerja.lark.
 KEYWORDS = {
@@ -312,6 +316,217 @@ FUNCTIONS = {
     # `capaian(X)`), or before its rounding; each takes `X` or `capaian(X)`
     "rounded": (1, 1), "exact": (1, 1),
 }
+
+# ---- the meaning of every word -------------------------------------------------------------------
+# What an editor shows on hover over a word (issue 16): one entry per word of KEYWORDS, SETTING_KEYS and
+# FUNCTIONS, kept complete by tests/test_vocabulary.py. Each is an English message of the `diagnostics`
+# catalog, translated there; a brace of the language is written `{open}` / `{close}` (as codes.py does),
+# so a message stays a plain `str.format` text: show one with `Meaning.shown`. The Indonesian text names
+# the same canonical words (aliases are shown beside it, from the tables above).
+
+KEYWORD_MEANINGS: dict[str, str] = {
+    "include": N_('Joins another catalog file to this one: `include "common.kin"`. Its declarations share one '
+                  "namespace with this file's, so an id declared in both is an error (E102)."),
+    "extends": N_('Builds this catalog on a base catalog: `extends "../base/catalog.kin"`. An indicator or a '
+                  "sasaran declared again refines the base's (what it does not state is kept); a field, an office "
+                  "or a band set declared again replaces it."),
+    "policy": N_("Declares the rules of capaian: `policy {open} … {close}` sets the office-wide defaults (cap, "
+                 "floor, nihil, round, rollup, aggregate, bands, …); `policy for SELECTOR [and SELECTOR …] "
+                 "{open} … {close}` sets them for the indicators, or the year, its selectors choose."),
+    "field": N_('Declares a data field that formulas read: `field ID "label" KIND [ROLLUP] [= a + b …]`, with its '
+                "kind (`count`, `amount`, `number`, `percent`, `score`), optionally a roll-up rule of its own "
+                "and, after `=`, the fields it is the total of."),
+    "office": N_('Declares an office (satker) of the office tree: `office ID "label" [parent ID]`. Indicators, '
+                 "sasaran and agreements name it, and a value an office lacks is rolled up from the offices "
+                 "below it."),
+    "parent": N_('Names the office above an office: `office ID "label" parent ID`. The parent rolls up the data '
+                 "of the offices below it, and `use … per office under ID` makes one instance per child."),
+    "sasaran": N_('Declares a sasaran (a performance objective): `sasaran ID "label"`, optionally with a block of '
+                  "`office`, `weight` and `note`. Its capaian is the mean of its indicators' capaian, as the "
+                  "policy's `aggregate sasaran` says."),
+    "indicator": N_('Declares an indicator: `indicator ID "name" {open} … {close}` with its formula '
+                    "(numerator/denominator, value or index), unit, direction, targets and policy settings."),
+    "numerator": N_("The upper part of a ratio indicator: `numerator EXPR`, paired with a `denominator`; "
+                    "realisasi = numerator / denominator × scale."),
+    "denominator": N_("The lower part of a ratio indicator: `denominator EXPR`, paired with a `numerator`. 0 / 0 "
+                      "is nihil (no cases: the `nihil` rule decides), any other number divided by 0 an error."),
+    "value": N_("Gives an indicator's realisasi as one expression: `value EXPR` (times `scale`), e.g. a count of "
+                "cases or a growth rate. In `policy for kind value` it selects the indicators with such a formula."),
+    "target": N_("A target of an indicator: `target YEAR [PERIOD] = N`, or a range `N .. M` (periods TW1–TW4, "
+                 "S1–S2, B01–B12, read by `period_targets`). In an agreement `target ID [PERIOD] = N` is the "
+                 "PK's target, in an index group the sub-index's own."),
+    "renstra": N_("The Renstra target of an indicator for a year: `renstra YEAR = N` (or a range). `validate-pk` "
+                  "checks a PK's targets against it."),
+    "range": N_("The values an indicator can take: `range LOW .. HIGH`. Every target must lie inside it (E105), "
+                "and a realisasi outside it is an error."),
+    "index": N_("A composite index as an indicator's formula: `index [options] {open} group … {close}`, weighted "
+                "groups over ratio components (options `scale`, `cap`, `combine`, `nihil`, `max`, `round`). In "
+                "`policy for kind index` it selects the indicators with such a formula."),
+    "group": N_('A group of an index: `group ID "label" [options] {open} … {close}` combines the groups and '
+                "components inside it (options `weight`, `scale`, `cap`, `combine`, `nihil`, `round`) and may "
+                "state its own `target`."),
+    "component": N_('A leaf of an index: `component ID "label" [options] = EXPR`, a ratio such as `a / b` '
+                    "weighed in its group (options `weight`, `nihil`, `round`)."),
+    "bands": N_('Declares a set of predikat bands: `bands ID "label" {open} "Baik" >= 76 and < 91 … {close}`, '
+                "half-open intervals that cover every value without a gap or an overlap. A `bands ID` setting "
+                "puts it to use."),
+    "agreement": N_('Declares a Perjanjian Kinerja (PK), what an office signs for a year: `agreement "PK 2024" '
+                    "{open} … {close}` with `year`, `office`, `first_party`, `second_party`, `pagu` and "
+                    "`target ID = N` lines. `validate-pk` checks it against the catalog and the Renstra."),
+    "if": N_("Starts a conditional expression: `if CONDITION then A else B` is A where the condition holds and B "
+             "where it does not, e.g. `if total > 0 then done / total else 0`."),
+    "then": N_("In `if CONDITION then A else B`: introduces A, the value where the condition holds."),
+    "else": N_("In `if CONDITION then A else B`: introduces B, the value where the condition does not hold."),
+    "and": N_('Joins the two bounds of a band (`"Baik" >= 76 and < 91`) and the selectors of a scoped policy '
+              '(`policy for unit "%" and year 2023`); both must hold.'),
+    "for": N_("Introduces the selectors of a scoped policy: `policy for SELECTOR [and SELECTOR …] {open} … {close}`, "
+              "with `unit`, `kind`, `sasaran`, `office`, `indicators` or `year`."),
+    "template": N_("Declares a family of declarations: `template NAME(param, …) {open} … {close}`, whose body uses "
+                   "each parameter as `$param`. Each `use` expands it into ordinary indicators, sasaran, fields or "
+                   "band sets."),
+    "use": N_('Expands a template: `use NAME(arg, …)`, with arguments in order or by name (`name = "…"`); '
+              "`per office …` makes one instance per office."),
+    "per": N_("In `use NAME(…) per office A B …` or `per office under P`: one instance of the template per office, "
+              "its parameter `office` bound to the office's id (and `office_label` to its label)."),
+    "under": N_("In `use NAME(…) per office under P`: one instance for every office whose `parent` is P (its "
+                "direct children, in declaration order)."),
+}
+
+SETTING_MEANINGS: dict[str, str] = {
+    "unit": N_('The unit of an indicator\'s figures, a text or a word: `unit "%"`, `unit indeks`; every indicator '
+               'needs one (E104). In `policy for unit "%"` it selects the indicators of that unit.'),
+    "scale": N_("A positive number the realisasi is multiplied by: `scale 100` makes a ratio a percentage "
+                "(default 1). In an index or a group it multiplies the combined value (`scale 4`)."),
+    "direction": N_("Which way is better, and so how capaian is computed: `higher` (R / T × 100), `lower` (by "
+                    "`lower_formula`) or `stabilize` (100 at the target, less on either side). Every indicator "
+                    "needs one (E103)."),
+    "nihil": N_("What 0/0 (no cases) counts as: `achieved` (a full ratio: realisasi = scale, 100%), `excluded` "
+                "(no capaian, left out of every mean), `zero` (capaian 0) or `error` (the default: an error until "
+                "a rule is declared). In a policy, a scoped policy, an indicator, or an index, group or component."),
+    "rollup": N_("How a field's values of shorter periods make a longer one (months into a quarter, quarters into "
+                 "s.d. TW III and the year): `by_kind` (the default: each field by its own rule, else counts and amounts "
+                 "summed and other kinds averaged), `sum`, `average` or `last`. In a policy, a scoped policy or an "
+                 "indicator."),
+    "weight": N_("A share in a weighted mean or sum, as a percentage or a fraction (`weight 12.5%`, `weight 1/6`): "
+                 "of an indicator in its sasaran (with `aggregate … weighted`), of a sasaran in the office and "
+                 "overall means, of a group or a component in its parent's `weighted_sum`. The weights of a "
+                 "weighted group's children, and of a weighted sasaran's indicators, sum to 100% (E106)."),
+    "cap": N_("The upper limit of capaian, in %: `cap 120`, or `none` (the default: no limit). In a policy, a "
+              "scoped policy or an indicator; in an index or a group it limits the combined value (`cap 4`)."),
+    "floor": N_("The lower limit of capaian, in %: `floor 0`, or `none` (the default: no limit). In a policy, a "
+                "scoped policy or an indicator."),
+    "round": N_("How capaian is rounded: `half_up` or `truncate` (cut off) to N decimal places, 0 to 12 "
+                "(`round half_up 2`, the default), or `none`; the policy's `round` also rounds the sasaran, office "
+                "and overall means. In an index, a group or a component it rounds that value (a component's "
+                "ratio) before it is weighed."),
+    "round_realisasi": N_("Rounds realisasi before capaian is computed: `round_realisasi MODE N [SCOPE]`, MODE "
+                          "`half_up`, `truncate` or `none` (the default), SCOPE `computed` (the default: only a "
+                          "realisasi the engine computes) or `also_given` (a realisasi given in the data too). In a "
+                          "policy, a scoped policy or an indicator."),
+    "lower_formula": N_("The capaian of a `direction lower` indicator: `two_t_minus_r`, (2T − R) / T × 100 (the "
+                        "default), or `t_over_r`, T / R × 100. In a policy, a scoped policy or an indicator."),
+    "bands": N_("Which band set gives the predikat: a preset, `lkjip` (the default), `ikpa` or `sakip`, or a "
+                "declared `bands` set; in an indicator `bands NAME realisasi` classifies the realisasi instead "
+                "of the capaian (`capaian`, the default). In a policy (for the means too) or an indicator."),
+    "aggregate": N_("How a level's capaian is made from its items: `aggregate LEVEL METHOD [SOURCE] [rounded]`, "
+                    "LEVEL `sasaran`, `office` or `overall`, METHOD `mean` (the default), `weighted` or `none` "
+                    "(the level is not computed), SOURCE `indicators`, `sasaran` or `office` (by default sasaran "
+                    "and office from indicators, overall from sasaran); `rounded` averages the items' rounded "
+                    "capaian. In a policy only."),
+    "iku": N_("Whether an indicator is an IKU (Indikator Kinerja Utama): `yes` (also `iku` alone) or `no` (the "
+              "default, as without the setting). A PK must hold every IKU (validate-pk P002)."),
+    "definition": N_('The definition of an indicator in its kamus entry, a quoted text: `definition "…"`.'),
+    "source": N_('Where an indicator\'s data comes from, for its kamus entry: `source "…"`.'),
+    "responsible": N_('Who is responsible for an indicator, for its kamus entry: `responsible "…"`.'),
+    "frequency": N_('How often an indicator is measured, for its kamus entry: `frequency "…"`.'),
+    "note": N_('A note, a quoted text (`note "…"`): of an indicator (in its kamus entry), a sasaran or an '
+               "agreement."),
+    "sasaran": N_("In an indicator: the sasaran it belongs to (`sasaran SJ1`), whose mean its capaian enters. In "
+                  "`policy for sasaran SJ1`: selects the indicators of that sasaran."),
+    "office": N_("The office (satker) something belongs to (`office div_adm`): of an indicator, whose mean its "
+                 "capaian enters; of a sasaran; of an agreement, the office that signs it. In `policy for office "
+                 "…`: selects the indicators of that office."),
+    "year": N_("In an agreement: the year of the PK (`year 2024`). In `policy for year 2023`: the policy holds for "
+               "that year only; with no other selector it also rounds that year's means."),
+    "first_party": N_("In an agreement: the first party of the PK, the official who commits to its targets, as a "
+                      'quoted name and position: `first_party "Nama" "Jabatan"`.'),
+    "second_party": N_("In an agreement: the second party of the PK, the superior who agrees to it: "
+                       '`second_party "Nama" "Jabatan"`.'),
+    "pagu": N_("In an agreement: a budget ceiling in rupiah, `pagu SASARAN AMOUNT` for one sasaran or "
+               "`pagu AMOUNT` for the whole agreement."),
+    "combine": N_("How an index or a group combines its children: `weighted_sum` (the default; their weights sum "
+                  "to 100%) or `mean`."),
+    "max": N_("In an index: the top of its scale, a positive number (`max 4` for a 0..4 index). It is checked but "
+              "not computed with: `cap` limits the value and `range` the targets."),
+    "unreported": N_("In a roll-up over offices, what an office below that gave `-` (no report) counts as: "
+                     "`excluded` (the default: left out, the offices that reported are used) or `zero` (counts "
+                     "as 0). In a policy, a scoped policy or an indicator."),
+    "budget_of": N_("On a budget absorption (serapan) indicator: the sasaran or indicator whose budget it is "
+                    "(`budget_of SJ1`); the budget table sets that capaian beside the serapan (efisiensi = capaian "
+                    "− serapan)."),
+    "period_targets": N_("How a period's target (`target 2024 TW3`) is meant: `cumulative` (the default: up to the "
+                         "end of that period, s.d. TW III for TW3) or `per_period` (that period alone). In a policy, a "
+                         "scoped policy or an indicator."),
+    "target_fallback": N_("The target of a period that has none of its own (nor one built from the declared "
+                          "ones): `none` (the default: no capaian, status `no_target`) or `annual` (the year's "
+                          "target). In a policy, a scoped policy or an indicator."),
+    "kind": N_("In `policy for kind …`: selects the indicators by their formula, `ratio` (numerator and "
+               "denominator), `value` or `index`."),
+    "indicators": N_("In `policy for indicators ID …`: selects the indicators named, each id and every id under it "
+                     "(`BUDGET` selects `BUDGET.SJ1.serapan`)."),
+}
+
+FUNCTION_MEANINGS: dict[str, str] = {
+    "min": N_("`min(a, b, …)`: the smallest of two or more values."),
+    "max": N_("`max(a, b, …)`: the largest of two or more values."),
+    "mean": N_("`mean(a, …)`: the arithmetic mean of one or more values."),
+    "abs": N_("`abs(x)`: the absolute value of x."),
+    "prev": N_("`prev(field)`: the field in the same period a year earlier (2023-TW3 for 2024-TW3); "
+               "`prev(field, N)`: the mean of the same period in the N years before (1 to 10)."),
+    "prev_period": N_("`prev_period(field)`: the field in the period just before, of the same kind (2024-TW2 for "
+                      "2024-TW3, 2023-TW4 for 2024-TW1); `prev_period(field, N)`: the mean of the N periods before "
+                      "(1 to 120)."),
+    "capaian": N_("`capaian(X)`: the capaian of indicator X, or the mean capaian of a sasaran, an office or "
+                  "`overall`, as the catalog rounds it. An indicator that reads a mean has no sasaran itself "
+                  "(E118)."),
+    "rounded": N_("`rounded(X)` or `rounded(capaian(X))`: the realisasi of indicator X, or a capaian, as the "
+                  "catalog rounds it: the default reading, said explicitly."),
+    "exact": N_("`exact(X)` or `exact(capaian(X))`: the realisasi of indicator X, or a capaian, before the "
+                "catalog rounds it."),
+}
+
+MeaningRole = Literal["keyword", "setting", "function"]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One role of a word, for a hover: the word as the tables spell it, its aliases, and what it means.
+
+    `text` is the English message (a key of the catalogs), so a caller can show it in any language."""
+
+    role: MeaningRole
+    word: str                  # canonical
+    aliases: tuple[str, ...]   # the Indonesian spellings the parser accepts
+    text: str                  # English, untranslated: `shown()` gives it in a language
+
+    def shown(self, lang: str | None = None) -> str:
+        """The meaning in `lang` (None: the run's language), its `{open}`/`{close}` written as braces."""
+        return t(self.text, lang, open="{", close="}")
+
+
+def meanings_of(word: str) -> list[Meaning]:
+    """Every role a spelling has (keyword, then setting, then function), so a hover over `satker`
+    can say both what the declaration and the setting mean; [] for a word of no table."""
+    found: list[Meaning] = []
+    keyword = _KEYWORD_ALIAS.get(word)
+    if keyword is not None:
+        found.append(Meaning("keyword", keyword, KEYWORDS[keyword], KEYWORD_MEANINGS[keyword]))
+    key = _SETTING_ALIAS.get(word)
+    if key is not None:
+        found.append(Meaning("setting", key, SETTING_KEYS[key], SETTING_MEANINGS[key]))
+    if word in FUNCTIONS:
+        found.append(Meaning("function", word, (), FUNCTION_MEANINGS[word]))
+    return found
 
 PERIOD_LABELS = tuple([f"TW{i}" for i in range(1, 5)] + ["S1", "S2"]
                       + [f"B{m:02d}" for m in range(1, 13)])

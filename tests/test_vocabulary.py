@@ -327,3 +327,101 @@ def test_the_readme_word_list_is_the_table():
         pytest.skip("README.md has no vocabulary block yet")
     block = readme[readme.index(start) + len(start):readme.index(end)]
     assert block == vocabulary.markdown_table()
+
+
+# ---- the meaning of every word (issue 16: an editor's hover) -----------------------------------
+
+MEANING_TABLES = {"keyword": (KEYWORDS, vocabulary.KEYWORD_MEANINGS),
+                  "setting": (SETTING_KEYS, vocabulary.SETTING_MEANINGS),
+                  "function": (vocabulary.FUNCTIONS, vocabulary.FUNCTION_MEANINGS)}
+
+
+@pytest.mark.parametrize("role", MEANING_TABLES)
+def test_every_word_has_a_meaning_and_no_meaning_is_stale(role):
+    words, meanings = MEANING_TABLES[role]
+    assert set(words) - set(meanings) == set(), f"{role}s without a meaning"
+    assert set(meanings) - set(words) == set(), f"meanings of words that are no {role}"
+    assert all(text.strip() for text in meanings.values())
+
+
+def _every_meaning():
+    return [m for role, (words, _) in MEANING_TABLES.items() for w in words for m in vocabulary.meanings_of(w)
+            if m.role == role]
+
+
+def test_meanings_of_an_indonesian_alias_is_the_keyword_it_spells():
+    assert vocabulary.meanings_of("indikator") == [vocabulary.Meaning(
+        "keyword", "indicator", ("indikator",), vocabulary.KEYWORD_MEANINGS["indicator"])]
+    assert vocabulary.meanings_of("indicator") == vocabulary.meanings_of("indikator")
+
+
+@pytest.mark.parametrize("word", ["office", "satker"])
+def test_a_word_that_is_a_keyword_and_a_setting_has_both_meanings_keyword_first(word):
+    found = vocabulary.meanings_of(word)
+    assert [(m.role, m.word, m.aliases) for m in found] == [("keyword", "office", ("satker",)),
+                                                             ("setting", "office", ("satker",))]
+    assert found[0].text == vocabulary.KEYWORD_MEANINGS["office"]
+    assert found[1].text == vocabulary.SETTING_MEANINGS["office"]
+    assert found[0].text != found[1].text  # each role says its own
+
+
+def test_every_role_of_a_word_in_order():
+    assert [m.role for m in vocabulary.meanings_of("bands")] == ["keyword", "setting"]
+    assert [m.role for m in vocabulary.meanings_of("sasaran")] == ["keyword", "setting"]
+    assert [m.role for m in vocabulary.meanings_of("max")] == ["setting", "function"]
+    assert [m.role for m in vocabulary.meanings_of("maks")] == ["setting"]  # a function has no alias
+
+
+def test_meanings_of_a_function():
+    assert vocabulary.meanings_of("exact") == [vocabulary.Meaning(
+        "function", "exact", (), vocabulary.FUNCTION_MEANINGS["exact"])]
+
+
+@pytest.mark.parametrize("word", ["nope", "", "Indicator", "achieved", "$office", "TW3"])
+def test_an_unknown_word_has_no_meaning(word):
+    assert vocabulary.meanings_of(word) == []
+
+
+def test_every_meaning_is_translated():
+    from kinerja_dsl.messages import t
+
+    meanings = _every_meaning()
+    assert len(meanings) == sum(len(words) for words, _ in MEANING_TABLES.values())
+    untranslated = [(m.role, m.word) for m in meanings if t(m.text, "id") == m.text]
+    assert untranslated == []
+    assert all(m.shown("id") != m.shown("en") for m in meanings)
+
+
+def test_a_meaning_shows_the_braces_of_the_language():
+    """A brace is written {open}/{close} in the message (as codes.py does), so a meaning stays a plain
+    str.format text; `shown` writes it back in either language, and nothing else is a placeholder."""
+    import string
+
+    shown = vocabulary.meanings_of("indicator")[0]
+    assert '`indicator ID "name" { … }`' in shown.shown("en")
+    assert '`indicator ID "name" { … }`' in shown.shown("id")
+    for m in _every_meaning():
+        assert {n for _, n, _, _ in string.Formatter().parse(m.text) if n is not None} <= {"open", "close"}
+        assert "{open}" not in m.shown("id") and "{close}" not in m.shown("en")
+
+
+def test_a_setting_meaning_lists_its_canonical_values_in_both_languages():
+    """An enumerated setting names every canonical value (aliases are shown beside it), in English and in
+    Indonesian alike."""
+    missing = []
+    for key, kinds in vocabulary.SETTING_VALUES.items():
+        m = next(m for m in vocabulary.meanings_of(key) if m.role == "setting")
+        for kind in filter(None, kinds):
+            for value in VALUES[kind]:
+                missing += [(key, str(value), lang) for lang in ("en", "id") if f"`{value}`" not in m.shown(lang)]
+    assert missing == []
+
+
+def test_a_meaning_keeps_its_code_words_in_indonesian():
+    """What is written in backticks is the language itself: the translation keeps every piece of it."""
+    changed = []
+    for m in _every_meaning():
+        english, indonesian = (sorted(re.findall(r"`[^`]*`", m.shown(lang))) for lang in ("en", "id"))
+        if english != indonesian:
+            changed.append((m.role, m.word, set(english) ^ set(indonesian)))
+    assert changed == []
