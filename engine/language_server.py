@@ -36,7 +36,7 @@ from kinerja_dsl.messages import N_, language, t, tn
 from kinerja_dsl.navigation import Navigation, Occurrence
 from kinerja_dsl import __version__
 from kinerja_dsl.vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, KEYWORDS, SETTING_KEYS, SETTING_VALUES,
-                                    VALUES, canonical_key, canonical_keyword)
+                                    VALUES, canonical_key, canonical_keyword, meanings_of)
 
 from .numbers import localized
 from .readers.agreement import toml_mentions
@@ -53,9 +53,8 @@ _STATEMENTS = {
     "agreement": ("target",), "index": ("group", "component"), "group": ("group", "component", "target"),
 }
 _FORMULA_WORDS = ("numerator", "denominator", "value", "component")
-_KIND_WORDS = {navigation.INDICATOR: N_("indicator"), navigation.FIELD: N_("data field"),
-               navigation.SASARAN: N_("sasaran"), navigation.OFFICE: N_("office (satker)"),
-               navigation.BANDS: N_("band set (predikat)"), navigation.TEMPLATE: N_("template")}
+_KIND_WORDS = navigation.KIND_WORDS
+_ROLE_WORDS = {"keyword": N_("keyword"), "setting": N_("setting"), "function": N_("function")}
 _SYMBOL_KINDS = {navigation.INDICATOR: lsp.SymbolKind.Function, navigation.FIELD: lsp.SymbolKind.Field,
                  navigation.SASARAN: lsp.SymbolKind.Namespace, navigation.OFFICE: lsp.SymbolKind.Object,
                  navigation.BANDS: lsp.SymbolKind.Enum, navigation.TEMPLATE: lsp.SymbolKind.Class,
@@ -504,15 +503,13 @@ def _in_comment_or_text(line: str, index: int) -> bool:
 
 def _meaning(word: str) -> str | None:
     """A keyword's, setting's or function's meaning, in English and in Indonesian."""
-    from kinerja_dsl.vocabulary import meanings_of  # type: ignore[attr-defined]  # TODO merge
-
     found = meanings_of(word)
     if not found:
         return None
     parts = []
     for m in found:
         spellings = " · ".join(f"`{w}`" for w in (m.word, *m.aliases))
-        parts.append(f"**{m.word}** ({t(m.role)}) {spellings}\n\n{t(m.text, 'id')}\n\n*{t(m.text, 'en')}*")
+        parts.append(f"**{m.word}** ({t(_ROLE_WORDS[m.role])}) {spellings}\n\n{m.shown('id')}\n\n*{m.shown('en')}*")
     return "\n\n---\n\n".join(parts)
 
 

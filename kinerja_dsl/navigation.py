@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, replace
 
 from . import ast
 from .diagnostics import Span, did_you_mean, source_lines
-from .messages import t
+from .messages import N_, t
 from .model import SymbolTable
 from .vocabulary import BAND_PRESET_NAMES
 
 INDICATOR, FIELD, SASARAN, OFFICE, BANDS, TEMPLATE = "indicator", "field", "sasaran", "office", "bands", "template"
 KINDS = (INDICATOR, FIELD, SASARAN, OFFICE, BANDS, TEMPLATE)
+KIND_WORDS = {INDICATOR: N_("indicator"), FIELD: N_("data field"), SASARAN: N_("sasaran"),
+              OFFICE: N_("office (satker)"), BANDS: N_("band set (predikat)"), TEMPLATE: N_("template")}
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*\Z")  # what the grammar's NAME takes as an id
 
 # the kinds a name may be, in the order the checker tries them, by where it stands
@@ -98,7 +100,7 @@ class Navigation:
         if not ID.match(new):
             raise RenameRefused(t("`{name}` is not an id: letters, digits and `_`, parts joined by `.`", name=new))
         if new != ident and new in self.tables.get(kind, ()):
-            raise RenameRefused(t("the catalog already declares {kind} `{name}`", kind=kind, name=new))
+            raise RenameRefused(t("the catalog already declares {kind} `{name}`", kind=t(KIND_WORDS[kind]), name=new))
         found = self.references(kind, ident)
         made = [o for o in found if not o.exact]
         if made:
@@ -106,7 +108,8 @@ class Navigation:
             raise RenameRefused(t("`{name}` is made by template `{template}`; rename it in the template's `use` lines",
                                   name=ident, template=via.template if via else "?"))
         if not any(o.definition for o in found):
-            raise RenameRefused(t("{kind} `{name}` is not declared in this catalog", kind=kind, name=ident))
+            raise RenameRefused(t("{kind} `{name}` is not declared in this catalog", kind=t(KIND_WORDS[kind]),
+                                  name=ident))
         return found
 
     def outline(self, file: str) -> list[Symbol]:

@@ -272,11 +272,12 @@ def test_hover_on_a_keyword_says_its_meaning_in_both_languages(editor):
     k = line_of(editor.root / BANTEN, "indicator ADM.ikm ")
     text = editor.hover(uri, k, 3)
     assert text.startswith("**indicator** (keyword) `indicator` · `indikator`")
-    from kinerja_dsl.messages import t
     from kinerja_dsl.vocabulary import meanings_of
 
-    meaning = meanings_of("indicator")[0].text
-    assert t(meaning, "en") in text and t(meaning, "id") in text and t(meaning, "id") != t(meaning, "en")
+    meaning = meanings_of("indicator")[0]
+    assert meaning.shown("en") in text and meaning.shown("id") in text and meaning.shown("id") != meaning.shown("en")
+    k = line_of(editor.root / BANTEN, "cap none")  # a setting key, by its Indonesian spelling too
+    assert editor.hover(uri, k, 3).startswith("**cap** (setting) `cap` · `batas_atas`")
 
 
 def test_hover_in_a_comment_or_past_the_end_says_nothing(editor):

@@ -5,7 +5,7 @@
       <- evaluation/  field values, the rules, the means, the columnar path
       <- reports/     audit, diff, the LKjIP and kamus tables, PK validation
       <- rendering/   words, terminal tables, files written
-      <- application  what each command does
+      <- application  what each command does (language_server: what `kinerja lsp` answers an editor)
       <- cli          arguments in, renderers out
 
 A module imports only from its own layer or a lower one (lazy imports inside functions and
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "engine"
 LAYERS = ("foundation", "readers", "evaluation", "reports", "rendering", "application", "cli")
 TOP = {"__init__": "foundation", "numbers": "foundation", "periods": "foundation", "words": "foundation",
-       "application": "application",
+       "application": "application", "language_server": "application",
        "cli": "cli"}
 
 
