@@ -14,6 +14,7 @@ server or prints to stdout, which is the protocol's channel.
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,8 @@ from kinerja_dsl.vocabulary import (BAND_PRESET_NAMES, CONTEXT_KEYS, FUNCTIONS, 
 from .numbers import localized
 from .readers.agreement import toml_mentions
 
-DEBOUNCE = 0.075  # seconds of quiet typing before a check; a check of the largest catalog takes about 0.15 s
+DEBOUNCE = 0.075  # seconds of quiet typing before a check; a check of the largest catalog takes about 0.1 s
+IDLE = 1.0  # seconds without a check after which the garbage is collected (see `server`)
 SHOWN_USERS = 12  # indicators named in a field's hover before "and N more"
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$]*")
 
@@ -588,6 +590,20 @@ def server() -> LanguageServer:
         for uri, found in session.check(file).items():  # the version says which text they are of
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found,
                                                                               version=session.versions.get(uri)))
+        gc.freeze()  # what the check keeps is long-lived: no collection during the next check walks it
+        idle = pending.pop("", None)
+        if idle is not None:
+            idle.cancel()
+        pending[""] = asyncio.get_running_loop().call_later(IDLE, collect)
+
+    def collect() -> None:
+        """Collect the garbage while the person reads: everything frozen after each check (its
+        kept parses and catalogs) is walked once here, not in the middle of the next check, where a
+        full collection adds 100 ms or more (Banten: a p90 of 177 ms in-process instead of 99 ms)."""
+        pending.pop("", None)
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def soon(file: str) -> None:
         handle = pending.pop(file, None)

@@ -540,28 +540,35 @@ def _parse_text(text: str) -> tuple[ast.Declaration, ...]:
     return parsed
 
 
-PARSED_KEPT = 256  # parses kept: `kinerja lsp` reads a catalog again on every edit, of which one file changed
+PARSED_KEPT = 64  # texts of one file whose parse is kept: a catalog's template instances, its last versions
+PARSED_FILES = 64  # files whose parses are kept
 PARSED_KEPT_SIZE = 256 * 1024  # characters: a larger text (ten times the largest shipped catalog) is parsed each time
-_parsed: OrderedDict[tuple[str, str, str], tuple[ast.CatalogFile, tuple[Diagnostic, ...]]] = OrderedDict()
+_Parsed = tuple[ast.CatalogFile, tuple[Diagnostic, ...]]
+_parsed: OrderedDict[tuple[str, str], OrderedDict[str, _Parsed]] = OrderedDict()
 
 
 def parse(text: str, file: str = "<text>") -> tuple[ast.CatalogFile, list[Diagnostic]]:
     """Parse one file's text. Returns the AST (of the parts that parsed) and diagnostics.
 
     The syntax tree is immutable, so the parse of a text already seen (same file name, same
-    language of the messages) is handed back as it was: an editor's check of a catalog parses
-    again only the file being typed in, not its base, its PK files or its template instances."""
+    language of the messages) is handed back as it was: `kinerja lsp` checks a catalog again on
+    every edit, and parses again only the file being typed in, not its base, its PK files or its
+    template instances. Each file keeps its last PARSED_KEPT texts, so the versions an editor
+    typed through do not pile up (every one is walked by each full garbage collection)."""
     if len(text) > PARSED_KEPT_SIZE:
         return _parse_file(text, file)
-    key = (text, file, language())
-    kept = _parsed.get(key)
+    texts = _parsed.setdefault((file, language()), OrderedDict())
+    _parsed.move_to_end((file, language()))
+    kept = texts.get(text)
     if kept is None:
         parsed, found = _parse_file(text, file)
-        kept = _parsed[key] = (parsed, tuple(found))
-        if len(_parsed) > PARSED_KEPT:
+        kept = texts[text] = (parsed, tuple(found))
+        if len(texts) > PARSED_KEPT:
+            texts.popitem(last=False)
+        if len(_parsed) > PARSED_FILES:
             _parsed.popitem(last=False)
     else:
-        _parsed.move_to_end(key)
+        texts.move_to_end(text)
     return kept[0], list(kept[1])
 
 
