@@ -376,7 +376,7 @@ def test_rename_is_refused_with_a_reason(editor):
     uri, _ = editor.open(BANTEN)
     path = editor.root / BANTEN
     k = line_of(path, "field ra_rb_terlaksana ")
-    with pytest.raises(Exception, match="the catalog already declares field `ikm_skor`"):
+    with pytest.raises(Exception, match="the catalog already declares data field `ikm_skor`"):
         editor.rename(uri, k, 8, "ikm_skor")
     with pytest.raises(Exception, match="`9x` is not an id"):
         editor.rename(uri, k, 8, "9x")
