@@ -22,6 +22,7 @@ from test_vocabulary import CANONICAL, _replace, _value_catalog
 from textmate import Tokenizer
 
 GRAMMAR_FILE = ROOT / "grammar" / "kinerja.tmLanguage.json"
+MANIFEST = ROOT / "grammar" / "package.json"
 SHIPPED = sorted(ROOT.glob("indicators/**/*.kin"))
 
 KEYWORD_TERMINALS = {keyword_terminal(k) for k in KEYWORDS}
@@ -270,3 +271,22 @@ def test_a_block_on_one_line_closes(tokenizer):
     assert painted["office"] == "storage.type.office.kinerja"
     assert painted["kanwil"] == "entity.name.namespace.office.kinerja"
 
+
+# ---- the VS Code extension --------------------------------------------------------------------
+
+def test_the_vscode_manifest_names_the_grammar_and_starts_the_language_server():
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    grammar = json.loads(GRAMMAR_FILE.read_text(encoding="utf-8"))
+    (language,) = manifest["contributes"]["languages"]
+    (entry,) = manifest["contributes"]["grammars"]
+    assert language["id"] == entry["language"] == "kinerja"
+    assert [f".{t}" for t in grammar["fileTypes"]] == language["extensions"] == [".kin"]
+    assert entry["scopeName"] == grammar["scopeName"]
+    assert (MANIFEST.parent / entry["path"]).resolve() == GRAMMAR_FILE.resolve()
+    assert (MANIFEST.parent / language["configuration"]).is_file()
+    json.loads((MANIFEST.parent / language["configuration"]).read_text(encoding="utf-8"))
+    command = manifest["contributes"]["configuration"]["properties"]["kinerja.command"]
+    assert command["default"][:2] == ["kinerja", "lsp"]
+    assert manifest["activationEvents"] == ["onLanguage:kinerja"]
+    main = MANIFEST.parent / manifest["main"]
+    assert "kinerja.command" in main.read_text(encoding="utf-8")
