@@ -5,13 +5,16 @@ KEYWORDS (`grammar_keyword_terminals`, kept equal to grammar/kinerja.lark by
 tests/test_vocabulary.py), the parser maps aliases to canonical words with it,
 the checker reads which key is allowed where and which values it takes, the
 formatter writes the canonical spelling, and the README's word list is
-`markdown_table()`.
+`markdown_table()`; the editors' TextMate grammar is `textmate_grammar()`.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from .messages import N_, t
 
@@ -552,17 +555,194 @@ def markdown_table() -> str:
     return "\n".join(rows) + "\n"
 
 
-def _write_grammar() -> None:  # pragma: no cover - a maintainer's tool, run from a checkout
-    from pathlib import Path
+# ---- the editors' grammar: grammar/kinerja.tmLanguage.json ------------------------------------
+# TextMate grammars (VS Code, Sublime Text and most editors read them) paint a line with regular
+# expressions and a stack of begin/end regions; they cannot parse. So each word is painted where
+# the grammar lets it stand: a setting key only at the start of a statement, a keyword that is
+# also a value (`value`, `index`, `sasaran`, `office`) as a keyword where it starts a statement
+# and as a value after a key. Every expression runs the same in Oniguruma (the editors' engine)
+# and Python's `re` (the tests'): character classes and fixed-width lookarounds only, no possessive
+# quantifiers; a word's edges are lookarounds rather than `\b`, so a dotted id stays whole
+# (`ADM.value` holds no keyword, `targets` is not `target`).
 
-    path = Path(__file__).resolve().parent.parent / "grammar" / "kinerja.lark"
-    text = path.read_text("utf-8")
-    new = with_keyword_block(text)
-    if new != text:
+TEXTMATE_PATH = ("grammar", "kinerja.tmLanguage.json")  # under the checkout's root
+
+_WORD_START = r"(?<![\w.$])"                # no part of an id (`ADM.value`, `$office`) before it
+_WORD_END = r"(?![\w.])"                    # nor after it (`targets`, `value.x`)
+_STATEMENT_START = r"(?:^|(?<=\{))[ \t]*"  # a line's first word, or the first word after `{`
+_ID = r"[A-Za-z_$][\w$]*(?:\.[\w$]+)*"      # an id as written, with `$param` parts in a template
+
+# The scope of each keyword's word (and its aliases); the others are `keyword.control.WORD`.
+_KEYWORD_SCOPES = {"include": "keyword.control.import", "extends": "keyword.control.import",
+                   "if": "keyword.control.conditional", "then": "keyword.control.conditional",
+                   "else": "keyword.control.conditional",
+                   **{k: f"storage.type.{k}" for k in ("policy", "field", "office", "sasaran", "indicator",
+                                                       "bands", "agreement", "template", "index", "group",
+                                                       "component")}}
+# The id a declaration keyword names.
+_DECLARED_ID_SCOPES = {"indicator": "entity.name.function.indicator", "field": "entity.name.type.field",
+                       "office": "entity.name.namespace.office", "sasaran": "entity.name.section.sasaran",
+                       "bands": "entity.name.type.bands", "template": "entity.name.function.template",
+                       "group": "entity.name.section.group", "component": "entity.name.function.component"}
+# Where keywords stand: declarations start a statement outside any block (and in a template's
+# body); statements start one inside a block, where `office`, `sasaran` and `bands` are settings.
+# A keyword in neither list (`parent`, `if`, `and`, `per`…) is painted wherever it stands.
+_DECLARATION_KEYWORDS = ("include", "extends", "policy", "field", "office", "sasaran", "indicator", "bands",
+                         "agreement", "use")  # and `template`, a region holding its body
+_STATEMENT_KEYWORDS = ("numerator", "denominator", "value", "renstra", "range")  # and `target`, whose line
+# alone holds period labels; `index`, `group` and `component` paint their options as setting keys, up to
+# the end of their region:
+_OPTION_KEYWORDS = {"index": r"(?=\{)|$", "group": r"(?=\{)|$", "component": r"(?==)|$"}
+
+
+def _words(words: Iterable[str]) -> str:
+    """An alternation of words, the longest first (`round_realisasi` before `round`)."""
+    return "(?:" + "|".join(sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
+def _keyword_words(keyword: str) -> str:
+    return _words((keyword, *KEYWORDS[keyword]))
+
+
+def _scope(name: str) -> dict[str, str]:
+    return {"name": f"{name}.kinerja"}
+
+
+def _keyword_scope(keyword: str) -> str:
+    return _KEYWORD_SCOPES.get(keyword, f"keyword.control.{keyword}")
+
+
+def _statement(keyword: str, start: str = _STATEMENT_START) -> str:
+    """A keyword starting a statement, then the id it declares (if it declares one)."""
+    pattern = f"{start}({_keyword_words(keyword)}){_WORD_END}"
+    return pattern + (f"(?:[ \\t]+({_ID}))?" if keyword in _DECLARED_ID_SCOPES else "")
+
+
+def _statement_captures(keyword: str) -> dict[str, dict[str, str]]:
+    captures = {"1": _scope(_keyword_scope(keyword))}
+    if keyword in _DECLARED_ID_SCOPES:
+        captures["2"] = _scope(_DECLARED_ID_SCOPES[keyword])
+    return captures
+
+
+def textmate_grammar() -> dict[str, Any]:
+    """The TextMate grammar of `.kin` files, built from this table so an editor paints exactly the
+    words the parser reads (grammar/kinerja.tmLanguage.json; tests/test_textmate.py keeps it equal)."""
+    setting_words = _words(w for key, aliases in SETTING_KEYS.items() for w in (key, *aliases))
+    value_words = _words([str(w) for values in VALUES.values() for v, a in values.items() for w in (v, *a)]
+                         + ["none", *BAND_PRESET_NAMES])
+    placed = {*_DECLARATION_KEYWORDS, *_STATEMENT_KEYWORDS, *_OPTION_KEYWORDS, "template", "target"}
+    setting_key = {"match": f"{_WORD_START}({setting_words}){_WORD_END}",
+                   "captures": {"1": _scope("keyword.other.setting")}}
+    repository: dict[str, Any] = {
+        "comment": {"match": r"(#).*$", "name": "comment.line.number-sign.kinerja",
+                    "captures": {"1": _scope("punctuation.definition.comment")}},
+        "string": {"begin": '"', "end": '(")|$', "name": "string.quoted.double.kinerja",
+                   "beginCaptures": {"0": _scope("punctuation.definition.string.begin")},
+                   "endCaptures": {"1": _scope("punctuation.definition.string.end")},
+                   "patterns": [{"match": r"\\.", **_scope("constant.character.escape")},
+                                {"include": "#parameter"}]},
+        "parameter": {"match": r"\$[A-Za-z_][A-Za-z0-9_]*", **_scope("variable.parameter")},
+        "number": {"patterns": [
+            {"match": r"(?<![\w$])(?<!\w\.)[0-9]+(?:\.[0-9]+)?/[0-9]+(?:\.[0-9]+)?", **_scope("constant.numeric.fraction")},
+            {"match": r"(?<![\w$])(?<!\w\.)[0-9]+(?:\.[0-9]+)?%", **_scope("constant.numeric.percent")},
+            {"match": r"(?<![\w$])(?<!\w\.)[0-9]+(?:\.[0-9]+)?", **_scope("constant.numeric.decimal")}]},
+        "operator": {"patterns": [
+            {"match": r"\.\.", **_scope("keyword.operator.range")},
+            {"match": r"==|!=|>=|<=|>|<", **_scope("keyword.operator.comparison")},
+            {"match": r"=", **_scope("keyword.operator.assignment")},
+            {"match": r"[-+*/]", **_scope("keyword.operator.arithmetic")}]},
+        "punctuation": {"patterns": [
+            {"match": r"\(", **_scope("punctuation.section.parens.begin")},
+            {"match": r"\)", **_scope("punctuation.section.parens.end")},
+            {"match": ",", **_scope("punctuation.separator.comma")}]},
+        "function": {"match": f"{_WORD_START}({_words(FUNCTIONS)})(?=[ \\t]*\\()",
+                     "captures": {"1": _scope("support.function.builtin")}},
+        "value": {"match": f"{_WORD_START}{value_words}{_WORD_END}", **_scope("constant.language")},
+        "period": {"match": f"{_WORD_START}{_words(PERIOD_LABELS)}{_WORD_END}", **_scope("constant.other.period")},
+        # `use t(…) per office`: `office` is a keyword there, not the value of `aggregate office`
+        "per-office": {"match": f"{_WORD_START}({_keyword_words('per')})[ \\t]+({_keyword_words('office')}){_WORD_END}",
+                       "captures": {"1": _scope(_keyword_scope("per")), "2": _scope("keyword.other.office")}},
+        "keyword": {"patterns": [{"match": f"{_WORD_START}({_keyword_words(k)}){_WORD_END}",
+                                  "captures": {"1": _scope(_keyword_scope(k))}} for k in KEYWORDS if k not in placed]},
+        "expression": {"patterns": [{"include": f"#{name}"} for name in (
+            "comment", "string", "parameter", "function", "per-office", "keyword", "value", "number", "operator",
+            "punctuation")]},
+        "declaration": {"patterns": [{"match": _statement(k), "captures": _statement_captures(k)}
+                                     for k in _DECLARATION_KEYWORDS if k != "use"]
+                        + [{"match": f"{_STATEMENT_START}({_keyword_words('use')}){_WORD_END}(?:[ \\t]+([A-Za-z_]\\w*))?",
+                            "captures": {"1": _scope(_keyword_scope("use")), "2": _scope("variable.function.template")}}]},
+        # `template NAME(a, b) { … }`: its body holds declarations, as a file does
+        "template": {"begin": _statement("template"), "end": r"\}", "name": "meta.template.kinerja",
+                     "beginCaptures": _statement_captures("template"),
+                     "endCaptures": {"0": _scope("punctuation.section.block.end")},
+                     "patterns": [{"include": "#comment"},
+                                  {"begin": r"\(", "end": r"\)",
+                                   "beginCaptures": {"0": _scope("punctuation.section.parens.begin")},
+                                   "endCaptures": {"0": _scope("punctuation.section.parens.end")},
+                                   "patterns": [{"include": "#comment"},
+                                                {"match": r"[A-Za-z_]\w*", **_scope("variable.parameter")},
+                                                {"include": "#punctuation"}]},
+                                  {"begin": r"\{", "end": r"(?=\})", "name": "meta.template.body.kinerja",
+                                   "beginCaptures": {"0": _scope("punctuation.section.block.begin")},
+                                   "patterns": [{"include": "$self"}]}]},
+        # `policy for unit "%" and year 2023 {`: a selector's key after `for` and `and`; `kind index`
+        # and `kind value` are the grammar's keywords
+        "scope": {"begin": f"{_WORD_START}({_keyword_words('for')}){_WORD_END}(?:[ \\t]+({setting_words}){_WORD_END})?",
+                  "end": r"(?=\{)|$", "name": "meta.scope.kinerja",
+                  "beginCaptures": {"1": _scope(_keyword_scope("for")), "2": _scope("keyword.other.setting")},
+                  "patterns": [{"include": "#comment"},
+                               {"match": f"{_WORD_START}({_keyword_words('and')}){_WORD_END}(?:[ \\t]+({setting_words}){_WORD_END})?",
+                                "captures": {"1": _scope(_keyword_scope("and")), "2": _scope("keyword.other.setting")}},
+                               {"match": f"{_WORD_START}({_words((*KEYWORDS['index'], 'index', *KEYWORDS['value'], 'value'))}){_WORD_END}",
+                                "captures": {"1": _scope("keyword.other.kind")}},
+                               {"include": "#expression"}]},
+        "block": {"begin": r"\{", "end": r"\}", "name": "meta.block.kinerja",
+                  "beginCaptures": {"0": _scope("punctuation.section.block.begin")},
+                  "endCaptures": {"0": _scope("punctuation.section.block.end")},
+                  "patterns": [{"include": "#comment"}, {"include": "#statement"}, {"include": "#setting"},
+                               {"include": "#block"}, {"include": "#expression"}]},
+        "setting": {"match": f"{_STATEMENT_START}({setting_words}){_WORD_END}",
+                    "captures": {"1": _scope("keyword.other.setting")}},
+        "statement": {"patterns": [
+            *({"match": _statement(k), "captures": _statement_captures(k)} for k in _STATEMENT_KEYWORDS),
+            # `target 2024 TW1 = 20`: a period label stands only here
+            {"begin": _statement("target"), "end": r"$|(?=\})", "name": "meta.target.kinerja",
+             "beginCaptures": _statement_captures("target"),
+             "patterns": [{"include": "#period"}, {"include": "#expression"}]},
+            # `index scale 4 …`, `group g "G" weight 50% … {`, `component k weight 50% … = a / b`: options
+            *({"begin": _statement(k), "end": end, "name": f"meta.{k}.kinerja",
+               "beginCaptures": _statement_captures(k),
+               "patterns": [{"include": "#comment"}, setting_key, {"include": "#expression"}]}
+              for k, end in _OPTION_KEYWORDS.items())]},
+    }
+    return {"name": "Kinerja", "scopeName": "source.kinerja", "fileTypes": ["kin"],
+            "comment": "Generated from kinerja_dsl/vocabulary.py (textmate_grammar) by "
+                       "`python -m kinerja_dsl.vocabulary`; edit the table, not this file.",
+            "patterns": [{"include": f"#{name}"} for name in ("comment", "declaration", "template", "scope", "block",
+                                                              "expression")],
+            "repository": repository}
+
+
+def textmate_json() -> str:
+    """grammar/kinerja.tmLanguage.json as written: two-space indents, words as they are, a final newline."""
+    return json.dumps(textmate_grammar(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _rewrite(path: Path, new: str, what: str) -> None:  # pragma: no cover - a maintainer's tool
+    old = path.read_text("utf-8") if path.exists() else None
+    if new != old:
         path.write_text(new, "utf-8")
-        print(f"{path}: keyword block rewritten from KEYWORDS")
+        print(f"{path}: {what} rewritten from the table")
     else:
-        print(f"{path}: keyword block already equal to KEYWORDS")
+        print(f"{path}: {what} already equal to the table")
+
+
+def _write_grammar() -> None:  # pragma: no cover - a maintainer's tool, run from a checkout
+    root = Path(__file__).resolve().parent.parent
+    path = root / "grammar" / "kinerja.lark"
+    _rewrite(path, with_keyword_block(path.read_text("utf-8")), "keyword block")
+    _rewrite(root.joinpath(*TEXTMATE_PATH), textmate_json(), "TextMate grammar")
 
 
 if __name__ == "__main__":  # pragma: no cover
