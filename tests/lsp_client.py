@@ -37,8 +37,10 @@ class Editor:
     def run(self, coroutine):
         return self.loop.run_until_complete(asyncio.wait_for(coroutine, TIMEOUT))
 
-    def start(self, lang: str = "en") -> None:
-        self.run(self.client.start_io(sys.executable, "-m", "kinerja_dsl.engine.cli", "lsp", "--lang", lang))
+    def start(self, lang: str | None = "en") -> None:
+        """Start the server as an editor does; `lang` None: no --lang (the environment's, else Indonesian)."""
+        self.run(self.client.start_io(sys.executable, "-m", "kinerja_dsl.engine.cli", "lsp",
+                                      *(("--lang", lang) if lang else ())))
         self.run(self.client.initialize_async(lsp.InitializeParams(
             capabilities=lsp.ClientCapabilities(), root_uri=self.root.as_uri())))
         self.client.initialized(lsp.InitializedParams())

@@ -388,3 +388,43 @@ def test_the_server_survives_a_request_it_cannot_answer(editor):
     assert editor.definition(uri, 3, 3) == []
     uri, _ = editor.open(BANTEN)
     assert editor.hover(uri, line_of(editor.root / BANTEN, "indicator ADM.ikm "), 12) is not None
+
+
+def test_quick_edits_are_checked_once_for_the_last_version(editor):
+    """The debounce: three changes sent together (faster than language_server.DEBOUNCE) give one
+    check, of the last text; the versions before it get no diagnostics of their own."""
+    uri, _ = editor.open(SUMSEL)
+    text = (editor.root / SUMSEL).read_text("utf-8")
+    first = editor.versions[uri] + 1
+    for n in range(3):
+        editor.versions[uri] += 1
+        editor.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=editor.versions[uri]),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text + f"\n# edit {n}\n")]))
+    seen = []
+
+    async def until_last() -> None:
+        while True:
+            _, params = await editor.published.get()
+            if params.uri == uri:
+                seen.append(params.version)
+                if params.version == editor.versions[uri]:
+                    return
+    editor.run(until_last())
+    assert seen[-1] == first + 2 and first not in seen and first + 1 not in seen
+
+
+def test_an_editor_in_indonesian_by_default(tmp_path, indonesian):
+    """Without --lang (and without $KINERJA_LANG) the server speaks as every command does: Indonesian."""
+    shutil.copytree(ROOT / "indicators", tmp_path / "indicators")
+    ed = Editor(tmp_path)
+    ed.start(lang=None)
+    try:
+        uri, found = ed.open(SUMSEL)
+        assert found == []
+        k = line_of(tmp_path / SUMSEL, "indicator ADM.ikm ")
+        text = ed.hover(uri, k, 12)
+        assert text.startswith("**ADM.ikm** · indikator") and "dideklarasikan di catalog.kin:22" in text
+        assert "- **Arah**: " in text and "- **Satuan**: " in text
+    finally:
+        ed.stop()
