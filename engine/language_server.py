@@ -92,6 +92,7 @@ class Session:
         self.open: dict[str, str] = {}      # real path -> the editor's text
         self.uris: dict[str, str] = {}      # real path -> the uri the editor named it by
         self.versions: dict[str, int] = {}  # uri -> the version of the text the editor holds
+        self.sent: dict[str, list[lsp.Diagnostic]] = {}  # file -> the diagnostics the editor shows
         self.checked: dict[Path, Checked] = {}
         self._kamus: dict[int, dict[str, tuple[list[str], list[Any]]]] = {}
 
@@ -122,20 +123,23 @@ class Session:
 
     def check(self, file: str) -> dict[str, list[lsp.Diagnostic]]:
         """Check the catalog of `file`'s folder and every loaded catalog that reads `file`; the
-        diagnostics to publish, by uri (an empty list clears a file's)."""
+        diagnostics to publish, by uri: `file`'s always (its version is the one just checked),
+        every other file's when they changed (an empty list clears a file's). A file several
+        catalogs read (a base) shows what each of them finds in it, once."""
         if not is_catalog_name(file):
             return {}
         folders = [Path(file).parent] + [c.folder for c in self.checked.values()
                                          if c.folder != Path(file).parent and c.reads(file)]
-        before = {f for c in self.checked.values() for f in c.published}
         for folder in folders:
             self._load(folder)
-        after: dict[str, list[lsp.Diagnostic]] = {}
+        now: dict[str, list[lsp.Diagnostic]] = {f: [] for f in self.sent}
         for c in self.checked.values():
             for f, found in c.published.items():
-                merged = after.setdefault(f, [])
+                merged = now.setdefault(f, [])
                 merged.extend(d for d in found if d not in merged)
-        return {self.uri_of(f): after.get(f, []) for f in before | set(after)}
+        changed = {f: found for f, found in now.items() if f == file or self.sent.get(f) != found}
+        self.sent = {f: found for f, found in now.items() if found}
+        return {self.uri_of(f): found for f, found in changed.items()}
 
     def _load(self, folder: Path) -> Checked:
         overlay = {Path(p): text for p, text in self.open.items()}
@@ -414,7 +418,7 @@ class Session:
             return _statement_words(context)
         first = canonical_keyword(done[0])
         key = canonical_key(first)
-        if first in _FORMULA_WORDS or "=" in done:
+        if first in _FORMULA_WORDS or ("=" in done and first not in ("target", "renstra")):
             return (self._ids(state, navigation.FIELD) + self._ids(state, navigation.INDICATOR)
                     + [_item(f, lsp.CompletionItemKind.Function, t("function")) for f in FUNCTIONS])
         before = canonical_keyword(canonical_key(done[-1]))
@@ -424,11 +428,17 @@ class Session:
             return self._ids(state, navigation.TEMPLATE)
         if first == "target" and context == "agreement" and len(done) == 1:
             return self._ids(state, navigation.INDICATOR)
-        if context == "top" and first not in ("policy",):
+        if context == "top" and first != "policy":
             return []  # a declaration's id and label are the person's to write
-        if first == "policy" and "for" in done or context == "scope":
-            key = canonical_key(before)
-            done = [before]
+        if done == [done[0]] and first == "policy":
+            return [_item(w, lsp.CompletionItemKind.Keyword, "for" if w != "for" else t("keyword"))
+                    for w in ("for", *KEYWORDS["for"])]
+        if first == "policy":  # `policy for unit "%" and kind …`: the selectors, then each one's values
+            k = max((n for n, w in enumerate(done) if w in ("for", "untuk", "and", "dan")
+                     or canonical_key(w) in CONTEXT_KEYS["scope"]), default=0)
+            if canonical_keyword(done[k]) in ("for", "and"):
+                return _settings_of("scope") if k == len(done) - 1 else []
+            key, done = canonical_key(done[k]), done[k:]
         position_ = len(done) - 1
         kinds = SETTING_VALUES.get(key, ())
         if position_ < len(kinds) and kinds[position_] is not None:
@@ -515,28 +525,40 @@ def _meaning(word: str) -> str | None:
     return "\n\n---\n\n".join(parts)
 
 
+def _code(line: str) -> str:
+    """A line's code: its comment cut off and the inside of its quoted texts blanked, in one pass."""
+    out = []
+    quoted = escaped = False
+    for ch in line:
+        if quoted:
+            out.append('"' if ch == '"' and not escaped else " ")
+            quoted = escaped or ch != '"'
+            escaped = not escaped and ch == "\\"
+        elif ch == "#":
+            break
+        else:
+            out.append(ch)
+            quoted = ch == '"'
+    return "".join(out)
+
+
 def _block(lines: Sequence[str], index: int, prefix: str) -> str:
-    """The block the cursor stands in: "top", "indicator", "policy", "scoped policy", "sasaran",
-    "agreement", "index", "group", "bands" or "template", by the nearest unclosed `{` above it."""
+    """The block the cursor stands in: "top" (also a template's body, which holds declarations),
+    "indicator", "policy", "scoped policy", "sasaran", "agreement", "index", "group" or "bands",
+    by the nearest unclosed `{` above it."""
     depth = 0
     for k in range(index, -1, -1):
-        code = prefix if k == index else lines[k]
-        cut = len(code)
-        for j in range(len(code)):
-            if _in_comment_or_text(code, j + 1) and code[j] in "#":
-                cut = j
-                break
-        code = code[:cut]
+        code = _code(prefix if k == index else lines[k])
         for j in range(len(code) - 1, -1, -1):
-            if code[j] == "}" and not _in_comment_or_text(code, j):
+            if code[j] == "}":
                 depth += 1
-            elif code[j] == "{" and not _in_comment_or_text(code, j):
+            elif code[j] == "{":
                 if depth == 0:
                     words = code[:j].split()
                     opener = canonical_keyword(words[0]) if words else "top"
                     if opener == "policy" and len(words) > 1:
                         return "scoped policy"
-                    return opener
+                    return "top" if opener == "template" else opener
                 depth -= 1
     return "top"
 
@@ -547,10 +569,13 @@ def _statement_words(context: str) -> list[lsp.CompletionItem]:
     for word in _STATEMENTS.get(context, ()):
         items += [_item(w, lsp.CompletionItemKind.Keyword, word if w != word else t("keyword"))
                   for w in (word, *KEYWORDS.get(word, ()))]
-    for key in CONTEXT_KEYS.get(context, ()):
-        items += [_item(w, lsp.CompletionItemKind.Property, key if w != key else t("setting"))
-                  for w in (key, *SETTING_KEYS.get(key, ()))]
-    return items
+    return items + _settings_of(context)
+
+
+def _settings_of(context: str) -> list[lsp.CompletionItem]:
+    """The setting keys a block takes (CONTEXT_KEYS), each with its Indonesian spelling."""
+    return [_item(w, lsp.CompletionItemKind.Property, key if w != key else t("setting"))
+            for key in CONTEXT_KEYS.get(context, ()) for w in (key, *SETTING_KEYS.get(key, ()))]
 
 
 def _item(label: str, kind: lsp.CompletionItemKind, detail: str | None) -> lsp.CompletionItem:

@@ -162,3 +162,44 @@ def test_a_shipped_catalog_is_indexed_without_a_duplicate_place():
     spans = [(o.kind, o.id, o.span.file, o.span.line, o.span.column) for o in nav.occurrences]
     assert len(spans) == len(set(spans))
     assert {Path(o.span.file).name for o in nav.occurrences} == {"catalog.kin", "pk-2024.kin", "pk-2024-bab2.kin"}
+
+
+# ---- completion where the stdio tests do not go ------------------------------------------------------
+
+@pytest.fixture
+def complete(write):
+    """Complete at the end of `typed` (one line or more), put after the catalog's line `after` (1-based)."""
+    path = write("kat/catalog.kin", CATALOG)
+    session = Session()
+    uri = path.resolve().as_uri()
+
+    def run(typed: str, after: int) -> set[str]:
+        lines = CATALOG.split("\n")
+        typed_lines = typed.split("\n")
+        session.opened(uri, "\n".join(lines[:after] + typed_lines + lines[after:]), 1)
+        cursor = lsp.Position(line=after + len(typed_lines) - 1, character=len(typed_lines[-1]))
+        return {i.label for i in session.complete(uri, cursor)}
+    return run
+
+
+def test_completion_of_a_scoped_policy_offers_selectors_then_their_values(complete):
+    assert complete("policy ", 1) == {"for", "untuk"}
+    assert {"unit", "satuan", "kind", "jenis", "indicators", "daftar", "year", "tahun"} <= complete("policy for ", 1)
+    assert {"ratio", "rasio", "value", "nilai", "index", "indeks"} == complete("policy for unit \"%\" and kind ", 1)
+    assert {"S1.a", "S1"} <= complete("policy for indicators ", 1)
+    assert {"kanwil", "adm"} == complete("policy untuk satker ", 1)
+
+
+def test_completion_in_a_template_body_offers_declarations(complete):
+    assert {"indicator", "indikator", "field", "sasaran"} <= complete("  ", 7)
+    assert {"numerator", "unit", "office"} <= complete("    ", 8)  # inside the template's indicator
+
+
+def test_completion_reads_braces_in_texts_and_comments_as_text(complete):
+    assert {"numerator", "pembilang", "target"} <= complete('  note "a } in a text"  # and { in a comment\n  ', 19)
+    assert "numerator" not in complete("", 26)  # after the indicator's closing brace: top level
+    assert {"target", "year", "office", "pagu"} <= complete("  ", 28)  # in the agreement
+
+
+def test_completion_in_a_target_line_offers_no_field(complete):
+    assert complete("  target 2024 = ", 19) == set()
