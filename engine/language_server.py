@@ -43,6 +43,7 @@ from .numbers import localized
 from .readers.agreement import toml_mentions
 
 DEBOUNCE = 0.075  # seconds of quiet typing before a check; a check of the largest catalog takes about 0.1 s
+READERS = 0.5  # seconds after a check before the catalogs that read the file (a base's offices) are checked
 IDLE = 1.0  # seconds without a check after which the garbage is collected (see `server`)
 SHOWN_USERS = 12  # indicators named in a field's hover before "and N more"
 _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$]*")
@@ -92,6 +93,7 @@ class Session:
         self.open: dict[str, str] = {}      # real path -> the editor's text
         self.uris: dict[str, str] = {}      # real path -> the uri the editor named it by
         self.versions: dict[str, int] = {}  # uri -> the version of the text the editor holds
+        self.checked_versions: dict[str, int] = {}  # uri -> the version of the text last checked
         self.sent: dict[str, list[lsp.Diagnostic]] = {}  # file -> the diagnostics the editor shows
         self.checked: dict[Path, Checked] = {}
         self._kamus: dict[int, dict[str, tuple[list[str], list[Any]]]] = {}
@@ -122,28 +124,74 @@ class Session:
         return path
 
     def check(self, file: str) -> dict[str, list[lsp.Diagnostic]]:
-        """Check the catalog of `file`'s folder and every loaded catalog that reads `file`; the
-        diagnostics to publish, by uri: `file`'s always (its version is the one just checked),
-        every other file's when they changed (an empty list clears a file's). A file several
-        catalogs read (a base) shows what each of them finds in it, once."""
+        """Check the catalog of `file`'s folder; the diagnostics to publish, by uri: `file`'s always
+        (its version is the one just checked), every other file's when they changed (an empty list
+        clears a file's). A base (a catalog whose files all are read by another catalog of its tree)
+        is checked as `kinerja check` of the tree checks it: through the catalogs that read it, since
+        alone it lacks what they add (the national IKU have no formula). The other catalogs that
+        read `file` are `check_readers`' job, run when typing pauses."""
         if not is_catalog_name(file):
             return {}
-        folders = [Path(file).parent] + [c.folder for c in self.checked.values()
-                                         if c.folder != Path(file).parent and c.reads(file)]
-        for folder in folders:
-            self._load(folder)
+        state = self._load(Path(file).parent)
+        for reader in self._readers(state, file, whole=True):
+            self._load(reader.folder)
+        return self._changes(file)
+
+    def check_readers(self, file: str) -> dict[str, list[lsp.Diagnostic]]:
+        """Check every other catalog of `file`'s catalog tree that reads it (an edit of Banten's
+        catalog as banten-2024-revisi, which extends it, reads it); what changed, by uri."""
+        if not is_catalog_name(file):
+            return {}
+        state = self.state(file)
+        if self._readers(state, file, whole=True):
+            return {}  # a base: check() read it through them already
+        for reader in self._readers(state, file, whole=False):
+            self._load(reader.folder)
+        return self._changes(None)
+
+    def _readers(self, state: Checked, file: str, whole: bool) -> list[Checked]:
+        """The other catalogs of the tree that read `file` (`whole`: that read every file of `state`'s
+        own folder, which makes `state` a base)."""
+        own = [f.path for f in state.loaded.parsed if Path(f.path).parent == state.folder] if whole else [file]
+        return [c for c in self._tree(state.folder) if own and all(c.reads(f) for f in own)]
+
+    def _changes(self, edited: str | None) -> dict[str, list[lsp.Diagnostic]]:
+        """The diagnostics of every loaded catalog but a base (its readers say what is wrong in it),
+        merged by file (a file several catalogs read shows what each of them finds in it, once),
+        against what the editor shows."""
         now: dict[str, list[lsp.Diagnostic]] = {f: [] for f in self.sent}
         for c in self.checked.values():
+            base = self._is_base(c)
             for f, found in c.published.items():
                 merged = now.setdefault(f, [])
-                merged.extend(d for d in found if d not in merged)
-        changed = {f: found for f, found in now.items() if f == file or self.sent.get(f) != found}
+                merged.extend(d for d in found if not base and d not in merged)
+        changed = {f: found for f, found in now.items() if f == edited or self.sent.get(f, []) != found}
         self.sent = {f: found for f, found in now.items() if found}
         return {self.uri_of(f): found for f, found in changed.items()}
 
+    def _is_base(self, state: Checked) -> bool:
+        """Whether another loaded catalog reads every file of `state`'s own folder."""
+        own = [f.path for f in state.loaded.parsed if Path(f.path).parent == state.folder]
+        return bool(own) and any(c is not state and all(c.reads(f) for f in own) for c in self.checked.values())
+
+    def _tree(self, folder: Path, fresh: bool = False) -> list[Checked]:
+        """The other catalogs of the catalog tree `folder` lies in, loaded when they were not yet
+        (`fresh`: loaded again, as they are on disk now)."""
+        root = tree_root(folder)
+        out = []
+        for other in (tree_catalogs(root) or []) if root is not None else []:
+            other = real_path(other)
+            if other != folder:
+                known = self.checked.get(other)
+                out.append(known if known is not None and not fresh else self._load(other))
+        return out
+
     def _load(self, folder: Path) -> Checked:
         overlay = {Path(p): text for p, text in self.open.items()}
+        versions = dict(self.versions)  # of the texts laid over, as they are now
         loaded = load([str(folder)], overlay)
+        self.checked_versions.update({uri: versions[uri] for f in loaded.parsed
+                                      if (uri := self.uris.get(f.path)) is not None and uri in versions})
         nav = navigation.build(loaded.parsed, loaded.files, loaded.model)
         previous = self.checked.get(folder)
         catalog = loaded.catalog or (previous.catalog if previous is not None else None)
@@ -221,18 +269,7 @@ class Session:
         id. A field of one office's catalog is not another office's field of the same name. `fresh`
         reads the other catalogs again (a rename must see them as they are on disk now)."""
         files = {d.span.file for d in state.nav.definitions(o.kind, o.id)}
-        out = [state]
-        root = tree_root(state.folder)
-        for folder in (tree_catalogs(root) or []) if root is not None else []:
-            folder = real_path(folder)
-            if folder == state.folder:
-                continue
-            other = self.checked.get(folder)
-            if other is None or fresh:
-                other = self._load(folder)
-            if any(other.reads(f) for f in files):
-                out.append(other)
-        return out
+        return [state] + [c for c in self._tree(state.folder, fresh) if any(c.reads(f) for f in files)]
 
     def _everywhere(self, state: Checked, o: Occurrence, declarations: bool = True) -> list[Occurrence]:
         found: list[Occurrence] = []
@@ -591,7 +628,7 @@ def server() -> LanguageServer:
     """The pygls server with every feature of the Session registered."""
     ls = LanguageServer("kinerja", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
     session = Session()
-    pending: dict[str, asyncio.TimerHandle] = {}
+    pending: dict[str, asyncio.TimerHandle | asyncio.Handle] = {}  # debounced checks, readers' checks, idle
 
     def guarded(default: Any) -> Callable[[F], F]:
         """A feature that fails answers `default` and says why in the editor's log, never crashes."""
@@ -611,10 +648,24 @@ def server() -> LanguageServer:
         return wrap
 
     def publish(file: str) -> None:
+        """Check `file`'s catalog and publish; then, when typing pauses, the catalogs of the tree
+        that read it (each edit of a base would otherwise wait for every office's check)."""
         pending.pop(file, None)
-        for uri, found in session.check(file).items():  # the version says which text they are of
+        send(session.check(file))
+        readers = pending.pop("readers:" + file, None)
+        if readers is not None:
+            readers.cancel()
+        pending["readers:" + file] = asyncio.get_running_loop().call_later(READERS, guarded(None)(publish_readers),
+                                                                            file)
+
+    def publish_readers(file: str) -> None:
+        pending.pop("readers:" + file, None)
+        send(session.check_readers(file))
+
+    def send(diagnostics: dict[str, list[lsp.Diagnostic]]) -> None:
+        for uri, found in diagnostics.items():  # the version says which text they are of
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found,
-                                                                              version=session.versions.get(uri)))
+                                                                              version=session.checked_versions.get(uri)))
         gc.freeze()  # what the check keeps is long-lived: no collection during the next check walks it
         idle = pending.pop("", None)
         if idle is not None:
@@ -631,9 +682,10 @@ def server() -> LanguageServer:
         gc.freeze()
 
     def soon(file: str) -> None:
-        handle = pending.pop(file, None)
-        if handle is not None:
-            handle.cancel()
+        for key in (file, "readers:" + file):  # typing goes on: the readers wait for the next pause
+            handle = pending.pop(key, None)
+            if handle is not None:
+                handle.cancel()
         pending[file] = asyncio.get_running_loop().call_later(DEBOUNCE, guarded(None)(publish), file)
 
     @ls.feature(lsp.INITIALIZED)

@@ -56,7 +56,7 @@ def test_a_shipped_catalog_opens_clean_with_its_base_and_pk_files(editor):
     assert found == []
     for other in ("indicators/banten-2024/pk-2024.kin", "indicators/banten-2024/pk-2024-bab2.kin",
                   "indicators/kemenkumham-iku-2024/catalog.kin"):
-        assert editor.latest[editor.uri(other)] == []
+        assert editor.latest.get(editor.uri(other), []) == []  # a clean file is published only to clear it
 
 
 def test_an_edit_that_misspells_a_field_gets_E101_on_the_name_and_the_fix_clears_it(editor):
@@ -428,3 +428,34 @@ def test_an_editor_in_indonesian_by_default(tmp_path, indonesian):
         assert "- **Arah**: " in text and "- **Satuan**: " in text
     finally:
         ed.stop()
+
+
+def test_an_edit_of_the_base_is_checked_as_each_office_reads_it(editor):
+    """A planner editing the national base sees what it breaks in the offices' catalogs that extend
+    it: checked when typing pauses (language_server.READERS), after the base's own diagnostics."""
+    uri, found = editor.open("indicators/kemenkumham-iku-2024/catalog.kin")
+    assert found == []
+    base = editor.root / "indicators/kemenkumham-iku-2024/catalog.kin"
+    text = base.read_text("utf-8")
+    k = line_of(base, "indicator ADM.ikm ")
+    lines = text.split("\n")
+    lines[k] = lines[k].replace("ADM.ikm", "ADM.ikx", 1)
+    found, _ = editor.change(uri, "\n".join(lines))
+    # checked as the offices read it (alone, its 30 IKU lack formulas): no office gives ADM.ikx one
+    assert [(d.code, d.range.start.line) for d in found] == [("E113", k)]
+    banten, sumsel = editor.uri(BANTEN), editor.uri(SUMSEL)
+
+    async def offices(empty: bool) -> dict[str, list[lsp.Diagnostic]]:
+        seen: dict[str, list[lsp.Diagnostic]] = {}
+        while not (banten in seen and sumsel in seen):
+            _, params = await editor.published.get()
+            if params.uri in (banten, sumsel) and (not params.diagnostics) == empty:
+                seen[params.uri] = list(params.diagnostics)
+        return seen
+    broken = editor.run(offices(empty=False))
+    # each office's ADM.ikm block no longer refines the base's: it lacks what the base gave it
+    assert any(d.code == "E103" and "ADM.ikm" in d.message for d in broken[banten]), broken[banten]
+    assert any("ADM.ikm" in d.message for d in broken[sumsel])
+    found, _ = editor.change(uri, text)
+    assert found == []
+    assert editor.run(offices(empty=True)) == {banten: [], sumsel: []}
