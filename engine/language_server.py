@@ -534,20 +534,9 @@ def _word_at(line: str, column: int) -> tuple[str, int, int] | None:
 
 
 def _in_comment_or_text(line: str, index: int) -> bool:
-    """Whether the character at `index` of a line stands in a comment or a quoted text."""
-    quoted = False
-    k = 0
-    while k < min(index, len(line)):
-        ch = line[k]
-        if quoted and ch == "\\":
-            k += 2
-            continue
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "#" and not quoted:
-            return True
-        k += 1
-    return quoted
+    """Whether the character at `index` of a line (or a cursor there) stands in a comment or a text."""
+    code = _code(line[:index])
+    return len(code) < min(index, len(line)) or code.count('"') % 2 == 1
 
 
 def _meaning(word: str) -> str | None:

@@ -43,6 +43,19 @@ def lsp_path(uri: str) -> str:
     return str(Path(to_fs_path(uri)).resolve())
 
 
+def edited(editor: Editor, relative: str, starts: str, old: str, new: str):
+    """Open a file of the copy and change, in its first line starting with `starts`, `old` into `new`:
+    (uri, that line's number, the file's text, the line as edited, the diagnostics published for it)."""
+    uri, _ = editor.open(relative)
+    path = editor.root / relative
+    text = path.read_text("utf-8")
+    k = line_of(path, starts)
+    lines = text.split("\n")
+    lines[k] = lines[k].replace(old, new, 1)
+    found, _ = editor.change(uri, "\n".join(lines))
+    return uri, k, text, lines[k], found
+
+
 BANTEN = "indicators/banten-2024/catalog.kin"
 BANTEN_PK = "indicators/banten-2024/pk-2024.kin"
 SUMSEL = "indicators/sumsel-2024/catalog.kin"
@@ -60,13 +73,8 @@ def test_a_shipped_catalog_opens_clean_with_its_base_and_pk_files(editor):
 
 
 def test_an_edit_that_misspells_a_field_gets_E101_on_the_name_and_the_fix_clears_it(editor):
-    uri, _ = editor.open(BANTEN)
-    path = editor.root / BANTEN
-    text = path.read_text("utf-8")
-    k = line_of(path, "numerator ra_rb_terlaksana")
-    lines = text.split("\n")
-    lines[k] = lines[k].replace("ra_rb_terlaksana", "ra_rb_terlaksanaa")
-    found, _ = editor.change(uri, "\n".join(lines))
+    uri, k, text, _, found = edited(editor, BANTEN, "numerator ra_rb_terlaksana", "ra_rb_terlaksana",
+                                    "ra_rb_terlaksanaa")
     assert [(d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.severity)
             for d in found] == [("E101", k, 12, 29, lsp.DiagnosticSeverity.Error)]
     assert found[0].message == "unknown name `ra_rb_terlaksanaa`\nhint: did you mean `ra_rb_terlaksana`?"
@@ -76,14 +84,8 @@ def test_an_edit_that_misspells_a_field_gets_E101_on_the_name_and_the_fix_clears
 
 
 def test_a_misspelt_key_and_a_syntax_error_are_said_with_code_range_and_hint(editor):
-    uri, _ = editor.open(SUMSEL)
-    path = editor.root / SUMSEL
-    text = path.read_text("utf-8")
-    k = line_of(path, "denominator ")
-    lines = text.split("\n")
-    column = lines[k].index("denominator")
-    lines[k] = lines[k].replace("denominator", "denominatr", 1)
-    found, _ = editor.change(uri, "\n".join(lines))
+    uri, k, text, line, found = edited(editor, SUMSEL, "denominator ", "denominator", "denominatr")
+    column = line.index("denominatr")
     misspelt = [d for d in found if d.code == "E115"]
     assert {d.code for d in found} == {"E113", "E115"}  # the key is unknown, so the ratio lacks its denominator
     assert (misspelt[0].range.start.line, misspelt[0].range.start.character, misspelt[0].range.end.character) == (
@@ -100,15 +102,9 @@ def test_a_misspelt_key_and_a_syntax_error_are_said_with_code_range_and_hint(edi
 
 
 def test_a_pk_file_that_names_an_unknown_indicator_is_flagged_in_the_pk_file(editor):
-    uri, _ = editor.open(BANTEN_PK)
-    path = editor.root / BANTEN_PK
-    text = path.read_text("utf-8")
-    k = line_of(path, "target ADM.ikm")
-    lines = text.split("\n")
-    lines[k] = lines[k].replace("ADM.ikm", "ADM.ikn", 1)
-    found, _ = editor.change(uri, "\n".join(lines))
+    uri, k, text, line, found = edited(editor, BANTEN_PK, "target ADM.ikm", "ADM.ikm", "ADM.ikn")
     assert [(d.code, d.range.start.line, d.range.start.character) for d in found] == [
-        ("E101", k, lines[k].index("ADM.ikn"))]
+        ("E101", k, line.index("ADM.ikn"))]
     assert "did you mean `ADM.ikm`?" in found[0].message
     found, _ = editor.change(uri, text)
     assert found == []
@@ -143,11 +139,10 @@ def test_hover_on_an_indicator_shows_its_kamus_entry(editor):
 
 def test_hover_on_a_field_shows_its_label_kind_and_users(editor):
     uri, _ = editor.open(SUMSEL)
-    k = line_of(editor.root / SUMSEL, "field ")
-    name = (editor.root / SUMSEL).read_text("utf-8").split("\n")[k].split()[1]
-    text = editor.hover(uri, k, 7)
-    assert text.startswith(f"**{name}** · data field")
-    assert "kind: " in text and "used by: " in text
+    k = line_of(editor.root / SUMSEL, "field ra_rb_kanwil_terlaksana ")
+    assert editor.hover(uri, k, 7) == (
+        "**ra_rb_kanwil_terlaksana** · data field\n\nRencana aksi RB terkait Kantor Wilayah yang terlaksana\n\n"
+        f"kind: count\n\nused by: ADM.rb\n\ndeclared at catalog.kin:{k + 1}")
 
 
 def test_hover_on_an_office_in_a_pk_file(editor):
@@ -433,14 +428,8 @@ def test_an_editor_in_indonesian_by_default(tmp_path, indonesian):
 def test_an_edit_of_the_base_is_checked_as_each_office_reads_it(editor):
     """A planner editing the national base sees what it breaks in the offices' catalogs that extend
     it: checked when typing pauses (language_server.READERS), after the base's own diagnostics."""
-    uri, found = editor.open("indicators/kemenkumham-iku-2024/catalog.kin")
-    assert found == []
-    base = editor.root / "indicators/kemenkumham-iku-2024/catalog.kin"
-    text = base.read_text("utf-8")
-    k = line_of(base, "indicator ADM.ikm ")
-    lines = text.split("\n")
-    lines[k] = lines[k].replace("ADM.ikm", "ADM.ikx", 1)
-    found, _ = editor.change(uri, "\n".join(lines))
+    uri, k, text, _, found = edited(editor, "indicators/kemenkumham-iku-2024/catalog.kin", "indicator ADM.ikm ",
+                                    "ADM.ikm", "ADM.ikx")
     # checked as the offices read it (alone, its 30 IKU lack formulas): no office gives ADM.ikx one
     assert [(d.code, d.range.start.line) for d in found] == [("E113", k)]
     banten, sumsel = editor.uri(BANTEN), editor.uri(SUMSEL)
