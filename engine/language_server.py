@@ -156,15 +156,19 @@ class Session:
         return [c for c in self._tree(state.folder) if own and all(c.reads(f) for f in own)]
 
     def _changes(self, edited: str | None) -> dict[str, list[lsp.Diagnostic]]:
-        """The diagnostics of every loaded catalog but a base (its readers say what is wrong in it),
-        merged by file (a file several catalogs read shows what each of them finds in it, once),
-        against what the editor shows."""
+        """What the editor should show, against what it shows: a file's findings as the catalog of
+        its own folder finds them; a base's files (and a file no catalog of its folder reads) as
+        each catalog that reads them finds them, merged once. A catalog that reads another folder's
+        file may have read an older text of it, so only its own files are its to say."""
+        bases = {c.folder for c in self.checked.values() if self._is_base(c)}
         now: dict[str, list[lsp.Diagnostic]] = {f: [] for f in self.sent}
         for c in self.checked.values():
-            base = self._is_base(c)
             for f, found in c.published.items():
+                owner = self.checked.get(Path(f).parent)
+                says = (c is owner) if owner is not None and owner.folder not in bases and owner.reads(f) \
+                    else c.folder not in bases
                 merged = now.setdefault(f, [])
-                merged.extend(d for d in found if not base and d not in merged)
+                merged.extend(d for d in found if says and d not in merged)
         changed = {f: found for f, found in now.items() if f == edited or self.sent.get(f, []) != found}
         self.sent = {f: found for f, found in now.items() if found}
         return {self.uri_of(f): found for f, found in changed.items()}
@@ -398,8 +402,8 @@ class Session:
                     *([t("offices below: {ids}", ids=_listed(below))] if below else [])]
         elif o.kind == navigation.BANDS and model is not None and o.id in model.bandsets:
             bands = model.bandsets[o.id]
-            body = [bands.label or "", *(f"- {b.label}: " + " ".join(f"{x.op} {localized(x.text, _locale())}"
-                                                                     for x in b.bounds) for b in bands.bands)]
+            body = [bands.label or "", "\n".join(f"- {b.label}: " + " ".join(f"{x.op} {localized(x.text, _locale())}"
+                                                                           for x in b.bounds) for b in bands.bands)]
         elif o.kind == navigation.TEMPLATE:
             uses = state.nav.references(o.kind, o.id, declarations=False)
             body = [tn("used {n} time", "used {n} times", len(uses))]

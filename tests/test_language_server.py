@@ -448,3 +448,15 @@ def test_an_edit_of_the_base_is_checked_as_each_office_reads_it(editor):
     found, _ = editor.change(uri, text)
     assert found == []
     assert editor.run(offices(empty=True)) == {banten: [], sumsel: []}
+
+
+def test_a_fix_is_not_shadowed_by_what_a_reading_catalog_found_before_it(editor):
+    """banten-2024-revisi extends Banten's catalog: after a pause it has checked the broken text too.
+    The fix's diagnostics are Banten's own (clean), not revisi's older finding in Banten's file."""
+    import asyncio
+
+    uri, _, text, _, found = edited(editor, BANTEN, "numerator ra_rb_terlaksana", "ra_rb_terlaksana", "ra_rb_x")
+    assert [d.code for d in found] == ["E101"]
+    editor.run(asyncio.sleep(1.2))  # the catalogs that read Banten's catalog are checked at the pause
+    found, _ = editor.change(uri, text)
+    assert found == []

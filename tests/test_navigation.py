@@ -47,6 +47,13 @@ agreement "PK 2024" {
   office kanwil
   target S1.a = 90
 }
+bands mine "Predikat kantor" {
+  "Baik" >= 80
+  "Kurang" < 80
+}
+policy {
+  bands mine
+}
 """
 
 
@@ -74,6 +81,7 @@ def test_offices_sasaran_and_indicators_are_found_where_the_syntax_names_them(na
     assert places(nav.references("office", "adm")) == [(2, 8, True), (17, 15, False)]  # `use persen(A, adm)`
     assert places(nav.references("indicator", "S1.a")) == [(18, 11, True), (30, 10, False)]
     assert places(nav.references("template", "persen")) == [(7, 10, True), (17, 5, False)]
+    assert places(nav.references("bands", "mine")) == [(32, 7, True), (37, 9, False)]
 
 
 def test_an_id_a_template_makes_is_declared_in_the_template_and_cannot_be_renamed(nav):
@@ -108,7 +116,7 @@ def test_the_outline_puts_the_indicators_under_their_sasaran(nav):
     outline = nav.outline(nav.files[0].path)
     assert [(s.name, s.kind) for s in outline] == [
         ("office", "group"), ("field", "group"), ("S1", "sasaran"), ("template", "group"), ("use", "group"),
-        ("PK 2024", "agreement")]
+        ("PK 2024", "agreement"), ("bands", "group"), ("policy", "policy")]
     sasaran = outline[2]
     assert [c.name for c in sasaran.children] == ["S1.a"] and sasaran.detail == "Sasaran satu"
 
@@ -122,6 +130,24 @@ def test_lsp_without_pygls_says_which_extra_to_install(kinerja, monkeypatch):
     assert code == 4 and out == ""
     assert err == ("kinerja lsp needs pygls, the `lsp` extra: pip install 'kinerja-dsl[lsp]' "
                    "(or -e '.[lsp]' in a clone)\n")
+
+
+def test_hover_on_a_sasaran_an_office_a_band_set_and_a_template(write):
+    path = write("kat/catalog.kin", CATALOG)
+    session = Session()
+    uri = path.resolve().as_uri()
+
+    def hover(line: int, column: int) -> str:
+        found = session.hover(uri, lsp.Position(line=line - 1, character=column - 1))
+        assert found is not None
+        return found.contents.value
+    assert hover(6, 9) == "**S1** · sasaran\n\nSasaran satu\n\nindicators: A.p, S1.a\n\ndeclared at catalog.kin:6"
+    assert hover(1, 8) == ("**kanwil** · office (satker)\n\nKantor Wilayah\n\noffices below: adm\n\n"
+                           "declared at catalog.kin:1")
+    assert hover(37, 9) == ("**mine** · band set (predikat)\n\nPredikat kantor\n\n- Baik: >= 80\n- Kurang: < 80\n\n"
+                            "declared at catalog.kin:32")
+    assert hover(17, 5) == "**persen** · template\n\nused 1 time\n\ndeclared at catalog.kin:7"
+    assert hover(5, 7).startswith("**both** · data field\n\nSemua\n\nkind: count\n\nboth = done + total\n\n")
 
 
 # ---- random text never makes the server fail -------------------------------------------------------
