@@ -70,7 +70,7 @@ _COMPLETION_KINDS = {navigation.INDICATOR: lsp.CompletionItemKind.Function,
                      navigation.BANDS: lsp.CompletionItemKind.Enum, navigation.TEMPLATE: lsp.CompletionItemKind.Class}
 
 
-@dataclass
+@dataclass(eq=False)  # one object per load: compared by identity
 class Checked:
     """One catalog folder as last loaded: its diagnostics, its index, its last compiled catalog."""
 
@@ -80,6 +80,11 @@ class Checked:
     catalog: Catalog | None  # the last one that compiled (a catalog with an error keeps answering hovers)
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)  # file -> its diagnostics
     pk_tables: list[Occurrence] | None = None  # the ids its PK files kept as TOML name (read when first asked)
+    seen: dict[str, int | None] = field(default_factory=dict)  # file the editor holds -> the version read
+
+    def own(self) -> list[str]:
+        """The files of its own folder (a base's, when another catalog reads them all)."""
+        return [f.path for f in self.loaded.parsed if Path(f.path).parent == self.folder]
 
     def reads(self, file: str) -> bool:
         return any(f.path == file for f in self.loaded.parsed)
@@ -133,27 +138,35 @@ class Session:
         if not is_catalog_name(file):
             return {}
         state = self._load(Path(file).parent)
-        for reader in self._readers(state, file, whole=True):
+        for reader in self._direct(self._readers(state, file, whole=True)):
             self._load(reader.folder)
         return self._changes(file)
 
     def check_readers(self, file: str) -> dict[str, list[lsp.Diagnostic]]:
         """Check every other catalog of `file`'s catalog tree that reads it (an edit of Banten's
-        catalog as banten-2024-revisi, which extends it, reads it); what changed, by uri."""
+        catalog as banten-2024-revisi, which extends it, reads it), but those `check` read a base
+        through; what changed, by uri."""
         if not is_catalog_name(file):
             return {}
         state = self.state(file)
-        if self._readers(state, file, whole=True):
-            return {}  # a base: check() read it through them already
+        done = self._direct(self._readers(state, file, whole=True))
         for reader in self._readers(state, file, whole=False):
-            self._load(reader.folder)
+            if reader not in done:
+                self._load(reader.folder)
         return self._changes(None)
 
     def _readers(self, state: Checked, file: str, whole: bool) -> list[Checked]:
         """The other catalogs of the tree that read `file` (`whole`: that read every file of `state`'s
         own folder, which makes `state` a base)."""
-        own = [f.path for f in state.loaded.parsed if Path(f.path).parent == state.folder] if whole else [file]
+        own = state.own() if whole else [file]
         return [c for c in self._tree(state.folder) if own and all(c.reads(f) for f in own)]
+
+    @staticmethod
+    def _direct(readers: list[Checked]) -> list[Checked]:
+        """The readers of a base that read it directly, not through another of them (Banten and
+        Sumsel extend the national base; banten-2024-revisi reads it through Banten): what the base's
+        own findings need at once; the others wait for the pause."""
+        return [r for r in readers if not any(o is not r and any(r.reads(f) for f in o.own()) for o in readers)]
 
     def _changes(self, edited: str | None) -> dict[str, list[lsp.Diagnostic]]:
         """What the editor should show, against what it shows: a file's findings as the catalog of
@@ -165,8 +178,10 @@ class Session:
         for c in self.checked.values():
             for f, found in c.published.items():
                 owner = self.checked.get(Path(f).parent)
-                says = (c is owner) if owner is not None and owner.folder not in bases and owner.reads(f) \
-                    else c.folder not in bases
+                if owner is not None and owner.folder not in bases and owner.reads(f):
+                    says = c is owner
+                else:  # a base's file: each catalog that read the text the editor holds now
+                    says = c.folder not in bases and c.seen.get(f) == self.versions.get(self.uri_of(f))
                 merged = now.setdefault(f, [])
                 merged.extend(d for d in found if says and d not in merged)
         changed = {f: found for f, found in now.items() if f == edited or self.sent.get(f, []) != found}
@@ -175,7 +190,7 @@ class Session:
 
     def _is_base(self, state: Checked) -> bool:
         """Whether another loaded catalog reads every file of `state`'s own folder."""
-        own = [f.path for f in state.loaded.parsed if Path(f.path).parent == state.folder]
+        own = state.own()
         return bool(own) and any(c is not state and all(c.reads(f) for f in own) for c in self.checked.values())
 
     def _tree(self, folder: Path, fresh: bool = False) -> list[Checked]:
@@ -196,10 +211,11 @@ class Session:
         loaded = load([str(folder)], overlay)
         self.checked_versions.update({uri: versions[uri] for f in loaded.parsed
                                       if (uri := self.uris.get(f.path)) is not None and uri in versions})
+        seen = {f.path: versions.get(self.uri_of(f.path)) for f in loaded.parsed}
         nav = navigation.build(loaded.parsed, loaded.files, loaded.model)
         previous = self.checked.get(folder)
         catalog = loaded.catalog or (previous.catalog if previous is not None else None)
-        state = Checked(folder, loaded, nav, catalog)
+        state = Checked(folder, loaded, nav, catalog, seen=seen)
         for f in loaded.parsed:
             state.published[f.path] = []
         for d in loaded.diagnostics:
