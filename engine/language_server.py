@@ -56,7 +56,6 @@ _STATEMENTS = {
     "agreement": ("target",), "index": ("group", "component"), "group": ("group", "component", "target"),
 }
 _FORMULA_WORDS = ("numerator", "denominator", "value", "component")
-_KIND_WORDS = navigation.KIND_WORDS
 _ROLE_WORDS = {"keyword": N_("keyword"), "setting": N_("setting"), "function": N_("function")}
 _SYMBOL_KINDS = {navigation.INDICATOR: lsp.SymbolKind.Function, navigation.FIELD: lsp.SymbolKind.Field,
                  navigation.SASARAN: lsp.SymbolKind.Namespace, navigation.OFFICE: lsp.SymbolKind.Object,
@@ -102,6 +101,7 @@ class Session:
         self.sent: dict[str, list[lsp.Diagnostic]] = {}  # file -> the diagnostics the editor shows
         self.checked: dict[Path, Checked] = {}
         self._kamus: dict[int, dict[str, tuple[list[str], list[Any]]]] = {}
+        self._lines: dict[str, tuple[str, list[str]]] = {}
 
     # ---- documents and checking ---------------------------------------------------------------
 
@@ -209,9 +209,8 @@ class Session:
         overlay = {Path(p): text for p, text in self.open.items()}
         versions = dict(self.versions)  # of the texts laid over, as they are now
         loaded = load([str(folder)], overlay)
-        self.checked_versions.update({uri: versions[uri] for f in loaded.parsed
-                                      if (uri := self.uris.get(f.path)) is not None and uri in versions})
         seen = {f.path: versions.get(self.uri_of(f.path)) for f in loaded.parsed}
+        self.checked_versions.update({self.uri_of(f): v for f, v in seen.items() if v is not None})
         nav = navigation.build(loaded.parsed, loaded.files, loaded.model)
         previous = self.checked.get(folder)
         catalog = loaded.catalog or (previous.catalog if previous is not None else None)
@@ -229,17 +228,24 @@ class Session:
         folder = Path(file).parent
         return self.checked.get(folder) or self._load(folder)
 
-    def lines(self, file: str) -> list[str]:
+    def text(self, file: str) -> str:
+        """A file's text: the editor's, else the one its catalog read, else the disk's."""
         text = self.open.get(file)
         if text is None:
             for c in self.checked.values():
                 parsed = next((f for f in c.loaded.parsed if f.path == file), None)
                 if parsed is not None:
-                    text = parsed.source
-                    break
-        if text is None:
-            text = read_text(file)[0] or ""
-        return source_lines(text, keepends=True)
+                    return parsed.source
+        return text if text is not None else read_text(file)[0] or ""
+
+    def lines(self, file: str) -> list[str]:
+        """A file's lines (ends kept), split once per text: an outline or a list of references
+        converts hundreds of positions of one file."""
+        text = self.text(file)
+        kept = self._lines.get(file)
+        if kept is None or kept[0] is not text:
+            kept = self._lines[file] = (text, source_lines(text, keepends=True))
+        return kept[1]
 
     # ---- positions ------------------------------------------------------------------------------
 
@@ -353,7 +359,7 @@ class Session:
         return [self._symbol(s) for s in self.state(file).nav.outline(file)]
 
     def _symbol(self, s: navigation.Symbol) -> lsp.DocumentSymbol:
-        name = t(_KIND_WORDS[s.name]) if s.kind == "group" and s.name in _KIND_WORDS else s.name
+        name = t(navigation.KIND_WORDS[s.name]) if s.kind == "group" and s.name in navigation.KIND_WORDS else s.name
         return lsp.DocumentSymbol(name=name, kind=_SYMBOL_KINDS.get(s.kind, lsp.SymbolKind.Variable),
                                   range=self.range_of(s.span), selection_range=self.range_of(s.selection),
                                   detail=s.detail, children=[self._symbol(c) for c in s.children])
@@ -365,7 +371,7 @@ class Session:
         file = self.path_of(uri)
         if file is None:
             return []
-        text = "".join(self.lines(file))
+        text = self.text(file)
         out, _ = formatted(text, file)
         if out is None or out == text:
             return []
@@ -397,26 +403,25 @@ class Session:
                          self.codec.range_to_client_units(lines, inner))
 
     def _described(self, state: Checked, o: Occurrence) -> str:
-        head = f"**{o.id}** · {t(_KIND_WORDS[o.kind])}"
+        head = f"**{o.id}** · {t(navigation.KIND_WORDS[o.kind])}"
         body: list[str] = []
         model = state.loaded.model
         catalog = state.catalog
         if o.kind == navigation.INDICATOR:
             body = self._kamus_entry(catalog, o.id)
-            if not body and model is not None and o.id in model.indicators:
+            if not body and o.id in model.indicators:
                 body = [model.indicators[o.id].label or ""]
         elif o.kind == navigation.FIELD:
             body = self._field(state, o.id)
-        elif o.kind == navigation.SASARAN and model is not None and o.id in model.sasaran:
-            members = [i for i, ind in model.indicators.items()
-                       if (s := ind.setting("sasaran")) is not None and s.args and s.args[0].text == o.id]
+        elif o.kind == navigation.SASARAN and o.id in model.sasaran:
+            members = [i for i, ind in model.indicators.items() if ind.sasaran_id == o.id]
             body = [model.sasaran[o.id].label or "", t("indicators: {ids}", ids=_listed(members))]
-        elif o.kind == navigation.OFFICE and model is not None and o.id in model.offices:
+        elif o.kind == navigation.OFFICE and o.id in model.offices:
             office = model.offices[o.id]
             below = [i for i, x in model.offices.items() if x.parent == o.id]
             body = [office.label or "", *([t("parent: {id}", id=office.parent)] if office.parent else []),
                     *([t("offices below: {ids}", ids=_listed(below))] if below else [])]
-        elif o.kind == navigation.BANDS and model is not None and o.id in model.bandsets:
+        elif o.kind == navigation.BANDS and o.id in model.bandsets:
             bands = model.bandsets[o.id]
             body = [bands.label or "", "\n".join(f"- {b.label}: " + " ".join(f"{x.op} {localized(x.text, _locale())}"
                                                                            for x in b.bounds) for b in bands.bands)]
@@ -443,15 +448,13 @@ class Session:
 
     def _field(self, state: Checked, ident: str) -> list[str]:
         catalog, model = state.catalog, state.loaded.model
-        decl = model.fields.get(ident) if model is not None else None
+        decl = model.fields.get(ident)
         out = [decl.label or ""] if decl is not None else []
         if decl is not None and decl.kind:
             out.append(t("kind: {kind}", kind=decl.kind) + (f" · {decl.rollup}" if decl.rollup else ""))
         if catalog is not None and ident in catalog.fields and catalog.fields[ident].parts:
             out.append(f"{ident} = " + " + ".join(catalog.fields[ident].parts))
-        users = [i for i, ind in catalog.indicators.items() if ident in ind.fields] if catalog is not None else []
-        if not users:
-            users = sorted({_owner(state, r) for r in state.nav.references(navigation.FIELD, ident, False)} - {""})
+        users = model.readers_of(ident)  # as declared: also while the catalog has an error
         out.append(t("used by: {ids}", ids=_listed(users)) if users else t("used by no indicator"))
         return out
 
@@ -515,13 +518,11 @@ class Session:
 
     def _ids(self, state: Checked, kind: str) -> list[lsp.CompletionItem]:
         model = state.loaded.model
-        labels: dict[str, str | None] = {}
-        if model is not None:
-            tables: dict[str, dict[str, Any]] = {navigation.INDICATOR: model.indicators, navigation.FIELD: model.fields,
-                                     navigation.SASARAN: model.sasaran, navigation.OFFICE: model.offices,
-                                      navigation.BANDS: model.bandsets}
-            labels = {i: getattr(d, "label", None) for i, d in tables.get(kind, {}).items()}
-        return [_item(i, _COMPLETION_KINDS[kind], labels.get(i) or t(_KIND_WORDS[kind])) for i in state.nav.ids(kind)]
+        tables: dict[str, dict[str, Any]] = {navigation.INDICATOR: model.indicators, navigation.FIELD: model.fields,
+                                             navigation.SASARAN: model.sasaran, navigation.OFFICE: model.offices,
+                                             navigation.BANDS: model.bandsets}
+        labels = {i: getattr(d, "label", None) for i, d in tables.get(kind, {}).items()}
+        return [_item(i, _COMPLETION_KINDS[kind], labels.get(i) or t(navigation.KIND_WORDS[kind])) for i in state.nav.ids(kind)]
 
 
 # ---- helpers of the features ------------------------------------------------------------------------------
@@ -533,16 +534,6 @@ def _locale() -> str:
 def _listed(ids: Sequence[str]) -> str:
     shown = ", ".join(ids[:SHOWN_USERS])
     return shown + (" " + t("and {n} more", n=len(ids) - SHOWN_USERS) if len(ids) > SHOWN_USERS else "")
-
-
-def _owner(state: Checked, o: Occurrence) -> str:
-    """The indicator whose block holds an occurrence ("" when none does)."""
-    for f in state.loaded.files:
-        for d in f.declarations:
-            s = d.span
-            if d.span.file == o.span.file and s.line <= o.span.line <= s.end_line and hasattr(d, "body"):
-                return getattr(d, "id", "")
-    return ""
 
 
 def _word_at(line: str, column: int) -> tuple[str, int, int] | None:

@@ -346,6 +346,12 @@ class Indicator:
     def settings(self, key: str) -> list[Setting]:
         return [s for s in self.body if isinstance(s, Setting) and s.key == key]
 
+    @property
+    def sasaran_id(self) -> str | None:
+        """The sasaran its (last) `sasaran` setting names, None without one."""
+        s = self.setting("sasaran")
+        return s.args[0].text if s is not None and s.args else None
+
     def setting(self, key: str) -> Setting | None:
         found = self.settings(key)
         return found[-1] if found else None

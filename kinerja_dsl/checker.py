@@ -496,9 +496,8 @@ class Weights(Rule):
     def _sasaran_weights(model: SymbolTable) -> Iterator[Diagnostic]:
         by_sasaran: dict[str, list[ast.Indicator]] = {}
         for ind in model.indicators.values():
-            sas = ind.setting("sasaran")
-            if sas and sas.args:
-                by_sasaran.setdefault(sas.args[0].text, []).append(ind)
+            if ind.sasaran_id is not None:
+                by_sasaran.setdefault(ind.sasaran_id, []).append(ind)
         for sid, indicators in by_sasaran.items():
             weights = [(i, i.setting("weight")) for i in indicators]
             missing = [i for i, w in weights if w is None]

@@ -57,7 +57,7 @@ class Loaded:
     catalog: Catalog | None
     diagnostics: list[Diagnostic]
     files: list[ast.CatalogFile] = field(default_factory=list)  # every `use` expanded: what the checker read
-    model: SymbolTable | None = None
+    model: SymbolTable = field(default_factory=SymbolTable)
     parsed: list[ast.CatalogFile] = field(default_factory=list)  # the files as written (templates, `use` lines)
 
     @property

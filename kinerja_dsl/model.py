@@ -82,6 +82,11 @@ class SymbolTable:
         """Whether `capaian(name)` reads a mean (a sasaran, an office, `overall`), not an indicator."""
         return name not in self.indicators and (name in self.sasaran or name in self.offices or name == OVERALL)
 
+    def readers_of(self, name: str) -> list[str]:
+        """The indicators whose expressions read `name` (a field, or another indicator), as declared."""
+        return [ind.id for ind in self.indicators.values()
+                if any(isinstance(n, ast.Name) and n.id == name for e in ast.indicator_exprs(ind) for n in ast.walk(e))]
+
     def referenced_indicators(self, ind: ast.Indicator) -> Iterator[ast.Name]:
         """Every name in the indicator's expressions that is another indicator (its realisasi)."""
         for expr in ast.indicator_exprs(ind):

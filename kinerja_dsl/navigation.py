@@ -17,13 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import ast
-from .diagnostics import Span, did_you_mean, source_lines
+from .diagnostics import Span, source_lines
 from .messages import N_, t
 from .model import SymbolTable
 from .vocabulary import BAND_PRESET_NAMES
 
 INDICATOR, FIELD, SASARAN, OFFICE, BANDS, TEMPLATE = "indicator", "field", "sasaran", "office", "bands", "template"
-KINDS = (INDICATOR, FIELD, SASARAN, OFFICE, BANDS, TEMPLATE)
 KIND_WORDS = {INDICATOR: N_("indicator"), FIELD: N_("data field"), SASARAN: N_("sasaran"),
               OFFICE: N_("office (satker)"), BANDS: N_("band set (predikat)"), TEMPLATE: N_("template")}
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*\Z")  # what the grammar's NAME takes as an id
@@ -83,9 +82,6 @@ class Navigation:
                 return o
         return None
 
-    def in_file(self, file: str) -> list[Occurrence]:
-        return list(self._by_file.get(file, ()))
-
     def definitions(self, kind: str, ident: str) -> list[Occurrence]:
         return [o for o in self._by_id.get((kind, ident), ()) if o.definition]
 
@@ -118,19 +114,16 @@ class Navigation:
         agreements each as a group of their own."""
         return _Outline(self, file).symbols()
 
-    def suggestion(self, kind: str, ident: str) -> str | None:
-        return did_you_mean(ident, sorted(self.tables.get(kind, ())))
-
 
 # ---- building the index -------------------------------------------------------------------------
 
 def build(parsed: Sequence[ast.CatalogFile], expanded: Sequence[ast.CatalogFile],
-          symbols: SymbolTable | None) -> Navigation:
+          symbols: SymbolTable) -> Navigation:
     """The index of a loaded catalog: `parsed` are the files as written (templates and `use`
     lines), `expanded` the same files with every `use` expanded (what the checker reads)."""
-    templates = {d.id for f in parsed for d in f.declarations if isinstance(d, ast.Template)}
-    tables = _tables(symbols, expanded)
-    tables[TEMPLATE] = templates
+    tables = {INDICATOR: set(symbols.indicators), FIELD: set(symbols.fields), SASARAN: set(symbols.sasaran),
+              OFFICE: set(symbols.offices), BANDS: set(symbols.bandsets),
+              TEMPLATE: {d.id for f in parsed for d in f.declarations if isinstance(d, ast.Template)}}
     texts = {f.path: source_lines(f.source) for f in parsed}
     walker = _Walker(tables, texts)
     for f in expanded:
@@ -143,22 +136,6 @@ def build(parsed: Sequence[ast.CatalogFile], expanded: Sequence[ast.CatalogFile]
             elif isinstance(d, ast.Use):
                 walker.use(d)
     return Navigation(walker.found, tables, parsed)
-
-
-def _tables(symbols: SymbolTable | None, files: Sequence[ast.CatalogFile]) -> dict[str, set[str]]:
-    """The declared ids of each kind: the symbol table's, else (a catalog too broken for one) the files'."""
-    if symbols is not None:
-        return {INDICATOR: set(symbols.indicators), FIELD: set(symbols.fields), SASARAN: set(symbols.sasaran),
-                OFFICE: set(symbols.offices), BANDS: set(symbols.bandsets)}
-    kinds = {ast.Indicator: INDICATOR, ast.FieldDecl: FIELD, ast.Sasaran: SASARAN, ast.Office: OFFICE,
-             ast.BandSet: BANDS}
-    tables: dict[str, set[str]] = {k: set() for k in kinds.values()}
-    for f in files:
-        for d in f.declarations:
-            kind = kinds.get(type(d))
-            if kind is not None and isinstance(d, ast.NamedDeclaration):
-                tables[kind].add(d.id)
-    return tables
 
 
 class _Walker:
@@ -271,9 +248,7 @@ class _Outline:
         out: list[Symbol] = []
         for d in self.declarations:
             if isinstance(d, ast.Indicator):
-                setting = d.setting("sasaran")
-                owner = setting.args[0].text if setting is not None and setting.args else None
-                by_sasaran.setdefault(owner, []).append(self._named(INDICATOR, d, d.id_span))
+                by_sasaran.setdefault(d.sasaran_id, []).append(self._named(INDICATOR, d, d.id_span))
             elif isinstance(d, ast.Sasaran):
                 sasaran[d.id] = d
                 by_sasaran.setdefault(d.id, [])
